@@ -1,0 +1,68 @@
+// The per-document state of the SSI language: what `config` and `if` change, reset for every included document.
+
+import { ByteString } from '../ssi/byte-string';
+import { ExpressionSyntax } from '../ssi/expr';
+import { DEFAULT_TIME_FORMAT } from '../ssi/time-format';
+
+/** Apache's default error text (SSIErrorMsg). */
+export const DEFAULT_ERROR_MESSAGE = '[an error occurred while processing this directive]';
+/** Apache's default text for an undefined variable in echo (SSIUndefinedEcho). */
+export const DEFAULT_UNDEFINED_ECHO = '(none)';
+
+/** One document being expanded: the page itself or an included SSI file. */
+export interface DocumentFrame {
+  /** Docroot path of this document. */
+  path: string;
+  /** 0 for the page, n for an include n levels down. */
+  depth: number;
+  /** Docroot paths from the page down to this document. */
+  chain: string[];
+  /** Its file's mtime and owner, for LAST_MODIFIED and USER_NAME. */
+  mtimeMs: number;
+  owner: string | undefined;
+  syntax: ExpressionSyntax;
+  errorMessage: ByteString;
+  undefinedEcho: ByteString;
+  timeFormat: ByteString;
+  sizeFormat: 'abbrev' | 'bytes';
+  /** Apache's SSI_FLAG_PRINTING: text and directives take effect. */
+  printing: boolean;
+  /** Apache's SSI_FLAG_COND_TRUE: a branch of the current if has been taken. */
+  conditionTrue: boolean;
+  /** `if`s opened inside a branch that is not printing (Apache's if_nesting_level). */
+  skippedIfs: number;
+  /** $0..$9 of the last regex an if/elif in this document evaluated; null before any. */
+  captures: ReadonlyArray<ByteString | undefined> | null;
+}
+
+/** What a new document frame starts from. */
+export interface FrameDefaults {
+  errorMessage: ByteString;
+  undefinedEcho: ByteString;
+}
+
+/** A fresh frame: per-document state starts from the defaults, as each Apache subrequest's filter context does. */
+export function createFrame(
+  path: string,
+  parent: DocumentFrame | undefined,
+  file: { mtimeMs: number; owner?: string },
+  syntax: ExpressionSyntax,
+  defaults: FrameDefaults,
+): DocumentFrame {
+  return {
+    path,
+    depth: parent ? parent.depth + 1 : 0,
+    chain: parent ? [...parent.chain, path] : [path],
+    mtimeMs: file.mtimeMs,
+    owner: file.owner,
+    syntax,
+    errorMessage: defaults.errorMessage,
+    undefinedEcho: defaults.undefinedEcho,
+    timeFormat: DEFAULT_TIME_FORMAT,
+    sizeFormat: 'abbrev',
+    printing: true,
+    conditionTrue: true,
+    skippedIfs: 0,
+    captures: null,
+  };
+}

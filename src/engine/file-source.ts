@@ -1,0 +1,41 @@
+// The port through which the engine reads the docroot. Implementations: memory (tests) and node:fs.
+// Paths are docroot paths: POSIX, starting with '/', already normalized; the source keeps them inside the root.
+
+/** What the engine needs to know about a file or directory. */
+export interface FileInfo {
+  size: number;
+  /** Modification time in epoch milliseconds. */
+  mtimeMs: number;
+  isDirectory: boolean;
+  /** Owner's user name, for USER_NAME; undefined when unknown. */
+  owner?: string;
+}
+
+/** The result of looking a path up. `forbidden` covers anything that must not be served (symlink out of the root). */
+export type FileLookup =
+  | { status: 'found'; info: FileInfo }
+  | { status: 'missing' }
+  | { status: 'forbidden' };
+
+/** The result of reading a path: bytes and the info of the same open file, so they always belong together. */
+export type FileContent =
+  | { status: 'found'; bytes: Buffer; info: FileInfo }
+  | { status: 'directory'; info: FileInfo }
+  | { status: 'missing' }
+  | { status: 'forbidden' };
+
+/** Read access to a docroot. */
+export interface FileSource {
+  /** Reads a file's bytes and its info through one handle. */
+  read(path: string): Promise<FileContent>;
+  /** Looks a path up without reading it. */
+  stat(path: string): Promise<FileLookup>;
+  /** Synchronous lookup, for ap_expr's `-A`/`-U` access checks, which run inside a synchronous evaluation. */
+  statSync(path: string): FileLookup;
+}
+
+/** The parent directory of a docroot path (`/a/b.html` → `/a`, `/a` → `/`). */
+export function parentPath(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash <= 0 ? '/' : path.slice(0, slash);
+}

@@ -1,0 +1,105 @@
+// Resolves the targets of `file=` and `virtual=` attributes to docroot paths. Pure: no I/O.
+// Both must stay inside the docroot: a target can never name a file the request path guard would refuse.
+
+import { ByteString, fromByteString } from '../ssi/byte-string';
+import { parentPath } from './file-source';
+
+/** A resolved include target. `trailingSlash` asks for the directory's index page. */
+export type IncludeTarget =
+  | { ok: true; path: string; query: string | undefined; trailingSlash: boolean }
+  | { ok: false; reason: string };
+
+/**
+ * Resolves `file="…"`: a relative file path, against the including document's directory, that may not rise
+ * above that directory (Apache's apr_filepath_merge with NOTABSOLUTE and SECUREROOTTEST).
+ */
+export function resolveFileAttribute(documentPath: string, value: ByteString): IncludeTarget {
+  const text = decodeUtf8(value);
+  if (text === undefined) return { ok: false, reason: 'the path is not valid UTF-8' };
+  if (text.startsWith('/')) return { ok: false, reason: 'file= paths must be relative (use virtual= for URLs)' };
+  if (text.includes('\0')) return { ok: false, reason: 'the path contains a NUL byte' };
+  const segments = normalizeSegments(text.split('/'));
+  if (!segments) return { ok: false, reason: 'file= paths may not rise above the including document' };
+  return finish(joinPath(parentPath(documentPath), segments), undefined, text.endsWith('/'));
+}
+
+/**
+ * Resolves `virtual="…"`: a %-encoded URL path with an optional query, relative to the including document's URL
+ * directory when it does not start with '/'.
+ */
+export function resolveVirtualAttribute(documentPath: string, value: ByteString): IncludeTarget {
+  const questionMark = value.indexOf('?');
+  const rawPath = questionMark < 0 ? value : value.slice(0, questionMark);
+  const query = questionMark < 0 ? undefined : value.slice(questionMark + 1);
+  if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(rawPath)) return { ok: false, reason: 'virtual= takes a local URL path' };
+  if (rawPath === '') return { ok: false, reason: 'the URL path is empty' };
+  const decoded = percentDecodePath(rawPath);
+  if (decoded === undefined) return { ok: false, reason: 'the URL path has bad %-encoding or an encoded slash' };
+  const text = decodeUtf8(decoded);
+  if (text === undefined) return { ok: false, reason: 'the URL path is not valid UTF-8' };
+  if (/[\0\\]/.test(text)) return { ok: false, reason: 'the URL path contains a NUL byte or a backslash' };
+  // A relative URL resolves against the document's URL directory; '..' may climb it, never above the root.
+  const absolute = text.startsWith('/') ? text : `${parentPath(documentPath)}/${text}`;
+  const segments = normalizeSegments(absolute.split('/'));
+  if (!segments) return { ok: false, reason: 'the URL path rises above the document root' };
+  const trailingSlash = /(^|\/)\.{0,2}$/.test(text);
+  return finish(joinPath('/', segments), query, trailingSlash);
+}
+
+/** True for a path segment the server never serves: dotfiles and dot-directories, except `.well-known`. */
+export function isHiddenSegment(segment: string): boolean {
+  return segment.startsWith('.') && segment !== '.well-known';
+}
+
+function finish(path: string | undefined, query: string | undefined, trailingSlash: boolean): IncludeTarget {
+  if (path === undefined) return { ok: false, reason: 'the path rises above the document root' };
+  if (path.split('/').some(isHiddenSegment)) return { ok: false, reason: 'hidden files are never served' };
+  return { ok: true, path, query, trailingSlash };
+}
+
+/** Removes '.', '' and '..' segments; undefined if a '..' would rise above the starting directory. */
+function normalizeSegments(segments: string[]): string[] | undefined {
+  const kept: string[] = [];
+  let risesAbove = 0;
+  for (const segment of segments) {
+    if (segment === '' || segment === '.') continue;
+    if (segment !== '..') kept.push(segment);
+    else if (kept.length > 0) kept.pop();
+    else risesAbove++;
+  }
+  return risesAbove > 0 ? undefined : kept;
+}
+
+/** Joins normalized segments under a base directory path. */
+function joinPath(base: string, segments: string[]): string {
+  const prefix = base === '/' ? '' : base;
+  return segments.length === 0 ? base : `${prefix}/${segments.join('/')}`;
+}
+
+/** %-decodes a URL path as bytes; undefined on a malformed escape or an encoded '/' (Apache: AllowEncodedSlashes Off). */
+function percentDecodePath(path: ByteString): ByteString | undefined {
+  if (!path.includes('%')) return path;
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    if (path[i] !== '%') {
+      out += path[i];
+      continue;
+    }
+    const hex = path.slice(i + 1, i + 3);
+    if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined;
+    const byte = parseInt(hex, 16);
+    if (byte === 0x2f) return undefined;
+    out += String.fromCharCode(byte);
+    i += 2;
+  }
+  return out;
+}
+
+/** Decodes the bytes of a path as UTF-8 (file names on disk are UTF-8); undefined if they are not valid UTF-8. */
+function decodeUtf8(value: ByteString): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(fromByteString(value));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,108 @@
+// The node:fs adapter of FileSource: maps docroot paths into a real folder and never leaves it.
+// Symlinks are followed only while their target stays inside the root; anything else is 'forbidden'.
+
+import { readFileSync, realpathSync, statSync, Stats } from 'node:fs';
+import { open, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { FileContent, FileInfo, FileLookup, FileSource } from './file-source';
+
+/** Serves a real folder as a docroot. */
+export class NodeFileSource implements FileSource {
+  private readonly realRoot: string;
+
+  /** @param root the docroot folder; it must exist. */
+  constructor(root: string) {
+    this.realRoot = realpathSync(root);
+  }
+
+  /** The real path of the docroot folder. */
+  get root(): string {
+    return this.realRoot;
+  }
+
+  async read(path: string): Promise<FileContent> {
+    const located = await this.locate(path);
+    if (located.status !== 'found') return located;
+    let handle;
+    try {
+      handle = await open(located.realPath, 'r');
+    } catch (err) {
+      return failure(err);
+    }
+    try {
+      // The info comes from the same handle the bytes are read from, so the two always belong together.
+      const stats = await handle.stat();
+      if (stats.isDirectory()) return { status: 'directory', info: toFileInfo(stats) };
+      if (!stats.isFile()) return { status: 'forbidden' };
+      const bytes = await handle.readFile();
+      return { status: 'found', bytes, info: toFileInfo(stats) };
+    } catch (err) {
+      return failure(err);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async stat(path: string): Promise<FileLookup> {
+    const located = await this.locate(path);
+    if (located.status !== 'found') return located;
+    try {
+      return { status: 'found', info: toFileInfo(await stat(located.realPath)) };
+    } catch (err) {
+      return failure(err);
+    }
+  }
+
+  statSync(path: string): FileLookup {
+    try {
+      const realPath = realpathSync(join(this.realRoot, path));
+      if (!this.isInside(realPath)) return { status: 'forbidden' };
+      return { status: 'found', info: toFileInfo(statSync(realPath)) };
+    } catch (err) {
+      return failure(err);
+    }
+  }
+
+  private async locate(path: string): Promise<{ status: 'found'; realPath: string } | FileLookupFailure> {
+    try {
+      const realPath = await realpath(join(this.realRoot, path));
+      return this.isInside(realPath) ? { status: 'found', realPath } : { status: 'forbidden' };
+    } catch (err) {
+      return failure(err);
+    }
+  }
+
+  private isInside(realPath: string): boolean {
+    return realPath === this.realRoot || realPath.startsWith(this.realRoot + sep);
+  }
+}
+
+type FileLookupFailure = { status: 'missing' } | { status: 'forbidden' };
+
+function failure(err: unknown): FileLookupFailure {
+  const code = (err as NodeJS.ErrnoException).code;
+  // ENOTDIR: a path component is a file (`/page.shtml/x`), which is simply not there.
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG' ? { status: 'missing' } : { status: 'forbidden' };
+}
+
+function toFileInfo(stats: Stats): FileInfo {
+  return { size: stats.size, mtimeMs: stats.mtimeMs, isDirectory: stats.isDirectory(), owner: ownerName(stats.uid) };
+}
+
+let userNames: Map<number, string> | undefined;
+
+/** The user name for a uid, read once from /etc/passwd (Node has no getpwuid). */
+function ownerName(uid: number): string | undefined {
+  if (!userNames) {
+    userNames = new Map();
+    try {
+      for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+        const fields = line.split(':');
+        if (fields.length > 2) userNames.set(Number(fields[2]), fields[0]);
+      }
+    } catch {
+      // No passwd file: USER_NAME falls back to Apache's '<unknown>'.
+    }
+  }
+  return userNames.get(uid);
+}

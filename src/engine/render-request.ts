@@ -1,0 +1,40 @@
+// The request a page is rendered for: what its CGI-style variables and ap_expr request functions read. No I/O.
+
+import { ByteString } from '../ssi/byte-string';
+
+/** Request header values as Node gives them (latin1, so they are ByteStrings), by lower-case name. */
+export type RequestHeaders = Record<string, string | string[] | undefined>;
+
+/** The request a page is rendered for. Only `path` is required; the rest defaults to a plain local GET. */
+export interface RenderRequest {
+  /** Docroot path of the page's file after the directory index, e.g. `/news/index.shtml` (DOCUMENT_URI). */
+  path: string;
+  /** The raw query string without '?'; undefined when the URL has none (QUERY_STRING_UNESCAPED is then unset). */
+  query?: ByteString;
+  /** @default 'GET' */
+  method?: string;
+  /** @default {} */
+  headers?: RequestHeaders;
+  /** The request-target as received (REQUEST_URI). @default path plus query */
+  target?: ByteString;
+  /** @default '127.0.0.1' */
+  remoteAddress?: string;
+  /** @default 0 */
+  remotePort?: number;
+  /** @default '127.0.0.1' */
+  serverAddress?: string;
+  /** @default 80 */
+  serverPort?: number;
+  /** @default 'http' */
+  scheme?: string;
+  /** @default 'HTTP/1.1' */
+  protocol?: string;
+  /** Request start, epoch ms (DATE_LOCAL, DATE_GMT, ap_expr TIME). @default Date.now() */
+  time?: number;
+}
+
+/** Reads one request header as a single value (repeated headers joined with ', '). */
+export function headerValue(headers: RequestHeaders | undefined, name: string): ByteString | undefined {
+  const value = headers?.[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
+}

@@ -1,0 +1,52 @@
+// The SSI variable table shared by a page and all its includes (APR-table semantics). No I/O.
+// Names are case-insensitive; order is insertion order (for printenv); some values are computed on first read.
+
+import { ByteString } from '../ssi/byte-string';
+import { RequestDependenceRecorder, Volatility } from './request-dependence-recorder';
+
+/** A value computed on first read, with the timefmt of the document that reads it (Apache's LAZY_VALUE). */
+export type LazyValue = (timeFormat: ByteString) => ByteString;
+
+interface Entry {
+  name: ByteString;
+  value: ByteString | LazyValue;
+  /** Reading this entry makes the output depend on the request or the clock. */
+  volatility?: Volatility;
+}
+
+/** The variables of one render. Reads of volatile entries are reported to the recorder. */
+export class VariableTable {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly recorder: RequestDependenceRecorder) {}
+
+  /** Sets a variable, replacing any of the same name in any case; a page's own `set` clears volatility. */
+  set(name: ByteString, value: ByteString | LazyValue, volatility?: Volatility): void {
+    const key = name.toLowerCase();
+    const existing = this.entries.get(key);
+    if (existing) {
+      existing.value = value;
+      existing.volatility = volatility;
+    } else {
+      this.entries.set(key, { name, value, volatility });
+    }
+  }
+
+  /** Reads a variable, computing a lazy value with `timeFormat`; undefined if unset. */
+  get(name: ByteString, timeFormat: ByteString): ByteString | undefined {
+    const entry = this.entries.get(name.toLowerCase());
+    if (!entry) return undefined;
+    return this.materialize(entry, timeFormat);
+  }
+
+  /** Every variable in insertion order, lazy ones computed (printenv). */
+  list(timeFormat: ByteString): Array<[ByteString, ByteString]> {
+    return [...this.entries.values()].map((entry) => [entry.name, this.materialize(entry, timeFormat)]);
+  }
+
+  private materialize(entry: Entry, timeFormat: ByteString): ByteString {
+    if (entry.volatility) this.recorder.record(entry.volatility);
+    if (typeof entry.value === 'function') entry.value = entry.value(timeFormat);
+    return entry.value;
+  }
+}

@@ -1,0 +1,54 @@
+// Turns a rendered SSI page into a Representation: ETag from the bytes, virtual Last-Modified from the
+// dependency set (kept moving forward by the validator history), Cache-Control and Vary from request dependence.
+
+import { lookup as mimeLookup } from 'mime-types';
+import { RenderResult } from '../engine/render';
+import { RenderRequest, headerValue } from '../engine/render-request';
+import { ValidatorHistory } from '../engine/validator-history';
+import { entityTagOf, floorToSecond, isLastModifiedStrong, virtualLastModified } from '../engine/validators';
+import { cacheHeadersFor } from './cache-headers';
+import { Representation } from './representation';
+
+/** How SSI pages are cached. */
+export interface PageCachePolicy {
+  cacheControl: string;
+  history: ValidatorHistory | undefined;
+}
+
+/** Builds the representation of a successful render at time `now`. */
+export function pageRepresentation(
+  request: RenderRequest,
+  result: Extract<RenderResult, { status: 'ok' }>,
+  policy: PageCachePolicy,
+  now: number,
+): Representation {
+  const etag = entityTagOf(result.body);
+  const caching = cacheHeadersFor(result.requestDependence, { cacheControl: policy.cacheControl });
+  let lastModified: number | undefined;
+  if (caching.sendLastModified) {
+    const computed = virtualLastModified(result.dependencies, now);
+    const key = variantKey(request, result.requestDependence.headers);
+    lastModified = policy.history ? policy.history.stamp(key, etag, computed, floorToSecond(now)) : computed;
+  }
+  return {
+    body: result.body,
+    contentType: ssiContentType(request.path),
+    etag,
+    lastModified,
+    lastModifiedIsStrong: lastModified !== undefined && isLastModifiedStrong(result.dependencies, now) && lastModified < floorToSecond(now),
+    cacheControl: caching.cacheControl,
+    vary: caching.vary,
+  };
+}
+
+/** SSI output is HTML unless the page's own extension says otherwise (e.g. `.css.shtml` is not special: HTML). */
+function ssiContentType(path: string): string {
+  const type = mimeLookup(path);
+  return type && type.startsWith('text/') ? type : 'text/html';
+}
+
+/** One history entry per URL and per value of every header the page read, so variants never share a record. */
+function variantKey(request: RenderRequest, headers: string[]): string {
+  const values = headers.map((name) => `${name}=${headerValue(request.headers, name) ?? ''}`);
+  return [request.path, request.query ?? '', ...values].join('\0');
+}

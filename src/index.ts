@@ -1,0 +1,20 @@
+// The public API of cdn-include. No logic here: each name is defined in its layer.
+
+export { ssi } from './http/ssi-middleware';
+export type { SsiOptions } from './http/ssi-middleware';
+export { createApp } from './http/app';
+export type { AppOptions } from './http/app';
+export { renderPage } from './engine/render';
+export type { RenderResult } from './engine/render';
+export type { RenderOptions } from './engine/render-options';
+export type { RenderRequest } from './engine/render-request';
+export type { RenderLimits } from './engine/render-limits';
+export type { Dependency } from './engine/dependency-set';
+export type { Diagnostic, DiagnosticCode } from './engine/diagnostics';
+export { formatDiagnostic } from './engine/diagnostics';
+export type { RequestDependence } from './engine/request-dependence';
+export type { FileSource, FileInfo, FileContent, FileLookup } from './engine/file-source';
+export { MemoryFileSource } from './engine/memory-file-source';
+export { NodeFileSource } from './engine/node-file-source';
+export { evaluatePreconditions } from './http/preconditions';
+export { checkRevalidation } from './http/revalidation-check';
