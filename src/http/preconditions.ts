@@ -40,7 +40,8 @@ const SECOND = 1000;
  * RFC 9110 §5.3 allows; a date field or If-Range given more than once is invalid, hence ignored (If-Range
  * then fails, so the full representation is sent). Method names are case-sensitive (§9.1).
  *
- * @param now - the origin's clock in epoch ms; an If-Modified-Since later than this is ignored.
+ * @param now - the origin's clock in epoch ms: an If-Modified-Since later than this is ignored, and it fixes
+ *   the century of RFC 850 dates.
  * @example
  * evaluatePreconditions('GET', { 'if-none-match': '"abc"' }, { etag: '"abc"', lastModifiedIsStrong: true }, Date.now())
  * // { outcome: 'not-modified', rangeAllowed: false }
@@ -53,7 +54,8 @@ export function evaluatePreconditions(
 ): PreconditionResult {
   if (METHODS_WITHOUT_PRECONDITIONS.has(method)) return { outcome: 'proceed', rangeAllowed: false };
   const outcome = evaluateOutcome(method, requestHeaders, validators, now);
-  const rangeAllowed = outcome === 'proceed' && method === 'GET' && ifRangePasses(requestHeaders, validators);
+  const rangeAllowed =
+    outcome === 'proceed' && method === 'GET' && ifRangePasses(requestHeaders, validators, now);
   return { outcome, rangeAllowed };
 }
 
@@ -74,7 +76,7 @@ function evaluateOutcome(
     if (!listMatches(ifMatch, currentTag, isStrongMatch)) return 'precondition-failed';
   } else {
     // Step 2, RFC 9110 §13.1.4: only without If-Match, only with a valid date and a Last-Modified.
-    const ifUnmodifiedSince = parseHttpDate(singleField(headers['if-unmodified-since']));
+    const ifUnmodifiedSince = parseHttpDate(singleField(headers['if-unmodified-since']), now);
     if (ifUnmodifiedSince !== undefined && lastModified !== undefined && lastModified > ifUnmodifiedSince) {
       return 'precondition-failed';
     }
@@ -89,14 +91,14 @@ function evaluateOutcome(
 
   // Step 4, RFC 9110 §13.1.3: GET/HEAD only; RFC 9110 §13.2.2: If-None-Match wins over If-Modified-Since.
   if (!isGetOrHead || lastModified === undefined) return 'proceed';
-  const ifModifiedSince = parseHttpDate(singleField(headers['if-modified-since']));
+  const ifModifiedSince = parseHttpDate(singleField(headers['if-modified-since']), now);
   // SPEC.md B.3 [DECIDED]: a date later than the origin's clock is ignored (RFC 2616 §14.25, Apache).
   if (ifModifiedSince === undefined || ifModifiedSince > now) return 'proceed';
   return lastModified <= ifModifiedSince ? 'not-modified' : 'proceed';
 }
 
 /** Step 5, RFC 9110 §13.1.5: If-Range counts only together with Range; a validator that fails drops Range. */
-function ifRangePasses(headers: RequestHeaders, validators: RepresentationValidators): boolean {
+function ifRangePasses(headers: RequestHeaders, validators: RepresentationValidators, now: number): boolean {
   if (!isPresent(headers['range']) || !isPresent(headers['if-range'])) return true;
   const value = singleField(headers['if-range']);
   if (value === undefined) return false;
@@ -107,7 +109,7 @@ function ifRangePasses(headers: RequestHeaders, validators: RepresentationValida
     return requested !== undefined && current !== undefined && isStrongMatch(requested, current);
   }
   // RFC 9110 §13.1.5, §8.8.2.2: a date must equal Last-Modified exactly, and only a strong one counts.
-  const date = parseHttpDate(value);
+  const date = parseHttpDate(value, now);
   const { lastModified, lastModifiedIsStrong } = validators;
   return (
     date !== undefined &&

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { formatHttpDate, parseHttpDate } from '../../../src/http/http-date';
 
 const EXAMPLE = Date.UTC(1994, 10, 6, 8, 49, 37);
@@ -93,5 +94,18 @@ describe('parseHttpDate', () => {
     ['non-ASCII digits', 'Sun, ٠٦ Nov 1994 08:49:37 GMT'],
   ])('when %s › undefined', (_name, value) => {
     expect(parseHttpDate(value, NOW)).toBeUndefined();
+  });
+});
+
+describe('HTTP-date properties', () => {
+  it('when any time from 1900 to 9999 is formatted › it matches check 79 and parses back to the second', () => {
+    const times = fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59) });
+    fc.assert(
+      fc.property(times, (epochMs) => {
+        const text = formatHttpDate(epochMs);
+        expect(text).toMatch(IMF_FIXDATE_SHAPE);
+        expect(parseHttpDate(text)).toBe(Math.floor(epochMs / 1000) * 1000);
+      }),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { parseRequestPath } from '../../../src/http/request-path';
 
 describe('parseRequestPath', () => {
@@ -84,5 +85,41 @@ describe('parseRequestPath', () => {
     ['another scheme', 'file:///etc/passwd', 400, 'bad-target'],
   ])('when the target has %s › %p', (_name, target, status, reason) => {
     expect(parseRequestPath(target)).toEqual({ ok: false, status, reason });
+  });
+});
+
+describe('parseRequestPath properties', () => {
+  // Targets built from the characters that matter for traversal, raw and encoded.
+  const pieces = [
+    '/',
+    '.',
+    '..',
+    '%2e',
+    '%2E',
+    '%2f',
+    '%5c',
+    '\\',
+    '%00',
+    '%c0%ae',
+    'a',
+    '%20',
+    '?',
+    '.well-known',
+  ];
+  const targets = fc
+    .array(fc.constantFrom(...pieces), { maxLength: 12 })
+    .map((parts) => '/' + parts.join(''));
+
+  it('when any target is accepted › the path starts with / and has no dot segment, // run, NUL or \\', () => {
+    fc.assert(
+      fc.property(targets, (target) => {
+        const result = parseRequestPath(target);
+        if (!result.ok) return;
+        expect(result.path.startsWith('/')).toBe(true);
+        expect(result.path).not.toMatch(/\/\/|\\|\0/);
+        expect(result.path.split('/')).not.toContain('..');
+        expect(result.path.split('/')).not.toContain('.');
+      }),
+    );
   });
 });
