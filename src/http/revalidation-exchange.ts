@@ -1,0 +1,111 @@
+// What the `check` command sends and records: the four steps, the recorded response fields, and which
+// revalidation requests a CDN edge sends after the first GET. Pure data and functions; no I/O.
+
+/** The four requests of a check, in order: a GET, two conditional GETs replaying a validator, a HEAD. */
+export type CheckStep = 'get' | 'if-modified-since' | 'if-none-match' | 'head';
+
+/** The response header fields a check records (lower case). */
+export const RECORDED_HEADERS = [
+  'etag',
+  'last-modified',
+  'cache-control',
+  'expires',
+  'vary',
+  'date',
+  'content-length',
+  'content-location',
+  'location',
+] as const;
+
+/** A recorded header field's name. */
+export type RecordedHeaderName = (typeof RECORDED_HEADERS)[number];
+
+/** The recorded header fields of one response; absent fields are missing. */
+export type RecordedHeaders = Partial<Record<RecordedHeaderName, string>>;
+
+/** A request the check sends. */
+export interface PlannedRequest {
+  step: CheckStep;
+  method: 'GET' | 'HEAD';
+  /** The conditional header field replayed from the first response, if any (lower-case name → value). */
+  validator: Partial<Record<'if-modified-since' | 'if-none-match', string>>;
+}
+
+/** One request and what came back. */
+export interface RecordedExchange extends PlannedRequest {
+  status: number;
+  headers: RecordedHeaders;
+  /** Bytes of content received (after transfer decoding, before any content decoding). */
+  bodyLength: number;
+  /** Lower-case hex SHA-256 of those bytes. */
+  bodySha256: string;
+}
+
+/** A step the check left out, and why. */
+export interface SkippedStep {
+  step: CheckStep;
+  reason: string;
+}
+
+const FIELD_NAMES: Record<RecordedHeaderName, string> = {
+  etag: 'ETag',
+  'last-modified': 'Last-Modified',
+  'cache-control': 'Cache-Control',
+  expires: 'Expires',
+  vary: 'Vary',
+  date: 'Date',
+  'content-length': 'Content-Length',
+  'content-location': 'Content-Location',
+  location: 'Location',
+};
+
+/** The canonical spelling of a recorded field name, e.g. `ETag`. */
+export function fieldName(name: RecordedHeaderName): string {
+  return FIELD_NAMES[name];
+}
+
+/**
+ * Lists the requests a CDN edge sends after the first GET: If-Modified-Since with its Last-Modified,
+ * If-None-Match with its ETag, and a HEAD. A step without a validator to replay is skipped, and nothing
+ * follows a first response that is not 200.
+ * @example
+ * planRevalidation(firstGet).requests.map((request) => request.step);
+ * // → ['if-modified-since', 'if-none-match', 'head']
+ */
+export function planRevalidation(first: RecordedExchange): {
+  requests: PlannedRequest[];
+  skipped: SkippedStep[];
+} {
+  if (first.status !== 200) {
+    const reason = `the first GET answered ${first.status}, not 200`;
+    const steps: CheckStep[] = ['if-modified-since', 'if-none-match', 'head'];
+    return { requests: [], skipped: steps.map((step) => ({ step, reason })) };
+  }
+  const requests: PlannedRequest[] = [];
+  const skipped: SkippedStep[] = [];
+  const { etag, 'last-modified': lastModified } = first.headers;
+  if (lastModified === undefined)
+    skipped.push({ step: 'if-modified-since', reason: 'the 200 has no Last-Modified' });
+  else
+    requests.push({
+      step: 'if-modified-since',
+      method: 'GET',
+      validator: { 'if-modified-since': lastModified },
+    });
+  if (etag === undefined) skipped.push({ step: 'if-none-match', reason: 'the 200 has no ETag' });
+  else requests.push({ step: 'if-none-match', method: 'GET', validator: { 'if-none-match': etag } });
+  requests.push({ step: 'head', method: 'HEAD', validator: {} });
+  return { requests, skipped };
+}
+
+const STEP_LABELS: Record<CheckStep, string> = {
+  get: 'GET',
+  'if-modified-since': 'GET If-Modified-Since',
+  'if-none-match': 'GET If-None-Match',
+  head: 'HEAD',
+};
+
+/** A short label of a step for reports, e.g. `GET If-None-Match`. */
+export function stepLabel(step: CheckStep): string {
+  return STEP_LABELS[step];
+}
