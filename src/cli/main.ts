@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// The program's entry: picks the command from a table, answers --help and --version, and binds the process
+// (argv, streams, signals, exit code) to the commands' CommandIo.
+
+import { buildCommand } from './build-command';
+import { checkCommand } from './check-command';
+import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
+import { readPackageVersion } from './package-paths';
+import { serveCommand } from './serve-command';
+import { PROGRAM_NAME } from './usage';
+
+/** Every command, in the order `cdn-include --help` lists them. */
+export const COMMANDS: readonly Command[] = [serveCommand, buildCommand, checkCommand];
+
+/** The text of `cdn-include --help`. */
+export function programHelp(commands: readonly Command[] = COMMANDS): string {
+  const width = Math.max(...commands.map((command) => command.name.length)) + 3;
+  const list = commands.map((command) => `  ${command.name.padEnd(width)}${command.summary}`).join('\n');
+  return `Usage: ${PROGRAM_NAME} <command> [options]
+
+Serves and builds Apache-style SSI (server-side includes) sites whose pages carry a virtual
+Last-Modified, a strong ETag and RFC 9110 conditional requests, so a CDN can revalidate them
+cheaply and never serve a stale page.
+
+Commands:
+${list}
+
+Options:
+  -h, --help     show this help
+  --version      print the version
+
+Run '${PROGRAM_NAME} <command> --help' for the options of a command.
+`;
+}
+
+/**
+ * Runs the command line `argv` (without the node and script paths) and returns the exit code.
+ * @example
+ * await runCli(['check', 'http://localhost:8080/'], io); // 0 when the origin revalidates correctly
+ */
+export async function runCli(
+  argv: string[],
+  io: CommandIo,
+  commands: readonly Command[] = COMMANDS,
+): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) return usageError(io, 'missing command');
+  if (first === '--help' || first === '-h' || first === 'help') {
+    if (rest[0] === undefined) return printed(io, programHelp(commands));
+    const topic = commands.find((command) => command.name === rest[0]);
+    return topic === undefined ? usageError(io, `unknown command '${rest[0]}'`) : printed(io, topic.help);
+  }
+  if (first === '--version') return printed(io, `${readPackageVersion()}\n`);
+  if (first.startsWith('-')) return usageError(io, `unknown option '${first}'`);
+  const command = commands.find((candidate) => candidate.name === first);
+  if (command === undefined) return usageError(io, `unknown command '${first}'`);
+  return command.run(rest, io);
+}
+
+function printed(io: CommandIo, text: string): number {
+  io.stdout(text);
+  return EXIT_SUCCESS;
+}
+
+function usageError(io: CommandIo, message: string): number {
+  io.stderr(`${PROGRAM_NAME}: ${message} (see ${PROGRAM_NAME} --help)\n`);
+  return EXIT_USAGE;
+}
+
+/** The CommandIo of this process. Signal handlers are installed only once a command reads `stopSignal`, so a
+ * command that never does keeps Node's default (Ctrl-C ends the process at once). */
+function processIo(): CommandIo {
+  let stopSignal: Promise<string> | undefined;
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+    get stopSignal(): Promise<string> {
+      stopSignal ??= new Promise((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
+      });
+      return stopSignal;
+    },
+  };
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), processIo()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(
+        `${PROGRAM_NAME}: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`,
+      );
+      process.exitCode = EXIT_FAILURE;
+    },
+  );
+}

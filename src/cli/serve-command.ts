@@ -1,0 +1,111 @@
+// `cdn-include serve`: its help text and argument parsing. The server itself is not wired in yet, so after
+// validating its arguments the command says so and fails.
+
+import { EXIT_FAILURE, EXIT_USAGE, type Command, type CommandIo } from './command';
+import { describeUnusableFolder } from './package-paths';
+import { SITE_OPTIONS, SITE_OPTIONS_HELP, parseSiteArguments, type SiteArguments } from './site-arguments';
+import {
+  UsageError,
+  formatUsageError,
+  interpretArguments,
+  parseIntegerOption,
+  settleArguments,
+} from './usage';
+import type { ArgumentsResult } from './usage';
+
+/** The port `serve` listens on when none is given. */
+export const DEFAULT_PORT = 8080;
+
+/** The address `serve` listens on when none is given: this machine only. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** What `cdn-include serve` was asked to do. */
+export interface ServeOptions extends SiteArguments {
+  /** TCP port; 0 picks a free one. @default 8080 */
+  port: number;
+  /** Address to listen on. @default '127.0.0.1' */
+  host: string;
+  /** Cache-Control for expanded pages; undefined leaves the server's policy default (`public, max-age=0`). */
+  cacheControl: string | undefined;
+}
+
+const SERVE_OPTIONS = {
+  ...SITE_OPTIONS,
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'cache-control': { type: 'string' },
+} as const;
+
+const SERVE_HELP = `Usage: cdn-include serve [ROOT] [options]
+
+Serves the SSI site in ROOT over HTTP. Every page is expanded with its includes, and each
+response carries a Last-Modified (the newest file the page depends on), a strong ETag of its
+bytes and an explicit Cache-Control; If-None-Match and If-Modified-Since are answered with 304,
+If-Match and If-Unmodified-Since with 412 (RFC 9110), so a CDN can revalidate pages cheaply.
+
+Arguments:
+  ROOT                    the site's folder (default: the demo site shipped with cdn-include)
+
+Options:
+  --port N                TCP port to listen on, 0 for any free port (default: ${DEFAULT_PORT})
+  --host ADDRESS          address to listen on (default: ${DEFAULT_HOST}; 0.0.0.0 for every interface)
+${SITE_OPTIONS_HELP}
+  --cache-control VALUE   Cache-Control sent with expanded pages (default: public, max-age=0)
+  -h, --help              show this help
+
+Stops on Ctrl-C (SIGINT) or SIGTERM.
+
+Examples:
+  cdn-include serve
+  cdn-include serve ./public --port 3000 --cache-control 'public, max-age=0, s-maxage=300'
+`;
+
+/**
+ * Turns the arguments after `serve` into ServeOptions, a help request, or a usage error. Pure: a relative
+ * ROOT is resolved against `cwd`, and whether the folder exists is not checked.
+ * @example
+ * parseServeArguments(['site', '--port', '0'], '/srv');
+ * // → { kind: 'run', options: { root: '/srv/site', port: 0, host: '127.0.0.1', … } }
+ */
+export function parseServeArguments(args: string[], cwd: string): ArgumentsResult<ServeOptions> {
+  return interpretArguments(args, SERVE_OPTIONS, (values, positionals) => ({
+    ...parseSiteArguments(values, positionals, cwd),
+    port: values.port === undefined ? DEFAULT_PORT : parseIntegerOption(values.port, 'port', 0, 65535),
+    host: parseHost(values.host),
+    cacheControl: parseCacheControl(values['cache-control']),
+  }));
+}
+
+function parseHost(given: string | undefined): string {
+  if (given === undefined) return DEFAULT_HOST;
+  if (!/^[A-Za-z0-9.:[\]%_-]+$/.test(given))
+    throw new UsageError(`option '--host' needs an address, not '${given}'`);
+  return given.startsWith('[') && given.endsWith(']') ? given.slice(1, -1) : given;
+}
+
+function parseCacheControl(given: string | undefined): string | undefined {
+  if (given === undefined) return undefined;
+  // RFC 9110 §5.5: a field value is visible characters, spaces and tabs; CR/LF would split the header.
+  if (given.trim() === '' || !/^[\t\x20-\x7e]+$/.test(given)) {
+    throw new UsageError("option '--cache-control' needs a header value such as 'public, max-age=0'");
+  }
+  return given.trim();
+}
+
+/** `cdn-include serve [ROOT] [--port N] [--host A] [--ssi-ext .EXT] [--legacy-expr] [--cache-control V]` */
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'serve an SSI site over HTTP with CDN-correct validators',
+  help: SERVE_HELP,
+  run(args: string[], io: CommandIo): Promise<number> {
+    return settleArguments(serveCommand, parseServeArguments(args, io.cwd), io, async (options) => {
+      const unusable = describeUnusableFolder(options.root, 'ROOT');
+      if (unusable !== undefined) {
+        io.stderr(formatUsageError('serve', unusable));
+        return EXIT_USAGE;
+      }
+      io.stderr('cdn-include serve: not available yet\n');
+      return EXIT_FAILURE;
+    });
+  },
+};

@@ -1,0 +1,60 @@
+// The arguments `serve` and `build` share: the site folder (ROOT), which files are SSI pages, and the
+// expression syntax. Pure: resolves paths against the given working folder and touches no file.
+
+import path from 'node:path';
+import { DEMO_SITE_ROOT } from './package-paths';
+import { UsageError, optionalPositional, type OptionValues } from './usage';
+
+/** The file extension of SSI pages when none is given. */
+export const DEFAULT_SSI_EXTENSIONS: readonly string[] = ['.shtml'];
+
+/** The options both `serve` and `build` accept, in util.parseArgs form. */
+export const SITE_OPTIONS = {
+  'ssi-ext': { type: 'string', multiple: true },
+  'legacy-expr': { type: 'boolean' },
+} as const;
+
+/** The help lines describing SITE_OPTIONS, aligned with the other option lines. */
+export const SITE_OPTIONS_HELP = [
+  '  --ssi-ext .EXT          file extension of the pages to expand; repeat it for several',
+  '                          (default: .shtml); other files are served or copied as they are',
+  '  --legacy-expr           read #if/#elif expressions in the Apache 2.2 syntax ($x = y,',
+  "                          SSILegacyExprParser on) instead of Apache 2.4's ap_expr",
+].join('\n');
+
+/** What SITE_OPTIONS and the ROOT argument select. */
+export interface SiteArguments {
+  /** The site's folder, absolute. @default the demo site shipped with the package */
+  root: string;
+  /** Extensions (with their dot) of the files expanded as SSI pages. @default ['.shtml'] */
+  ssiExtensions: string[];
+  /** Whether #if/#elif use the legacy (Apache 2.2) expression syntax instead of ap_expr. @default false */
+  legacyExpr: boolean;
+}
+
+/** Reads ROOT (the only positional) and SITE_OPTIONS, or throws a UsageError. */
+export function parseSiteArguments(
+  values: OptionValues<typeof SITE_OPTIONS>,
+  positionals: string[],
+  cwd: string,
+): SiteArguments {
+  return {
+    root: path.resolve(cwd, optionalPositional(positionals, 'ROOT', DEMO_SITE_ROOT)),
+    ssiExtensions: parseSsiExtensions(values['ssi-ext']),
+    legacyExpr: values['legacy-expr'] === true,
+  };
+}
+
+/** Normalizes `--ssi-ext` values to `.ext` form (`shtml` → `.shtml`), without duplicates. */
+export function parseSsiExtensions(given: readonly string[] | undefined): string[] {
+  if (given === undefined || given.length === 0) return [...DEFAULT_SSI_EXTENSIONS];
+  const extensions: string[] = [];
+  for (const text of given) {
+    if (!/^\.?[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/.test(text)) {
+      throw new UsageError(`option '--ssi-ext' needs a file extension such as '.shtml', not '${text}'`);
+    }
+    const extension = text.startsWith('.') ? text : `.${text}`;
+    if (!extensions.includes(extension)) extensions.push(extension);
+  }
+  return extensions;
+}

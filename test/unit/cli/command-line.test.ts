@@ -1,0 +1,150 @@
+// The CLI frame without a process: dispatch, --help/--version, and the pure argument parsers of serve/build.
+
+import path from 'node:path';
+import { parseBuildArguments } from '../../../src/cli/build-command';
+import type { CommandIo } from '../../../src/cli/command';
+import { COMMANDS, runCli } from '../../../src/cli/main';
+import { DEMO_SITE_ROOT, readPackageVersion } from '../../../src/cli/package-paths';
+import { parseServeArguments } from '../../../src/cli/serve-command';
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CommandIo = {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    env: {},
+    cwd: '/srv',
+    stopSignal: new Promise<string>(() => undefined),
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe('runCli', () => {
+  it('when asked for --help › lists every command, exit 0', async () => {
+    const result = await run(['--help']);
+    expect(result.code).toBe(0);
+    for (const command of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${command.name} +\\S`, 'm'));
+  });
+
+  it.each(COMMANDS.map((command) => [command.name]))(
+    'when asked for %s --help › its help on stdout, exit 0',
+    async (name) => {
+      const result = await run([name, '--help']);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(new RegExp(`^Usage: cdn-include ${name} `));
+      expect(result.stdout.endsWith('\n')).toBe(true);
+    },
+  );
+
+  it('when asked for --version › the version in package.json', async () => {
+    expect(await run(['--version'])).toEqual({ code: 0, stdout: `${readPackageVersion()}\n`, stderr: '' });
+    expect(readPackageVersion()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it.each([
+    [[], 'cdn-include: missing command (see cdn-include --help)\n'],
+    [['frob'], "cdn-include: unknown command 'frob' (see cdn-include --help)\n"],
+    [['--port', '80'], "cdn-include: unknown option '--port' (see cdn-include --help)\n"],
+    [['serve', '--bogus'], "cdn-include serve: unknown option '--bogus' (see cdn-include serve --help)\n"],
+    [
+      ['serve', '--legacy-expr=yes'],
+      "cdn-include serve: option '--legacy-expr' takes no value (see cdn-include serve --help)\n",
+    ],
+    [
+      ['serve', '--port'],
+      "cdn-include serve: option '--port' needs a value (see cdn-include serve --help)\n",
+    ],
+    [
+      ['serve', '/no/such/folder'],
+      "cdn-include serve: ROOT folder '/no/such/folder' does not exist (see cdn-include serve --help)\n",
+    ],
+    [['build'], "cdn-include build: missing required option '--out DIR' (see cdn-include build --help)\n"],
+  ])('when the command line is %j › one usage line, exit 2', async (argv, line) => {
+    expect(await run(argv)).toEqual({ code: 2, stdout: '', stderr: line });
+  });
+
+  it('when serve gets valid arguments › says it is not available yet, exit 1', async () => {
+    expect(await run(['serve', DEMO_SITE_ROOT])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'cdn-include serve: not available yet\n',
+    });
+  });
+});
+
+describe('parseServeArguments', () => {
+  it('when given nothing › the demo site of the package and the defaults', () => {
+    expect(parseServeArguments([], '/srv')).toEqual({
+      kind: 'run',
+      options: {
+        root: DEMO_SITE_ROOT,
+        port: 8080,
+        host: '127.0.0.1',
+        ssiExtensions: ['.shtml'],
+        legacyExpr: false,
+        cacheControl: undefined,
+      },
+    });
+    expect(path.basename(DEMO_SITE_ROOT)).toBe('site');
+  });
+
+  it('when given every option › resolves ROOT against cwd and normalizes the values', () => {
+    const args = ['public', '--port=0', '--host', '[::1]', '--ssi-ext', 'shtml', '--ssi-ext', '.html'];
+    args.push('--legacy-expr', '--cache-control', ' public, s-maxage=60 ');
+    expect(parseServeArguments(args, '/srv')).toEqual({
+      kind: 'run',
+      options: {
+        root: '/srv/public',
+        port: 0,
+        host: '::1',
+        ssiExtensions: ['.shtml', '.html'],
+        legacyExpr: true,
+        cacheControl: 'public, s-maxage=60',
+      },
+    });
+  });
+
+  it.each([
+    [['--port', '-1'], "option '--port' needs a value"],
+    [['--port', '65536'], "option '--port' needs a whole number from 0 to 65535, not '65536'"],
+    [['--port', '8o'], "option '--port' needs a whole number from 0 to 65535, not '8o'"],
+    [['--ssi-ext', 'a b'], "option '--ssi-ext' needs a file extension such as '.shtml', not 'a b'"],
+    [
+      ['--cache-control', 'a\r\nSet-Cookie: x'],
+      "option '--cache-control' needs a header value such as 'public, max-age=0'",
+    ],
+    [['--host', 'a b'], "option '--host' needs an address, not 'a b'"],
+    [['a', 'b'], "unexpected extra argument 'b' after ROOT"],
+  ])('when given %j › usage error', (args, message) => {
+    expect(parseServeArguments(args, '/srv')).toEqual({ kind: 'usage-error', message });
+  });
+
+  it('when given -h among other arguments › a help request', () => {
+    expect(parseServeArguments(['site', '-h'], '/srv')).toEqual({ kind: 'help' });
+  });
+});
+
+describe('parseBuildArguments', () => {
+  it('when given ROOT and --out › both resolved against cwd', () => {
+    expect(parseBuildArguments(['site', '-o', 'out'], '/srv')).toEqual({
+      kind: 'run',
+      options: { root: '/srv/site', out: '/srv/out', ssiExtensions: ['.shtml'], legacyExpr: false },
+    });
+  });
+
+  it.each([
+    [['site', '--out', 'site'], "option '--out' must not be ROOT or a folder containing it ('/srv/site')"],
+    [
+      ['site/docs', '--out', 'site'],
+      "option '--out' must not be ROOT or a folder containing it ('/srv/site')",
+    ],
+  ])('when given %j › usage error', (args, message) => {
+    expect(parseBuildArguments(args, '/srv')).toEqual({ kind: 'usage-error', message });
+  });
+
+  it('when --out lies inside ROOT › accepted', () => {
+    expect(parseBuildArguments(['site', '--out', 'site/_build'], '/srv')).toMatchObject({ kind: 'run' });
+  });
+});
