@@ -6,4 +6,5 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
