@@ -1,0 +1,76 @@
+// Options of buildSite, their defaults and checks, and the hash of everything that shapes a page's bytes.
+
+import { createHash } from 'node:crypto';
+import { RenderOptions, ResolvedRenderOptions, resolveRenderOptions } from '../engine/render-options';
+import { OutputFs } from './output-fs';
+import { SiteLister } from './site-lister';
+
+/**
+ * How to build a site. The RenderOptions (`source`, `ssiExtensions`, `legacyExpressionPrefixes`, `limits`, …)
+ * are those of the server, so the built pages are byte for byte what the server would send for a plain GET.
+ */
+export interface BuildOptions extends RenderOptions {
+  /** Lists the docroot's files; hidden ones are skipped either way. */
+  lister: SiteLister;
+  /** The output folder, including the manifest from the previous build. */
+  output: OutputFs;
+  /** Build start, epoch ms: the render time of every page (DATE_LOCAL…) and the stamp of changed pages. @default Date.now() */
+  now?: number;
+  /** Files rendered or copied at the same time. @default 8 */
+  concurrency?: number;
+  /**
+   * Names the renderer, e.g. `cdn-include 0.2.0`. It is part of the options hash, so an upgrade that may render
+   * differently re-renders everything. @default ''
+   */
+  generator?: string;
+}
+
+/** BuildOptions with every default filled in and the render options resolved once. */
+export interface ResolvedBuildOptions {
+  render: ResolvedRenderOptions;
+  lister: SiteLister;
+  output: OutputFs;
+  now: number;
+  concurrency: number;
+  /** renderOptionsHash of the render options and the generator. */
+  optionsHash: string;
+}
+
+/** Fills in defaults; a bad value throws TypeError naming the option. */
+export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions {
+  const { lister, output, now = Date.now(), concurrency = 8, generator = '', ...renderOptions } = options;
+  if (typeof lister?.list !== 'function') throw new TypeError("option 'lister' must be a SiteLister");
+  if (typeof output?.write !== 'function' || typeof output.readManifest !== 'function') {
+    throw new TypeError("option 'output' must be an OutputFs");
+  }
+  if (!Number.isFinite(now) || now < 0)
+    throw new TypeError("option 'now' must be a time in epoch milliseconds");
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new TypeError("option 'concurrency' must be a positive integer");
+  }
+  if (typeof generator !== 'string') throw new TypeError("option 'generator' must be a string");
+  const render = resolveRenderOptions(renderOptions);
+  return { render, lister, output, now, concurrency, optionsHash: renderOptionsHash(render, generator) };
+}
+
+/**
+ * A hash of every render option that can change a page's bytes (all but the source), plus the generator.
+ * Values are hashed, never stored, as `environment` may hold secrets.
+ */
+export function renderOptionsHash(options: ResolvedRenderOptions, generator: string): string {
+  const { source: _source, ...shaping } = options;
+  return createHash('sha256')
+    .update(stableJson({ generator, ...shaping }))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/** JSON with object keys sorted at every level, so equal options always give equal text. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

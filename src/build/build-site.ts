@@ -1,0 +1,206 @@
+// Entry point of the static build: renders every SSI page of a site to a folder and copies the other files,
+// incrementally, through injected ports. Decides what to do with each file; the steps live beside it.
+
+import { isSsiPath } from '../engine/render-options';
+import { BuildOptions, ResolvedBuildOptions, resolveBuildOptions } from './build-options';
+import { BuildReport, BuildWarning, PageEntry, requestDependenceWarning } from './build-report';
+import { mapConcurrently } from './concurrency';
+import {
+  emptyManifest,
+  httpDate,
+  Manifest,
+  MANIFEST_VERSION,
+  PageRecord,
+  parseManifest,
+  serializeManifest,
+} from './manifest';
+import { pageStaleness, StalenessContext, StatCache } from './page-staleness';
+import { writePage } from './page-writer';
+import { isHiddenPath } from './site-lister';
+import { copyStaticFile } from './static-copier';
+
+/**
+ * Builds the site: each SSI page is rendered as a plain GET at build start and written under the SAME path
+ * (`/news/index.shtml` stays `/news/index.shtml`: links inside pages point at `.shtml` URLs, so renaming
+ * would break them; serve the output with a `text/html` type for those extensions). Its mtime is the page's
+ * Last-Modified, so a static server or object store behind a CDN sends the validators cdn-include would.
+ * Other files are copied with their mtime. A manifest makes the next build render only what changed.
+ *
+ * Problems with single files are reported, not thrown; the promise rejects only when the site cannot be listed
+ * or the manifest cannot be read or written.
+ *
+ * @example
+ * const report = await buildSite({
+ *   source: new NodeFileSource('site'),
+ *   lister: new NodeSiteLister('site'),
+ *   output: new NodeOutputFs('dist'),
+ * });
+ * // report.rendered, report.pages[0].lastModified, report.warnings …
+ */
+export async function buildSite(options: BuildOptions): Promise<BuildReport> {
+  const run = new BuildRun(resolveBuildOptions(options));
+  await run.loadManifest();
+  const paths = [...new Set(await run.options.lister.list())].filter((path) => !isHiddenPath(path)).sort();
+  await mapConcurrently(paths, run.options.concurrency, (path) =>
+    isSsiPath(run.options.render, path) ? run.buildPage(path) : run.copyFile(path),
+  );
+  await run.removeVanished(new Set(paths));
+  await run.options.output.writeManifest(serializeManifest(run.next));
+  return run.report();
+}
+
+/** The state of one build: the previous manifest, the next one, and what happened to each file. */
+class BuildRun {
+  private previous: Manifest = emptyManifest();
+  readonly next: Manifest;
+  private readonly counts = { rendered: 0, skipped: 0, copied: 0, unchanged: 0, removed: 0 };
+  /** Pages built or found up to date, with the reason each was rendered (undefined: up to date). */
+  private readonly outcomes = new Map<string, string | undefined>();
+  private readonly warnings: BuildWarning[] = [];
+  private readonly failures: { path: string; message: string }[] = [];
+  private readonly stats: StatCache;
+
+  constructor(readonly options: ResolvedBuildOptions) {
+    this.next = {
+      version: MANIFEST_VERSION,
+      optionsHash: options.optionsHash,
+      builtAt: httpDate(options.now),
+      pages: {},
+      files: {},
+    };
+    this.stats = new StatCache(options.render.source);
+  }
+
+  async loadManifest(): Promise<void> {
+    const text = await this.options.output.readManifest();
+    if (text === undefined) return;
+    const parsed = parseManifest(text);
+    if (parsed.ok) {
+      this.previous = parsed.manifest;
+      return;
+    }
+    const message = `the manifest was ignored because ${parsed.problem}; every page is rendered again and its Last-Modified starts afresh`;
+    this.warnings.push({ code: 'manifest-ignored', message });
+  }
+
+  async buildPage(path: string): Promise<void> {
+    const previous = ownEntry(this.previous.pages, path);
+    try {
+      const reason = await pageStaleness(path, previous, this.stalenessContext());
+      if (reason === undefined && previous) {
+        this.next.pages[path] = previous;
+        this.counts.skipped++;
+        this.outcomes.set(path, undefined);
+        return;
+      }
+      const result = await writePage(path, previous, this.options);
+      if (!result.ok) return this.failPage(path, result.message, previous);
+      this.next.pages[path] = result.record;
+      this.counts.rendered++;
+      this.outcomes.set(path, reason);
+    } catch (err) {
+      this.failPage(path, errorMessage(err), previous);
+    }
+  }
+
+  async copyFile(path: string): Promise<void> {
+    const previous = ownEntry(this.previous.files, path);
+    try {
+      const result = await copyStaticFile(
+        path,
+        ownEntry(this.previous.pages, path) !== undefined,
+        this.options,
+      );
+      if (!result.ok) return this.failFile(path, result.message, previous);
+      this.next.files[path] = result.output;
+      this.counts[result.copied ? 'copied' : 'unchanged']++;
+    } catch (err) {
+      this.failFile(path, errorMessage(err), previous);
+    }
+  }
+
+  /** Removes the outputs of files the previous build wrote whose source is gone. */
+  async removeVanished(listed: ReadonlySet<string>): Promise<void> {
+    const vanished = [...Object.keys(this.previous.pages), ...Object.keys(this.previous.files)].filter(
+      (path) => !listed.has(path),
+    );
+    await mapConcurrently([...new Set(vanished)], this.options.concurrency, async (path) => {
+      try {
+        await this.options.output.remove(path);
+        this.counts.removed++;
+      } catch (err) {
+        // Keep the record, so the next build tries again.
+        this.failures.push({ path, message: `could not remove the output: ${errorMessage(err)}` });
+        const page = ownEntry(this.previous.pages, path);
+        if (page) this.next.pages[path] = page;
+        else this.next.files[path] = this.previous.files[path];
+      }
+    });
+  }
+
+  report(): BuildReport {
+    const pages: PageEntry[] = [];
+    const report: BuildReport = {
+      ...this.counts,
+      pages,
+      diagnostics: [],
+      warnings: [...this.warnings],
+      failures: this.failures,
+    };
+    for (const path of [...this.outcomes.keys()].sort()) {
+      const record = this.next.pages[path];
+      const reason = this.outcomes.get(path);
+      pages.push({
+        path,
+        etag: record.etag,
+        lastModified: record.lastModified,
+        lastModifiedMs: record.lastModifiedMs,
+        rendered: reason !== undefined,
+        ...(reason ? { reason } : {}),
+      });
+      for (const diagnostic of record.diagnostics) report.diagnostics.push({ page: path, diagnostic });
+      const dependenceWarning = requestDependenceWarning(path, record.requestDependence);
+      if (dependenceWarning) report.warnings.push(dependenceWarning);
+      if (record.lastModifiedPending) report.warnings.push(pendingWarning(path, record));
+    }
+    report.failures.sort((a, b) => (a.path < b.path ? -1 : 1));
+    return report;
+  }
+
+  private stalenessContext(): StalenessContext {
+    return {
+      optionsChanged: this.previous.optionsHash !== this.options.optionsHash,
+      output: this.options.output,
+      stats: this.stats,
+    };
+  }
+
+  /** Reports a page that failed; its old record stays, without dependencies, so its output is tracked and retried. */
+  private failPage(path: string, message: string, previous: PageRecord | undefined): void {
+    this.failures.push({ path, message });
+    if (previous) this.next.pages[path] = { ...previous, dependencies: [] };
+  }
+
+  private failFile(path: string, message: string, previous: Manifest['files'][string] | undefined): void {
+    this.failures.push({ path, message });
+    if (previous) this.next.files[path] = previous;
+  }
+}
+
+function pendingWarning(path: string, record: PageRecord): BuildWarning {
+  return {
+    code: 'last-modified-pending',
+    path,
+    message:
+      `${path} changed within the second of its previous Last-Modified (${record.lastModified}), so it keeps ` +
+      'that date until the next build stamps a later one; build again after a second.',
+  };
+}
+
+function ownEntry<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

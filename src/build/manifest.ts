@@ -1,0 +1,161 @@
+// The build manifest: what each output file was built from and with, so the next build can tell what is stale
+// and keep every page's Last-Modified moving forward. Pure: (de)serialization and checks, no I/O.
+
+import { Dependency, DependencyRole } from '../engine/dependency-set';
+import { Diagnostic } from '../engine/diagnostics';
+import { RequestDependence } from '../engine/request-dependence';
+import { OutputFileInfo } from './output-fs';
+
+/** The manifest format; a manifest of another version is ignored and everything is rebuilt. */
+export const MANIFEST_VERSION = 1;
+
+/** What the manifest remembers about one rendered page. */
+export interface PageRecord {
+  /** Strong ETag of the bytes written. */
+  etag: string;
+  /** The output file's mtime as an HTTP-date (IMF-fixdate). */
+  lastModified: string;
+  /** The same instant in epoch milliseconds, a whole second. */
+  lastModifiedMs: number;
+  /**
+   * Set when the bytes changed within the second of the previous Last-Modified, so no honest newer date existed
+   * yet: the next build re-renders the page and stamps it with its own start time.
+   */
+  lastModifiedPending?: boolean;
+  /** The output file as written; a different size or mtime means someone changed it. */
+  output: OutputFileInfo;
+  /** Every file the render depended on, missing ones included; empty forces a re-render. */
+  dependencies: Dependency[];
+  requestDependence: RequestDependence;
+  /** Problems found inside the page, repeated in every build's report until the page is fixed. */
+  diagnostics: Diagnostic[];
+}
+
+/** The manifest of one output folder. */
+export interface Manifest {
+  version: typeof MANIFEST_VERSION;
+  /** Hash of the render options that affect output (and of the generator); a change re-renders everything. */
+  optionsHash: string;
+  /** When the build that wrote this manifest started, as an HTTP-date. */
+  builtAt: string;
+  /** Rendered pages by docroot path. */
+  pages: Record<string, PageRecord>;
+  /** Copied files by docroot path, with the output file as written. */
+  files: Record<string, OutputFileInfo>;
+}
+
+/** The manifest before any build. */
+export function emptyManifest(): Manifest {
+  return { version: MANIFEST_VERSION, optionsHash: '', builtAt: '', pages: {}, files: {} };
+}
+
+/** Manifest text: stable key order, so two builds of the same site give the same text. */
+export function serializeManifest(manifest: Manifest): string {
+  return `${JSON.stringify({ ...manifest, pages: sortKeys(manifest.pages), files: sortKeys(manifest.files) }, null, 2)}\n`;
+}
+
+/** Reads manifest text; a problem (bad JSON, other version, bad shape) is described instead of thrown. */
+export function parseManifest(
+  text: string,
+): { ok: true; manifest: Manifest } | { ok: false; problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: 'it is not valid JSON' };
+  }
+  if (!isRecord(value)) return { ok: false, problem: 'it is not a JSON object' };
+  if (value.version !== MANIFEST_VERSION) {
+    return { ok: false, problem: `its version is ${String(value.version)}, not ${MANIFEST_VERSION}` };
+  }
+  const { optionsHash, builtAt, pages, files } = value;
+  if (
+    typeof optionsHash !== 'string' ||
+    typeof builtAt !== 'string' ||
+    !isRecord(pages) ||
+    !isRecord(files)
+  ) {
+    return { ok: false, problem: 'its fields are malformed' };
+  }
+  const badPage = Object.keys(pages).find((path) => !isPageRecord(pages[path]));
+  const badFile = Object.keys(files).find((path) => !isOutputFileInfo(files[path]));
+  if (badPage !== undefined || badFile !== undefined) {
+    return { ok: false, problem: `its entry for ${badPage ?? badFile} is malformed` };
+  }
+  const manifest: Manifest = {
+    version: MANIFEST_VERSION,
+    optionsHash,
+    builtAt,
+    pages: pages as Record<string, PageRecord>,
+    files: files as Record<string, OutputFileInfo>,
+  };
+  return { ok: true, manifest };
+}
+
+/** An epoch-ms time as an HTTP-date (IMF-fixdate, RFC 9110 §5.6.7), which toUTCString produces. */
+export function httpDate(epochMs: number): string {
+  return new Date(epochMs).toUTCString();
+}
+
+const ROLES: readonly DependencyRole[] = ['page', 'include', 'file-info', 'access-check'];
+
+function isPageRecord(value: unknown): value is PageRecord {
+  return (
+    isRecord(value) &&
+    typeof value.etag === 'string' &&
+    typeof value.lastModified === 'string' &&
+    typeof value.lastModifiedMs === 'number' &&
+    (value.lastModifiedPending === undefined || typeof value.lastModifiedPending === 'boolean') &&
+    isOutputFileInfo(value.output) &&
+    Array.isArray(value.dependencies) &&
+    value.dependencies.every(isDependency) &&
+    isRequestDependence(value.requestDependence) &&
+    Array.isArray(value.diagnostics) &&
+    value.diagnostics.every(isDiagnostic)
+  );
+}
+
+function isDependency(value: unknown): value is Dependency {
+  return (
+    isRecord(value) &&
+    typeof value.path === 'string' &&
+    ROLES.includes(value.role as DependencyRole) &&
+    typeof value.exists === 'boolean' &&
+    typeof value.size === 'number' &&
+    typeof value.mtimeMs === 'number'
+  );
+}
+
+function isRequestDependence(value: unknown): value is RequestDependence {
+  return (
+    isRecord(value) &&
+    Array.isArray(value.headers) &&
+    value.headers.every((header) => typeof header === 'string') &&
+    typeof value.personal === 'boolean' &&
+    typeof value.client === 'boolean' &&
+    typeof value.time === 'boolean'
+  );
+}
+
+function isDiagnostic(value: unknown): value is Diagnostic {
+  return (
+    isRecord(value) &&
+    typeof value.code === 'string' &&
+    typeof value.message === 'string' &&
+    typeof value.file === 'string' &&
+    typeof value.line === 'number' &&
+    Array.isArray(value.includeChain)
+  );
+}
+
+function isOutputFileInfo(value: unknown): value is OutputFileInfo {
+  return isRecord(value) && typeof value.size === 'number' && typeof value.mtimeMs === 'number';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

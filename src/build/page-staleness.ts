@@ -1,0 +1,79 @@
+// Decides whether a page must be rendered again, from its manifest record and cheap stats: never by rendering.
+// The test is make's and rsync's: a file whose existence, size or mtime is unchanged is taken as unchanged.
+
+import { Dependency } from '../engine/dependency-set';
+import { FileLookup, FileSource } from '../engine/file-source';
+import { OutputFs, isSameTime } from './output-fs';
+import { PageRecord } from './manifest';
+
+/** Stats each docroot path at most once per build; pages share fragments, so most lookups hit the cache. */
+export class StatCache {
+  private readonly lookups = new Map<string, Promise<FileLookup>>();
+
+  constructor(private readonly source: FileSource) {}
+
+  stat(path: string): Promise<FileLookup> {
+    let lookup = this.lookups.get(path);
+    if (!lookup) {
+      lookup = this.source.stat(path);
+      this.lookups.set(path, lookup);
+    }
+    return lookup;
+  }
+}
+
+/** What a staleness check may consult. */
+export interface StalenessContext {
+  /** The render options (or generator) differ from those the manifest was built with. */
+  optionsChanged: boolean;
+  output: OutputFs;
+  stats: StatCache;
+}
+
+/**
+ * Why the page at `path` must be rendered again, for display; undefined when its output is up to date.
+ *
+ * @example
+ * const reason = await pageStaleness('/index.shtml', manifest.pages['/index.shtml'], context);
+ * // → 'dependency /inc/nav.html changed'
+ */
+export async function pageStaleness(
+  path: string,
+  record: PageRecord | undefined,
+  context: StalenessContext,
+): Promise<string | undefined> {
+  if (!record) return 'new page';
+  if (context.optionsChanged) return 'render options changed';
+  if (record.lastModifiedPending) return 'Last-Modified pending from the previous build';
+  // A failed render leaves its record without dependencies, so the page is tried again.
+  if (record.dependencies.length === 0) return 'previous build did not finish it';
+  const output = await context.output.stat(path);
+  if (!output) return 'output file missing';
+  if (output.size !== record.output.size || !isSameTime(output.mtimeMs, record.output.mtimeMs)) {
+    return 'output file changed';
+  }
+  const changed = await firstChangedDependency(record.dependencies, context.stats);
+  return changed && `dependency ${changed.path} ${changed.exists ? 'changed' : 'appeared'}`;
+}
+
+/** The first dependency whose current state differs from the recorded one. */
+async function firstChangedDependency(
+  dependencies: readonly Dependency[],
+  stats: StatCache,
+): Promise<Dependency | undefined> {
+  const lookups = await Promise.all(dependencies.map((dependency) => stats.stat(dependency.path)));
+  return dependencies.find((dependency, index) => !isUnchanged(dependency, lookups[index]));
+}
+
+/**
+ * A missing dependency is unchanged while it is still missing. Its recorded mtime (its folder's) is not compared:
+ * the bytes cannot depend on it, and comparing it would re-render a page whenever a sibling file is added.
+ */
+function isUnchanged(dependency: Dependency, lookup: FileLookup): boolean {
+  if (!dependency.exists) return lookup.status === 'missing';
+  return (
+    lookup.status === 'found' &&
+    lookup.info.size === dependency.size &&
+    lookup.info.mtimeMs === dependency.mtimeMs
+  );
+}

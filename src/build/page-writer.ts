@@ -1,0 +1,67 @@
+// Renders one SSI page as a plain GET at build time and writes it with its virtual Last-Modified as mtime.
+// Knows nothing of staleness or of other pages; the manifest record it returns carries what the next build needs.
+
+import { renderPage } from '../engine/render';
+import { entityTagOf, floorToSecond, virtualLastModified } from '../engine/validators';
+import { nextLastModified, ValidatorRecord } from '../engine/validator-history';
+import { ResolvedBuildOptions } from './build-options';
+import { httpDate, PageRecord } from './manifest';
+
+/** A page rendered and written, or why not. */
+export type PageWriteResult = { ok: true; record: PageRecord } | { ok: false; message: string };
+
+/**
+ * Renders the page at `path` (no query, no request headers, `time` = build start) and writes the bytes under
+ * the same path, so links between pages keep working. The output's mtime is the page's Last-Modified: the newest
+ * dependency mtime, or the build start when the bytes changed without any newer mtime (SPEC B.2).
+ *
+ * @example
+ * const result = await writePage('/index.shtml', manifest.pages['/index.shtml'], options);
+ */
+export async function writePage(
+  path: string,
+  previous: PageRecord | undefined,
+  options: ResolvedBuildOptions,
+): Promise<PageWriteResult> {
+  const result = await renderPage({ path, time: options.now }, options.render);
+  if (result.status !== 'ok') return { ok: false, message: RENDER_FAILURES[result.status] };
+  const etag = entityTagOf(result.body);
+  const computed = virtualLastModified(result.dependencies, options.now);
+  const stamped = nextLastModified(previousValidators(previous), etag, computed, floorToSecond(options.now));
+  // Undefined: the bytes changed within the second of the previous Last-Modified. No later date is honest yet,
+  // so the file keeps that date and the next build stamps it again.
+  const lastModifiedMs = stamped ?? previous?.lastModifiedMs ?? computed;
+  const output = await options.output.write(path, result.body, lastModifiedMs);
+  const record: PageRecord = {
+    etag,
+    lastModified: httpDate(lastModifiedMs),
+    lastModifiedMs,
+    ...(stamped === undefined ? { lastModifiedPending: true } : {}),
+    output,
+    dependencies: result.dependencies.map(({ path, role, exists, size, mtimeMs }) => ({
+      path,
+      role,
+      exists,
+      size,
+      mtimeMs,
+    })),
+    requestDependence: result.requestDependence,
+    diagnostics: result.diagnostics,
+  };
+  return { ok: true, record };
+}
+
+/**
+ * The validators the previous build wrote. A pending record's bytes never got an honest date, so its tag is
+ * withheld: then new bytes or not, the page is stamped with the build start as soon as that is later.
+ */
+function previousValidators(previous: PageRecord | undefined): ValidatorRecord | undefined {
+  if (!previous) return undefined;
+  return { etag: previous.lastModifiedPending ? '' : previous.etag, lastModified: previous.lastModifiedMs };
+}
+
+const RENDER_FAILURES = {
+  missing: 'the page disappeared during the build',
+  forbidden: 'the page may not be served (a symlink out of the docroot?)',
+  directory: 'the page is a directory',
+} as const;

@@ -1,0 +1,46 @@
+// Copies one file that is not an SSI page into the output, byte for byte with its mtime, unless already there.
+
+import { OutputFileInfo, isSameTime } from './output-fs';
+import { ResolvedBuildOptions } from './build-options';
+
+/** A file copied or found up to date, or why neither. */
+export type CopyResult =
+  { ok: true; copied: boolean; output: OutputFileInfo } | { ok: false; message: string };
+
+/**
+ * Copies the file at `path` keeping its mtime, so static servers behind a CDN send the same Last-Modified as
+ * cdn-include would. It is skipped when the output already has the same size and mtime (rsync's quick check),
+ * unless the output is the rendering of a page that is no longer one (`wasPage`).
+ *
+ * @example
+ * const result = await copyStaticFile('/css/site.css', false, options);
+ */
+export async function copyStaticFile(
+  path: string,
+  wasPage: boolean,
+  options: ResolvedBuildOptions,
+): Promise<CopyResult> {
+  const lookup = await options.render.source.stat(path);
+  if (lookup.status !== 'found' || lookup.info.isDirectory)
+    return { ok: false, message: copyFailure(lookup.status) };
+  const existing = await options.output.stat(path);
+  if (
+    !wasPage &&
+    existing &&
+    existing.size === lookup.info.size &&
+    isSameTime(existing.mtimeMs, lookup.info.mtimeMs)
+  ) {
+    return { ok: true, copied: false, output: existing };
+  }
+  // Bytes and mtime come from one read, so a file changed meanwhile cannot pair new bytes with an old mtime.
+  const content = await options.render.source.read(path);
+  if (content.status !== 'found') return { ok: false, message: copyFailure(content.status) };
+  const output = await options.output.write(path, content.bytes, content.info.mtimeMs);
+  return { ok: true, copied: true, output };
+}
+
+function copyFailure(status: 'found' | 'missing' | 'forbidden' | 'directory'): string {
+  if (status === 'missing') return 'the file disappeared during the build';
+  if (status === 'forbidden') return 'the file may not be served (a symlink out of the docroot?)';
+  return 'it is a directory';
+}
