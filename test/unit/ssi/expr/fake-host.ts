@@ -64,3 +64,14 @@ export function fakeHost(options: FakeHostOptions = {}): FakeHost {
   };
   return host;
 }
+
+/** The environment the Apache-verified table was recorded in (see apache-verified.ts). */
+export function verifiedHost(): FakeHost {
+  return fakeHost({
+    variables: { x: 'foo', a: 'b', y: 'axb', sp: 'a b' },
+    serverVariables: { QUERY_STRING: 'id=42' },
+    requestHeaders: { Host: '127.0.0.1:18082', Accept: '*/*', 'User-Agent': 'curl' },
+    remoteAddress: '127.0.0.1',
+    accessibleUrls: ['/exists.html'],
+  });
+}
