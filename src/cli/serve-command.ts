@@ -1,7 +1,9 @@
-// `cdn-include serve`: its help text and argument parsing. The server itself is not wired in yet, so after
-// validating its arguments the command says so and fails.
+// `cdn-include serve`: parses its arguments, starts the server on the docroot, logs, and stops on a signal.
 
-import { EXIT_FAILURE, EXIT_USAGE, type Command, type CommandIo } from './command';
+import type { Server } from 'node:http';
+import { formatDiagnostic } from '../engine/diagnostics';
+import { createApp } from '../http/app';
+import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import { describeUnusableFolder } from './package-paths';
 import { SITE_OPTIONS, SITE_OPTIONS_HELP, parseSiteArguments, type SiteArguments } from './site-arguments';
 import {
@@ -104,8 +106,49 @@ export const serveCommand: Command = {
         io.stderr(formatUsageError('serve', unusable));
         return EXIT_USAGE;
       }
-      io.stderr('cdn-include serve: not available yet\n');
-      return EXIT_FAILURE;
+      return serve(options, io);
     });
   },
 };
+
+/** Runs the server until SIGINT/SIGTERM; one access-log line per request on stdout, diagnostics on stderr. */
+async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
+  const app = createApp({
+    root: options.root,
+    ssiExtensions: options.ssiExtensions,
+    expressionSyntax: options.legacyExpr ? 'legacy' : 'ap-expr',
+    cacheControl: options.cacheControl,
+    accessLog: (line) => io.stdout(`${line}\n`),
+    onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${ctx.method} ${ctx.url}]\n`),
+  });
+  const server = app.listen({ port: options.port, host: options.host });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (err) {
+    io.stderr(`cdn-include serve: cannot listen on ${options.host}:${options.port}: ${(err as Error).message}\n`);
+    return EXIT_FAILURE;
+  }
+  io.stdout(`cdn-include serving ${options.root} at ${listeningUrl(server, options.host)}\n`);
+  const signal = await io.stopSignal;
+  io.stdout(`cdn-include: ${signal} received, stopping\n`);
+  await closeServer(server);
+  return EXIT_SUCCESS;
+}
+
+function listeningUrl(server: Server, host: string): string {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+}
+
+/** Stops accepting connections and ends idle keep-alive ones, so the process can exit promptly. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 2000).unref();
+  });
+}

@@ -16,7 +16,7 @@ export const SITE_OPTIONS = {
 
 /** The help lines describing SITE_OPTIONS, aligned with the other option lines. */
 export const SITE_OPTIONS_HELP = [
-  '  --ssi-ext .EXT          file extension of the pages to expand; repeat it for several',
+  '  --ssi-ext .EXT[,.EXT]   file extensions of the pages to expand, comma-separated or repeated',
   '                          (default: .shtml); other files are served or copied as they are',
   '  --legacy-expr           read #if/#elif expressions in the Apache 2.2 syntax ($x = y,',
   "                          SSILegacyExprParser on) instead of Apache 2.4's ap_expr",
@@ -45,11 +45,11 @@ export function parseSiteArguments(
   };
 }
 
-/** Normalizes `--ssi-ext` values to `.ext` form (`shtml` → `.shtml`), without duplicates. */
+/** Normalizes `--ssi-ext` values (repeated or comma-separated) to `.ext` form (`shtml` → `.shtml`), without duplicates. */
 export function parseSsiExtensions(given: readonly string[] | undefined): string[] {
   if (given === undefined || given.length === 0) return [...DEFAULT_SSI_EXTENSIONS];
   const extensions: string[] = [];
-  for (const text of given) {
+  for (const text of given.flatMap((value) => value.split(','))) {
     if (!/^\.?[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/.test(text)) {
       throw new UsageError(`option '--ssi-ext' needs a file extension such as '.shtml', not '${text}'`);
     }
