@@ -1,0 +1,58 @@
+// The house layering, enforced: each folder imports only the layers before it, and nothing runs code from text.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const SRC = join(__dirname, '../../../src');
+
+/** Which src/ folders each layer may import (besides itself). */
+const ALLOWED: Record<string, string[]> = {
+  ssi: [],
+  engine: ['ssi'],
+  http: ['ssi', 'engine'],
+  build: ['ssi', 'engine'],
+  cli: ['ssi', 'engine', 'http', 'build'],
+};
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(folder, entry.name)) : entry.name.endsWith('.ts') ? [join(folder, entry.name)] : [],
+  );
+}
+
+/** Source text without comments, so an `@example` may show console output. */
+function code(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+}
+
+const files = sourceFiles(SRC).map((file) => ({ file: relative(SRC, file), text: code(readFileSync(file, 'utf8')) }));
+
+describe('layers', () => {
+  it.each(files.filter(({ file }) => file.includes('/')).map(({ file, text }) => [file, text]))(
+    '%s › imports only earlier layers',
+    (file, text) => {
+      const layer = file.split('/')[0];
+      const imported = [...text.matchAll(/from '(\.[^']+)'/g)].map((match) => relative(SRC, join(SRC, file, '..', match[1])).split('/')[0]);
+      const foreign = imported.filter((target) => target !== layer && !ALLOWED[layer].includes(target));
+      expect(foreign).toEqual([]);
+    },
+  );
+
+  it.each(files.filter(({ file }) => file.startsWith('ssi/')).map(({ file, text }) => [file, text]))(
+    '%s › the language layer does no I/O',
+    (_file, text) => {
+      expect(text).not.toMatch(/from '(node:)?(fs|fs\/promises|http|https|child_process)'|from 'koa'/);
+    },
+  );
+
+  it.each(files.map(({ file, text }) => [file, text]))('%s › no eval, no new Function, no shell', (_file, text) => {
+    expect(text).not.toMatch(/\beval\(|new Function\(|child_process/);
+  });
+
+  it.each(files.filter(({ file }) => !file.startsWith('cli/')).map(({ file, text }) => [file, text]))(
+    '%s › library code never writes to the console or exits the process',
+    (_file, text) => {
+      expect(text).not.toMatch(/console\.|process\.exit|process\.stdout|process\.stderr/);
+    },
+  );
+});
