@@ -1,0 +1,45 @@
+// entities tests: mod_include decodehtml (SPEC A.4) and ap_escape_html2 (SPEC A.7).
+
+import { decodeEntities, escapeHtml } from '../../../src/ssi/entities';
+
+describe('decodeEntities', () => {
+  it.each([
+    ['&lt;&gt;&amp;&quot;', '<>&"'],
+    ['&Auml;&eacute;&szlig;&THORN;&yuml;&ETH;&eth;&AElig;', '\xc4\xe9\xdf\xde\xff\xd0\xf0\xc6'],
+    ['&Oslash;&yacute;&Yacute;&ntilde;', '\xd8\xfd\xdd\xf1'],
+    ['&#65;&#233;&#0065;', 'A\xe9A'],
+    ['&#9;&#10;&#32;&#126;&#161;&#255;', '\t\n ~\xa1\xff'],
+    ['a&#0;b&#8;c&#11;d&#31;e&#127;f&#160;g&#256;h&#1000;i', 'abcdefghi'],
+    ['&#x41;&#65a;&#;&#-1;', ''],
+    ['&#4294967361;', 'A'],
+    ['&nbsp;&apos;&copy;&Yuml;&euro;', '&nbsp;&apos;&copy;&Yuml;&euro;'],
+    ['&LT;&Amp;', '&LT;&Amp;'],
+    ['&;', '&;'],
+    ['a & b', 'a & b'],
+    ['&amp', '&amp'],
+    ['&amp &lt;', '&amp <'],
+    ['&#1&2;x', 'x'],
+    ['&&&&lt;', '&&&<'],
+    ['&amp;lt;', '&lt;'],
+    ['no entities', 'no entities'],
+  ])('%j › %j', (text, expected) => {
+    expect(decodeEntities(text)).toBe(expected);
+  });
+
+  it('a long run of & without ; › stays linear', () => {
+    const text = '&'.repeat(200_000);
+    const started = Date.now();
+    expect(decodeEntities(text)).toBe(text);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('escapeHtml', () => {
+  it.each([
+    [`<a href="q">&'`, `&lt;a href=&quot;q&quot;&gt;&amp;'`],
+    ['\xe9\x00plain', '\xe9\x00plain'],
+    ['&amp;', '&amp;amp;'],
+  ])('%j › %j', (text, expected) => {
+    expect(escapeHtml(text)).toBe(expected);
+  });
+});
