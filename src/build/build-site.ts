@@ -3,7 +3,7 @@
 
 import { isSsiPath } from '../engine/render-options';
 import { BuildOptions, ResolvedBuildOptions, resolveBuildOptions } from './build-options';
-import { BuildReport, BuildWarning, PageEntry, requestDependenceWarning } from './build-report';
+import { BuildFailure, BuildReport, BuildWarning, PageEntry, requestDependenceWarning } from './build-report';
 import { mapConcurrently } from './concurrency';
 import {
   emptyManifest,
@@ -57,7 +57,7 @@ class BuildRun {
   /** Pages built or found up to date, with the reason each was rendered (undefined: up to date). */
   private readonly outcomes = new Map<string, string | undefined>();
   private readonly warnings: BuildWarning[] = [];
-  private readonly failures: { path: string; message: string }[] = [];
+  private readonly failures: BuildFailure[] = [];
   private readonly stats: StatCache;
 
   constructor(readonly options: ResolvedBuildOptions) {
