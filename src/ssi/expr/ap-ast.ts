@@ -18,8 +18,18 @@ export type ApWord =
 
 /** String comparisons (`==` …) compare bytes; integer comparisons (`-eq` …) compare apr_atoi64 values. */
 export type ComparisonOperator =
-  | 'str-eq' | 'str-ne' | 'str-lt' | 'str-le' | 'str-gt' | 'str-ge'
-  | 'int-eq' | 'int-ne' | 'int-lt' | 'int-le' | 'int-gt' | 'int-ge';
+  | 'str-eq'
+  | 'str-ne'
+  | 'str-lt'
+  | 'str-le'
+  | 'str-gt'
+  | 'str-ge'
+  | 'int-eq'
+  | 'int-ne'
+  | 'int-lt'
+  | 'int-le'
+  | 'int-gt'
+  | 'int-ge';
 
 /** Unary operators SSI may use (the restricted file tests are rejected by the parser). */
 export type UnaryOperatorName = 'n' | 'z' | 'T' | 'R' | 'F' | 'U' | 'A';
@@ -32,11 +42,21 @@ export type ApCondition =
   | { readonly kind: 'false' }
   | { readonly kind: 'not'; readonly operand: ApCondition }
   | { readonly kind: 'and' | 'or'; readonly left: ApCondition; readonly right: ApCondition }
-  | { readonly kind: 'compare'; readonly operator: ComparisonOperator; readonly left: ApWord; readonly right: ApWord }
+  | {
+      readonly kind: 'compare';
+      readonly operator: ComparisonOperator;
+      readonly left: ApWord;
+      readonly right: ApWord;
+    }
   /** `in {…}`: `items` is in Apache's evaluation order, the LAST listed word first (op_ListElement chain). */
   | { readonly kind: 'in'; readonly needle: ApWord; readonly items: readonly ApWord[] }
   | { readonly kind: 'regex'; readonly negate: boolean; readonly subject: ApWord; readonly regex: ByteRegex }
-  | { readonly kind: 'unary'; readonly operator: UnaryOperatorName; readonly argument: ApWord; readonly subnet?: IpSubnet }
+  | {
+      readonly kind: 'unary';
+      readonly operator: UnaryOperatorName;
+      readonly argument: ApWord;
+      readonly subnet?: IpSubnet;
+    }
   | {
       readonly kind: 'binary';
       readonly operator: BinaryOperatorName;

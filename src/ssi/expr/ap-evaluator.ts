@@ -100,7 +100,10 @@ function evalLeaf(ctx: Context, node: ApCondition): boolean {
       const left = evalWord(ctx, node.left);
       const right = evalWord(ctx, node.right);
       if (node.operator === 'ipmatch') return node.subnet !== undefined && isInSubnet(node.subnet, left);
-      return globMatch(right, left, { pathname: node.operator === 'fnmatch', caseBlind: node.operator === 'strcmatch' });
+      return globMatch(right, left, {
+        pathname: node.operator === 'fnmatch',
+        caseBlind: node.operator === 'strcmatch',
+      });
     }
     default:
       return false;
@@ -147,7 +150,12 @@ function isTrueString(value: ByteString): boolean {
   return !(value === '' || value === '0' || /^(off|no|false)$/i.test(value));
 }
 
-function evalUnary(ctx: Context, operator: string, argument: ByteString, subnet: IpSubnet | undefined): boolean {
+function evalUnary(
+  ctx: Context,
+  operator: string,
+  argument: ByteString,
+  subnet: IpSubnet | undefined,
+): boolean {
   if (ctx.error !== undefined) return false;
   switch (operator) {
     case 'n':
@@ -180,7 +188,9 @@ function wordValue(ctx: Context, node: ApWord): ByteString {
     case 'digit':
       return node.value;
     case 'concat':
-      return concatChain(node).map((part) => evalWord(ctx, part)).join('');
+      return concatChain(node)
+        .map((part) => evalWord(ctx, part))
+        .join('');
     case 'server-variable':
       return host.serverVariable(node.name);
     case 'header-variable':

@@ -6,13 +6,17 @@ import type { ByteString } from '../byte-string';
 import { asciiLower, asciiUpper, cString } from './c-strings';
 
 /** Names of the functions implemented here (the rest read from the host). */
-export type PureFunctionName = 'tolower' | 'toupper' | 'escape' | 'unescape' | 'base64' | 'unbase64' | 'sha1' | 'md5' | 'ldap';
+export type PureFunctionName =
+  'tolower' | 'toupper' | 'escape' | 'unescape' | 'base64' | 'unbase64' | 'sha1' | 'md5' | 'ldap';
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** gen_test_char.c T_OS_ESCAPE_PATH: everything but alnum and `$-_.+!*'(),:;@&=/~` becomes %xx (lower-case hex). */
 function escapePath(value: ByteString): ByteString {
-  return value.replace(/[^A-Za-z0-9$\-_.+!*'(),:;@&=/~]/g, (ch) => '%' + ch.charCodeAt(0).toString(16).padStart(2, '0'));
+  return value.replace(
+    /[^A-Za-z0-9$\-_.+!*'(),:;@&=/~]/g,
+    (ch) => '%' + ch.charCodeAt(0).toString(16).padStart(2, '0'),
+  );
 }
 
 /**
@@ -56,7 +60,10 @@ function decodeBase64(value: ByteString): ByteString {
 
 /** apr_pescape_ldap(…, APR_ESCAPE_LDAP_ALL): non-printables and `"+,;<>\*()` become \xx (lower-case hex). */
 function escapeLdap(value: ByteString): ByteString {
-  return value.replace(/[^\x20-\x7e]|["+,;<>\\*()]/g, (ch) => '\\' + ch.charCodeAt(0).toString(16).padStart(2, '0'));
+  return value.replace(
+    /[^\x20-\x7e]|["+,;<>\\*()]/g,
+    (ch) => '\\' + ch.charCodeAt(0).toString(16).padStart(2, '0'),
+  );
 }
 
 function hexDigest(algorithm: 'md5' | 'sha1', value: ByteString): ByteString {

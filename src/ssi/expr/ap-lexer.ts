@@ -13,8 +13,33 @@ export type ApToken =
   | { type: 'STR_BEGIN' | 'STR_END' | 'VAR_BEGIN' | 'VAR_END' | 'EOF' };
 
 export type ApOperatorToken =
-  | 'EQ' | 'NE' | 'LT' | 'LE' | 'GT' | 'GE' | 'STR_EQ' | 'STR_NE' | 'STR_LT' | 'STR_LE' | 'STR_GT' | 'STR_GE'
-  | 'REG' | 'NRE' | 'IN' | 'AND' | 'OR' | 'NOT' | 'CONCAT' | 'TRUE' | 'FALSE' | '(' | ')' | '{' | '}' | ',' | ':';
+  | 'EQ'
+  | 'NE'
+  | 'LT'
+  | 'LE'
+  | 'GT'
+  | 'GE'
+  | 'STR_EQ'
+  | 'STR_NE'
+  | 'STR_LT'
+  | 'STR_LE'
+  | 'STR_GT'
+  | 'STR_GE'
+  | 'REG'
+  | 'NRE'
+  | 'IN'
+  | 'AND'
+  | 'OR'
+  | 'NOT'
+  | 'CONCAT'
+  | 'TRUE'
+  | 'FALSE'
+  | '('
+  | ')'
+  | '{'
+  | '}'
+  | ','
+  | ':';
 
 /** A scan failure; the parser reports it as a parse error. */
 export class ApScanError extends Error {}
@@ -28,17 +53,39 @@ const op = (type: ApOperatorToken) => (): ApToken => ({ type });
 
 /** INITIAL-state rules after strings, %{ and $N, in util_expr_scan.l order. */
 const INITIAL_RULES: readonly Rule[] = [
-  [/==?/y, op('STR_EQ')], [/!=/y, op('STR_NE')], [/</y, op('STR_LT')], [/<=/y, op('STR_LE')],
-  [/>/y, op('STR_GT')], [/>=/y, op('STR_GE')], [/=~/y, op('REG')], [/!~/y, op('NRE')],
-  [/and/y, op('AND')], [/&&/y, op('AND')], [/or/y, op('OR')], [/\|\|/y, op('OR')],
-  [/not/y, op('NOT')], [/!/y, op('NOT')], [/\./y, op('CONCAT')],
-  [/-in/y, op('IN')], [/-eq/y, op('EQ')], [/-ne/y, op('NE')], [/-ge/y, op('GE')], [/-le/y, op('LE')],
-  [/-gt/y, op('GT')], [/-lt/y, op('LT')],
-  [/lt/y, op('LT')], [/le/y, op('LE')], [/gt/y, op('GT')], [/ge/y, op('GE')], [/ne/y, op('NE')],
-  [/eq/y, op('EQ')], [/in/y, op('IN')],
+  [/==?/y, op('STR_EQ')],
+  [/!=/y, op('STR_NE')],
+  [/</y, op('STR_LT')],
+  [/<=/y, op('STR_LE')],
+  [/>/y, op('STR_GT')],
+  [/>=/y, op('STR_GE')],
+  [/=~/y, op('REG')],
+  [/!~/y, op('NRE')],
+  [/and/y, op('AND')],
+  [/&&/y, op('AND')],
+  [/or/y, op('OR')],
+  [/\|\|/y, op('OR')],
+  [/not/y, op('NOT')],
+  [/!/y, op('NOT')],
+  [/\./y, op('CONCAT')],
+  [/-in/y, op('IN')],
+  [/-eq/y, op('EQ')],
+  [/-ne/y, op('NE')],
+  [/-ge/y, op('GE')],
+  [/-le/y, op('LE')],
+  [/-gt/y, op('GT')],
+  [/-lt/y, op('LT')],
+  [/lt/y, op('LT')],
+  [/le/y, op('LE')],
+  [/gt/y, op('GT')],
+  [/ge/y, op('GE')],
+  [/ne/y, op('NE')],
+  [/eq/y, op('EQ')],
+  [/in/y, op('IN')],
   [/-[a-zA-Z_]/y, (text) => ({ type: 'UNARY', value: text.slice(1) })],
   [/-[a-zA-Z_][a-zA-Z_0-9]+/y, (text) => ({ type: 'BINARY', value: text.slice(1) })],
-  [/true/y, op('TRUE')], [/false/y, op('FALSE')],
+  [/true/y, op('TRUE')],
+  [/false/y, op('FALSE')],
   [/-?[0-9]+/y, (text) => ({ type: 'DIGIT', value: text })],
   [/[a-zA-Z][a-zA-Z0-9_]*/y, (text) => ({ type: 'ID', value: text })],
   [/[(){},:]/y, (text) => ({ type: text as ApOperatorToken })],
@@ -88,7 +135,9 @@ export function scanApExpression(source: ByteString): ApToken[] {
         state = 'vararg';
         pos++;
       } else {
-        throw new ApScanError(ch === '\n' ? 'Unterminated string or variable' : `Invalid character in variable name '${ch}'`);
+        throw new ApScanError(
+          ch === '\n' ? 'Unterminated string or variable' : `Invalid character in variable name '${ch}'`,
+        );
       }
       continue;
     }
@@ -150,7 +199,12 @@ export function scanApExpression(source: ByteString): ApToken[] {
 }
 
 /** One INITIAL-state step; returns the new position and tells `enter` about a start-state change. */
-function scanInitial(source: ByteString, pos: number, tokens: ApToken[], enter: (state: State) => void): number {
+function scanInitial(
+  source: ByteString,
+  pos: number,
+  tokens: ApToken[],
+  enter: (state: State) => void,
+): number {
   const ch = source[pos];
   const next = source[pos + 1] ?? '';
   if (ch === ' ' || ch === '\t' || ch === '\n') return pos + 1;

@@ -5,16 +5,53 @@
 /** Server variables ap_expr's core lookup accepts (misc, request, connection), matched case-insensitively. */
 export const SERVER_VARIABLE_NAMES: readonly string[] = [
   // misc_var_names
-  'TIME_YEAR', 'TIME_MON', 'TIME_DAY', 'TIME_HOUR', 'TIME_MIN', 'TIME_SEC', 'TIME_WDAY', 'TIME',
-  'SERVER_SOFTWARE', 'API_VERSION',
+  'TIME_YEAR',
+  'TIME_MON',
+  'TIME_DAY',
+  'TIME_HOUR',
+  'TIME_MIN',
+  'TIME_SEC',
+  'TIME_WDAY',
+  'TIME',
+  'SERVER_SOFTWARE',
+  'API_VERSION',
   // request_var_names
-  'REQUEST_METHOD', 'REQUEST_SCHEME', 'REQUEST_URI', 'REQUEST_FILENAME', 'REMOTE_HOST', 'REMOTE_IDENT',
-  'REMOTE_USER', 'SERVER_ADMIN', 'SERVER_NAME', 'SERVER_PORT', 'SERVER_PROTOCOL', 'SCRIPT_FILENAME', 'PATH_INFO',
-  'QUERY_STRING', 'IS_SUBREQ', 'DOCUMENT_ROOT', 'AUTH_TYPE', 'THE_REQUEST', 'CONTENT_TYPE', 'HANDLER',
-  'REQUEST_LOG_ID', 'SCRIPT_USER', 'SCRIPT_GROUP', 'DOCUMENT_URI', 'LAST_MODIFIED', 'CONTEXT_PREFIX',
-  'CONTEXT_DOCUMENT_ROOT', 'REQUEST_STATUS', 'REMOTE_ADDR', 'REMOTE_PORT',
+  'REQUEST_METHOD',
+  'REQUEST_SCHEME',
+  'REQUEST_URI',
+  'REQUEST_FILENAME',
+  'REMOTE_HOST',
+  'REMOTE_IDENT',
+  'REMOTE_USER',
+  'SERVER_ADMIN',
+  'SERVER_NAME',
+  'SERVER_PORT',
+  'SERVER_PROTOCOL',
+  'SCRIPT_FILENAME',
+  'PATH_INFO',
+  'QUERY_STRING',
+  'IS_SUBREQ',
+  'DOCUMENT_ROOT',
+  'AUTH_TYPE',
+  'THE_REQUEST',
+  'CONTENT_TYPE',
+  'HANDLER',
+  'REQUEST_LOG_ID',
+  'SCRIPT_USER',
+  'SCRIPT_GROUP',
+  'DOCUMENT_URI',
+  'LAST_MODIFIED',
+  'CONTEXT_PREFIX',
+  'CONTEXT_DOCUMENT_ROOT',
+  'REQUEST_STATUS',
+  'REMOTE_ADDR',
+  'REMOTE_PORT',
   // conn_var_names
-  'HTTPS', 'IPV6', 'CONN_LOG_ID', 'CONN_REMOTE_ADDR', 'HTTP2',
+  'HTTPS',
+  'IPV6',
+  'CONN_LOG_ID',
+  'CONN_REMOTE_ADDR',
+  'HTTP2',
 ];
 
 /** %{HTTP_*} variables ap_expr names explicitly, and the request header each reads (req_header_var_names). */
@@ -30,8 +67,24 @@ export const HEADER_VARIABLES: Readonly<Record<string, string>> = {
 
 /** String functions available to SSI (1 argument; names case-insensitive). */
 export const STRING_FUNCTION_NAMES = [
-  'v', 'reqenv', 'env', 'osenv', 'resp', 'req', 'http', 'note', 'req_novary',
-  'tolower', 'toupper', 'escape', 'unescape', 'base64', 'unbase64', 'sha1', 'md5', 'ldap',
+  'v',
+  'reqenv',
+  'env',
+  'osenv',
+  'resp',
+  'req',
+  'http',
+  'note',
+  'req_novary',
+  'tolower',
+  'toupper',
+  'escape',
+  'unescape',
+  'base64',
+  'unbase64',
+  'sha1',
+  'md5',
+  'ldap',
 ] as const;
 export type StringFunctionName = (typeof STRING_FUNCTION_NAMES)[number];
 
@@ -44,7 +97,9 @@ export const UNARY_OPERATORS: readonly string[] = ['n', 'z', 'R', 'T', 'F', 'U',
 export const BINARY_OPERATORS: readonly string[] = ['ipmatch', 'fnmatch', 'strmatch', 'strcmatch'];
 
 /** Canonical spelling of a %{NAME}, or undefined if ap_expr would say "Variable 'NAME' does not exist". */
-export function lookupServerVariable(name: string): { kind: 'server'; name: string } | { kind: 'header'; header: string } | undefined {
+export function lookupServerVariable(
+  name: string,
+): { kind: 'server'; name: string } | { kind: 'header'; header: string } | undefined {
   const upper = name.toUpperCase();
   const header = HEADER_VARIABLES[upper];
   if (header !== undefined) return { kind: 'header', header };

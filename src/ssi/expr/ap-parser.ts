@@ -3,7 +3,13 @@
 // one, a bad -R/-ipmatch subnet, or a regex that does not compile is a PARSE error.
 
 import type { ByteString } from '../byte-string';
-import type { ApCondition, ApWord, BinaryOperatorName, ComparisonOperator, UnaryOperatorName } from './ap-ast';
+import type {
+  ApCondition,
+  ApWord,
+  BinaryOperatorName,
+  ComparisonOperator,
+  UnaryOperatorName,
+} from './ap-ast';
 import { ApScanError, scanApExpression, type ApToken } from './ap-lexer';
 import {
   BINARY_OPERATORS,
@@ -20,8 +26,18 @@ import { parseSubnet, type IpSubnet } from './ip-subnet';
 export class ApParseError extends Error {}
 
 const COMPARISONS: Readonly<Record<string, ComparisonOperator>> = {
-  STR_EQ: 'str-eq', STR_NE: 'str-ne', STR_LT: 'str-lt', STR_LE: 'str-le', STR_GT: 'str-gt', STR_GE: 'str-ge',
-  EQ: 'int-eq', NE: 'int-ne', LT: 'int-lt', LE: 'int-le', GT: 'int-gt', GE: 'int-ge',
+  STR_EQ: 'str-eq',
+  STR_NE: 'str-ne',
+  STR_LT: 'str-lt',
+  STR_LE: 'str-le',
+  STR_GT: 'str-gt',
+  STR_GE: 'str-ge',
+  EQ: 'int-eq',
+  NE: 'int-ne',
+  LT: 'int-lt',
+  LE: 'int-le',
+  GT: 'int-gt',
+  GE: 'int-ge',
 };
 
 /**
@@ -59,23 +75,28 @@ class Parser {
 
   expect(type: ApToken['type']): ApToken {
     const token = this.next();
-    if (token.type !== type) throw new ApParseError(`syntax error, unexpected ${token.type}, expecting ${type}`);
+    if (token.type !== type)
+      throw new ApParseError(`syntax error, unexpected ${token.type}, expecting ${type}`);
     return token;
   }
 
   /** `expr || expr` and `&&`: right associative, OR below AND below NOT (%right declarations). */
   parseOr(): ApCondition {
-    const left = this.parseAnd();
-    if (this.peek().type !== 'OR') return left;
-    this.next();
-    return { kind: 'or', left, right: this.parseOr() };
+    const operands = [this.parseAnd()];
+    while (this.peek().type === 'OR') {
+      this.next();
+      operands.push(this.parseAnd());
+    }
+    return operands.reduceRight((right, left) => ({ kind: 'or', left, right }));
   }
 
   private parseAnd(): ApCondition {
-    const left = this.parseNot();
-    if (this.peek().type !== 'AND') return left;
-    this.next();
-    return { kind: 'and', left, right: this.parseAnd() };
+    const operands = [this.parseNot()];
+    while (this.peek().type === 'AND') {
+      this.next();
+      operands.push(this.parseNot());
+    }
+    return operands.reduceRight((right, left) => ({ kind: 'and', left, right }));
   }
 
   private parseNot(): ApCondition {
@@ -114,7 +135,8 @@ class Parser {
 
   private parseRegex(): ByteRegex {
     const token = this.next();
-    if (token.type !== 'REGEX') throw new ApParseError(`syntax error, unexpected ${token.type}, expecting T_REGEX`);
+    if (token.type !== 'REGEX')
+      throw new ApParseError(`syntax error, unexpected ${token.type}, expecting T_REGEX`);
     const compiled = compileByteRegex(token.value, token.caseInsensitive);
     if (!compiled.ok) throw new ApParseError(compiled.message);
     return compiled.regex;
@@ -123,7 +145,8 @@ class Parser {
   /** `{ w1, w2, … }`, stored last-first: util_expr_parse.y prepends each op_ListElement. */
   private parseWordList(): ApWord[] {
     const token = this.peek();
-    if (token.type === 'ID') throw new ApParseError(`List-returning function '${token.value}' does not exist`);
+    if (token.type === 'ID')
+      throw new ApParseError(`List-returning function '${token.value}' does not exist`);
     this.expect('{');
     const items = [this.parseWord()];
     while (this.peek().type === ',') {
@@ -136,10 +159,12 @@ class Parser {
 
   /** `word . word`: right associative (%right T_OP_CONCAT). */
   private parseWord(): ApWord {
-    const left = this.parseWordPart();
-    if (this.peek().type !== 'CONCAT') return left;
-    this.next();
-    return { kind: 'concat', left, right: this.parseWord() };
+    const parts = [this.parseWordPart()];
+    while (this.peek().type === 'CONCAT') {
+      this.next();
+      parts.push(this.parseWordPart());
+    }
+    return parts.reduceRight((right, left) => ({ kind: 'concat', left, right }));
   }
 
   private parseWordPart(): ApWord {
@@ -174,7 +199,11 @@ class Parser {
   /** string: one or more parts (text, %{…}, $N), left associative; a lone text part stays a constant. */
   private parseString(): ApWord {
     let result = this.parseStringPart();
-    for (let type = this.peek().type; type === 'STRING' || type === 'VAR_BEGIN' || type === 'BACKREF'; type = this.peek().type) {
+    for (
+      let type = this.peek().type;
+      type === 'STRING' || type === 'VAR_BEGIN' || type === 'BACKREF';
+      type = this.peek().type
+    ) {
       result = { kind: 'concat', left: result, right: this.parseStringPart() };
     }
     return result;
@@ -201,7 +230,9 @@ class Parser {
     this.expect('VAR_END');
     const found = lookupServerVariable(name.value);
     if (!found) throw new ApParseError(`Variable '${name.value}' does not exist`);
-    return found.kind === 'header' ? { kind: 'header-variable', header: found.header } : { kind: 'server-variable', name: found.name };
+    return found.kind === 'header'
+      ? { kind: 'header-variable', header: found.header }
+      : { kind: 'server-variable', name: found.name };
   }
 
   private call(name: string, argument: ApWord): ApWord {
@@ -211,7 +242,8 @@ class Parser {
   }
 
   private unary(name: string, argument: ApWord): ApCondition {
-    if (RESTRICTED_UNARY_OPERATORS.includes(name)) throw new ApParseError(`-${name} not available in restricted context`);
+    if (RESTRICTED_UNARY_OPERATORS.includes(name))
+      throw new ApParseError(`-${name} not available in restricted context`);
     if (!UNARY_OPERATORS.includes(name)) throw new ApParseError(`Unary operator '-${name}' does not exist`);
     const operator = name as UnaryOperatorName;
     if (operator !== 'R') return { kind: 'unary', operator, argument };
@@ -219,7 +251,8 @@ class Parser {
   }
 
   private binary(name: string, left: ApWord, right: ApWord): ApCondition {
-    const operator = BINARY_OPERATORS.find((candidate) => candidate === name.toLowerCase()) as BinaryOperatorName | undefined;
+    const operator = BINARY_OPERATORS.find((candidate) => candidate === name.toLowerCase()) as
+      BinaryOperatorName | undefined;
     if (!operator) throw new ApParseError(`Binary operator '-${name}' does not exist`);
     if (operator !== 'ipmatch') return { kind: 'binary', operator, left, right };
     return { kind: 'binary', operator, left, right, subnet: constantSubnet(name, right) };
@@ -228,7 +261,8 @@ class Parser {
 
 /** subnet_parse_arg: -R and -ipmatch need a constant quoted string, parsed once at parse time. */
 function constantSubnet(name: string, argument: ApWord): IpSubnet {
-  if (argument.kind !== 'string') throw new ApParseError(`-${name} requires subnet/netmask as constant argument`);
+  if (argument.kind !== 'string')
+    throw new ApParseError(`-${name} requires subnet/netmask as constant argument`);
   const subnet = parseSubnet(argument.value);
   if (!subnet) throw new ApParseError('parsing of subnet/netmask failed');
   return subnet;

@@ -45,9 +45,13 @@ export function compileByteRegex(pattern: ByteString, caseInsensitive: boolean):
 function compileUncached(pattern: ByteString, caseInsensitive: boolean): CompileResult {
   if (pattern.length > MAX_PATTERN_LENGTH) return { ok: false, message: 'Regexp too long' };
   const translation = translatePcre(pattern, caseInsensitive);
-  if (!translation.ok) return { ok: false, message: `Failed to compile regular expression: ${translation.message}` };
+  if (!translation.ok)
+    return { ok: false, message: `Failed to compile regular expression: ${translation.message}` };
   if (translation.nestedUnboundedRepeat) {
-    return { ok: false, message: 'Regular expression refused: nested unbounded repetition can backtrack catastrophically' };
+    return {
+      ok: false,
+      message: 'Regular expression refused: nested unbounded repetition can backtrack catastrophically',
+    };
   }
   let regex: RegExp;
   try {

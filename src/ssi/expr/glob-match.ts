@@ -66,8 +66,13 @@ function matchBracket(c: Cursor): boolean | null {
       p += at(pattern, p + 2) === BACKSLASH ? 3 : 2;
       const end = at(pattern, p);
       if (end === 0 || (c.slash && end === SLASH)) break;
-      if ((sc >= start && sc <= end) ||
-          (c.nocase && (isUpper(sc) || isUpper(start) || isUpper(end)) && lower(sc) >= lower(start) && lower(sc) <= lower(end))) {
+      if (
+        (sc >= start && sc <= end) ||
+        (c.nocase &&
+          (isUpper(sc) || isUpper(start) || isUpper(end)) &&
+          lower(sc) >= lower(start) &&
+          lower(sc) <= lower(end))
+      ) {
         matched = true;
       }
       p++;
@@ -103,7 +108,10 @@ function matchOne(c: Cursor): boolean {
 }
 
 function isSegmentEnd(c: Cursor, p: number): boolean {
-  return c.slash && (at(c.pattern, p) === SLASH || (at(c.pattern, p) === BACKSLASH && at(c.pattern, p + 1) === SLASH));
+  return (
+    c.slash &&
+    (at(c.pattern, p) === SLASH || (at(c.pattern, p) === BACKSLASH && at(c.pattern, p + 1) === SLASH))
+  );
 }
 
 /** Counts the fixed-width elements after a `*` up to the next `*` or segment end (apr_fnmatch's matchlen). */
@@ -168,7 +176,14 @@ function matchSegment(c: Cursor): boolean {
  * @example globMatch('a*', 'ab') // true
  */
 export function globMatch(pattern: ByteString, string: ByteString, options: GlobOptions = {}): boolean {
-  const c: Cursor = { pattern, string, p: 0, s: 0, slash: options.pathname ?? false, nocase: options.caseBlind ?? false };
+  const c: Cursor = {
+    pattern,
+    string,
+    p: 0,
+    s: 0,
+    slash: options.pathname ?? false,
+    nocase: options.caseBlind ?? false,
+  };
   let first = at(pattern, 0) === 0x2a;
   while (first || (at(c.pattern, c.p) !== 0 && at(c.string, c.s) !== 0)) {
     if (!first) {

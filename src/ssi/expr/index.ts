@@ -6,9 +6,21 @@ import { evaluateApExpression } from './ap-evaluator';
 import { ApParseError, parseApExpression } from './ap-parser';
 import { evaluateLegacyExpression } from './legacy-evaluator';
 import { parseLegacyExpression } from './legacy-parser';
-import type { EvaluationResult, ExpressionHost, ExpressionSyntax, ParsedExpression, ParseResult } from './types';
+import type {
+  EvaluationResult,
+  ExpressionHost,
+  ExpressionSyntax,
+  ParsedExpression,
+  ParseResult,
+} from './types';
 
-export type { EvaluationResult, ExpressionHost, ExpressionSyntax, ParsedExpression, ParseResult } from './types';
+export type {
+  EvaluationResult,
+  ExpressionHost,
+  ExpressionSyntax,
+  ParsedExpression,
+  ParseResult,
+} from './types';
 
 /**
  * Parses the `expr` attribute of `#if`/`#elif`; never throws. Under ap-expr an empty or malformed expression,
@@ -20,12 +32,18 @@ export function parseExpression(source: ByteString, syntax: ExpressionSyntax): P
     if (syntax === 'legacy') {
       const parsed = parseLegacyExpression(source);
       if (!parsed.ok) return parsed;
-      const expression: ParsedExpression = { syntax: 'legacy', root: parsed.root, regexCount: parsed.regexCount, source };
+      const expression: ParsedExpression = {
+        syntax: 'legacy',
+        root: parsed.root,
+        regexCount: parsed.regexCount,
+        source,
+      };
       return { ok: true, expression };
     }
     return { ok: true, expression: { syntax: 'ap-expr', root: parseApExpression(source) } };
   } catch (err) {
-    if (err instanceof ApParseError) return { ok: false, message: `Could not parse expr "${source}": ${err.message}` };
+    if (err instanceof ApParseError)
+      return { ok: false, message: `Could not parse expr "${source}": ${err.message}` };
     return { ok: false, message: `Could not parse expr "${source}": ${(err as Error).message}` };
   }
 }

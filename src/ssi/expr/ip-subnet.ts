@@ -36,7 +36,12 @@ function ipv6Bytes(text: string): number[] | null {
 }
 
 function isV4Mapped(bytes: readonly number[]): boolean {
-  return bytes.length === 16 && bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  return (
+    bytes.length === 16 &&
+    bytes.slice(0, 10).every((b) => b === 0) &&
+    bytes[10] === 0xff &&
+    bytes[11] === 0xff
+  );
 }
 
 /** apr's parse_network: 1–4 dotted decimal octets, the rest of the mask zero. */

@@ -134,7 +134,8 @@ function checkRegex(ctx: Context, subject: ByteString, pattern: ByteString): boo
 
 function evalOrdering(ctx: Context, node: LegacyNode): boolean {
   const { left, right } = node;
-  if (!left || !right || left.type !== 'string' || right.type !== 'string') return fail(ctx, 'Invalid expression');
+  if (!left || !right || left.type !== 'string' || right.type !== 'string')
+    return fail(ctx, 'Invalid expression');
   const order = compareBytes(substitute(ctx, left.value), substitute(ctx, right.value));
   switch (node.type) {
     case 'ge':

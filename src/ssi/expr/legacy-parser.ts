@@ -17,8 +17,7 @@ export interface LegacyNode {
 
 /** The tree, or the parse error Apache logs as "Invalid expression" / "Unmatched ')'". */
 export type LegacyParseResult =
-  | { ok: true; root: LegacyNode | null; regexCount: number }
-  | { ok: false; message: string };
+  { ok: true; root: LegacyNode | null; regexCount: number } | { ok: false; message: string };
 
 const FIRST_TOKENS: readonly LegacyTokenType[] = ['string', 'not', 'access', 'lbrace'];
 const COMPARISONS: readonly LegacyTokenType[] = ['eq', 'ne', 'ge', 'gt', 'le', 'lt'];
@@ -43,7 +42,10 @@ export function parseLegacyExpression(source: ByteString): LegacyParseResult {
       continue;
     }
     const step = attach(root, current, node);
-    if (!step.ok) return step.error === 'rbrace' ? { ok: false, message: `Unmatched ')' in "${source}"` } : invalid(source);
+    if (!step.ok)
+      return step.error === 'rbrace'
+        ? { ok: false, message: `Unmatched ')' in "${source}"` }
+        : invalid(source);
     root = step.root;
     current = step.current;
     if (node.type === 're') regexCount++;
@@ -92,7 +94,12 @@ function attach(root: LegacyNode, current: LegacyNode, node: LegacyNode): Step {
     case 'not':
     case 'access':
     case 'lbrace':
-      if (current.type === 'string' || current.type === 're' || current.type === 'rbrace' || current.type === 'group') {
+      if (
+        current.type === 'string' ||
+        current.type === 're' ||
+        current.type === 'rbrace' ||
+        current.type === 'group'
+      ) {
         return fail;
       }
       setRight(current, node);
@@ -104,9 +111,11 @@ function attach(root: LegacyNode, current: LegacyNode, node: LegacyNode): Step {
 
 /** `&&`/`||`: take over the right side of the nearest enclosing `&&`/`||`/`(`, or the whole tree. */
 function attachJunction(root: LegacyNode, current: LegacyNode, node: LegacyNode): Step {
-  if (current.type !== 'string' && current.type !== 're' && current.type !== 'group') return { ok: false, error: 'invalid' };
+  if (current.type !== 'string' && current.type !== 're' && current.type !== 'group')
+    return { ok: false, error: 'invalid' };
   let anchor = current.parent;
-  while (anchor && anchor.type !== 'and' && anchor.type !== 'or' && anchor.type !== 'lbrace') anchor = anchor.parent;
+  while (anchor && anchor.type !== 'and' && anchor.type !== 'or' && anchor.type !== 'lbrace')
+    anchor = anchor.parent;
   if (!anchor) {
     node.left = root;
     root.parent = node;
@@ -129,7 +138,8 @@ function attachComparison(root: LegacyNode, current: LegacyNode, node: LegacyNod
     root.parent = node;
     return { ok: true, root: node, current: node };
   }
-  if (parent.type !== 'lbrace' && parent.type !== 'and' && parent.type !== 'or') return { ok: false, error: 'invalid' };
+  if (parent.type !== 'lbrace' && parent.type !== 'and' && parent.type !== 'or')
+    return { ok: false, error: 'invalid' };
   const taken = parent.right;
   if (!taken) return { ok: false, error: 'invalid' };
   node.left = taken;

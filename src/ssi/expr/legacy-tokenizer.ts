@@ -5,8 +5,21 @@ import type { ByteString } from '../byte-string';
 
 /** Token types, named after mod_include's TOKEN_* (GROUP is an LBRACE after its `)` was seen). */
 export type LegacyTokenType =
-  | 'string' | 're' | 'eq' | 'ne' | 'and' | 'or' | 'not' | 'lbrace' | 'rbrace' | 'group'
-  | 'ge' | 'gt' | 'le' | 'lt' | 'access';
+  | 'string'
+  | 're'
+  | 'eq'
+  | 'ne'
+  | 'and'
+  | 'or'
+  | 'not'
+  | 'lbrace'
+  | 'rbrace'
+  | 'group'
+  | 'ge'
+  | 'gt'
+  | 'le'
+  | 'lt'
+  | 'access';
 
 /** One token; `value` is the raw text of a string or regex with backslashes already removed. */
 export interface LegacyToken {
@@ -17,9 +30,20 @@ export interface LegacyToken {
 /** apr_isspace in the C locale. */
 const isSpace = (ch: string | undefined): boolean => ch !== undefined && ' \t\n\v\f\r'.includes(ch);
 
-const TWO_CHAR: Readonly<Record<string, LegacyTokenType>> = { '!=': 'ne', '||': 'or', '&&': 'and', '>=': 'ge', '<=': 'le' };
+const TWO_CHAR: Readonly<Record<string, LegacyTokenType>> = {
+  '!=': 'ne',
+  '||': 'or',
+  '&&': 'and',
+  '>=': 'ge',
+  '<=': 'le',
+};
 const ONE_CHAR: Readonly<Record<string, LegacyTokenType>> = {
-  '(': 'lbrace', ')': 'rbrace', '=': 'eq', '!': 'not', '>': 'gt', '<': 'lt',
+  '(': 'lbrace',
+  ')': 'rbrace',
+  '=': 'eq',
+  '!': 'not',
+  '>': 'gt',
+  '<': 'lt',
 };
 
 /**

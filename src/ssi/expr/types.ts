@@ -38,7 +38,12 @@ export interface ExpressionHost {
 /** A parsed `expr`, opaque to callers; safe to cache and evaluate many times. */
 export type ParsedExpression =
   | { readonly syntax: 'ap-expr'; readonly root: ApCondition }
-  | { readonly syntax: 'legacy'; readonly root: LegacyNode | null; readonly regexCount: number; readonly source: ByteString };
+  | {
+      readonly syntax: 'legacy';
+      readonly root: LegacyNode | null;
+      readonly regexCount: number;
+      readonly source: ByteString;
+    };
 
 /** The outcome of parsing: an expression, or why the text is not one. */
 export type ParseResult = { ok: true; expression: ParsedExpression } | { ok: false; message: string };

@@ -9,13 +9,17 @@ describe('ap_expr host routing (SPEC A.10.1, checks 37–41)', () => {
     ["check 37: v('x') == 'y' after set x=y", "v('x') == 'y'", 'T'],
     ["check 37: reqenv('x') = 'y'", "reqenv('x') = 'y'", 'T'],
     ["check 37: note('x') is empty (SSI vars are not notes)", "note('x') == ''", 'T'],
-    ["env() reads notes first", "env('n') == 'note'", 'T'],
-    ["env() falls back to SSI variables", "env('x') == 'y'", 'T'],
-    ["env() falls back to the OS environment last", "env('HOME') == '/root'", 'T'],
-    ["osenv() reads only the OS environment", "osenv('x') == ''", 'T'],
-    ["resp() reads response headers", "resp('Content-Type') == 'text/html'", 'T'],
-    ["check 40: %{QUERY_STRING} =~ /^id=([0-9]+)/", '%{QUERY_STRING} =~ /^id=([0-9]+)/', 'T'],
-    ["a backref in a later word sees this expression's captures", "%{QUERY_STRING} =~ /=([0-9]+)/ && $1 -eq 42", 'T'],
+    ['env() reads notes first', "env('n') == 'note'", 'T'],
+    ['env() falls back to SSI variables', "env('x') == 'y'", 'T'],
+    ['env() falls back to the OS environment last', "env('HOME') == '/root'", 'T'],
+    ['osenv() reads only the OS environment', "osenv('x') == ''", 'T'],
+    ['resp() reads response headers', "resp('Content-Type') == 'text/html'", 'T'],
+    ['check 40: %{QUERY_STRING} =~ /^id=([0-9]+)/', '%{QUERY_STRING} =~ /^id=([0-9]+)/', 'T'],
+    [
+      "a backref in a later word sees this expression's captures",
+      '%{QUERY_STRING} =~ /=([0-9]+)/ && $1 -eq 42',
+      'T',
+    ],
     ['-F asks the host', "-F '/srv/a.txt'", 'T'],
     ['-R tests the client address', "-R '192.168.0.0/16'", 'T'],
   ] as const)('%s › %s', (_name, source, expected) => {
@@ -36,12 +40,20 @@ describe('ap_expr request headers and Vary (SPEC B.5, check 41)', () => {
   it.each([
     ["req('X-Lang')", "req('X-Lang') == 'de'", [{ name: 'X-Lang', vary: true }]],
     ["http('X-Lang')", "http('X-Lang') == 'de'", [{ name: 'X-Lang', vary: true }]],
-    ["req('Host') is passed through; the engine leaves Host out of Vary", "req('Host') == 'h'", [{ name: 'Host', vary: true }]],
+    [
+      "req('Host') is passed through; the engine leaves Host out of Vary",
+      "req('Host') == 'h'",
+      [{ name: 'Host', vary: true }],
+    ],
     ["req_novary('X-Lang')", "req_novary('X-Lang') == 'de'", [{ name: 'X-Lang', vary: false }]],
     ['%{HTTP_ACCEPT}', "%{HTTP_ACCEPT} == ''", [{ name: 'Accept', vary: true }]],
     ['%{HTTP_HOST}', "%{HTTP_HOST} == ''", [{ name: 'Host', vary: true }]],
     ['a short-circuited right side is not read', "true || req('X-Lang') == 'de'", []],
-    ['list items are read last-first, until one matches', "'b' in {req('A'), req('B')}", [{ name: 'B', vary: true }]],
+    [
+      'list items are read last-first, until one matches',
+      "'b' in {req('A'), req('B')}",
+      [{ name: 'B', vary: true }],
+    ],
   ] as const)('%s › asks the host %j', (_name, source, reads) => {
     const host = fakeHost({ requestHeaders: { 'X-Lang': 'de', B: 'b' } });
     expect(run(source, 'ap-expr', host).ok).toBe(true);
@@ -56,7 +68,11 @@ describe('ap_expr captures (SPEC A.5)', () => {
     ['!~ with groups › sets them too', "'foo' !~ /(o)/", [['o', 'o']]],
     ['a regex without groups › leaves them alone', "'foo' =~ /o/", []],
     ['a group that did not participate › undefined', "'ab' =~ /a(x)?b/", [['ab', undefined]]],
-    ['more than 9 groups › only $0..$9', "'abcdefghijk' =~ /(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)/", [['abcdefghijk', ...'abcdefghi']]],
+    [
+      'more than 9 groups › only $0..$9',
+      "'abcdefghijk' =~ /(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)/",
+      [['abcdefghijk', ...'abcdefghi']],
+    ],
   ] as const)('%s', (_name, source, history) => {
     const host = fakeHost();
     expect(run(source, 'ap-expr', host).ok).toBe(true);

@@ -24,7 +24,10 @@ export interface FakeHost extends ExpressionHost {
   readonly variableReads: string[];
 }
 
-function lookupCaseInsensitive(table: Record<string, ByteString> | undefined, name: string): ByteString | undefined {
+function lookupCaseInsensitive(
+  table: Record<string, ByteString> | undefined,
+  name: string,
+): ByteString | undefined {
   if (!table) return undefined;
   const key = Object.keys(table).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
   return key === undefined ? undefined : table[key];

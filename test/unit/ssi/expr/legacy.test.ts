@@ -20,13 +20,23 @@ describe('legacy expressions (SPEC C checks 31–36)', () => {
     ['check 36 / if11: \\( is a non-empty string', '\\(', {}, 'T'],
     ['if1: "1" = "1" (the quote is an ordinary byte)', '"1" = "1"', {}, 'T'],
     ['if1: "1" = "2"', '"1" = "2"', {}, 'F'],
-    ['if8: parenthesised comparisons, first branch', '($x_SERVER_PORT = 80) && ($x_p_ssl = 0)', { x_SERVER_PORT: '443', x_p_ssl: '1' }, 'F'],
-    ['if8: parenthesised comparisons, elif branch', '($x_SERVER_PORT = 443) && ($x_p_ssl = 1)', { x_SERVER_PORT: '443', x_p_ssl: '1' }, 'T'],
+    [
+      'if8: parenthesised comparisons, first branch',
+      '($x_SERVER_PORT = 80) && ($x_p_ssl = 0)',
+      { x_SERVER_PORT: '443', x_p_ssl: '1' },
+      'F',
+    ],
+    [
+      'if8: parenthesised comparisons, elif branch',
+      '($x_SERVER_PORT = 443) && ($x_p_ssl = 1)',
+      { x_SERVER_PORT: '443', x_p_ssl: '1' },
+      'T',
+    ],
     ['if9: two regexes without parens', '$x = /^foo/ && $x = /bar$/', { x: 'foo bar' }, 'T'],
     ['if9: two regexes with parens', '($x = /^foo/) && ($x = /bar$/)', { x: 'foo bar' }, 'T'],
     ['if10: 1=1 without spaces', '1=1', {}, 'T'],
     ['a variable value with operators is one operand', '$v = $w', { v: 'a && b', w: 'a && b' }, 'T'],
-    ['adjacent strings join with one space', 'a  b = \'a b\'', {}, 'T'],
+    ['adjacent strings join with one space', "a  b = 'a b'", {}, 'T'],
     ['strcmp ordering', 'abc < abd', {}, 'T'],
     ['an unterminated quote is an empty string', "'abc", {}, 'F'],
     ['a chained comparison', 'a = b = c', {}, 'ERR'],
@@ -37,7 +47,9 @@ describe('legacy expressions (SPEC C checks 31–36)', () => {
     ['-A with a reachable URL', '-A /ok.html', {}, 'T'],
     ['-A with an unreachable URL', '-A /no.html', {}, 'F'],
   ] as const)('%s › %s', (_name, source, variables, expected) => {
-    expect(outcomeOf(source, 'legacy', { variables: { ...variables }, accessibleUrls: ['/ok.html'] })).toBe(expected);
+    expect(outcomeOf(source, 'legacy', { variables: { ...variables }, accessibleUrls: ['/ok.html'] })).toBe(
+      expected,
+    );
   });
 });
 
