@@ -1,9 +1,14 @@
-// `cdn-include build`: its help text and argument parsing. The static build is not wired in yet, so after
-// validating its arguments the command says so and fails.
+// `cdn-include build`: parses its arguments, renders the site to the output folder, and reports what it did.
 
 import path from 'node:path';
-import { EXIT_FAILURE, EXIT_USAGE, type Command, type CommandIo } from './command';
-import { describeUnusableFolder } from './package-paths';
+import { buildSite } from '../build/build-site';
+import { summarizeBuild, type BuildReport } from '../build/build-report';
+import { NodeOutputFs } from '../build/node-output-fs';
+import { NodeSiteLister } from '../build/node-site-lister';
+import { formatDiagnostic } from '../engine/diagnostics';
+import { NodeFileSource } from '../engine/node-file-source';
+import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
+import { describeUnusableFolder, readPackageVersion } from './package-paths';
 import { SITE_OPTIONS, SITE_OPTIONS_HELP, parseSiteArguments, type SiteArguments } from './site-arguments';
 import { UsageError, formatUsageError, interpretArguments, settleArguments } from './usage';
 import type { ArgumentsResult } from './usage';
@@ -22,7 +27,11 @@ const BUILD_OPTIONS = {
 const BUILD_HELP = `Usage: cdn-include build [ROOT] --out DIR [options]
 
 Renders every SSI page in ROOT, with its includes expanded, to a static file in DIR and copies
-the other files as they are, so the site can be published without an SSI server.
+the other files as they are, so the site can be published without an SSI server. Each page's
+file gets its mtime set to the page's virtual Last-Modified (the newest file it depends on), so a
+static server or object store behind a CDN serves a correct Last-Modified. DIR/.cdn-include-manifest.json
+records each page's ETag, Last-Modified and dependencies; run again, only the pages whose
+dependencies changed are rendered again.
 
 Arguments:
   ROOT                    the site's folder (default: the demo site shipped with cdn-include)
@@ -74,8 +83,34 @@ export const buildCommand: Command = {
         io.stderr(formatUsageError('build', unusable));
         return EXIT_USAGE;
       }
-      io.stderr('cdn-include build: not available yet\n');
-      return EXIT_FAILURE;
+      return build(options, io);
     });
   },
 };
+
+/** Builds the site; prints one line per rendered page and a summary on stdout, problems on stderr. */
+async function build(options: BuildOptions, io: CommandIo): Promise<number> {
+  let report: BuildReport;
+  try {
+    report = await buildSite({
+      source: new NodeFileSource(options.root),
+      // The output folder may sit inside ROOT; it must never be built into itself.
+      lister: new NodeSiteLister(options.root, { exclude: [options.out] }),
+      output: new NodeOutputFs(options.out),
+      ssiExtensions: options.ssiExtensions,
+      expressionSyntax: options.legacyExpr ? 'legacy' : 'ap-expr',
+      generator: `cdn-include ${readPackageVersion()}`,
+    });
+  } catch (err) {
+    io.stderr(`cdn-include build: ${(err as Error).message}\n`);
+    return EXIT_FAILURE;
+  }
+  for (const page of report.pages.filter((entry) => entry.rendered)) {
+    io.stdout(`rendered ${page.path}  ${page.etag}  ${page.lastModified}\n`);
+  }
+  for (const { diagnostic } of report.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
+  for (const warning of report.warnings) io.stderr(`warning ${warning.code}${warning.path ? ` ${warning.path}` : ''}: ${warning.message}\n`);
+  for (const failure of report.failures) io.stderr(`failed ${failure.path}: ${failure.message}\n`);
+  io.stdout(`${summarizeBuild(report)}\n`);
+  return report.failures.length > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

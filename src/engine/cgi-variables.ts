@@ -4,6 +4,7 @@
 import { ByteString, utf8ToByteString } from '../ssi/byte-string';
 import { unescapeQueryForShell } from '../ssi/query-string';
 import { formatTime } from '../ssi/time-format';
+import { canonicalHeaderName } from './header-names';
 import { RenderRequest } from './render-request';
 import { VariableTable } from './variables';
 
@@ -91,9 +92,4 @@ function addServerVariables(table: VariableTable, request: RenderRequest, server
   for (const [name, value] of values) table.set(name, value);
   table.set('REMOTE_ADDR', request.remoteAddress ?? '127.0.0.1', { kind: 'client' });
   table.set('REMOTE_PORT', String(request.remotePort ?? 0), { kind: 'client' });
-}
-
-/** `accept-language` → `Accept-Language`, for Vary. */
-export function canonicalHeaderName(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_match, dash: string, letter: string) => dash + letter.toUpperCase());
 }

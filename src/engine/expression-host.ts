@@ -3,7 +3,7 @@
 
 import { ByteString, utf8ToByteString } from '../ssi/byte-string';
 import { ExpressionHost, ParseResult, ExpressionSyntax, parseExpression } from '../ssi/expr';
-import { canonicalHeaderName } from './cgi-variables';
+import { canonicalHeaderName } from './header-names';
 import { DocumentFrame } from './document-frame';
 import { resolveVirtualAttribute } from './include-paths';
 import { headerValue } from './render-request';

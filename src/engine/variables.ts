@@ -2,7 +2,13 @@
 // Names are case-insensitive; order is insertion order (for printenv); some values are computed on first read.
 
 import { ByteString } from '../ssi/byte-string';
+import { canonicalHeaderName } from './header-names';
 import { RequestDependenceRecorder, Volatility } from './request-dependence-recorder';
+
+/** `ACCEPT_LANGUAGE` → `Accept-Language`. */
+function headerNameOfVariable(variableSuffix: string): string {
+  return canonicalHeaderName(variableSuffix.toLowerCase().replace(/_/g, '-'));
+}
 
 /** A value computed on first read, with the timefmt of the document that reads it (Apache's LAZY_VALUE). */
 export type LazyValue = (timeFormat: ByteString) => ByteString;
@@ -35,8 +41,26 @@ export class VariableTable {
   /** Reads a variable, computing a lazy value with `timeFormat`; undefined if unset. */
   get(name: ByteString, timeFormat: ByteString): ByteString | undefined {
     const entry = this.entries.get(name.toLowerCase());
-    if (!entry) return undefined;
+    if (!entry) {
+      this.recordAbsent(name);
+      return undefined;
+    }
     return this.materialize(entry, timeFormat);
+  }
+
+  /**
+   * An absent request variable is an answer too: `HTTP_ACCEPT_LANGUAGE` unset means "no such header", and a request
+   * that sends one gets other bytes, so the response must still vary on it.
+   */
+  private recordAbsent(name: ByteString): void {
+    const upper = name.toUpperCase();
+    if (upper.startsWith('HTTP_') && upper.length > 5) {
+      this.recorder.header(headerNameOfVariable(upper.slice(5)));
+    } else if (upper === 'CONTENT_TYPE' || upper === 'CONTENT_LENGTH') {
+      this.recorder.header(headerNameOfVariable(upper));
+    } else if (upper.startsWith('REMOTE_')) {
+      this.recorder.record({ kind: 'client' });
+    }
   }
 
   /** Every variable in insertion order, lazy ones computed (printenv). */

@@ -1,7 +1,10 @@
 // Cache policy for one render (SPEC.md B.2, B.5, B.6): Cache-Control, Vary, and whether Last-Modified is sent,
 // from what the render read of the request and the clock. Pure: no I/O; does not set headers itself.
 
+import { canonicalHeaderName } from '../engine/header-names';
 import { RequestDependence } from '../engine/request-dependence';
+
+export { canonicalHeaderName };
 
 /** The configured Cache-Control for SSI output when none is given [DECIDED in SPEC.md B.6]. */
 export const DEFAULT_CACHE_CONTROL = 'public, max-age=0';
@@ -21,45 +24,6 @@ export interface CacheHeadersResult {
   vary: string | undefined;
   sendLastModified: boolean;
 }
-
-// Canonical spellings where title-casing each word would be wrong, keyed by lower-case name.
-const WELL_KNOWN_HEADER_NAMES = new Map(
-  [
-    'DNT',
-    'TE',
-    'ECT',
-    'RTT',
-    'DPR',
-    'X-Real-IP',
-    'X-Client-IP',
-    'True-Client-IP',
-    'X-Forwarded-For',
-    'CF-Connecting-IP',
-    'CF-IPCountry',
-    'CF-Ray',
-    'CF-Visitor',
-    'CDN-Loop',
-    'X-CSRF-Token',
-    'X-XSRF-Token',
-    'X-UA-Compatible',
-    'X-ATT-DeviceId',
-    'X-HTTP-Method-Override',
-    'X-Request-ID',
-    'X-Correlation-ID',
-    'Sec-CH-UA',
-    'Sec-CH-UA-Mobile',
-    'Sec-CH-UA-Platform',
-    'Sec-CH-UA-Arch',
-    'Sec-CH-UA-Model',
-    'Sec-CH-Prefers-Color-Scheme',
-    'Sec-CH-Prefers-Reduced-Motion',
-    'Sec-GPC',
-    'Sec-WebSocket-Key',
-    'Sec-WebSocket-Version',
-    'Content-MD5',
-    'WWW-Authenticate',
-  ].map((name): [string, string] => [name.toLowerCase(), name]),
-);
 
 // RFC 9110 §5.6.2: field-name = token.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -127,22 +91,6 @@ export function headerNameForVariable(httpVariable: string): string {
     .split('_')
     .join('-');
   return canonicalHeaderName(name);
-}
-
-/**
- * Spells a header name the conventional way: the well-known spelling if there is one, otherwise each
- * `-`-separated word capitalised. Header names are case-insensitive (RFC 9110 §5.1); this is cosmetic.
- *
- * @example canonicalHeaderName('x-forwarded-for') // 'X-Forwarded-For'
- */
-export function canonicalHeaderName(name: string): string {
-  const lower = name.toLowerCase();
-  const known = WELL_KNOWN_HEADER_NAMES.get(lower);
-  if (known !== undefined) return known;
-  return lower.replace(
-    /(^|-)([a-z])/g,
-    (_match, dash: string, letter: string) => dash + letter.toUpperCase(),
-  );
 }
 
 function cacheControlProblem(value: unknown): string | undefined {

@@ -65,12 +65,10 @@ describe('runCli', () => {
     expect(await run(argv)).toEqual({ code: 2, stdout: '', stderr: line });
   });
 
-  it('when serve gets valid arguments › says it is not available yet, exit 1', async () => {
-    expect(await run(['serve', DEMO_SITE_ROOT])).toEqual({
-      code: 1,
-      stdout: '',
-      stderr: 'cdn-include serve: not available yet\n',
-    });
+  it('when serve gets a ROOT that does not exist › one line on stderr, exit 2', async () => {
+    const result = await run(['serve', '/no/such/folder']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 

@@ -166,3 +166,30 @@ describe('dependency set and diagnostics', () => {
     ]);
   });
 });
+
+describe('request dependence', () => {
+  it('echoing a header the request did not send › the page still varies on it', async () => {
+    const result = await renderFiles({ '/p.shtml': '<!--#echo var="HTTP_ACCEPT_LANGUAGE" -->' }, { path: '/p.shtml', headers: {} });
+    expect(result.text).toBe('(none)');
+    expect(result.requestDependence.headers).toEqual(['Accept-Language']);
+  });
+
+  it('reading an unset REMOTE_USER › client-dependent', async () => {
+    const result = await renderFiles({ '/p.shtml': '<!--#echo var="REMOTE_USER" -->' }, { path: '/p.shtml' });
+    expect(result.requestDependence.client).toBe(true);
+  });
+
+  it('a page reading only files › independent of the request', async () => {
+    const result = await renderFiles({ '/p.shtml': '<!--#echo var="DOCUMENT_NAME" --><!--#echo var="LAST_MODIFIED" -->' }, { path: '/p.shtml' });
+    expect(result.requestDependence).toEqual({ headers: [], personal: false, client: false, time: false });
+  });
+
+  it('req() in an expression › the header is recorded, Host is not', async () => {
+    const result = await renderFiles(
+      { '/p.shtml': '<!--#if expr="req(\'X-Lang\') == \'de\' || req(\'Host\') == \'x\'" -->de<!--#endif -->' },
+      { path: '/p.shtml', headers: { 'x-lang': 'de', host: 'x' } },
+    );
+    expect(result.text).toBe('de');
+    expect(result.requestDependence.headers).toEqual(['X-Lang']);
+  });
+});
