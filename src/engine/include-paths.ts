@@ -2,6 +2,7 @@
 // Both must stay inside the docroot: a target can never name a file the request path guard would refuse.
 
 import { ByteString, fromByteString } from '../ssi/byte-string';
+import { percentDecode } from '../ssi/query-string';
 import { parentPath } from './file-source';
 
 /** A resolved include target. `trailingSlash` asks for the directory's index page. */
@@ -78,21 +79,8 @@ function joinPath(base: string, segments: string[]): string {
 
 /** %-decodes a URL path as bytes; undefined on a malformed escape or an encoded '/' (Apache: AllowEncodedSlashes Off). */
 function percentDecodePath(path: ByteString): ByteString | undefined {
-  if (!path.includes('%')) return path;
-  let out = '';
-  for (let i = 0; i < path.length; i++) {
-    if (path[i] !== '%') {
-      out += path[i];
-      continue;
-    }
-    const hex = path.slice(i + 1, i + 3);
-    if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined;
-    const byte = parseInt(hex, 16);
-    if (byte === 0x2f) return undefined;
-    out += String.fromCharCode(byte);
-    i += 2;
-  }
-  return out;
+  if (/%(?![0-9a-fA-F]{2})|%2f/i.test(path)) return undefined;
+  return percentDecode(path);
 }
 
 /** Decodes the bytes of a path as UTF-8 (file names on disk are UTF-8); undefined if they are not valid UTF-8. */
