@@ -18,3 +18,8 @@ export { MemoryFileSource } from './engine/memory-file-source';
 export { NodeFileSource } from './engine/node-file-source';
 export { evaluatePreconditions } from './http/preconditions';
 export { checkRevalidation } from './http/revalidation-check';
+export { buildSite } from './build/build-site';
+export type { BuildOptions } from './build/build-options';
+export type { BuildReport } from './build/build-report';
+export { NodeSiteLister } from './build/node-site-lister';
+export { NodeOutputFs } from './build/node-output-fs';
