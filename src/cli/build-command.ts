@@ -7,6 +7,7 @@ import { NodeOutputFs } from '../build/node-output-fs';
 import { NodeSiteLister } from '../build/node-site-lister';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { NodeFileSource } from '../engine/node-file-source';
+import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import { describeUnusableFolder, readPackageVersion } from './package-paths';
 import { SITE_OPTIONS, SITE_OPTIONS_HELP, parseSiteArguments, type SiteArguments } from './site-arguments';
@@ -50,7 +51,7 @@ Example:
  * paths are resolved against `cwd`, and no folder is checked.
  * @example
  * parseBuildArguments(['site', '--out', 'out'], '/srv');
- * // → { kind: 'run', options: { root: '/srv/site', out: '/srv/out', ssiExtensions: ['.shtml'], … } }
+ * // → { kind: 'run', options: { root: '/srv/site', out: '/srv/out', ssiExtensions: undefined, … } }
  */
 export function parseBuildArguments(args: string[], cwd: string): ArgumentsResult<BuildOptions> {
   return interpretArguments(args, BUILD_OPTIONS, (values, positionals) => {
@@ -91,14 +92,21 @@ export const buildCommand: Command = {
 /** Builds the site; prints one line per rendered page and a summary on stdout, problems on stderr. */
 async function build(options: BuildOptions, io: CommandIo): Promise<number> {
   let report: BuildReport;
+  let settings;
+  try {
+    settings = siteSettings(options);
+  } catch (err) {
+    io.stderr(formatUsageError('build', (err as Error).message));
+    return EXIT_USAGE;
+  }
+  const { cacheControl: _pages, staticCacheControl: _files, ...renderSettings } = settings;
   try {
     report = await buildSite({
+      ...renderSettings,
       source: new NodeFileSource(options.root),
       // The output folder may sit inside ROOT; it must never be built into itself.
       lister: new NodeSiteLister(options.root, { exclude: [options.out] }),
       output: new NodeOutputFs(options.out),
-      ssiExtensions: options.ssiExtensions,
-      expressionSyntax: options.legacyExpr ? 'legacy' : 'ap-expr',
       generator: `cdn-include ${readPackageVersion()}`,
     });
   } catch (err) {

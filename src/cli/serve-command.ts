@@ -3,6 +3,7 @@
 import type { Server } from 'node:http';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { createApp } from '../http/app';
+import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import { describeUnusableFolder } from './package-paths';
 import { SITE_OPTIONS, SITE_OPTIONS_HELP, parseSiteArguments, type SiteArguments } from './site-arguments';
@@ -113,14 +114,20 @@ export const serveCommand: Command = {
 
 /** Runs the server until SIGINT/SIGTERM; one access-log line per request on stdout, diagnostics on stderr. */
 async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
-  const app = createApp({
-    root: options.root,
-    ssiExtensions: options.ssiExtensions,
-    expressionSyntax: options.legacyExpr ? 'legacy' : 'ap-expr',
-    cacheControl: options.cacheControl,
-    accessLog: (line) => io.stdout(`${line}\n`),
-    onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${ctx.method} ${ctx.url}]\n`),
-  });
+  let app;
+  try {
+    const settings = siteSettings(options);
+    app = createApp({
+      ...settings,
+      cacheControl: options.cacheControl ?? settings.cacheControl,
+      accessLog: (line) => io.stdout(`${line}\n`),
+      onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${ctx.method} ${ctx.url}]\n`),
+    });
+  } catch (err) {
+    // A bad config file or option value: one line, like any usage error.
+    io.stderr(formatUsageError('serve', (err as Error).message));
+    return EXIT_USAGE;
+  }
   const server = app.listen({ port: options.port, host: options.host });
   try {
     await new Promise<void>((resolve, reject) => {

@@ -12,6 +12,7 @@ export const DEFAULT_SSI_EXTENSIONS: readonly string[] = ['.shtml'];
 export const SITE_OPTIONS = {
   'ssi-ext': { type: 'string', multiple: true },
   'legacy-expr': { type: 'boolean' },
+  config: { type: 'string', short: 'c' },
 } as const;
 
 /** The help lines describing SITE_OPTIONS, aligned with the other option lines. */
@@ -20,16 +21,19 @@ export const SITE_OPTIONS_HELP = [
   '                          (default: .shtml); other files are served or copied as they are',
   '  --legacy-expr           read #if/#elif expressions in the Apache 2.2 syntax ($x = y,',
   "                          SSILegacyExprParser on) instead of Apache 2.4's ap_expr",
+  '  -c, --config FILE       read options from a JSON config file (flags given here win)',
 ].join('\n');
 
 /** What SITE_OPTIONS and the ROOT argument select. */
 export interface SiteArguments {
   /** The site's folder, absolute. @default the demo site shipped with the package */
   root: string;
-  /** Extensions (with their dot) of the files expanded as SSI pages. @default ['.shtml'] */
-  ssiExtensions: string[];
+  /** Extensions (with their dot) of the files expanded as SSI pages; undefined when not given. */
+  ssiExtensions: string[] | undefined;
   /** Whether #if/#elif use the legacy (Apache 2.2) expression syntax instead of ap_expr. @default false */
   legacyExpr: boolean;
+  /** The config file to read, absolute; undefined when not given. */
+  config: string | undefined;
 }
 
 /** Reads ROOT (the only positional) and SITE_OPTIONS, or throws a UsageError. */
@@ -40,8 +44,9 @@ export function parseSiteArguments(
 ): SiteArguments {
   return {
     root: path.resolve(cwd, optionalPositional(positionals, 'ROOT', DEMO_SITE_ROOT)),
-    ssiExtensions: parseSsiExtensions(values['ssi-ext']),
+    ssiExtensions: values['ssi-ext'] === undefined ? undefined : parseSsiExtensions(values['ssi-ext']),
     legacyExpr: values['legacy-expr'] === true,
+    config: values.config === undefined ? undefined : path.resolve(cwd, values.config),
   };
 }
 

@@ -80,8 +80,9 @@ describe('parseServeArguments', () => {
         root: DEMO_SITE_ROOT,
         port: 8080,
         host: '127.0.0.1',
-        ssiExtensions: ['.shtml'],
+        ssiExtensions: undefined,
         legacyExpr: false,
+        config: undefined,
         cacheControl: undefined,
       },
     });
@@ -99,6 +100,7 @@ describe('parseServeArguments', () => {
         host: '::1',
         ssiExtensions: ['.shtml', '.html'],
         legacyExpr: true,
+        config: undefined,
         cacheControl: 'public, s-maxage=60',
       },
     });
@@ -128,7 +130,7 @@ describe('parseBuildArguments', () => {
   it('when given ROOT and --out › both resolved against cwd', () => {
     expect(parseBuildArguments(['site', '-o', 'out'], '/srv')).toEqual({
       kind: 'run',
-      options: { root: '/srv/site', out: '/srv/out', ssiExtensions: ['.shtml'], legacyExpr: false },
+      options: { root: '/srv/site', out: '/srv/out', ssiExtensions: undefined, legacyExpr: false, config: undefined },
     });
   });
 

@@ -1,0 +1,78 @@
+// Reads a cdn-include JSON config file and merges it with command-line flags (flags win).
+// Checks every key and type, so a typo is one clear usage error instead of a silently ignored setting.
+
+import { readFileSync } from 'node:fs';
+import type { RenderLimits } from '../engine/render-limits';
+import { DEFAULT_SSI_EXTENSIONS, type SiteArguments } from './site-arguments';
+import { UsageError } from './usage';
+
+/** What a config file may set (ROOT stays a command-line argument). */
+export interface ConfigFile {
+  ssiExtensions?: string[];
+  /** `ap-expr` (Apache 2.4's default) or `legacy`. */
+  expressionSyntax?: 'ap-expr' | 'legacy';
+  /** URL-path prefixes parsed with the legacy syntax, like Apache's per-directory `SSILegacyExprParser on`. */
+  legacyExpressionPrefixes?: string[];
+  directoryIndex?: string[];
+  errorMessage?: string;
+  undefinedEcho?: string;
+  cacheControl?: string;
+  staticCacheControl?: string;
+  limits?: Partial<RenderLimits>;
+}
+
+type Check = (value: unknown) => boolean;
+const isString: Check = (value) => typeof value === 'string';
+const isStringList: Check = (value) => Array.isArray(value) && value.every(isString);
+const LIMIT_NAMES = ['maxIncludeDepth', 'maxIncludes', 'maxOutputBytes'];
+
+const KEYS: Record<keyof ConfigFile, { check: Check; expected: string }> = {
+  ssiExtensions: { check: isStringList, expected: 'a list of extensions such as [".shtml"]' },
+  expressionSyntax: { check: (v) => v === 'ap-expr' || v === 'legacy', expected: '"ap-expr" or "legacy"' },
+  legacyExpressionPrefixes: { check: isStringList, expected: 'a list of URL-path prefixes such as ["/old/"]' },
+  directoryIndex: { check: isStringList, expected: 'a list of file names' },
+  errorMessage: { check: isString, expected: 'a string' },
+  undefinedEcho: { check: isString, expected: 'a string' },
+  cacheControl: { check: isString, expected: 'a Cache-Control value' },
+  staticCacheControl: { check: isString, expected: 'a Cache-Control value' },
+  limits: {
+    check: (v) => typeof v === 'object' && v !== null && Object.keys(v).every((k) => LIMIT_NAMES.includes(k)),
+    expected: `an object with ${LIMIT_NAMES.join(', ')}`,
+  },
+};
+
+/** Reads and checks a config file; throws UsageError (one line) if it cannot be read or is wrong. */
+export function readConfigFile(file: string): ConfigFile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`config file '${file}': ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`config file '${file}' must hold a JSON object`);
+  }
+  for (const [key, value] of Object.entries(parsed)) {
+    const rule = KEYS[key as keyof ConfigFile];
+    if (!rule) throw new UsageError(`config file '${file}': unknown key '${key}' (known: ${Object.keys(KEYS).join(', ')})`);
+    if (!rule.check(value)) throw new UsageError(`config file '${file}': '${key}' must be ${rule.expected}`);
+  }
+  return parsed as ConfigFile;
+}
+
+/** The settings a command runs with: the config file's, overridden by the flags that were given. */
+export interface SiteSettings extends Omit<ConfigFile, 'ssiExtensions'> {
+  root: string;
+  ssiExtensions: string[];
+}
+
+/** Merges the flags over the config file named by `--config`, if any. */
+export function siteSettings(flags: SiteArguments): SiteSettings {
+  const file = flags.config === undefined ? {} : readConfigFile(flags.config);
+  return {
+    ...file,
+    root: flags.root,
+    ssiExtensions: flags.ssiExtensions ?? file.ssiExtensions ?? [...DEFAULT_SSI_EXTENSIONS],
+    expressionSyntax: flags.legacyExpr ? 'legacy' : (file.expressionSyntax ?? 'ap-expr'),
+  };
+}
