@@ -63,13 +63,16 @@ export class VariableTable {
     }
   }
 
-  /** Every variable in insertion order, lazy ones computed (printenv). */
+  /**
+   * Every variable in insertion order, lazy ones computed (printenv). Reads are not recorded one by one: a listing
+   * depends on the whole request, which the caller records as client dependence (private, not a Vary per header).
+   */
   list(timeFormat: ByteString): Array<[ByteString, ByteString]> {
-    return [...this.entries.values()].map((entry) => [entry.name, this.materialize(entry, timeFormat)]);
+    return [...this.entries.values()].map((entry) => [entry.name, this.materialize(entry, timeFormat, false)]);
   }
 
-  private materialize(entry: Entry, timeFormat: ByteString): ByteString {
-    if (entry.volatility) this.recorder.record(entry.volatility);
+  private materialize(entry: Entry, timeFormat: ByteString, record = true): ByteString {
+    if (record && entry.volatility) this.recorder.record(entry.volatility);
     if (typeof entry.value === 'function') entry.value = entry.value(timeFormat);
     return entry.value;
   }
