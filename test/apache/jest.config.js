@@ -1,0 +1,14 @@
+/** Jest config of the differential run against Apache (`npm run test:apache`); `npm test` never runs it. */
+module.exports = {
+  rootDir: '../..',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/apache'],
+  testMatch: ['<rootDir>/test/apache/*.apache.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+  },
+  // The corpus is data served to both servers, never a module.
+  modulePathIgnorePatterns: ['<rootDir>/test/apache/corpus/'],
+  testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/apache/summary-reporter.js'],
+};
