@@ -23,6 +23,11 @@ export interface BuildOptions extends RenderOptions {
    * differently re-renders everything. @default ''
    */
   generator?: string;
+  /**
+   * Called after each listed file is rendered, copied or found up to date, with the count so far and the total,
+   * so a caller can draw progress; it must not throw. @default none
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** BuildOptions with every default filled in and the render options resolved once. */
@@ -32,13 +37,22 @@ export interface ResolvedBuildOptions {
   output: OutputFs;
   now: number;
   concurrency: number;
+  onProgress: ((done: number, total: number) => void) | undefined;
   /** renderOptionsHash of the render options and the generator. */
   optionsHash: string;
 }
 
 /** Fills in defaults; a bad value throws TypeError naming the option. */
 export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions {
-  const { lister, output, now = Date.now(), concurrency = 8, generator = '', ...renderOptions } = options;
+  const {
+    lister,
+    output,
+    now = Date.now(),
+    concurrency = 8,
+    generator = '',
+    onProgress,
+    ...renderOptions
+  } = options;
   if (typeof lister?.list !== 'function') throw new TypeError("option 'lister' must be a SiteLister");
   if (typeof output?.write !== 'function' || typeof output.readManifest !== 'function') {
     throw new TypeError("option 'output' must be an OutputFs");
@@ -49,8 +63,19 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     throw new TypeError("option 'concurrency' must be a positive integer");
   }
   if (typeof generator !== 'string') throw new TypeError("option 'generator' must be a string");
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new TypeError("option 'onProgress' must be a function");
+  }
   const render = resolveRenderOptions(renderOptions);
-  return { render, lister, output, now, concurrency, optionsHash: renderOptionsHash(render, generator) };
+  return {
+    render,
+    lister,
+    output,
+    now,
+    concurrency,
+    onProgress,
+    optionsHash: renderOptionsHash(render, generator),
+  };
 }
 
 /**

@@ -41,9 +41,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
   const run = new BuildRun(resolveBuildOptions(options));
   await run.loadManifest();
   const paths = [...new Set(await run.options.lister.list())].filter((path) => !isHiddenPath(path)).sort();
-  await mapConcurrently(paths, run.options.concurrency, (path) =>
-    isSsiPath(run.options.render, path) ? run.buildPage(path) : run.copyFile(path),
-  );
+  let done = 0;
+  await mapConcurrently(paths, run.options.concurrency, async (path) => {
+    await (isSsiPath(run.options.render, path) ? run.buildPage(path) : run.copyFile(path));
+    run.options.onProgress?.(++done, paths.length);
+  });
   await run.removeVanished(new Set(paths));
   await run.options.output.writeManifest(serializeManifest(run.next));
   return run.report();

@@ -10,6 +10,7 @@ import { NodeFileSource } from '../engine/node-file-source';
 import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import { describeUnusableFolder, readPackageVersion } from './package-paths';
+import { createProgressBar } from './progress-bar';
 import { SITE_OPTIONS, SITE_OPTIONS_HELP, parseSiteArguments, type SiteArguments } from './site-arguments';
 import { UsageError, formatUsageError, interpretArguments, settleArguments } from './usage';
 import type { ArgumentsResult } from './usage';
@@ -100,6 +101,11 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
     return EXIT_USAGE;
   }
   const { cacheControl: _pages, staticCacheControl: _files, ...renderSettings } = settings;
+  // Only a terminal gets a bar: in a pipe or a log file the carriage returns would be noise.
+  const bar =
+    io.stderrColumns === undefined
+      ? undefined
+      : createProgressBar({ write: io.stderr, columns: io.stderrColumns, label: 'files' });
   try {
     report = await buildSite({
       ...renderSettings,
@@ -108,16 +114,20 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
       lister: new NodeSiteLister(options.root, { exclude: [options.out] }),
       output: new NodeOutputFs(options.out),
       generator: `cdn-include ${readPackageVersion()}`,
+      onProgress: bar && ((done, total) => bar.update(done, total)),
     });
   } catch (err) {
+    bar?.finish();
     io.stderr(`cdn-include build: ${(err as Error).message}\n`);
     return EXIT_FAILURE;
   }
+  bar?.finish();
   for (const page of report.pages.filter((entry) => entry.rendered)) {
     io.stdout(`rendered ${page.path}  ${page.etag}  ${page.lastModified}\n`);
   }
   for (const { diagnostic } of report.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
-  for (const warning of report.warnings) io.stderr(`warning ${warning.code}${warning.path ? ` ${warning.path}` : ''}: ${warning.message}\n`);
+  for (const warning of report.warnings)
+    io.stderr(`warning ${warning.code}${warning.path ? ` ${warning.path}` : ''}: ${warning.message}\n`);
   for (const failure of report.failures) io.stderr(`failed ${failure.path}: ${failure.message}\n`);
   io.stdout(`${summarizeBuild(report)}\n`);
   return report.failures.length > 0 ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -7,6 +7,11 @@ export interface CommandIo {
   stdout: (text: string) => void;
   /** Writes text to standard error as is (the caller adds line breaks). */
   stderr: (text: string) => void;
+  /**
+   * The width in columns of the terminal standard error is attached to; undefined when it is not a terminal
+   * (a pipe, a file, a test), where nothing may be drawn in place.
+   */
+  stderrColumns?: number;
   /** The environment variables the command may read. */
   env: NodeJS.ProcessEnv;
   /** The absolute folder that relative paths on the command line are resolved against. */

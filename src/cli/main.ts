@@ -74,6 +74,7 @@ function processIo(): CommandIo {
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
+    stderrColumns: process.stderr.isTTY ? process.stderr.columns || 80 : undefined,
     env: process.env,
     cwd: process.cwd(),
     get stopSignal(): Promise<string> {
