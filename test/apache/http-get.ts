@@ -25,7 +25,7 @@ export function httpGet(port: number, path: string, headers: Record<string, stri
         port,
         path,
         method: 'GET',
-        headers: { ...BASE_HEADERS, ...headers },
+        headers: withBaseHeaders(headers),
         agent: false,
       },
       (res) => {
@@ -44,4 +44,11 @@ export function httpGet(port: number, path: string, headers: Record<string, stri
     req.on('error', reject);
     req.end();
   });
+}
+
+/** BASE_HEADERS, each unless the case sets a header of the same name (in any case), then the case's headers. */
+function withBaseHeaders(headers: Record<string, string>): Record<string, string> {
+  const names = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+  const base = Object.entries(BASE_HEADERS).filter(([name]) => !names.has(name.toLowerCase()));
+  return { ...Object.fromEntries(base), ...headers };
 }
