@@ -18,6 +18,8 @@ const APACHE_ENVIRONMENT = {
   TZ: 'UTC',
   LANG: 'C',
 };
+/** util-linux's setpriv, which can ask the kernel to signal Apache when its parent (jest) dies. */
+const SETPRIV = '/usr/bin/setpriv';
 /** Error-log levels that mean the configuration or the start went wrong. */
 const BAD_START_LOG = /\[[a-z_]*:(emerg|alert|crit|error|warn)\]|Syntax error|AH00526/;
 
@@ -53,7 +55,8 @@ export async function startApache(serverRoot: string, docroot: string): Promise<
   const configFile = join(serverRoot, 'httpd.conf');
   writeFileSync(configFile, apacheConfig({ serverRoot, docroot, port, runAs }));
   const errorLog = join(serverRoot, 'error.log');
-  const child = spawn(APACHE_BINARY, ['-f', configFile, '-DFOREGROUND'], {
+  const [command, ...args] = withParentDeathSignal([APACHE_BINARY, '-f', configFile, '-DFOREGROUND']);
+  const child = spawn(command, args, {
     // Its own process group: on SIGTERM Apache signals its whole group, which would otherwise include jest and npm.
     detached: true,
     env: APACHE_ENVIRONMENT,
@@ -91,6 +94,15 @@ export async function startApache(serverRoot: string, docroot: string): Promise<
     },
     stop,
   };
+}
+
+/**
+ * Prefixes `setpriv --pdeathsig TERM` when util-linux has it, so Apache (in its own process group, out of reach
+ * of Ctrl-C) still stops when jest dies without running afterAll. Jest's sandboxed `process` gets no signals or
+ * exit events, so this cannot be done from the test itself.
+ */
+function withParentDeathSignal(command: string[]): string[] {
+  return existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'TERM', '--', ...command] : command;
 }
 
 async function stopApache(child: ChildProcess, pidFile: string, exited: Promise<void>): Promise<void> {
