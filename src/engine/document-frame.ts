@@ -13,6 +13,12 @@ export const DEFAULT_UNDEFINED_ECHO = '(none)';
 export interface DocumentFrame {
   /** Docroot path of this document. */
   path: string;
+  /**
+   * The URL path relative `virtual=` targets resolve against (Apache's r->uri), or null when Apache leaves it
+   * empty: request.c's ap_sub_req_lookup_file sets an empty URI for a `file=` target outside the including
+   * document's own directory, so a relative `virtual=` in that document (or below it) cannot be resolved.
+   */
+  url: string | null;
   /** 0 for the page, n for an include n levels down. */
   depth: number;
   /** Docroot paths from the page down to this document. */
@@ -48,9 +54,11 @@ export function createFrame(
   file: { mtimeMs: number; owner?: string },
   syntax: ExpressionSyntax,
   defaults: FrameDefaults,
+  url: string | null = path,
 ): DocumentFrame {
   return {
     path,
+    url,
     depth: parent ? parent.depth + 1 : 0,
     chain: parent ? [...parent.chain, path] : [path],
     mtimeMs: file.mtimeMs,

@@ -5,9 +5,12 @@ import { ByteString, fromByteString } from '../ssi/byte-string';
 import { percentDecode } from '../ssi/query-string';
 import { parentPath } from './file-source';
 
-/** A resolved include target. `trailingSlash` asks for the directory's index page. */
+/**
+ * A resolved include target. `kind` says which attribute named it: Apache looks `file=` up as a file
+ * (ap_sub_req_lookup_file) and `virtual=` as a URL. `trailingSlash` asks a URL for the directory's index page.
+ */
 export type IncludeTarget =
-  | { ok: true; path: string; query: string | undefined; trailingSlash: boolean }
+  | { ok: true; kind: 'file' | 'virtual'; path: string; query: string | undefined; trailingSlash: boolean }
   | { ok: false; reason: string };
 
 /**
@@ -21,14 +24,15 @@ export function resolveFileAttribute(documentPath: string, value: ByteString): I
   if (text.includes('\0')) return { ok: false, reason: 'the path contains a NUL byte' };
   const segments = normalizeSegments(text.split('/'));
   if (!segments) return { ok: false, reason: 'file= paths may not rise above the including document' };
-  return finish(joinPath(parentPath(documentPath), segments), undefined, text.endsWith('/'));
+  return finish('file', joinPath(parentPath(documentPath), segments), undefined, text.endsWith('/'));
 }
 
 /**
  * Resolves `virtual="…"`: a %-encoded URL path with an optional query, relative to the including document's URL
- * directory when it does not start with '/'.
+ * directory when it does not start with '/'. `documentUrl` is null when the document has no URL (see
+ * DocumentFrame.url): Apache then builds a URL without a leading '/', which its URL mapping refuses (400).
  */
-export function resolveVirtualAttribute(documentPath: string, value: ByteString): IncludeTarget {
+export function resolveVirtualAttribute(documentUrl: string | null, value: ByteString): IncludeTarget {
   const questionMark = value.indexOf('?');
   const rawPath = questionMark < 0 ? value : value.slice(0, questionMark);
   const query = questionMark < 0 ? undefined : value.slice(questionMark + 1);
@@ -39,12 +43,13 @@ export function resolveVirtualAttribute(documentPath: string, value: ByteString)
   const text = decodeUtf8(decoded);
   if (text === undefined) return { ok: false, reason: 'the URL path is not valid UTF-8' };
   if (/[\0\\]/.test(text)) return { ok: false, reason: 'the URL path contains a NUL byte or a backslash' };
+  if (documentUrl === null && !text.startsWith('/')) return { ok: false, reason: 'a relative URL needs a document URL, and this document has none' };
   // A relative URL resolves against the document's URL directory; '..' may climb it, never above the root.
-  const absolute = text.startsWith('/') ? text : `${parentPath(documentPath)}/${text}`;
+  const absolute = text.startsWith('/') || documentUrl === null ? text : `${parentPath(documentUrl)}/${text}`;
   const segments = normalizeSegments(absolute.split('/'));
   if (!segments) return { ok: false, reason: 'the URL path rises above the document root' };
   const trailingSlash = /(^|\/)\.{0,2}$/.test(text);
-  return finish(joinPath('/', segments), query, trailingSlash);
+  return finish('virtual', joinPath('/', segments), query, trailingSlash);
 }
 
 /** True for a path segment the server never serves: dotfiles and dot-directories, except `.well-known`. */
@@ -52,10 +57,10 @@ export function isHiddenSegment(segment: string): boolean {
   return segment.startsWith('.') && segment !== '.well-known';
 }
 
-function finish(path: string | undefined, query: string | undefined, trailingSlash: boolean): IncludeTarget {
+function finish(kind: 'file' | 'virtual', path: string | undefined, query: string | undefined, trailingSlash: boolean): IncludeTarget {
   if (path === undefined) return { ok: false, reason: 'the path rises above the document root' };
   if (path.split('/').some(isHiddenSegment)) return { ok: false, reason: 'hidden files are never served' };
-  return { ok: true, path, query, trailingSlash };
+  return { ok: true, kind, path, query, trailingSlash };
 }
 
 /** Removes '.', '' and '..' segments; undefined if a '..' would rise above the starting directory. */

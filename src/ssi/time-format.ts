@@ -186,7 +186,7 @@ function padToWidth(text: string, conversion: Conversion, zeros = conversion.pad
   return (zeros ? '0' : ' ').repeat(conversion.width - text.length) + text;
 }
 
-/** glibc's DO_NUMBER: at least `digits` wide, zero-padded unless `_` (spaces) or `-` (none). */
+/** glibc's DO_NUMBER: at least `digits` (or the width, if larger) wide, zero-padded unless `_` (spaces) or `-` (none). */
 function formatNumber(value: number, digits: number, conversion: Conversion, spacePad = false): string {
   const pad =
     conversion.pad === '' || conversion.pad === '^' || conversion.pad === '#'
@@ -194,7 +194,8 @@ function formatNumber(value: number, digits: number, conversion: Conversion, spa
         ? '_'
         : '0'
       : conversion.pad;
-  const width = conversion.width > 0 ? conversion.width : digits;
+  // glibc: `digits = d > width ? d : width`, so a width below the natural one (`%1d`) changes nothing.
+  const width = Math.max(digits, conversion.width);
   const magnitude = String(Math.abs(value));
   const sign = value < 0 ? '-' : '';
   if (pad === '-') return padToWidth(sign + magnitude, conversion);
@@ -215,10 +216,15 @@ function formatComposite(format: string, time: BrokenDownTime, conversion: Conve
   return padToWidth(conversion.upperCase ? text.toUpperCase() : text, conversion);
 }
 
+/**
+ * glibc's %z: the sign goes out through its `add` macro, which pads it to the width like any text, and the
+ * hours and minutes through DO_NUMBER (4, hhmm) with the same width and flags, so `%_z` is `+   0` and `%4z`
+ * is `   +0000` (glibc's strftime_l.c, verified against Apache 2.4.71 on Debian).
+ */
 function formatOffset(offsetSeconds: number, conversion: Conversion): string {
   const minutes = Math.floor(Math.abs(offsetSeconds) / 60);
-  const digits = String(Math.floor(minutes / 60) * 100 + (minutes % 60)).padStart(4, '0');
-  return padToWidth((offsetSeconds < 0 ? '-' : '+') + digits, conversion, conversion.pad !== '_');
+  const sign = padToWidth(offsetSeconds < 0 ? '-' : '+', conversion);
+  return sign + formatNumber(Math.floor(minutes / 60) * 100 + (minutes % 60), 4, conversion);
 }
 
 /** Formats one conversion, or returns undefined for one glibc does not know (printed as written). */
@@ -270,13 +276,24 @@ function convert(conversion: Conversion, time: BrokenDownTime): string | undefin
 /** Matches one conversion specification the way glibc reads it: flags, width, an E/O modifier, a character. */
 const CONVERSION = /%([_\-0^#]*)([0-9]*)([EO]?)([^]?)/y;
 
-function strftime(format: string, time: BrokenDownTime): string {
+/**
+ * ap_ht_time formats into a buffer of MAX_STRING_LEN (8192) bytes. glibc's strftime stops at the first piece
+ * (a literal byte, or a conversion's whole text) that would leave no room for the NUL and returns 0; Apache
+ * keeps what was written, so the text ends with the last piece that fit, at most 8191 bytes. (The bytes after
+ * it are whatever was in the buffer before, so Apache's output is only predictable when it is exactly full.)
+ */
+const APACHE_TIME_BUFFER = 8192;
+
+function strftime(format: string, time: BrokenDownTime, limit = Infinity): string {
   let result = '';
   let position = 0;
+  const fits = (piece: string): boolean => result.length + piece.length < limit;
   while (position < format.length) {
     const percent = format.indexOf('%', position);
-    if (percent === -1) return result + format.slice(position);
-    result += format.slice(position, percent);
+    const literal = format.slice(position, percent === -1 ? format.length : percent);
+    if (!fits(literal)) return result + literal.slice(0, Math.max(0, limit - 1 - result.length));
+    result += literal;
+    if (percent === -1) return result;
     CONVERSION.lastIndex = percent;
     const match = CONVERSION.exec(format) as RegExpExecArray;
     const [source, flags, width, modifier, character] = match;
@@ -297,7 +314,9 @@ function strftime(format: string, time: BrokenDownTime): string {
       (modifier === 'E' && REJECTS_E.has(character)) ||
       (modifier === 'O' && REJECTS_O.has(character));
     const converted = rejected ? undefined : convert(conversion, time);
-    result += converted ?? padToWidth(conversion.upperCase ? source.toUpperCase() : source, conversion);
+    const piece = converted ?? padToWidth(conversion.upperCase ? source.toUpperCase() : source, conversion);
+    if (!fits(piece)) return result;
+    result += piece;
   }
   return result;
 }
@@ -316,7 +335,7 @@ function strftime(format: string, time: BrokenDownTime): string {
  */
 export function formatTime(format: ByteString, epochMs: number, zone: 'gmt' | 'local'): ByteString {
   const time = breakDown(epochMs, zone);
-  return strftime(zone === 'gmt' ? rewriteGmtZone(format) : format, time);
+  return strftime(zone === 'gmt' ? rewriteGmtZone(format) : format, time, APACHE_TIME_BUFFER);
 }
 
 /** ap_ht_time's rewrite for GMT: `%Z` → `GMT`, `%z` → `+0000`, `%%` skipped; flagged forms are left to strftime. */

@@ -29,7 +29,7 @@ function fileInfoHandler(directive: string, format: (info: FileInfo, frame: Docu
         return render.fail(frame, line, 'unknown-attribute', `${directive} does not take "${name}"`);
       }
       const value = render.substitute(frame, line, decodeEntities(raw));
-      const target = name === 'file' ? resolveFileAttribute(frame.path, value) : resolveVirtualAttribute(frame.path, value);
+      const target = name === 'file' ? resolveFileAttribute(frame.path, value) : resolveVirtualAttribute(frame.url, value);
       const found = target.ok ? await statTarget(render, target, 'file-info') : { ok: false as const, reason: target.reason };
       if (!found.ok) {
         return render.fail(frame, line, 'file-info-not-found', `${directive} ${name}="${value}": ${found.reason}`);

@@ -3,8 +3,9 @@
 import { lookup as mimeLookup } from 'mime-types';
 import { decodeEntities } from '../../ssi/entities';
 import { unescapeQueryForShell } from '../../ssi/query-string';
-import { createFrame } from '../document-frame';
+import { createFrame, DocumentFrame } from '../document-frame';
 import { DiagnosticCode } from '../diagnostics';
+import { parentPath } from '../file-source';
 import { IncludeTarget, resolveFileAttribute, resolveVirtualAttribute } from '../include-paths';
 import { isSsiPath, syntaxForPath } from '../render-options';
 import { DirectiveCall } from '../render-state';
@@ -34,7 +35,7 @@ export async function handleInclude(call: DirectiveCall): Promise<void> {
     let target: IncludeTarget;
     if (name === 'file') target = resolveFileAttribute(frame.path, value);
     else if ((name === 'virtual' && !pending) || (name === 'onerror' && pending)) {
-      target = resolveVirtualAttribute(frame.path, value);
+      target = resolveVirtualAttribute(frame.url, value);
     } else continue;
     const failure = await includeTarget(call, target, `${name}="${value}"`);
     if (!failure) {
@@ -46,6 +47,15 @@ export async function handleInclude(call: DirectiveCall): Promise<void> {
     pending = failure;
   }
   if (pending) render.write(frame, line, frame.errorMessage);
+}
+
+/**
+ * The URL of an included document. request.c's ap_sub_req_lookup_file gives a file= target a URL only when it
+ * lies directly in the including document's directory (and that document has one); otherwise the URI is empty.
+ */
+function childUrl(frame: DocumentFrame, target: IncludeTarget, path: string): string | null {
+  if (target.ok && target.kind === 'virtual') return path;
+  return frame.url !== null && parentPath(path) === parentPath(frame.path) ? path : null;
 }
 
 /** Includes one target; returns why it failed, or undefined on success. */
@@ -81,7 +91,8 @@ async function includeTarget(call: DirectiveCall, target: IncludeTarget, label: 
     render.variables.set('QUERY_STRING', target.query);
     render.variables.set('QUERY_STRING_UNESCAPED', unescapeQueryForShell(target.query));
   }
-  const child = createFrame(found.path, frame, { mtimeMs: found.info.mtimeMs, owner: found.info.owner }, syntaxForPath(render.options, found.path), render.options);
+  const file = { mtimeMs: found.info.mtimeMs, owner: found.info.owner };
+  const child = createFrame(found.path, frame, file, syntaxForPath(render.options, found.path), render.options, childUrl(frame, target, found.path));
   await render.expandNested(child, bytes);
   return undefined;
 }
