@@ -14,6 +14,7 @@ import {
   parseManifest,
   serializeManifest,
 } from './manifest';
+import { SnapshotFileSource } from './snapshot-file-source';
 import { pageStaleness, StalenessContext, StatCache } from './page-staleness';
 import { writePage } from './page-writer';
 import { isHiddenPath } from './site-lister';
@@ -38,7 +39,10 @@ import { copyStaticFile } from './static-copier';
  * // report.rendered, report.pages[0].lastModified, report.warnings …
  */
 export async function buildSite(options: BuildOptions): Promise<BuildReport> {
-  const run = new BuildRun(resolveBuildOptions(options));
+  const resolved = resolveBuildOptions(options);
+  // One snapshot per build: each shared fragment is read once, not once per page that includes it.
+  const source = new SnapshotFileSource(resolved.render.source);
+  const run = new BuildRun({ ...resolved, render: { ...resolved.render, source } });
   await run.loadManifest();
   const paths = [...new Set(await run.options.lister.list())].filter((path) => !isHiddenPath(path)).sort();
   let done = 0;
