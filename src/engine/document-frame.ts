@@ -23,7 +23,7 @@ export interface DocumentFrame {
   depth: number;
   /** Docroot paths from the page down to this document. */
   chain: string[];
-  /** Its file's mtime and owner, for LAST_MODIFIED and USER_NAME. */
+  /** The mtime LAST_MODIFIED is formatted from (the page's, also in includes) and this file's owner (USER_NAME). */
   mtimeMs: number;
   owner: string | undefined;
   syntax: ExpressionSyntax;

@@ -33,11 +33,14 @@ export function resolveFileAttribute(documentPath: string, value: ByteString): I
  * DocumentFrame.url): Apache then builds a URL without a leading '/', which its URL mapping refuses (400).
  */
 export function resolveVirtualAttribute(documentUrl: string | null, value: ByteString): IncludeTarget {
-  const questionMark = value.indexOf('?');
-  const rawPath = questionMark < 0 ? value : value.slice(0, questionMark);
-  const query = questionMark < 0 ? undefined : value.slice(questionMark + 1);
-  if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(rawPath)) return { ok: false, reason: 'virtual= takes a local URL path' };
-  if (rawPath === '') return { ok: false, reason: 'the URL path is empty' };
+  // apr_uri_parse: a fragment ends the path and the query; it never reaches the server's URL mapping.
+  const withoutFragment = value.split('#', 1)[0];
+  const questionMark = withoutFragment.indexOf('?');
+  // Apache never reads a scheme or host here: a relative value is appended to the document's URL directory
+  // (ap_sub_req_lookup_uri), and ap_parse_uri collapses leading slashes, so `//a/b` is the path `/a/b` and an
+  // empty path (`virtual=""`, `virtual="?q"`) names the document's own directory.
+  const rawPath = questionMark < 0 ? withoutFragment : withoutFragment.slice(0, questionMark);
+  const query = questionMark < 0 ? undefined : withoutFragment.slice(questionMark + 1);
   const decoded = percentDecodePath(rawPath);
   if (decoded === undefined) return { ok: false, reason: 'the URL path has bad %-encoding or an encoded slash' };
   const text = decodeUtf8(decoded);

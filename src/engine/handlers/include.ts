@@ -91,7 +91,9 @@ async function includeTarget(call: DirectiveCall, target: IncludeTarget, label: 
     render.variables.set('QUERY_STRING', target.query);
     render.variables.set('QUERY_STRING_UNESCAPED', unescapeQueryForShell(target.query));
   }
-  const file = { mtimeMs: found.info.mtimeMs, owner: found.info.owner };
+  // mod_include's includes_filter "Kludge": a nested document takes the main request's mtime, so a `config
+  // timefmt` inside it re-formats LAST_MODIFIED from the page's mtime, not its own.
+  const file = { mtimeMs: frame.mtimeMs, owner: found.info.owner };
   const child = createFrame(found.path, frame, file, syntaxForPath(render.options, found.path), render.options, childUrl(frame, target, found.path));
   await render.expandNested(child, bytes);
   return undefined;

@@ -53,6 +53,38 @@ describe('the URL of a file= include (request.c ap_sub_req_lookup_file)', () => 
   });
 });
 
+describe('virtual= URLs as ap_sub_req_lookup_uri reads them', () => {
+  it.each([
+    ['a fragment › dropped', '<!--#include virtual="x.txt#top" -->', 'X'],
+    ['a fragment after the query › ends the query', '<!--#include virtual="q.shtml?a=1#top" -->', '[a=1]'],
+    [
+      'an empty URL › the index of the document directory',
+      '<!--#include virtual="sub/empty.shtml" -->',
+      '(SUBINDEX)',
+    ],
+    [
+      'only a query › the index of the document directory, with the query',
+      '<!--#include virtual="sub/query-only.shtml" -->',
+      '(SUBINDEX)[b=2]',
+    ],
+    ['leading double slash › a path, not a host', '<!--#include virtual="//d/x.txt" -->', 'X'],
+    [
+      'a scheme › a relative path like any other (missing here)',
+      '<!--#include virtual="http://localhost/d/x.txt" -->',
+      ERR,
+    ],
+  ])('%s', async (_name, page, expected) => {
+    const files = {
+      ...FILES,
+      '/d/q.shtml': '[<!--#echo var="QUERY_STRING" -->]',
+      '/d/sub/index.shtml': '(SUBINDEX)',
+      '/d/sub/empty.shtml': '<!--#include virtual="" -->',
+      '/d/sub/query-only.shtml': '<!--#include virtual="?b=2" -->[<!--#echo var="QUERY_STRING" -->]',
+    };
+    expect(await renderOne(page, files)).toBe(expected);
+  });
+});
+
 describe('directories and path info as include targets', () => {
   it.each([
     [
