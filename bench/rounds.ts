@@ -1,0 +1,93 @@
+// Runs every row in rounds, alternating between servers (each round visits every row once, odd rounds in
+// reverse order), so slow drifts of a shared machine hit every server alike; summarizes a row by its median.
+
+import type { PreparedScenario } from './preflight';
+import type { LoadTool } from './load-tool';
+import type { LoadResult } from './wrk';
+
+/** How long and how often each row is loaded. */
+export interface RoundPlan {
+  rounds: number;
+  /** Seconds of each measured run (≤ 10). */
+  seconds: number;
+  /** Seconds of the unmeasured run before a row's first measured run (JIT, caches, keep-alive). */
+  warmupSeconds: number;
+  connections: number;
+}
+
+/** The measurements of one row. */
+export interface RowResult {
+  scenario: PreparedScenario;
+  runs: LoadResult[];
+  /** Why the row has no numbers: unavailable in this run, or the load generator failed. */
+  missing?: string;
+}
+
+/** A row's numbers over its runs. */
+export interface RowSummary {
+  /** Median req/s over the rounds. */
+  requestsPerSecond: number;
+  /** Lowest and highest req/s of a round. */
+  lowest: number;
+  highest: number;
+  /** Median p99 latency, ms. */
+  p99Ms: number;
+  errors: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** Median req/s and p99, the spread, and the errors of a row; undefined without runs. */
+export function summarize(result: RowResult): RowSummary | undefined {
+  if (result.runs.length === 0) return undefined;
+  const rates = result.runs.map((run) => run.requestsPerSecond);
+  return {
+    requestsPerSecond: median(rates),
+    lowest: Math.min(...rates),
+    highest: Math.max(...rates),
+    p99Ms: median(result.runs.map((run) => run.p99Ms)),
+    errors: result.runs.reduce((sum, run) => sum + run.errors, 0),
+  };
+}
+
+/** Loads every available row `plan.rounds` times; `progress` receives one line per run. */
+export async function runRounds(
+  rows: readonly PreparedScenario[],
+  tool: LoadTool,
+  plan: RoundPlan,
+  progress: (line: string) => void,
+): Promise<RowResult[]> {
+  const results: RowResult[] = rows.map((scenario) => ({
+    scenario,
+    runs: [],
+    missing: scenario.unavailable,
+  }));
+  for (let round = 0; round < plan.rounds; round++) {
+    const order = round % 2 === 0 ? results : [...results].reverse();
+    for (const result of order) {
+      if (result.missing !== undefined) continue;
+      const { url, headers } = result.scenario;
+      try {
+        if (round === 0 && plan.warmupSeconds > 0) {
+          await tool.run({ url, headers, seconds: plan.warmupSeconds, connections: plan.connections });
+        }
+        const run = await tool.run({ url, headers, seconds: plan.seconds, connections: plan.connections });
+        result.runs.push(run);
+        progress(
+          `round ${round + 1}/${plan.rounds} ${result.scenario.serverLabel} ${result.scenario.kind} ${result.scenario.page.name}: ` +
+            `${Math.round(run.requestsPerSecond)} req/s, p99 ${run.p99Ms.toFixed(2)} ms`,
+        );
+      } catch (err) {
+        result.missing = `failed (${(err as Error).message.split('\n')[0]})`;
+        result.runs = [];
+      }
+    }
+  }
+  return results;
+}

@@ -1,0 +1,44 @@
+// The versions of everything measured, for the results file.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+
+function firstLine(command: string, args: string[]): string {
+  try {
+    const output = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return output.trim().split('\n')[0] ?? '';
+  } catch (err) {
+    // nginx -v writes to stderr; wrk -v exits 1.
+    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+    return `${stdout ?? ''}${stderr ?? ''}`.trim().split('\n')[0] ?? 'unknown';
+  }
+}
+
+function packageVersion(name: string): string {
+  const manifest = JSON.parse(fs.readFileSync(`node_modules/${name}/package.json`, 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
+/** Name → version line of each program and package involved, plus the machine. */
+export function collectVersions(loadTool: string): Record<string, string> {
+  const commit = firstLine('git', ['rev-parse', '--short', 'HEAD']);
+  const dirty =
+    firstLine('git', ['status', '--porcelain', '--untracked-files=no']) === ''
+      ? ''
+      : ' (with uncommitted changes)';
+  const cpus = os.cpus();
+  return {
+    'cdn-include': `git ${commit}${dirty}`,
+    node: process.version,
+    'load generator': loadTool,
+    nginx: firstLine('/usr/sbin/nginx', ['-v']),
+    apache: firstLine('/usr/sbin/apache2', ['-v']),
+    lighttpd: firstLine('/usr/sbin/lighttpd', ['-v']),
+    koa: packageVersion('koa'),
+    'koa-static': packageVersion('koa-static'),
+    machine: `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${os.type()} ${os.release()}`,
+  };
+}
