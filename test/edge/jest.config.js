@@ -1,0 +1,13 @@
+/** Jest config of the end-to-end runs through real nginx and Varnish (`npm run test:edge`); `npm test` never runs it. */
+module.exports = {
+  rootDir: '../..',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/edge'],
+  testMatch: ['<rootDir>/test/edge/*.edge.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+  },
+  // Each scenario sleeps past a 1 s TTL a few times; the edges start in a few seconds.
+  testTimeout: 60000,
+  verbose: true,
+};
