@@ -5,7 +5,7 @@ import { ByteString, utf8ToByteString } from '../ssi/byte-string';
 import { ExpressionHost, ParseResult, ExpressionSyntax, parseExpression } from '../ssi/expr';
 import { canonicalHeaderName } from './header-names';
 import { DocumentFrame } from './document-frame';
-import { resolveVirtualAttribute } from './include-paths';
+import { parentPath } from './file-source';
 import { headerValue } from './render-request';
 import { RenderState } from './render-state';
 
@@ -27,7 +27,8 @@ export function createExpressionHost(render: RenderState, frame: DocumentFrame):
       render.recorder.record({ kind: 'client' });
       return request.remoteAddress ?? '127.0.0.1';
     },
-    isUrlAccessible: (url) => isUrlAccessible(render, frame, url),
+    isUrlAccessible: (url) => isUrlAccessible(frame, url),
+    backReference: (index) => frame.captures?.[index],
     setCaptures(captures) {
       frame.captures = captures;
     },
@@ -49,20 +50,23 @@ export function parseCached(source: ByteString, syntax: ExpressionSyntax): Parse
   return result;
 }
 
-/** ap_expr `-A`/`-U` and legacy `-A`: would a subrequest for the URL succeed? Its answer is a dependency too. */
-function isUrlAccessible(render: RenderState, frame: DocumentFrame, url: ByteString): boolean {
-  const target = resolveVirtualAttribute(frame.path, url);
-  if (!target.ok) return false;
-  const lookup = render.options.source.statSync(target.path);
-  const exists = lookup.status === 'found';
-  render.dependencies.add({
-    path: target.path,
-    role: 'access-check',
-    exists,
-    mtimeMs: exists ? lookup.info.mtimeMs : 0,
-    size: exists ? lookup.info.size : -1,
-  });
-  return exists;
+/**
+ * ap_expr `-A`/`-U` and legacy `-A`: would a subrequest for the URL pass the access check? Apache only runs the
+ * access phases (ap_sub_req_lookup_uri, no handler), so a missing file still counts as accessible; the only
+ * failure our docroot can produce is a URL whose `..` segments climb above the root (ap_getparents → 400).
+ * The raw bytes are normalized without %-decoding, as the binary does (`/%2e%2e/x` is accessible).
+ */
+function isUrlAccessible(frame: DocumentFrame, url: ByteString): boolean {
+  const questionMark = url.indexOf('?');
+  const path = questionMark < 0 ? url : url.slice(0, questionMark);
+  const absolute = path.startsWith('/') ? path : `${utf8ToByteString(parentPath(frame.path))}/${path}`;
+  let depth = 0;
+  for (const segment of absolute.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    depth += segment === '..' ? -1 : 1;
+    if (depth < 0) return false;
+  }
+  return true;
 }
 
 function serverVariable(render: RenderState, frame: DocumentFrame, name: string): ByteString {
@@ -82,7 +86,7 @@ function serverVariable(render: RenderState, frame: DocumentFrame, name: string)
     DOCUMENT_URI: path,
     REQUEST_FILENAME: utf8ToByteString(render.options.documentRoot) + path,
     SCRIPT_FILENAME: utf8ToByteString(render.options.documentRoot) + path,
-    QUERY_STRING: frame.depth === 0 ? request.query ?? '' : render.variable(frame, 'QUERY_STRING') ?? '',
+    QUERY_STRING: frame.depth === 0 ? (request.query ?? '') : (render.variable(frame, 'QUERY_STRING') ?? ''),
     THE_REQUEST: `${request.method ?? 'GET'} ${request.target ?? path} ${request.protocol ?? 'HTTP/1.1'}`,
     REMOTE_ADDR: request.remoteAddress ?? '127.0.0.1',
     CONN_REMOTE_ADDR: request.remoteAddress ?? '127.0.0.1',

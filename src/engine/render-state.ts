@@ -94,9 +94,15 @@ export class RenderState {
     this.diagnostics.push({ code, severity, message, file: frame.path, line, includeChain: frame.chain });
   }
 
-  /** Reads a variable as the document sees it: `$0`..`$9` are the last regex's captures, the rest the shared table. */
+  /**
+   * Reads a variable as the document sees it: `$0`..`$9` are the last regex's captures, the rest the shared table.
+   * mod_include's get_include_var checks `$n` against re->nsub, which only the legacy parser sets: after an
+   * ap_expr regex only `$0` is defined (httpd 2.4 binary: `echo var="1"` prints the undefined text).
+   */
   variable(frame: DocumentFrame, name: ByteString): ByteString | undefined {
-    if (/^[0-9]$/.test(name)) return frame.captures?.[Number(name)];
+    if (/^[0-9]$/.test(name)) {
+      return frame.syntax === 'ap-expr' && name !== '0' ? undefined : frame.captures?.[Number(name)];
+    }
     return this.variables.get(name, frame.timeFormat);
   }
 

@@ -1,9 +1,24 @@
 // <!--#if expr="…" -->, <!--#elif expr="…" -->, <!--#else -->, <!--#endif -->
-// Apache's state machine exactly (mod_include handle_if … handle_endif), quirks included; see SPEC A.9.
+// Apache's state machine as the shipped httpd 2.4 binary runs it (mod_include handle_if … handle_endif), quirks
+// included. The binary differs from the 2.4.x source SPEC A.9 quotes: a failed if/elif clears PRINTING and
+// COND_TRUE and sets a third flag (0x10) that turns `else` into a no-op until the next `endif` clears it.
 
 import { evaluateExpression } from '../../ssi/expr';
+import { DiagnosticCode } from '../diagnostics';
+import { DocumentFrame } from '../document-frame';
 import { createExpressionHost, parseCached } from '../expression-host';
 import { DirectiveCall } from '../render-state';
+
+/**
+ * Documents whose current conditional failed (the binary's flag 0x10). Kept beside the frame rather than in it:
+ * like Apache's flag it is per document, not per nesting level, and only these handlers read it.
+ */
+const FAILED_CONDITIONS = new WeakSet<DocumentFrame>();
+
+/** True while an `if`/`elif` of this document failed and no `endif` has run since (then `else` does nothing). */
+export function hasFailedCondition(frame: DocumentFrame): boolean {
+  return FAILED_CONDITIONS.has(frame);
+}
 
 /** Opens a conditional; inside a branch that is not printing it is only counted. */
 export function handleIf(call: DirectiveCall): void {
@@ -14,15 +29,21 @@ export function handleIf(call: DirectiveCall): void {
   }
   const value = evaluateCondition(call, false);
   if (value === undefined) return;
+  // Binary: flags |= PRINTING|COND_TRUE or &= ~both; flag 0x10 is left as it was.
   frame.printing = frame.conditionTrue = value;
   frame.skippedIfs = 0;
 }
 
-/** Takes this branch if no earlier one was; its argument errors print even outside a printing branch. */
+/** Takes this branch if no earlier one was; its errors print even outside a printing branch. */
 export function handleElif(call: DirectiveCall): void {
   const { frame, attributes } = call;
   if (frame.skippedIfs > 0) return;
-  if (frame.conditionTrue && attributes.length === 1 && attributes[0].name === 'expr' && attributes[0].value !== null) {
+  if (
+    frame.conditionTrue &&
+    attributes.length === 1 &&
+    attributes[0].name === 'expr' &&
+    attributes[0].value !== null
+  ) {
     // A branch was taken: the expression is not even evaluated, so its errors stay silent.
     frame.printing = false;
     return;
@@ -32,44 +53,58 @@ export function handleElif(call: DirectiveCall): void {
   frame.printing = frame.conditionTrue = value;
 }
 
-/** Flips to the else branch. */
+/** Flips to the else branch; after a failed if/elif it does nothing (the binary's flag 0x10). */
 export function handleElse({ attributes, line, frame, render }: DirectiveCall): void {
   if (frame.skippedIfs > 0) return;
   if (attributes.length > 0) return render.fail(frame, line, 'unknown-attribute', 'else takes no attributes');
+  if (FAILED_CONDITIONS.has(frame)) return;
   if (frame.conditionTrue) frame.printing = false;
   else frame.printing = frame.conditionTrue = true;
 }
 
-/** Closes a conditional; with attributes it is an error and the conditional stays open. */
+/** Closes a conditional and forgets a failed one; with attributes it is an error and the conditional stays open. */
 export function handleEndif({ attributes, line, frame, render }: DirectiveCall): void {
   if (frame.skippedIfs > 0) {
     frame.skippedIfs--;
     return;
   }
-  if (attributes.length > 0) return render.fail(frame, line, 'unknown-attribute', 'endif takes no attributes', true);
+  if (attributes.length > 0)
+    return render.fail(frame, line, 'unknown-attribute', 'endif takes no attributes', true);
   frame.printing = frame.conditionTrue = true;
+  FAILED_CONDITIONS.delete(frame);
 }
 
-/** Checks the single `expr` attribute and evaluates it; undefined (after printing the error text) when it cannot. */
-function evaluateCondition({ name, attributes, line, frame, render }: DirectiveCall, always: boolean): boolean | undefined {
-  if (attributes.length !== 1) {
-    render.fail(frame, line, 'missing-argument', `${name} needs exactly one attribute, expr="…"`, always);
-    return undefined;
-  }
+/** Checks the single `expr` attribute and evaluates it; undefined (after failing the conditional) when it cannot. */
+function evaluateCondition(call: DirectiveCall, always: boolean): boolean | undefined {
+  const { name, attributes, frame, render } = call;
+  if (attributes.length !== 1)
+    return failCondition(call, 'missing-argument', `${name} needs exactly one attribute, expr="…"`, always);
   const [{ name: attribute, value }] = attributes;
-  if (attribute !== 'expr') {
-    render.fail(frame, line, 'unknown-attribute', `${name} does not take "${attribute}"`, always);
-    return undefined;
-  }
-  if (value === null) {
-    render.fail(frame, line, 'missing-argument', `${name} needs a value for expr`, always);
-    return undefined;
-  }
+  if (attribute !== 'expr')
+    return failCondition(call, 'unknown-attribute', `${name} does not take "${attribute}"`, always);
+  if (value === null)
+    return failCondition(call, 'missing-argument', `${name} needs a value for expr`, always);
   const parsed = parseCached(value, frame.syntax);
-  const result = parsed.ok ? evaluateExpression(parsed.expression, createExpressionHost(render, frame)) : parsed;
-  if (!result.ok) {
-    render.fail(frame, line, 'expression-error', `${name} expr="${value}": ${result.message}`, always);
-    return undefined;
-  }
-  return result.value;
+  const result = parsed.ok
+    ? evaluateExpression(parsed.expression, createExpressionHost(render, frame))
+    : parsed;
+  if (result.ok) return result.value;
+  return failCondition(call, 'expression-error', `${name} expr="${value}": ${result.message}`, always);
+}
+
+/**
+ * Prints the error text and, as the binary does on every error path of handle_if/handle_elif, stops printing
+ * until an elif is taken or an endif runs: `flags = (flags & ~(PRINTING|COND_TRUE)) | 0x10`.
+ */
+function failCondition(
+  call: DirectiveCall,
+  code: DiagnosticCode,
+  message: string,
+  always: boolean,
+): undefined {
+  const { line, frame, render } = call;
+  render.fail(frame, line, code, message, always);
+  FAILED_CONDITIONS.add(frame);
+  frame.printing = frame.conditionTrue = false;
+  return undefined;
 }

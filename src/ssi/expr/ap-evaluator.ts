@@ -197,7 +197,7 @@ function wordValue(ctx: Context, node: ApWord): ByteString {
       return host.requestHeader(node.header, { vary: true }) ?? '';
     case 'backref':
       if (ctx.captures !== undefined) return ctx.captures?.[node.index] ?? '';
-      return host.variable(String(node.index)) ?? '';
+      return (host.backReference ? host.backReference(node.index) : host.variable(String(node.index))) ?? '';
     case 'call':
       return callFunction(ctx, node.name, evalWord(ctx, node.argument));
   }

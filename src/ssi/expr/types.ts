@@ -31,6 +31,13 @@ export interface ExpressionHost {
    * Optional: when absent, -F is always false (Apache's op_file_subr needs a file-system lookup).
    */
   isFileAccessible?(path: ByteString): boolean;
+  /**
+   * An ap_expr `$0`..`$9` back-reference to a regex of an EARLIER if/elif (util_expr_eval's re_source/re_pmatch,
+   * which mod_include keeps per document); undefined reads as "". Optional: without it `variable()` is asked.
+   * Differs from `variable('1')`: mod_include never records an ap_expr regex's group count, so SSI `$1`
+   * (echo, set, v()) stays undefined while the expression back-reference works.
+   */
+  backReference?(index: number): ByteString | undefined;
   /** Regex captures $0..$9 of the last regex evaluated by any if/elif: set after each regex evaluation per Apache's rules (A.5). */
   setCaptures(captures: ReadonlyArray<ByteString | undefined> | null): void;
 }

@@ -111,9 +111,9 @@ describe('if, elif, else, endif (ap_expr)', () => {
     ['v() sees a set variable', '<!--#set var="x" value="y" --><!--#if expr="v(\'x\') == \'y\'" -->T<!--#else -->F<!--#endif -->', 'T'],
     ['reqenv() sees a set variable', '<!--#set var="x" value="y" --><!--#if expr="reqenv(\'x\') = \'y\'" -->T<!--#endif -->', 'T'],
     ['note() does not see SSI variables', '<!--#set var="x" value="y" --><!--#if expr="-z note(\'x\')" -->T<!--#endif -->', 'T'],
-    ['legacy syntax under ap_expr › the error text and the body prints', '<!--#if expr="$x = y" -->body<!--#endif -->', `${ERR}body`],
-    ['-f is restricted › the error text', '<!--#if expr="-f \'/etc/passwd\'" -->body<!--#endif -->', `${ERR}body`],
-    ['file() is restricted › the error text', '<!--#if expr="file(\'/etc/passwd\') == \'\'" -->body<!--#endif -->', `${ERR}body`],
+    ['legacy syntax under ap_expr › the error text, and the body is hidden (the httpd 2.4 binary stops printing after a failed if)', '<!--#if expr="$x = y" -->body<!--#endif -->', ERR],
+    ['-f is restricted › the error text, body hidden (binary: a failed if stops printing)', '<!--#if expr="-f \'/etc/passwd\'" -->body<!--#endif -->', ERR],
+    ['file() is restricted › the error text, body hidden (binary: a failed if stops printing)', '<!--#if expr="file(\'/etc/passwd\') == \'\'" -->body<!--#endif -->', ERR],
     ['elif after a true branch with a malformed expr › no error text', '<!--#if expr="true" -->A<!--#elif expr="$$$ ==" -->B<!--#endif -->', 'A'],
     ['a stray else › the text after it is hidden until endif', 'a<!--#else -->b<!--#endif -->c', 'ac'],
     ['a false if without endif › the rest is hidden, no error text', 'a<!--#if expr="false" -->b', 'a'],
@@ -122,9 +122,9 @@ describe('if, elif, else, endif (ap_expr)', () => {
     expect(await renderOne(page)).toBe(expected);
   });
 
-  it('a regex on %{QUERY_STRING} › captures into $1', async () => {
-    const page = '<!--#if expr="%{QUERY_STRING} =~ /^id=([0-9]+)/" --><!--#echo var="1" --><!--#endif -->';
-    expect(await renderOne(page, {}, { query: 'id=42' })).toBe('42');
+  it('a regex on %{QUERY_STRING} › echo $1 is undefined, $0 is the match (binary: mod_include never records an ap_expr group count)', async () => {
+    const page = '<!--#if expr="%{QUERY_STRING} =~ /^id=([0-9]+)/" --><!--#echo var="1" -->|<!--#echo var="0" --><!--#endif -->';
+    expect(await renderOne(page, {}, { query: 'id=42' })).toBe('(none)|id=42');
   });
 });
 
@@ -134,7 +134,7 @@ describe('legacy expressions', () => {
     ['$a = b && $c = d', '<!--#set var="a" value="b" --><!--#set var="c" value="d" --><!--#if expr="$a = b && $c = d" -->T<!--#else -->F<!--#endif -->', 'T'],
     ['right grouping: 1 = 2 && 1 = 2 || 1 = 1 › false', '<!--#if expr="1 = 2 && 1 = 2 || 1 = 1" -->T<!--#else -->F<!--#endif -->', 'F'],
     ['right grouping: 1 = 1 || 1 = 2 && 1 = 2 › true', '<!--#if expr="1 = 1 || 1 = 2 && 1 = 2" -->T<!--#else -->F<!--#endif -->', 'T'],
-    ['! before a comparison › the error text', '<!--#if expr="! $a = b" -->T<!--#endif -->', `${ERR}T`],
+    ['! before a comparison › the error text, body hidden (binary: a failed if stops printing)', '<!--#if expr="! $a = b" -->T<!--#endif -->', ERR],
     ['a regex capture › $1 set, $2 undefined', '<!--#set var="x" value="foo" --><!--#if expr="$x = /^(f.)o/" --><!--#echo var="1" --> <!--#echo var="2" --><!--#endif -->', 'fo (none)'],
     ['an undefined variable alone › false', '<!--#if expr="$u" -->T<!--#else -->F<!--#endif -->', 'F'],
     ['an empty expr › false, no error text', '<!--#if expr="" -->T<!--#else -->F<!--#endif -->', 'F'],
@@ -146,7 +146,8 @@ describe('legacy expressions', () => {
     const options = { legacyExpressionPrefixes: ['/old/'] };
     const files = { '/old/p.shtml': '<!--#if expr="a = a" -->T<!--#endif -->', '/new/p.shtml': '<!--#if expr="a = a" -->T<!--#endif -->' };
     expect((await renderFiles(files, { path: '/old/p.shtml' }, options)).text).toBe('T');
-    expect((await renderFiles(files, { path: '/new/p.shtml' }, options)).text).toBe(`${ERR}T`);
+    // Under ap_expr `a = a` is a parse error, and the httpd 2.4 binary hides the body of a failed if.
+    expect((await renderFiles(files, { path: '/new/p.shtml' }, options)).text).toBe(ERR);
   });
 });
 
