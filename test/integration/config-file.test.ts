@@ -31,7 +31,8 @@ describe('serve --config', () => {
     const old = await request(url).get('/old/p.shtml');
     expect(old.text).toBe('yes');
     expect(old.headers['cache-control']).toBe('public, max-age=5');
-    expect((await request(url).get('/new/p.shtml')).text).toBe('[an error occurred while processing this directive]yes');
+    // Under ap_expr the legacy expression is a parse error; the httpd 2.4 binary then hides the if's body too.
+    expect((await request(url).get('/new/p.shtml')).text).toBe('[an error occurred while processing this directive]');
     stop('SIGINT');
     expect(await running).toBe(0);
   });
