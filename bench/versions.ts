@@ -1,18 +1,13 @@
 // The versions of everything measured, for the results file.
 
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 
 function firstLine(command: string, args: string[]): string {
-  try {
-    const output = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return output.trim().split('\n')[0] ?? '';
-  } catch (err) {
-    // nginx -v writes to stderr; wrk -v exits 1.
-    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
-    return `${stdout ?? ''}${stderr ?? ''}`.trim().split('\n')[0] ?? 'unknown';
-  }
+  // nginx -v writes to stderr; wrk -v exits 1: read both streams, whatever the exit code.
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  return `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n')[0] ?? 'unknown';
 }
 
 function packageVersion(name: string): string {
