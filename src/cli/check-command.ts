@@ -1,5 +1,6 @@
-// `cdn-include check URL`: revalidates a page the way a CDN edge does, prints one line per request and the
-// problems found, and exits 0 when the origin revalidates correctly, 1 when not, 2 on a usage error.
+// `cdn-include check URL`: revalidates a page the way a CDN edge does, prints one line per request, what a CDN
+// would do with the page and the problems found (or JSON), and exits 0 when the origin revalidates correctly,
+// 1 when not, 2 on a usage error.
 
 import { EXIT_FAILURE, EXIT_SUCCESS, type Command, type CommandIo } from './command';
 import {
@@ -9,13 +10,8 @@ import {
   settleArguments,
   type ArgumentsResult,
 } from './usage';
-import {
-  DEFAULT_CHECK_TIMEOUT_MS,
-  ExchangeError,
-  checkRevalidation,
-  type RevalidationCheckResult,
-} from '../http/revalidation-check';
-import { RECORDED_HEADERS, fieldName, stepLabel, type RecordedExchange } from '../http/revalidation-exchange';
+import { DEFAULT_CHECK_TIMEOUT_MS, ExchangeError, checkRevalidation } from '../http/revalidation-check';
+import { formatCheckErrorJson, formatCheckJson, formatCheckReport } from './check-report';
 
 /** What `cdn-include check` was asked to do. */
 export interface CheckOptions {
@@ -25,25 +21,33 @@ export interface CheckOptions {
   headers: Record<string, string>;
   /** Milliseconds each request may take. @default 10000 */
   timeoutMs: number;
+  /** Print one JSON document instead of the text report. @default false */
+  json: boolean;
 }
 
 const CHECK_OPTIONS = {
   header: { type: 'string', short: 'H', multiple: true },
   timeout: { type: 'string' },
+  json: { type: 'boolean' },
 } as const;
 
 const CHECK_HELP = `Usage: cdn-include check URL [options]
 
 Checks that the origin serving URL lets a CDN revalidate the page, as an edge server would:
-  1. GET URL, recording the status, ETag, Last-Modified, Cache-Control, Vary, Date, Content-Length
-     and the body's length and SHA-256;
+  1. GET URL, recording the status, ETag, Last-Modified, Cache-Control, Vary, Date, Content-Length,
+     Content-Encoding, Age and the body's length and SHA-256;
   2. GET with If-Modified-Since set to that Last-Modified (if there was one): expects 304;
   3. GET with If-None-Match set to that ETag (if there was one): expects 304;
-  4. HEAD: expects the same header fields as the GET.
-It flags a missing validator, a replayed validator not answered 304, a 304 with content or without
-the ETag, Cache-Control, Vary or Date of the 200 (RFC 9110 §15.4.5), a HEAD that differs from GET,
-a Last-Modified later than Date, a weak ETag and a missing freshness lifetime (RFC 9111 §4.2.2).
-Works against any HTTP server.
+  4. HEAD: expects the same header fields as the GET;
+  5. GET with another Accept-Encoding: a different Content-Encoding needs Vary: Accept-Encoding.
+It reports what a shared cache (CDN) does with the response (RFC 9111): whether it stores it, for
+how long it is fresh (s-maxage, max-age, Expires or a heuristic) and how much Age used up, which
+field it revalidates with, when it may serve it stale (stale-while-revalidate, stale-if-error,
+must-revalidate) and what the cache key varies on. It flags a missing validator, a replayed
+validator not answered 304, a 304 with content or without the ETag, Cache-Control, Vary or Date
+of the 200 (RFC 9110 §15.4.5), a HEAD that differs from GET, a Last-Modified later than Date, a
+weak ETag (Akamai needs strong ones), a missing Vary, Vary: *, a response no CDN stores, and a
+missing freshness lifetime (RFC 9111 §4.2.2). Works against any HTTP server.
 
 Arguments:
   URL                     the page to check (http: or https:)
@@ -53,6 +57,8 @@ Options:
                           send this header field with every request (e.g. Host, Accept-Encoding);
                           repeat it for several
   --timeout MS            milliseconds each request may take (default: ${DEFAULT_CHECK_TIMEOUT_MS})
+  --json                  print one JSON document on stdout instead of the report (also when the
+                          origin cannot be reached: then "error" says why)
   -h, --help              show this help
 
 Exit status: 0 the origin revalidates correctly (warnings allowed), 1 it does not or could not be
@@ -60,6 +66,7 @@ reached, 2 usage error.
 
 Example:
   cdn-include check http://127.0.0.1:8080/ --header 'Accept-Encoding: gzip'
+  cdn-include check https://www.example.com/ --json | jq '.cdn.freshnessLifetime'
 `;
 
 /**
@@ -79,6 +86,7 @@ export function parseCheckArguments(args: string[]): ArgumentsResult<CheckOption
         values.timeout === undefined
           ? DEFAULT_CHECK_TIMEOUT_MS
           : parseIntegerOption(values.timeout, 'timeout', 1, 3_600_000),
+      json: values.json === true,
     };
   });
 }
@@ -105,34 +113,7 @@ function parseHeaders(fields: string[]): Record<string, string> {
   return headers;
 }
 
-/** One report line for an exchange: the request, the status and the recorded fields. */
-export function formatExchange(exchange: RecordedExchange): string {
-  const validator = exchange.validator['if-modified-since'] ?? exchange.validator['if-none-match'];
-  const request =
-    validator === undefined ? stepLabel(exchange.step) : `${stepLabel(exchange.step)}: ${validator}`;
-  const fields = RECORDED_HEADERS.filter((name) => exchange.headers[name] !== undefined).map(
-    (name) => `${fieldName(name)}: ${exchange.headers[name]}`,
-  );
-  const body =
-    exchange.bodyLength === 0
-      ? 'no body'
-      : `body ${exchange.bodyLength} bytes sha256:${exchange.bodySha256.slice(0, 16)}`;
-  return `${request} -> ${exchange.status} | ${[...fields, body].join(' | ')}`;
-}
-
-/** The whole report printed by `check`, one line per exchange, skipped step and problem, then the verdict. */
-export function formatCheckReport(result: RevalidationCheckResult): string {
-  const lines = [
-    `check ${result.url}`,
-    ...result.exchanges.map(formatExchange),
-    ...result.skipped.map((skipped) => `skipped ${stepLabel(skipped.step)}: ${skipped.reason}`),
-    ...result.problems.map((problem) => `${problem.severity} ${problem.code}: ${problem.message}`),
-    result.ok ? 'verdict: origin revalidates correctly' : 'verdict: origin does NOT revalidate correctly',
-  ];
-  return `${lines.join('\n')}\n`;
-}
-
-/** `cdn-include check URL [--header 'Name: value' …] [--timeout MS]` */
+/** `cdn-include check URL [--header 'Name: value' …] [--timeout MS] [--json]` */
 export const checkCommand: Command = {
   name: 'check',
   summary: 'test whether an origin lets a CDN revalidate a page',
@@ -141,11 +122,12 @@ export const checkCommand: Command = {
     return settleArguments(checkCommand, parseCheckArguments(args), io, async (options) => {
       try {
         const result = await checkRevalidation(options.url, options);
-        io.stdout(formatCheckReport(result));
+        io.stdout(options.json ? formatCheckJson(result) : formatCheckReport(result));
         return result.ok ? EXIT_SUCCESS : EXIT_FAILURE;
       } catch (err) {
         if (!(err instanceof ExchangeError)) throw err;
-        io.stderr(`cdn-include check: ${err.message}\n`);
+        if (options.json) io.stdout(formatCheckErrorJson(options.url, err.step, err.message));
+        else io.stderr(`cdn-include check: ${err.message}\n`);
         return EXIT_FAILURE;
       }
     });

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { sharedCacheBehaviour, type SharedCacheBehaviour } from './cdn-behaviour';
 import {
   RECORDED_HEADERS,
   planRevalidation,
@@ -24,11 +25,13 @@ export interface RevalidationCheckOptions {
   timeoutMs?: number;
 }
 
-/** What a check found: every exchange in order, the steps it left out, and the verdict. */
+/** What a check found: every exchange in order, the steps it left out, the verdict, and what a CDN would do. */
 export interface RevalidationCheckResult extends RevalidationVerdict {
   url: string;
   exchanges: RecordedExchange[];
   skipped: SkippedStep[];
+  /** What a shared cache does with the first response (RFC 9111). */
+  cdn: SharedCacheBehaviour;
 }
 
 /** A request of the check got no complete response (connection refused, reset, timeout, TLS failure). */
@@ -51,8 +54,9 @@ const FIRST_REQUEST: PlannedRequest = { step: 'get', method: 'GET', validator: {
 
 /**
  * Checks whether the origin at `url` revalidates correctly: a GET, the same GET with If-Modified-Since and
- * then If-None-Match replaying its validators, and a HEAD, each on a fresh connection. Rejects with an
- * ExchangeError when a request gets no response; problems in the responses are in the result.
+ * then If-None-Match replaying its validators, a HEAD, and a GET with another Accept-Encoding (does the page
+ * vary without saying so?), each on a fresh connection; and describes what a CDN does with the first response.
+ * Rejects with an ExchangeError when a request gets no response; problems in the responses are in the result.
  * @example
  * const result = await checkRevalidation('http://localhost:8080/');
  * if (!result.ok) for (const problem of result.problems) log(problem.code, problem.message);
@@ -68,10 +72,11 @@ export async function checkRevalidation(
   const send = (planned: PlannedRequest): Promise<RecordedExchange> =>
     sendRequest(target, planned, options.headers ?? {}, options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
   const first = await send(FIRST_REQUEST);
-  const plan = planRevalidation(first);
+  const plan = planRevalidation(first, options.headers);
   const exchanges = [first];
   for (const planned of plan.requests) exchanges.push(await send(planned));
-  return { url: target.href, exchanges, skipped: plan.skipped, ...judgeRevalidation(exchanges) };
+  const cdn = sharedCacheBehaviour(first.status, first.headers);
+  return { url: target.href, exchanges, skipped: plan.skipped, ...judgeRevalidation(exchanges), cdn };
 }
 
 function sendRequest(
@@ -82,7 +87,10 @@ function sendRequest(
 ): Promise<RecordedExchange> {
   const transport = url.protocol === 'https:' ? https : http;
   // A conditional header of the user's would spoil the replay, so the step's own validator wins.
-  const headers = { ...withoutConditionals(extraHeaders), ...planned.validator };
+  const probed = Object.keys(planned.probe ?? {});
+  const kept = withoutConditionals(extraHeaders);
+  const own = Object.entries(kept).filter(([name]) => !probed.includes(name.toLowerCase()));
+  const headers = { ...Object.fromEntries(own), ...planned.validator, ...planned.probe };
   return new Promise((resolve, reject) => {
     const fail = (reason: string): void => reject(new ExchangeError(planned.step, url.href, reason));
     // agent: false → a fresh connection per step, as different edge servers would open.

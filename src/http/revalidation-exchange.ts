@@ -1,8 +1,11 @@
-// What the `check` command sends and records: the four steps, the recorded response fields, and which
+// What the `check` command sends and records: the five steps, the recorded response fields, and which
 // revalidation requests a CDN edge sends after the first GET. Pure data and functions; no I/O.
 
-/** The four requests of a check, in order: a GET, two conditional GETs replaying a validator, a HEAD. */
-export type CheckStep = 'get' | 'if-modified-since' | 'if-none-match' | 'head';
+/**
+ * The requests of a check, in order: a GET, two conditional GETs replaying a validator, a HEAD, and a GET with
+ * another Accept-Encoding that shows whether the response varies on it without saying so.
+ */
+export type CheckStep = 'get' | 'if-modified-since' | 'if-none-match' | 'head' | 'vary-probe';
 
 /** The response header fields a check records (lower case). */
 export const RECORDED_HEADERS = [
@@ -15,6 +18,8 @@ export const RECORDED_HEADERS = [
   'content-length',
   'content-location',
   'location',
+  'content-encoding',
+  'age',
 ] as const;
 
 /** A recorded header field's name. */
@@ -29,6 +34,8 @@ export interface PlannedRequest {
   method: 'GET' | 'HEAD';
   /** The conditional header field replayed from the first response, if any (lower-case name → value). */
   validator: Partial<Record<'if-modified-since' | 'if-none-match', string>>;
+  /** Header fields this step sends instead of the user's fields of the same name (lower-case name → value). */
+  probe?: Record<string, string>;
 }
 
 /** One request and what came back. */
@@ -57,7 +64,12 @@ const FIELD_NAMES: Record<RecordedHeaderName, string> = {
   'content-length': 'Content-Length',
   'content-location': 'Content-Location',
   location: 'Location',
+  'content-encoding': 'Content-Encoding',
+  age: 'Age',
 };
+
+/** The Accept-Encoding the vary probe sends when the other requests send none or identity only. */
+export const PROBE_ACCEPT_ENCODING = 'gzip, deflate, br';
 
 /** The canonical spelling of a recorded field name, e.g. `ETag`. */
 export function fieldName(name: RecordedHeaderName): string {
@@ -66,19 +78,23 @@ export function fieldName(name: RecordedHeaderName): string {
 
 /**
  * Lists the requests a CDN edge sends after the first GET: If-Modified-Since with its Last-Modified,
- * If-None-Match with its ETag, and a HEAD. A step without a validator to replay is skipped, and nothing
- * follows a first response that is not 200.
+ * If-None-Match with its ETag, and a HEAD; then a GET whose Accept-Encoding differs from `sentHeaders`'
+ * (another client of the same edge). A step without a validator to replay is skipped, and nothing follows a
+ * first response that is not 200.
  * @example
  * planRevalidation(firstGet).requests.map((request) => request.step);
- * // → ['if-modified-since', 'if-none-match', 'head']
+ * // → ['if-modified-since', 'if-none-match', 'head', 'vary-probe']
  */
-export function planRevalidation(first: RecordedExchange): {
+export function planRevalidation(
+  first: RecordedExchange,
+  sentHeaders: Readonly<Record<string, string>> = {},
+): {
   requests: PlannedRequest[];
   skipped: SkippedStep[];
 } {
   if (first.status !== 200) {
     const reason = `the first GET answered ${first.status}, not 200`;
-    const steps: CheckStep[] = ['if-modified-since', 'if-none-match', 'head'];
+    const steps: CheckStep[] = ['if-modified-since', 'if-none-match', 'head', 'vary-probe'];
     return { requests: [], skipped: steps.map((step) => ({ step, reason })) };
   }
   const requests: PlannedRequest[] = [];
@@ -95,7 +111,16 @@ export function planRevalidation(first: RecordedExchange): {
   if (etag === undefined) skipped.push({ step: 'if-none-match', reason: 'the 200 has no ETag' });
   else requests.push({ step: 'if-none-match', method: 'GET', validator: { 'if-none-match': etag } });
   requests.push({ step: 'head', method: 'HEAD', validator: {} });
+  const probe = { 'accept-encoding': probeAcceptEncoding(sentHeaders) };
+  requests.push({ step: 'vary-probe', method: 'GET', validator: {}, probe });
   return { requests, skipped };
+}
+
+/** `identity` when the user's requests ask for a content-coding, else PROBE_ACCEPT_ENCODING. */
+function probeAcceptEncoding(sentHeaders: Readonly<Record<string, string>>): string {
+  const entry = Object.entries(sentHeaders).find(([name]) => name.toLowerCase() === 'accept-encoding');
+  const asked = (entry?.[1] ?? '').split(',').map((coding) => coding.split(';')[0].trim().toLowerCase());
+  return asked.some((coding) => coding !== '' && coding !== 'identity') ? 'identity' : PROBE_ACCEPT_ENCODING;
 }
 
 const STEP_LABELS: Record<CheckStep, string> = {
@@ -103,6 +128,7 @@ const STEP_LABELS: Record<CheckStep, string> = {
   'if-modified-since': 'GET If-Modified-Since',
   'if-none-match': 'GET If-None-Match',
   head: 'HEAD',
+  'vary-probe': 'GET Accept-Encoding',
 };
 
 /** A short label of a step for reports, e.g. `GET If-None-Match`. */

@@ -10,6 +10,7 @@ import {
   type RecordedHeaders,
 } from './revalidation-exchange';
 import { parseEntityTag } from './entity-tag';
+import { judgeCdnFindings } from './revalidation-cdn-findings';
 import { parseHttpDate } from './http-date';
 
 /** Stable codes of the problems a check can report; logs and tests depend on them. */
@@ -27,7 +28,10 @@ export type RevalidationProblemCode =
   | 'if-none-match-not-304'
   | 'not-modified-with-body'
   | 'not-modified-drops-header'
-  | 'head-differs';
+  | 'head-differs'
+  | 'missing-vary'
+  | 'vary-any'
+  | 'not-storable';
 
 /** One finding: `error` makes the origin fail the check, `warning` does not. */
 export interface RevalidationProblem {
@@ -72,11 +76,13 @@ export const HEAD_COMPARED_HEADERS: readonly RecordedHeaderName[] = [
 export function judgeRevalidation(exchanges: readonly RecordedExchange[]): RevalidationVerdict {
   const first = exchanges.find((exchange) => exchange.step === 'get');
   if (first === undefined) throw new TypeError('judgeRevalidation needs the exchange of the first GET');
+  const probe = exchanges.find((exchange) => exchange.step === 'vary-probe');
   const problems = [
     ...judgeFirstResponse(first),
     ...exchanges
-      .filter((exchange) => exchange.step !== 'get')
+      .filter((exchange) => exchange.step !== 'get' && exchange.step !== 'vary-probe')
       .flatMap((exchange) => judgeFollowUp(first, exchange)),
+    ...judgeCdnFindings(first, probe),
   ];
   return { ok: problems.every((problem) => problem.severity !== 'error'), problems };
 }
@@ -114,8 +120,8 @@ function judgeFirstResponse(first: RecordedExchange): RevalidationProblem[] {
     const message = `ETag ${etag} is not a quoted entity-tag such as "abc" (RFC 9110 §8.8.3)`;
     found.error('invalid-etag', `${message}; caches may not send it back.`);
   } else if (etag?.startsWith('W/') === true) {
-    const message = `ETag ${etag} is weak: it cannot validate Range requests, and Akamai-style edges`;
-    found.warning('weak-etag', `${message} revalidate only with strong ETags (RFC 9110 §8.8.3).`);
+    const message = `ETag ${etag} is weak: it cannot validate Range requests, and Akamai needs a strong ETag`;
+    found.warning('weak-etag', `${message} to revalidate with If-None-Match (RFC 9110 §8.8.3).`);
   }
   judgeLastModified(found, lastModified, date);
   if (!hasExplicitFreshness(first.headers)) {

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import type { CommandIo } from '../../src/cli/command';
 import { runCli } from '../../src/cli/main';
 
@@ -90,7 +91,17 @@ describe('cdn-include check', () => {
     );
     expect(lines[3]).toMatch(new RegExp(`^GET If-None-Match: ${ETAG} -> 304 \\|`));
     expect(lines[4]).toMatch(new RegExp(`^HEAD -> 200 \\| .*Content-Length: ${BODY.length} .*\\| no body$`));
-    expect(lines.slice(5)).toEqual(['verdict: origin revalidates correctly']);
+    expect(lines[5]).toMatch(
+      /^GET Accept-Encoding: gzip, deflate, br -> 200 \| .* \| body \d+ bytes sha256:/,
+    );
+    expect(lines.slice(6)).toEqual([
+      'cdn stored by shared caches: yes',
+      'cdn fresh: 0 s, from Cache-Control max-age',
+      `cdn revalidates with: If-None-Match: ${ETAG}, If-Modified-Since: ${LAST_MODIFIED}`,
+      'cdn serves stale: only if the CDN is set to (no stale-while-revalidate, stale-if-error)',
+      'cdn varies on: Accept-Encoding',
+      'verdict: origin revalidates correctly',
+    ]);
   });
 
   it('when the origin ignores If-None-Match › flags if-none-match-ignored, exit 1', async () => {
@@ -135,7 +146,7 @@ describe('cdn-include check', () => {
       revalidating(req, res);
     });
     expect((await runCheck(['-H', 'X-Edge: test', url])).code).toBe(0);
-    expect(seen).toEqual(['test', 'test', 'test', 'test']);
+    expect(seen).toEqual(['test', 'test', 'test', 'test', 'test']);
   });
 
   it.each([
@@ -172,6 +183,115 @@ describe('cdn-include check', () => {
       stdout: '',
       stderr: `cdn-include check: GET ${url}: no complete response within 200 ms\n`,
     });
+  });
+
+  it('when --json is given › one JSON document with the exchanges, what a CDN does and the problems', async () => {
+    const url = await start(handler({ honourIfNoneMatch: true, etagOn304: true }));
+    const result = await runCheck([url, '--json']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const report = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(Object.keys(report)).toEqual([
+      'version',
+      'url',
+      'ok',
+      'cdn',
+      'exchanges',
+      'skipped',
+      'problems',
+      'error',
+    ]);
+    expect(report).toMatchObject({ version: 1, url, ok: true, skipped: [], problems: [], error: null });
+    expect(report.cdn).toEqual({
+      storable: true,
+      notStorableBecause: null,
+      freshnessLifetime: 0,
+      freshnessSource: 'max-age',
+      age: 0,
+      revalidatesEveryUse: false,
+      validators: [
+        { field: 'If-None-Match', value: ETAG },
+        { field: 'If-Modified-Since', value: LAST_MODIFIED },
+      ],
+      staleWhileRevalidate: 0,
+      staleIfError: 0,
+      staleForbiddenBy: null,
+      varyOn: ['Accept-Encoding'],
+      varyAny: false,
+    });
+    const exchanges = report.exchanges as Array<Record<string, unknown>>;
+    expect(exchanges.map((exchange) => [exchange.step, exchange.status])).toEqual([
+      ['get', 200],
+      ['if-modified-since', 304],
+      ['if-none-match', 304],
+      ['head', 200],
+      ['vary-probe', 200],
+    ]);
+    expect(exchanges[2]).toMatchObject({
+      method: 'GET',
+      validator: { 'if-none-match': ETAG },
+      probe: {},
+      headers: { etag: ETAG, 'cache-control': 'public, max-age=0' },
+      bodyLength: 0,
+    });
+  });
+
+  it('when --json is given and the origin cannot be reached › the error in JSON on stdout, exit 1', async () => {
+    const url = await start(() => undefined);
+    await new Promise((resolve) => servers.pop()?.close(resolve));
+    const result = await runCheck([url, '--json']);
+    expect(result).toMatchObject({ code: 1, stderr: '' });
+    expect(JSON.parse(result.stdout)).toEqual({
+      version: 1,
+      url,
+      ok: false,
+      cdn: null,
+      exchanges: [],
+      skipped: [],
+      problems: [],
+      error: { step: 'get', message: expect.stringMatching(/ECONNREFUSED/) },
+    });
+  });
+
+  it('when the origin gzips on request without Vary: Accept-Encoding › missing-vary error, exit 1', async () => {
+    const url = await start((req, res) => {
+      const gzip = /gzip/.test(req.headers['accept-encoding'] ?? '');
+      res.writeHead(200, {
+        'Cache-Control': 'public, max-age=60',
+        ETag: gzip ? '"gz"' : '"id"',
+        ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+      });
+      res.end(gzip ? gzipSync(BODY) : BODY);
+    });
+    const result = await runCheck([url]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^GET Accept-Encoding: gzip, deflate, br -> 200 \| ETag: "gz" \| .*Content-Encoding: gzip/m,
+    );
+    expect(result.stdout).toMatch(
+      /^error missing-vary: With Accept-Encoding: gzip, deflate, br the origin answered Content-Encoding: gzip instead of identity, but Vary does not name Accept-Encoding/m,
+    );
+    expect(result.stdout).toContain('cdn varies on: nothing\n');
+  });
+
+  it('when the origin sends s-maxage, stale-while-revalidate and Age › the cdn lines say what an edge does', async () => {
+    const url = await start((_req, res) => {
+      res.writeHead(200, {
+        'Cache-Control': 'public, max-age=10, s-maxage=300, stale-while-revalidate=30',
+        Age: '100',
+        ETag: ETAG,
+        Vary: 'Accept-Encoding, Accept-Language',
+      });
+      res.end(BODY);
+    });
+    const result = await runCheck([url]);
+    const cdnLines = result.stdout.split('\n').filter((line) => line.startsWith('cdn '));
+    expect(cdnLines).toEqual([
+      'cdn stored by shared caches: yes',
+      'cdn fresh: 300 s, from Cache-Control s-maxage; it arrived with Age: 100, so 200 s are left (RFC 9111 §4.2.3)',
+      `cdn revalidates with: If-None-Match: ${ETAG}`,
+      'cdn serves stale: never without revalidation (s-maxage, RFC 9111 §4.2.4), though RFC 5861 asks for 30 s while revalidating',
+      'cdn varies on: Accept-Encoding, Accept-Language',
+    ]);
   });
 
   it('when asked for help › prints the help text, exit 0', async () => {

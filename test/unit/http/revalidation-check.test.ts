@@ -84,26 +84,36 @@ function codes(exchanges: RecordedExchange[]): RevalidationProblemCode[] {
 }
 
 describe('planRevalidation', () => {
-  it('when the 200 has both validators › replays each, then sends HEAD', () => {
+  it('when the 200 has both validators › replays each, sends HEAD, then probes Accept-Encoding', () => {
     const plan = planRevalidation(firstGet());
     expect(plan.requests).toEqual([
       { step: 'if-modified-since', method: 'GET', validator: { 'if-modified-since': LAST_MODIFIED } },
       { step: 'if-none-match', method: 'GET', validator: { 'if-none-match': ETAG } },
       { step: 'head', method: 'HEAD', validator: {} },
+      { step: 'vary-probe', method: 'GET', validator: {}, probe: { 'accept-encoding': 'gzip, deflate, br' } },
     ]);
     expect(plan.skipped).toEqual([]);
   });
 
-  it('when the 200 has no validators › skips both replays and still sends HEAD', () => {
+  it.each([
+    [{}, 'gzip, deflate, br'],
+    [{ 'Accept-Encoding': 'identity' }, 'gzip, deflate, br'],
+    [{ 'accept-encoding': 'gzip;q=1.0, identity;q=0.5' }, 'identity'],
+  ])('when the requests send %j › the probe asks for %s', (sent, probed) => {
+    const probe = planRevalidation(firstGet(), sent).requests.at(-1);
+    expect(probe).toMatchObject({ step: 'vary-probe', probe: { 'accept-encoding': probed } });
+  });
+
+  it('when the 200 has no validators › skips both replays and still sends HEAD and the probe', () => {
     const plan = planRevalidation(firstGet({ headers: { date: DATE } }));
-    expect(plan.requests.map((request) => request.step)).toEqual(['head']);
+    expect(plan.requests.map((request) => request.step)).toEqual(['head', 'vary-probe']);
     expect(plan.skipped.map((skipped) => skipped.step)).toEqual(['if-modified-since', 'if-none-match']);
   });
 
   it('when the first GET is not 200 › sends nothing more', () => {
     const plan = planRevalidation(firstGet({ status: 404 }));
     expect(plan.requests).toEqual([]);
-    expect(plan.skipped).toHaveLength(3);
+    expect(plan.skipped).toHaveLength(4);
   });
 });
 
@@ -267,5 +277,80 @@ describe('judgeRevalidation', () => {
     const verdict = judgeRevalidation([firstGet({ headers })]);
     expect(verdict.problems.map((problem) => problem.code)).toEqual(expected);
     expect(verdict.ok).toBe(true);
+  });
+});
+
+describe('judgeRevalidation › CDN findings', () => {
+  function probe(
+    headers: RecordedExchange['headers'],
+    overrides: Partial<RecordedExchange> = {},
+  ): RecordedExchange {
+    return {
+      step: 'vary-probe',
+      method: 'GET',
+      validator: {},
+      probe: { 'accept-encoding': 'gzip, deflate, br' },
+      status: 200,
+      headers,
+      bodyLength: 400,
+      bodySha256: OTHER_SHA,
+      ...overrides,
+    };
+  }
+  const codes = (exchanges: RecordedExchange[]): RevalidationProblemCode[] =>
+    judgeRevalidation(exchanges).problems.map((problem) => problem.code);
+
+  it('when the probe gets gzip and Vary names Accept-Encoding › no problem', () => {
+    const gzip = probe({ ...GOOD_200, 'content-encoding': 'gzip' });
+    expect(codes([firstGet(), imsReplay(), inmReplay(), head(), gzip])).toEqual([]);
+  });
+
+  it('when the probe gets gzip and Vary does not name Accept-Encoding › missing-vary error at the probe', () => {
+    const noVary = { ...GOOD_200, vary: 'Accept-Language' };
+    const gzip = probe({ ...noVary, 'content-encoding': 'gzip' });
+    const verdict = judgeRevalidation([firstGet({ headers: noVary }), gzip]);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.problems).toEqual([
+      expect.objectContaining({ code: 'missing-vary', severity: 'error', step: 'vary-probe' }),
+    ]);
+    expect(verdict.problems[0].message).toMatch(
+      /^With Accept-Encoding: gzip, deflate, br the origin answered Content-Encoding: gzip instead of identity/,
+    );
+  });
+
+  it('when the probe gets the same coding › no missing-vary, even with different bytes', () => {
+    const noVary = { ...GOOD_200, vary: undefined };
+    expect(codes([firstGet({ headers: noVary }), probe(noVary)])).toEqual([]);
+  });
+
+  it('when the first 200 is gzip without Vary: Accept-Encoding › one missing-vary error at the GET', () => {
+    const gzipNoVary = { ...GOOD_200, vary: undefined, 'content-encoding': 'gzip' };
+    const identity = probe({ ...GOOD_200, vary: undefined });
+    const verdict = judgeRevalidation([firstGet({ headers: gzipNoVary }), identity]);
+    expect(verdict.problems).toEqual([expect.objectContaining({ code: 'missing-vary', step: 'get' })]);
+  });
+
+  it.each([
+    [
+      'private, max-age=60',
+      'not-storable',
+      /^A shared cache will not store this page: Cache-Control: private/,
+    ],
+    ['no-store', 'not-storable', /^A shared cache will not store this page: Cache-Control: no-store/],
+  ])('when Cache-Control is %s › a %s warning that keeps the verdict ok', (cacheControl, code, message) => {
+    const verdict = judgeRevalidation([
+      firstGet({ headers: { ...GOOD_200, 'cache-control': cacheControl } }),
+    ]);
+    expect(verdict.ok).toBe(true);
+    expect(verdict.problems).toEqual([expect.objectContaining({ code, severity: 'warning' })]);
+    expect(verdict.problems[0].message).toMatch(message);
+  });
+
+  it('when Vary is * › a vary-any warning', () => {
+    const verdict = judgeRevalidation([firstGet({ headers: { ...GOOD_200, vary: '*' } })]);
+    expect(verdict).toEqual({
+      ok: true,
+      problems: [expect.objectContaining({ code: 'vary-any', severity: 'warning', step: 'get' })],
+    });
   });
 });
