@@ -4,6 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { checkRevalidation } from '../../src/http/revalidation-check';
 import type { EdgeProcess } from './edge-process';
 import { edgeGet, type EdgeResponse } from './edge-request';
 import { startOrigin, type EdgeOrigin } from './edge-origin';
@@ -157,6 +158,15 @@ export function describeEdgeScenarios(edgeName: string, startEdge: EdgeStarter):
         'GET /vary/page.shtml 304 conditional',
         'GET /vary/page.shtml 304 conditional',
       ]);
+    });
+
+    it('cdn-include check through the edge › the edge itself revalidates correctly for its clients', async () => {
+      if (edge === undefined) throw new Error(`${edgeName} did not start`);
+      const result = await checkRevalidation(`http://127.0.0.1:${edge.port}/revalidate/page.shtml`);
+      expect(result.problems.filter((problem) => problem.severity === 'error')).toEqual([]);
+      expect(result.exchanges.map((exchange) => exchange.status)).toEqual([200, 304, 304, 200, 200]);
+      expect(result.cdn).toMatchObject({ storable: true, freshnessLifetime: 1, freshnessSource: 'max-age' });
+      origin?.takeRequests();
     });
   });
 }

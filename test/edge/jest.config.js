@@ -4,6 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/edge'],
   testMatch: ['<rootDir>/test/edge/*.edge.ts'],
+  // TypeScript first: a stray compiled .js beside a source must never stand in for it.
+  moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
