@@ -1,6 +1,7 @@
 // An in-memory docroot with explicit mtimes, for tests of the engine and the build. No real I/O.
 
 import { FileContent, FileInfo, FileLookup, FileSource, parentPath } from './file-source';
+import { FileStamp, stampFromLookup } from './file-stamp';
 
 /** A file to put in a MemoryFileSource. */
 export interface MemoryFile {
@@ -17,7 +18,8 @@ export interface MemoryFile {
  * const source = new MemoryFileSource({ '/index.shtml': { content: 'hi', mtimeMs: 1_000 } });
  */
 export class MemoryFileSource implements FileSource {
-  private readonly files = new Map<string, { bytes: Buffer; mtimeMs: number }>();
+  private readonly files = new Map<string, { bytes: Buffer; mtimeMs: number; version: number }>();
+  private writes = 0;
   private readonly directoryTimes = new Map<string, number>([['/', 0]]);
 
   constructor(files: Record<string, MemoryFile> = {}) {
@@ -27,7 +29,7 @@ export class MemoryFileSource implements FileSource {
   /** Creates or replaces a file; creating one bumps its directory's mtime to `mtimeMs`. */
   write(path: string, content: string | Uint8Array, mtimeMs = 0): void {
     const created = !this.files.has(path);
-    this.files.set(path, { bytes: Buffer.from(content), mtimeMs });
+    this.files.set(path, { bytes: Buffer.from(content), mtimeMs, version: ++this.writes });
     this.addDirectories(parentPath(path), created ? mtimeMs : undefined);
   }
 
@@ -36,6 +38,7 @@ export class MemoryFileSource implements FileSource {
     const file = this.files.get(path);
     if (!file) throw new Error(`no such file: ${path}`);
     file.mtimeMs = mtimeMs;
+    file.version = ++this.writes;
   }
 
   /** Removes a file; its directory's mtime becomes `mtimeMs`. */
@@ -61,6 +64,13 @@ export class MemoryFileSource implements FileSource {
     const directoryTime = this.directoryTimes.get(path);
     if (directoryTime !== undefined) return { status: 'found', info: fileInfo(0, directoryTime, true) };
     return { status: 'missing' };
+  }
+
+  /** Like a real inode change time, the stamp's ctime moves on every write and touch, even to the same size and mtime. */
+  stampSync(path: string): FileStamp {
+    const stamp = stampFromLookup(this.statSync(path));
+    const file = this.files.get(path);
+    return file ? { ...stamp, ctimeMs: file.version } : stamp;
   }
 
   private addDirectories(directory: string, createdAt: number | undefined): void {

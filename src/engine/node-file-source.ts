@@ -5,6 +5,7 @@ import { readFileSync, realpathSync, statSync, Stats } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { FileContent, FileInfo, FileLookup, FileSource } from './file-source';
+import { FileStamp, missingStamp, UNKNOWN_STAMP } from './file-stamp';
 
 /** Serves a real folder as a docroot. */
 export class NodeFileSource implements FileSource {
@@ -61,6 +62,22 @@ export class NodeFileSource implements FileSource {
     } catch (err) {
       return failure(err);
     }
+  }
+
+  /**
+   * One stat of the path, following symlinks, without the realpath check: for caches to see whether a file
+   * they already read is unchanged. A symlink moved to another target shows another inode, so it never passes.
+   */
+  stampSync(path: string): FileStamp {
+    let stats: Stats | undefined;
+    try {
+      stats = statSync(join(this.realRoot, path), { throwIfNoEntry: false });
+    } catch (err) {
+      return failure(err).status === 'missing' ? missingStamp() : UNKNOWN_STAMP;
+    }
+    if (stats === undefined) return missingStamp();
+    const kind = stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : 'unknown';
+    return { kind, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino };
   }
 
   private async locate(path: string): Promise<{ status: 'found'; realPath: string } | FileLookupFailure> {

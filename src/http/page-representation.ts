@@ -7,12 +7,15 @@ import { RenderRequest, headerValue } from '../engine/render-request';
 import { ValidatorHistory } from '../engine/validator-history';
 import { entityTagOf, floorToSecond, isLastModifiedStrong, virtualLastModified } from '../engine/validators';
 import { cacheHeadersFor } from './cache-headers';
+import { isCompressible } from './content-coding';
 import { Representation } from './representation';
 
 /** How SSI pages are cached. */
 export interface PageCachePolicy {
   cacheControl: string;
   history: ValidatorHistory | undefined;
+  /** Smallest body sent compressed; undefined when compression is off. @default undefined */
+  compressionThreshold?: number;
 }
 
 /** Builds the representation of a successful render at time `now`. */
@@ -23,7 +26,10 @@ export function pageRepresentation(
   now: number,
 ): Representation {
   const etag = entityTagOf(result.body);
-  const caching = cacheHeadersFor(result.requestDependence, { cacheControl: policy.cacheControl });
+  const contentType = ssiContentType(request.path);
+  const compression =
+    policy.compressionThreshold !== undefined && isCompressible(contentType, result.body.length, policy.compressionThreshold);
+  const caching = cacheHeadersFor(result.requestDependence, { cacheControl: policy.cacheControl, compression });
   let lastModified: number | undefined;
   if (caching.sendLastModified) {
     const computed = virtualLastModified(result.dependencies, now);
@@ -32,7 +38,7 @@ export function pageRepresentation(
   }
   return {
     body: result.body,
-    contentType: ssiContentType(request.path),
+    contentType,
     etag,
     lastModified,
     lastModifiedIsStrong: lastModified !== undefined && isLastModifiedStrong(result.dependencies, now) && lastModified < floorToSecond(now),

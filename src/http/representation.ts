@@ -19,7 +19,12 @@ export interface Representation {
   lastModifiedIsStrong: boolean;
   cacheControl: string;
   vary: string | undefined;
+  /** Content-Encoding of `body` (`gzip`, `br`); undefined for identity. */
+  contentEncoding?: string;
 }
+
+// RFC 9110 §13.1, §14.2: a request without these is answered in full, so preconditions need not be parsed.
+const CONDITIONAL_FIELDS = ['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'range'] as const;
 
 /**
  * Answers the request from `representation`: 304, 412, 206, 416 or 200. Date and Last-Modified come from the
@@ -28,7 +33,9 @@ export interface Representation {
 export function sendRepresentation(ctx: Context, representation: Representation, now: number): void {
   const { body } = representation;
   setValidatorHeaders(ctx, representation, now);
-  const { outcome, rangeAllowed } = evaluatePreconditions(ctx.method, ctx.req.headers, representation, now);
+  const { outcome, rangeAllowed } = isConditional(ctx.req.headers)
+    ? evaluatePreconditions(ctx.method, ctx.req.headers, representation, now)
+    : UNCONDITIONAL;
   if (outcome === 'not-modified') {
     // RFC 9110 §15.4.5: a 304 keeps ETag, Cache-Control, Vary, Date (and we keep Last-Modified); no body, no length.
     ctx.status = 304;
@@ -42,6 +49,8 @@ export function sendRepresentation(ctx: Context, representation: Representation,
   }
   ctx.set('Accept-Ranges', 'bytes');
   if (representation.contentType) ctx.set('Content-Type', representation.contentType);
+  // RFC 9110 §8.4: the coding is part of the representation, so 200, 206 and 416 name it (a 304 does not).
+  if (representation.contentEncoding) ctx.set('Content-Encoding', representation.contentEncoding);
   const range = rangeAllowed ? parseRange(headerString(ctx.req.headers.range), body.length) : undefined;
   if (range === 'unsatisfiable') {
     ctx.status = 416;
@@ -60,12 +69,33 @@ export function sendRepresentation(ctx: Context, representation: Representation,
   // Koa keeps Content-Length from the Buffer; HEAD then sends the same length with no body (RFC 9110 §9.3.2).
 }
 
+const UNCONDITIONAL = { outcome: 'proceed', rangeAllowed: false } as const;
+
+function isConditional(headers: Context['req']['headers']): boolean {
+  for (const name of CONDITIONAL_FIELDS) if (headers[name] !== undefined) return true;
+  return false;
+}
+
 function setValidatorHeaders(ctx: Context, representation: Representation, now: number): void {
-  ctx.set('Date', formatHttpDate(now));
+  ctx.set('Date', httpDateOf(now));
   ctx.set('ETag', representation.etag);
-  if (representation.lastModified !== undefined) ctx.set('Last-Modified', formatHttpDate(representation.lastModified));
+  if (representation.lastModified !== undefined) ctx.set('Last-Modified', httpDateOf(representation.lastModified));
   ctx.set('Cache-Control', representation.cacheControl);
   if (representation.vary) ctx.set('Vary', representation.vary);
+}
+
+// Most responses in one second share their Date and many their Last-Modified: format each second once.
+const formattedDates = new Map<number, string>();
+
+function httpDateOf(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  let text = formattedDates.get(second);
+  if (text === undefined) {
+    if (formattedDates.size >= 64) formattedDates.clear();
+    text = formatHttpDate(second * 1000);
+    formattedDates.set(second, text);
+  }
+  return text;
 }
 
 function headerString(value: string | string[] | undefined): string | undefined {

@@ -1,18 +1,19 @@
-// The Koa middleware: serves a docroot, expanding SSI pages and serving other files, with exact conditional requests.
+// The Koa middleware: serves a docroot, expanding SSI pages and serving other files, with exact conditional
+// requests; keeps what it built in a render cache revalidated by one stat per file the response rested on.
 
 import type { Context, Middleware, Next } from 'koa';
+import { CachingFileSource, DEFAULT_FILE_CACHE_BYTES } from '../engine/caching-file-source';
 import { Diagnostic } from '../engine/diagnostics';
 import { FileSource } from '../engine/file-source';
 import { NodeFileSource } from '../engine/node-file-source';
-import { renderPage } from '../engine/render';
-import { RenderRequest } from '../engine/render-request';
-import { isSsiPath, RenderOptions, ResolvedRenderOptions, resolveRenderOptions } from '../engine/render-options';
+import { RenderOptions, ResolvedRenderOptions, resolveRenderOptions } from '../engine/render-options';
 import { ValidatorHistory } from '../engine/validator-history';
 import { DEFAULT_CACHE_CONTROL, validateCacheControl } from './cache-headers';
-import { pageRepresentation } from './page-representation';
-import { Representation, sendRepresentation } from './representation';
-import { locateResource } from './resource-locator';
-import { staticRepresentation } from './static-representation';
+import { DEFAULT_COMPRESSION_THRESHOLD, negotiateContentCoding } from './content-coding';
+import { CachedVariant, DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-cache';
+import { sendRepresentation } from './representation';
+import { LocatedResource, locateResource } from './resource-locator';
+import { buildResponse, BuiltResponse, ResponseBuilderSettings } from './response-builder';
 
 /** Options of the `ssi()` middleware: the engine's RenderOptions plus where the files are and how to cache. */
 export interface SsiOptions extends Omit<RenderOptions, 'source'> {
@@ -29,9 +30,27 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    * an older file. @default true
    */
   rememberValidators?: boolean;
-  /** Called for every problem found inside a page (the page is still served). @default ignore */
+  /** Keep built responses and file bytes in memory (the render cache). @default true */
+  cache?: boolean;
+  /** Bytes of built responses kept, compressed copies included (least recently used go first). @default 67108864 */
+  cacheSize?: number;
+  /** Bytes of file contents (fragments, pages, static files) kept for renders. @default 33554432 */
+  fileCacheSize?: number;
+  /**
+   * Milliseconds a cached response is served without re-stamping its files: the bound on how stale a response
+   * can be. 0 stats every file of the response on every request, so no change is ever missed. @default 0
+   */
+  revalidateWindow?: number;
+  /** Negotiate gzip and brotli from Accept-Encoding for text-like responses. @default false */
+  compression?: boolean;
+  /** Smallest body, in bytes, that is sent compressed. @default 1024 */
+  compressionThreshold?: number;
+  /** Called for every problem found inside a page, once per render (a cached response is not re-rendered). @default ignore */
   onDiagnostic?: (diagnostic: Diagnostic, ctx: Context) => void;
 }
+
+/** The middleware, with a hook that empties its caches (e.g. after a deploy that must show at once). */
+export type SsiMiddleware = Middleware & { clearCache(): void };
 
 const ALLOWED_METHODS = 'GET, HEAD';
 
@@ -41,46 +60,85 @@ const ALLOWED_METHODS = 'GET, HEAD';
  * @example
  * import Koa from 'koa';
  * import { ssi } from 'cdn-include';
- * new Koa().use(ssi({ root: 'public' })).listen(8080);
+ * new Koa().use(ssi({ root: 'public', compression: true })).listen(8080);
  */
-export function ssi(options: SsiOptions): Middleware {
-  const { renderOptions, cacheControl, staticCacheControl, history, onDiagnostic } = resolveSsiOptions(options);
-  return async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
-    const located = await locateResource(renderOptions, ctx.req.url ?? '/');
-    if (located.kind === 'refused') return refuse(ctx, located.status);
-    if (located.kind === 'missing') return next();
-    if (located.kind === 'redirect') {
-      ctx.status = 301;
-      ctx.set('Location', located.location);
-      ctx.set('Cache-Control', cacheControl);
-      return;
-    }
+export function ssi(options: SsiOptions): SsiMiddleware {
+  const { settings, files, cache } = resolveSsiOptions(options);
+  const { renderOptions } = settings;
+
+  async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
+    const target = ctx.req.url ?? '/';
+    const now = Date.now();
+    const method = ctx.method;
+    if (!cache || (method !== 'GET' && method !== 'HEAD')) return serveUncached(ctx, next, target, now);
+    const key = requestKey(ctx, target);
+    const hit = cache.lookup(key, ctx.req.headers, now);
+    if (hit) return send(ctx, key, hit, now);
+    const { shared, variant } = await cache.once(key, () => buildAndStore(ctx, next, key, target, now));
+    // Concurrent misses share the first build when its variant fits them; otherwise each builds its own.
+    if (!shared) return;
+    if (variant && cache.matches(variant, ctx.req.headers)) return send(ctx, key, variant, now);
+    return serveUncached(ctx, next, target, now);
+  }
+
+  /** The first miss of a key: builds, answers its own request, and stores what may be reused. */
+  async function buildAndStore(ctx: Context, next: Next, key: string, target: string, now: number) {
+    const view = (files as CachingFileSource).recordingView();
+    const located = await locateResource({ ...renderOptions, source: view }, target);
+    if (located.kind !== 'file') return void (await answerElsewise(ctx, next, located));
+    const built = await buildResponse(ctx, located, view, settings, now);
+    if (!built) return void (await next());
+    if (built.cacheable) cache?.store(key, built.variant);
+    send(ctx, key, built.variant, now);
+    return built.cacheable ? built.variant : undefined;
+  }
+
+  async function serveUncached(ctx: Context, next: Next, target: string, now: number): Promise<void> {
+    const source = files ? files.recordingView() : renderOptions.source;
+    const located = await locateResource(source === renderOptions.source ? renderOptions : { ...renderOptions, source }, target);
+    if (located.kind !== 'file') return answerElsewise(ctx, next, located);
     // SPEC B.3 [DECIDED]: pages are served for GET and HEAD only; preconditions are not evaluated for others.
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', ALLOWED_METHODS);
       return refuse(ctx, 405);
     }
-    const now = Date.now();
-    const representation = isSsiPath(renderOptions, located.path)
-      ? await renderRepresentation(ctx, located.path, located.query, now)
-      : await staticFile(located.path, now);
-    if (!representation) return next();
-    sendRepresentation(ctx, representation, now);
-  };
-
-  async function renderRepresentation(ctx: Context, path: string, query: string | undefined, now: number) {
-    const request = renderRequestFor(ctx, path, query, now);
-    const result = await renderPage(request, renderOptions);
-    if (result.status !== 'ok') return undefined;
-    if (onDiagnostic) for (const diagnostic of result.diagnostics) onDiagnostic(diagnostic, ctx);
-    return pageRepresentation(request, result, { cacheControl, history }, now);
+    const built: BuiltResponse | undefined = await buildResponse(ctx, located, source, settings, now);
+    if (!built) return next();
+    send(ctx, undefined, built.variant, now);
   }
 
-  async function staticFile(path: string, now: number): Promise<Representation | undefined> {
-    const content = await renderOptions.source.read(path);
-    if (content.status !== 'found') return undefined;
-    return staticRepresentation(path, content.bytes, content.info, staticCacheControl, now);
+  function send(ctx: Context, key: string | undefined, variant: CachedVariant, now: number): void {
+    const set = variant.representations;
+    const coding = set.compressible ? negotiateContentCoding(ctx.req.headers['accept-encoding']) : 'identity';
+    const grows = !set.has(coding);
+    sendRepresentation(ctx, set.select(coding, now), now);
+    if (grows && key !== undefined) cache?.grew(key);
   }
+
+  async function answerElsewise(ctx: Context, next: Next, located: Exclude<LocatedResource, { kind: 'file' }>) {
+    if (located.kind === 'refused') return refuse(ctx, located.status);
+    if (located.kind === 'missing') return next();
+    ctx.status = 301;
+    ctx.set('Location', located.location);
+    ctx.set('Cache-Control', settings.policy.cacheControl);
+  }
+
+  return Object.assign(ssiMiddleware, {
+    clearCache(): void {
+      cache?.clear();
+      files?.clear();
+    },
+  });
+}
+
+/**
+ * What every render may read of the request besides recorded headers: method, protocol version, scheme, the
+ * server's address and port, Host (SERVER_NAME) and the request-target (REQUEST_URI, the query).
+ */
+function requestKey(ctx: Context, target: string): string {
+  const req = ctx.req;
+  const socket = req.socket;
+  return `${req.method}\0${req.httpVersion}\0${ctx.protocol}\0${socket.localAddress}\0${socket.localPort}\0${req.headers.host ?? ''}\0${target}`;
 }
 
 function resolveSsiOptions(options: SsiOptions) {
@@ -88,34 +146,34 @@ function resolveSsiOptions(options: SsiOptions) {
     throw new TypeError("ssi(): option 'root' (a folder) or 'source' (a FileSource) is required");
   }
   if (options.root !== undefined && typeof options.root !== 'string') throw new TypeError("ssi(): option 'root' must be a string");
-  const source = options.source ?? new NodeFileSource(options.root as string);
-  const documentRoot = options.documentRoot ?? (source instanceof NodeFileSource ? source.root : '/');
-  const renderOptions: ResolvedRenderOptions = resolveRenderOptions({ ...options, source, documentRoot });
-  return {
+  const inner = options.source ?? new NodeFileSource(options.root as string);
+  const caching = options.cache !== false;
+  const files = caching ? new CachingFileSource(inner, { maxBytes: byteCount(options.fileCacheSize, 'fileCacheSize', DEFAULT_FILE_CACHE_BYTES) }) : undefined;
+  const documentRoot = options.documentRoot ?? (inner instanceof NodeFileSource ? inner.root : '/');
+  const renderOptions: ResolvedRenderOptions = resolveRenderOptions({ ...options, source: files ?? inner, documentRoot });
+  const settings: ResponseBuilderSettings = {
     renderOptions,
-    cacheControl: validateCacheControl(options.cacheControl ?? DEFAULT_CACHE_CONTROL, 'cacheControl'),
+    policy: {
+      cacheControl: validateCacheControl(options.cacheControl ?? DEFAULT_CACHE_CONTROL, 'cacheControl'),
+      history: options.rememberValidators === false ? undefined : new ValidatorHistory(),
+      compressionThreshold: options.compression === true ? byteCount(options.compressionThreshold, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD) : undefined,
+    },
     staticCacheControl: validateCacheControl(options.staticCacheControl ?? DEFAULT_CACHE_CONTROL, 'staticCacheControl'),
-    history: options.rememberValidators === false ? undefined : new ValidatorHistory(),
     onDiagnostic: options.onDiagnostic,
   };
+  const revalidateWindow = byteCount(options.revalidateWindow, 'revalidateWindow', 0);
+  const cacheSize = byteCount(options.cacheSize, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES);
+  const cache = files ? new PageCache(files, { maxBytes: cacheSize, revalidateWindow }) : undefined;
+  return { settings, files, cache };
 }
 
-function renderRequestFor(ctx: Context, path: string, query: string | undefined, now: number): RenderRequest {
-  const socket = ctx.req.socket;
-  return {
-    path,
-    query,
-    method: ctx.method,
-    headers: ctx.req.headers,
-    target: ctx.req.url,
-    remoteAddress: socket.remoteAddress,
-    remotePort: socket.remotePort,
-    serverAddress: socket.localAddress,
-    serverPort: socket.localPort,
-    scheme: ctx.protocol,
-    protocol: `HTTP/${ctx.req.httpVersion}`,
-    time: now,
-  };
+/** A non-negative integer option (bytes or milliseconds), or its default; anything else is misuse. */
+function byteCount(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new TypeError(`ssi(): option '${name}' must be a whole number ≥ 0`);
+  }
+  return value;
 }
 
 const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed' };

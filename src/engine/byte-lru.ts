@@ -1,0 +1,81 @@
+// A least-recently-used map bounded by the bytes its values hold, not by their count. Pure: no I/O.
+// Used by the fragment cache and the page cache, so one huge page cannot crowd out memory unnoticed.
+
+/**
+ * A Map whose entries each declare their size; past `maxBytes` the least recently used go first.
+ * A value larger than the whole budget is not stored at all.
+ *
+ * @example
+ * const lru = new ByteLru<string, Buffer>(1024);
+ * lru.set('/a', bytes, bytes.length);
+ */
+export class ByteLru<K, V> {
+  private readonly entries = new Map<K, { value: V; bytes: number }>();
+  private total = 0;
+
+  /** @param maxBytes the budget; 0 stores nothing. */
+  constructor(readonly maxBytes: number) {}
+
+  /** The value under `key`, marking it most recently used. */
+  get(key: K): V | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    // Map keeps insertion order: re-inserting moves the key to the young end.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  /** The value under `key` without changing its age. */
+  peek(key: K): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  /** Stores `value` as `bytes` bytes, evicting the oldest entries until the total fits. */
+  set(key: K, value: V, bytes: number): void {
+    this.delete(key);
+    if (bytes > this.maxBytes) return;
+    this.entries.set(key, { value, bytes });
+    this.total += bytes;
+    this.evict();
+  }
+
+  /** Changes the size an entry counts for (e.g. once a compressed copy is added to it). */
+  resize(key: K, bytes: number): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.total += bytes - entry.bytes;
+    entry.bytes = bytes;
+    if (bytes > this.maxBytes) this.delete(key);
+    else this.evict();
+  }
+
+  delete(key: K): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.entries.delete(key);
+    this.total -= entry.bytes;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.total = 0;
+  }
+
+  /** Bytes currently held. */
+  get bytes(): number {
+    return this.total;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private evict(): void {
+    while (this.total > this.maxBytes) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done) return;
+      this.delete(oldest.value);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+// Keeps file bytes and lookups in memory, revalidated by one stat per use, so renders that share fragments
+// never re-read them; and hands each render a recording view that notes every stamp its output rests on.
+
+import { ByteLru } from './byte-lru';
+import { FileContent, FileLookup, FileSource } from './file-source';
+import { FileStamp, isSameStamp, stampOf, StampingFileSource } from './file-stamp';
+
+/** Options of CachingFileSource. */
+export interface CachingFileSourceOptions {
+  /** Bytes of file contents (and lookups, about 200 bytes each) kept; 0 keeps none. @default 33554432 (32 MiB) */
+  maxBytes?: number;
+}
+
+/** Receives the stamp taken for a path before the source answered for it. */
+export type StampRecorder = (path: string, stamp: FileStamp) => void;
+
+/** The default budget of the fragment cache. */
+export const DEFAULT_FILE_CACHE_BYTES = 32 * 1024 * 1024;
+
+// What a cached lookup or non-file answer is counted as: the Map entry, the stamp and the path.
+const ENTRY_OVERHEAD = 200;
+
+interface CachedFile {
+  /** Taken before the answer was read, so the bytes are never older than the stamp (a race only costs a re-read). */
+  stamp: FileStamp;
+  content?: FileContent;
+  lookup?: FileLookup;
+}
+
+/**
+ * A FileSource in front of another: a read whose stamp still equals the one taken when the bytes were cached
+ * returns the very same Buffer (so the token cache hits too) without opening the file.
+ *
+ * @example
+ * const source = new CachingFileSource(new NodeFileSource('site'));
+ * const view = source.recordingView(); await renderPage({ path: '/' }, { source: view }); view.stamps;
+ */
+export class CachingFileSource implements StampingFileSource {
+  private readonly files: ByteLru<string, CachedFile>;
+
+  constructor(
+    readonly inner: FileSource,
+    options: CachingFileSourceOptions = {},
+  ) {
+    this.files = new ByteLru(options.maxBytes ?? DEFAULT_FILE_CACHE_BYTES);
+  }
+
+  stampSync(path: string): FileStamp {
+    return stampOf(this.inner, path);
+  }
+
+  read(path: string): Promise<FileContent> {
+    return this.readStamped(path, undefined);
+  }
+
+  stat(path: string): Promise<FileLookup> {
+    return this.statStamped(path, undefined);
+  }
+
+  statSync(path: string): FileLookup {
+    return this.statSyncStamped(path, undefined);
+  }
+
+  /** A FileSource for one render or request: the same cache, recording each path's stamp as it is used. */
+  recordingView(): RecordingFileSource {
+    return new RecordingFileSource(this);
+  }
+
+  /** Forgets every cached file (an invalidation hook for tests and embedders). */
+  clear(): void {
+    this.files.clear();
+  }
+
+  /** Bytes held. */
+  get bytes(): number {
+    return this.files.bytes;
+  }
+
+  /** read(), telling `record` the stamp the answer rests on. */
+  async readStamped(path: string, record: StampRecorder | undefined): Promise<FileContent> {
+    const stamp = this.stampSync(path);
+    record?.(path, stamp);
+    const cached = this.files.get(path);
+    if (cached?.content && isSameStamp(cached.stamp, stamp)) return cached.content;
+    if (stamp.kind === 'missing') return { status: 'missing' };
+    const content = await this.inner.read(path);
+    if (agrees(stamp, content)) {
+      const size = ENTRY_OVERHEAD + (content.status === 'found' ? content.bytes.length : 0);
+      this.files.set(path, { stamp, content }, size);
+    }
+    return content;
+  }
+
+  /** stat(), telling `record` the stamp the answer rests on. */
+  async statStamped(path: string, record: StampRecorder | undefined): Promise<FileLookup> {
+    const stamp = this.stampSync(path);
+    record?.(path, stamp);
+    const cached = this.cachedLookup(path, stamp);
+    if (cached) return cached;
+    return this.remember(path, stamp, await this.inner.stat(path));
+  }
+
+  /** statSync(), telling `record` the stamp the answer rests on. */
+  statSyncStamped(path: string, record: StampRecorder | undefined): FileLookup {
+    const stamp = this.stampSync(path);
+    record?.(path, stamp);
+    return this.cachedLookup(path, stamp) ?? this.remember(path, stamp, this.inner.statSync(path));
+  }
+
+  private cachedLookup(path: string, stamp: FileStamp): FileLookup | undefined {
+    if (stamp.kind === 'missing') return { status: 'missing' };
+    const cached = this.files.get(path);
+    if (!cached || !isSameStamp(cached.stamp, stamp)) return undefined;
+    if (cached.lookup) return cached.lookup;
+    const content = cached.content;
+    if (content?.status === 'found' || content?.status === 'directory') return { status: 'found', info: content.info };
+    return content?.status === 'forbidden' ? content : undefined;
+  }
+
+  private remember(path: string, stamp: FileStamp, lookup: FileLookup): FileLookup {
+    const cached = this.files.peek(path);
+    // A cached read of the same state already answers lookups; keep its bytes rather than replace them.
+    if (agrees(stamp, lookup) && !(cached && isSameStamp(cached.stamp, stamp))) {
+      this.files.set(path, { stamp, lookup }, ENTRY_OVERHEAD);
+    }
+    return lookup;
+  }
+}
+
+/** One render's window on a CachingFileSource: every path it touches is stamped and remembered. */
+export class RecordingFileSource implements StampingFileSource {
+  /** Each path used, with the stamp its answer rests on (the first, if the render used it twice). */
+  readonly stamps = new Map<string, FileStamp>();
+  private consistent = true;
+
+  constructor(private readonly shared: CachingFileSource) {}
+
+  /** False when a path changed between two uses within the render, or could not be stamped: do not cache. */
+  get isCacheable(): boolean {
+    return this.consistent;
+  }
+
+  stampSync(path: string): FileStamp {
+    return this.shared.stampSync(path);
+  }
+
+  read(path: string): Promise<FileContent> {
+    return this.shared.readStamped(path, this.record);
+  }
+
+  stat(path: string): Promise<FileLookup> {
+    return this.shared.statStamped(path, this.record);
+  }
+
+  statSync(path: string): FileLookup {
+    return this.shared.statSyncStamped(path, this.record);
+  }
+
+  private readonly record: StampRecorder = (path, stamp) => {
+    const previous = this.stamps.get(path);
+    if (stamp.kind === 'unknown' || (previous !== undefined && !isSameStamp(previous, stamp))) this.consistent = false;
+    if (previous === undefined) this.stamps.set(path, stamp);
+  };
+}
+
+/** Whether an answer matches the stamp taken just before it; if not, the file changed in between: cache nothing. */
+function agrees(stamp: FileStamp, answer: FileContent | FileLookup): boolean {
+  if (stamp.kind === 'unknown') return false;
+  if (answer.status === 'missing') return stamp.kind === 'missing';
+  if (answer.status === 'forbidden') return stamp.kind !== 'missing';
+  if (answer.status === 'directory' || answer.info.isDirectory) return stamp.kind === 'directory';
+  return stamp.kind === 'file' && answer.info.size === stamp.size && answer.info.mtimeMs === stamp.mtimeMs;
+}

@@ -1,0 +1,129 @@
+// Builds the response for one located file, SSI page or static file, together with what a cache needs to
+// reuse it: the stamps of every file it rested on and the request headers it read.
+
+import type { Context } from 'koa';
+import { RecordingFileSource } from '../engine/caching-file-source';
+import { Diagnostic } from '../engine/diagnostics';
+import { FileSource } from '../engine/file-source';
+import { renderPage } from '../engine/render';
+import { headerValue, RenderRequest } from '../engine/render-request';
+import { isSsiPath, ResolvedRenderOptions } from '../engine/render-options';
+import { isCompressible } from './content-coding';
+import { CachedVariant } from './page-cache';
+import { PageCachePolicy, pageRepresentation } from './page-representation';
+import { RepresentationSet } from './representation-set';
+import { staticRepresentation } from './static-representation';
+
+/** What building needs besides the request. */
+export interface ResponseBuilderSettings {
+  renderOptions: ResolvedRenderOptions;
+  policy: PageCachePolicy;
+  staticCacheControl: string;
+  onDiagnostic: ((diagnostic: Diagnostic, ctx: Context) => void) | undefined;
+}
+
+/** A built response; `cacheable` is false when it read the client or the clock, or a file changed mid-build. */
+export interface BuiltResponse {
+  variant: CachedVariant;
+  cacheable: boolean;
+}
+
+/**
+ * Renders the SSI page (or reads the static file) at `path` through `source` (a recording view when caching);
+ * undefined when the file turned out not to be there.
+ */
+export async function buildResponse(
+  ctx: Context,
+  located: { path: string; query: string | undefined },
+  source: FileSource,
+  settings: ResponseBuilderSettings,
+  now: number,
+): Promise<BuiltResponse | undefined> {
+  const { renderOptions } = settings;
+  const options = source === renderOptions.source ? renderOptions : { ...renderOptions, source };
+  const built = isSsiPath(renderOptions, located.path)
+    ? await buildPage(ctx, located.path, located.query, options, settings, now)
+    : await buildStatic(located.path, source, settings, now);
+  if (!built) return undefined;
+  const recording = source instanceof RecordingFileSource ? source : undefined;
+  const cacheable = built.cacheable && recording !== undefined && recording.isCacheable;
+  const variant: CachedVariant = {
+    headers: built.headers.map((name) => [name.toLowerCase(), headerValue(ctx.req.headers, name)] as const),
+    stamps: recording ? [...recording.stamps] : [],
+    representations: built.representations,
+    checkedAt: now,
+  };
+  return { variant, cacheable };
+}
+
+interface Built {
+  representations: RepresentationSet;
+  headers: string[];
+  cacheable: boolean;
+}
+
+async function buildPage(
+  ctx: Context,
+  path: string,
+  query: string | undefined,
+  options: ResolvedRenderOptions,
+  settings: ResponseBuilderSettings,
+  now: number,
+): Promise<Built | undefined> {
+  const request = renderRequestFor(ctx, path, query, now);
+  const result = await renderPage(request, options);
+  if (result.status !== 'ok') return undefined;
+  if (settings.onDiagnostic) for (const diagnostic of result.diagnostics) settings.onDiagnostic(diagnostic, ctx);
+  const representation = pageRepresentation(request, result, settings.policy, now);
+  let newest = 0;
+  for (const dependency of result.dependencies) newest = Math.max(newest, dependency.mtimeMs);
+  const { requestDependence } = result;
+  return {
+    representations: new RepresentationSet(representation, compressible(representation.body, representation.contentType, settings), strongAfter(newest, representation.lastModified)),
+    headers: requestDependence.headers,
+    // Output that read the client or the clock differs from one request to the next: never reuse it.
+    cacheable: !requestDependence.client && !requestDependence.time,
+  };
+}
+
+async function buildStatic(path: string, source: FileSource, settings: ResponseBuilderSettings, now: number): Promise<Built | undefined> {
+  const content = await source.read(path);
+  if (content.status !== 'found') return undefined;
+  const representation = staticRepresentation(path, content.bytes, content.info, settings.staticCacheControl, now);
+  const isCoded = compressible(content.bytes, representation.contentType, settings);
+  // RFC 9110 §12.5.5, SPEC B.5: Vary names Accept-Encoding on every form, identity included.
+  if (isCoded) representation.vary = 'Accept-Encoding';
+  return {
+    representations: new RepresentationSet(representation, isCoded, strongAfter(content.info.mtimeMs, representation.lastModified)),
+    headers: [],
+    cacheable: true,
+  };
+}
+
+function compressible(body: Buffer, contentType: string | undefined, settings: ResponseBuilderSettings): boolean {
+  const threshold = settings.policy.compressionThreshold;
+  return threshold !== undefined && isCompressible(contentType, body.length, threshold);
+}
+
+/** RFC 9110 §8.8.2.2: a Last-Modified is strong once a second has passed since it and since every change it covers. */
+function strongAfter(newestMtimeMs: number, lastModified: number | undefined): number {
+  return Math.max(newestMtimeMs, lastModified ?? 0) + 1000;
+}
+
+function renderRequestFor(ctx: Context, path: string, query: string | undefined, now: number): RenderRequest {
+  const socket = ctx.req.socket;
+  return {
+    path,
+    query,
+    method: ctx.method,
+    headers: ctx.req.headers,
+    target: ctx.req.url,
+    remoteAddress: socket.remoteAddress,
+    remotePort: socket.remotePort,
+    serverAddress: socket.localAddress,
+    serverPort: socket.localPort,
+    scheme: ctx.protocol,
+    protocol: `HTTP/${ctx.req.httpVersion}`,
+    time: now,
+  };
+}
