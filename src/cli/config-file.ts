@@ -19,10 +19,24 @@ export interface ConfigFile {
   cacheControl?: string;
   staticCacheControl?: string;
   limits?: Partial<RenderLimits>;
+  /** serve only: worker processes (node:cluster). */
+  workers?: number;
+  /** serve only: negotiate gzip and brotli. */
+  compression?: boolean;
+  /** serve only: keep built responses in memory (the render cache). */
+  cache?: boolean;
+  /** serve only: bytes of built responses kept. */
+  cacheSize?: number;
+  /** serve only: ms a cached response is served without re-checking its files. */
+  revalidateWindow?: number;
+  /** serve only: one line per request on stdout. */
+  accessLog?: boolean;
 }
 
 type Check = (value: unknown) => boolean;
 const isString: Check = (value) => typeof value === 'string';
+const isBoolean: Check = (value) => typeof value === 'boolean';
+const isCount: Check = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 const isStringList: Check = (value) => Array.isArray(value) && value.every(isString);
 const LIMIT_NAMES = ['maxIncludeDepth', 'maxIncludes', 'maxOutputBytes'];
 
@@ -35,6 +49,12 @@ const KEYS: Record<keyof ConfigFile, { check: Check; expected: string }> = {
   undefinedEcho: { check: isString, expected: 'a string' },
   cacheControl: { check: isString, expected: 'a Cache-Control value' },
   staticCacheControl: { check: isString, expected: 'a Cache-Control value' },
+  workers: { check: (v) => isCount(v) && (v as number) >= 1 && (v as number) <= 256, expected: 'a whole number from 1 to 256' },
+  compression: { check: isBoolean, expected: 'true or false' },
+  cache: { check: isBoolean, expected: 'true or false' },
+  cacheSize: { check: isCount, expected: 'a number of bytes' },
+  revalidateWindow: { check: isCount, expected: 'a number of milliseconds' },
+  accessLog: { check: isBoolean, expected: 'true or false' },
   limits: {
     check: (v) => typeof v === 'object' && v !== null && Object.keys(v).every((k) => LIMIT_NAMES.includes(k)),
     expected: `an object with ${LIMIT_NAMES.join(', ')}`,

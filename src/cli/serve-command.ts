@@ -3,6 +3,7 @@
 import type { Server } from 'node:http';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { createApp } from '../http/app';
+import { isClusterWorker, reportListening, runWorkers } from './cluster';
 import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import { describeUnusableFolder } from './package-paths';
@@ -30,6 +31,18 @@ export interface ServeOptions extends SiteArguments {
   host: string;
   /** Cache-Control for expanded pages; undefined leaves the server's policy default (`public, max-age=0`). */
   cacheControl: string | undefined;
+  /** Worker processes; undefined leaves the config file's or 1. @default 1 */
+  workers: number | undefined;
+  /** Negotiate gzip and brotli (`--compress`); undefined leaves the config file's or off. @default false */
+  compression: boolean | undefined;
+  /** False for `--no-cache`; undefined leaves the config file's or on. @default true */
+  cache: boolean | undefined;
+  /** Bytes of built responses kept (`--cache-size MB`). @default 64 MiB */
+  cacheSize: number | undefined;
+  /** `--revalidate-window MS`: how long a cached response goes without re-checking its files. @default 0 */
+  revalidateWindow: number | undefined;
+  /** False for `--quiet`: no access log. @default true */
+  accessLog: boolean | undefined;
 }
 
 const SERVE_OPTIONS = {
@@ -37,6 +50,12 @@ const SERVE_OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'cache-control': { type: 'string' },
+  workers: { type: 'string' },
+  compress: { type: 'boolean' },
+  'no-cache': { type: 'boolean' },
+  'cache-size': { type: 'string' },
+  'revalidate-window': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
 } as const;
 
 const SERVE_HELP = `Usage: cdn-include serve [ROOT] [options]
@@ -54,6 +73,14 @@ Options:
   --host ADDRESS          address to listen on (default: ${DEFAULT_HOST}; 0.0.0.0 for every interface)
 ${SITE_OPTIONS_HELP}
   --cache-control VALUE   Cache-Control sent with expanded pages (default: public, max-age=0)
+  --workers N             worker processes sharing the port, one per core you give it (default: 1)
+  --compress              send gzip or brotli to clients that accept it, for text-like responses of
+                          1 KB or more; every such response then carries Vary: Accept-Encoding (default: off)
+  --no-cache              render every request again (default: built responses are kept in memory)
+  --cache-size MB         memory for built responses, compressed copies included (default: 64)
+  --revalidate-window MS  serve a cached response for up to MS milliseconds without re-checking its
+                          files; a change can then show up to MS late (default: 0, checked every request)
+  -q, --quiet             no access log
   -h, --help              show this help
 
 Stops on Ctrl-C (SIGINT) or SIGTERM.
@@ -76,6 +103,13 @@ export function parseServeArguments(args: string[], cwd: string): ArgumentsResul
     port: values.port === undefined ? DEFAULT_PORT : parseIntegerOption(values.port, 'port', 0, 65535),
     host: parseHost(values.host),
     cacheControl: parseCacheControl(values['cache-control']),
+    workers: values.workers === undefined ? undefined : parseIntegerOption(values.workers, 'workers', 1, 256),
+    compression: values.compress === true ? true : undefined,
+    cache: values['no-cache'] === true ? false : undefined,
+    cacheSize: values['cache-size'] === undefined ? undefined : parseIntegerOption(values['cache-size'], 'cache-size', 0, 1 << 20) * 1024 * 1024,
+    revalidateWindow:
+      values['revalidate-window'] === undefined ? undefined : parseIntegerOption(values['revalidate-window'], 'revalidate-window', 0, 86_400_000),
+    accessLog: values.quiet === true ? false : undefined,
   }));
 }
 
@@ -116,11 +150,18 @@ export const serveCommand: Command = {
 async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   let app;
   try {
-    const settings = siteSettings(options);
+    const { workers, accessLog, ...settings } = siteSettings(options);
+    const workerCount = options.workers ?? workers ?? 1;
+    if (workerCount > 1 && !isClusterWorker()) return runWorkers(workerCount, options.root, io);
+    const logging = options.accessLog ?? accessLog ?? true;
     app = createApp({
       ...settings,
       cacheControl: options.cacheControl ?? settings.cacheControl,
-      accessLog: (line) => io.stdout(`${line}\n`),
+      compression: options.compression ?? settings.compression,
+      cache: options.cache ?? settings.cache,
+      cacheSize: options.cacheSize ?? settings.cacheSize,
+      revalidateWindow: options.revalidateWindow ?? settings.revalidateWindow,
+      accessLog: logging ? (line) => io.stdout(`${line}\n`) : undefined,
       onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${ctx.method} ${ctx.url}]\n`),
     });
   } catch (err) {
@@ -138,7 +179,8 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     io.stderr(`cdn-include serve: cannot listen on ${options.host}:${options.port}: ${(err as Error).message}\n`);
     return EXIT_FAILURE;
   }
-  io.stdout(`cdn-include serving ${options.root} at ${listeningUrl(server, options.host)}\n`);
+  if (isClusterWorker()) reportListening(listeningUrl(server, options.host));
+  else io.stdout(`cdn-include serving ${options.root} at ${listeningUrl(server, options.host)}\n`);
   const signal = await io.stopSignal;
   io.stdout(`cdn-include: ${signal} received, stopping\n`);
   await closeServer(server);

@@ -1,0 +1,86 @@
+// `serve --workers N`: a node:cluster primary forks N workers that share one listening socket, prints the URL
+// once they all listen, replaces a worker that dies, and stops them all on SIGINT/SIGTERM.
+
+import cluster, { type Worker } from 'node:cluster';
+import { EXIT_FAILURE, EXIT_SUCCESS, type CommandIo } from './command';
+
+/** The message a worker sends its primary once its server listens. */
+const LISTENING = 'cdn-include:listening';
+
+/** True inside a worker forked by runWorkers. */
+export function isClusterWorker(): boolean {
+  return cluster.isWorker;
+}
+
+/** Tells the primary that this worker listens at `url`. */
+export function reportListening(url: string): void {
+  process.send?.({ type: LISTENING, url });
+}
+
+/**
+ * Forks `count` workers running the same command line (each a whole `serve` with its own caches), and waits
+ * for the stop signal. With port 0 every worker gets the same free port: the primary owns the socket.
+ * @returns the exit code: 1 when a worker could not start, else 0 after a clean stop
+ */
+export async function runWorkers(count: number, root: string, io: CommandIo): Promise<number> {
+  let stopping = false;
+  const started = waitUntilListening(count);
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping || !started.settled) return;
+    // A worker that dies while serving is replaced, so the server keeps its width.
+    io.stderr(`cdn-include serve: worker ${worker.process.pid} ended (${signal ?? `exit ${code}`}); starting another\n`);
+    cluster.fork();
+  });
+  for (let index = 0; index < count; index++) cluster.fork();
+  let url: string;
+  try {
+    url = await started.promise;
+  } catch {
+    stopping = true;
+    await stopAll();
+    return EXIT_FAILURE;
+  }
+  io.stdout(`cdn-include serving ${root} at ${url} with ${count} workers\n`);
+  const signal = await io.stopSignal;
+  stopping = true;
+  io.stdout(`cdn-include: ${signal} received, stopping ${count} workers\n`);
+  await stopAll();
+  return EXIT_SUCCESS;
+}
+
+function waitUntilListening(count: number) {
+  const state = { settled: false, promise: Promise.resolve('') };
+  state.promise = new Promise<string>((resolve, reject) => {
+    let ready = 0;
+    const onMessage = (_worker: Worker, message: unknown) => {
+      const { type, url } = (message ?? {}) as { type?: string; url?: string };
+      if (type !== LISTENING || ++ready < count) return;
+      state.settled = true;
+      cluster.off('exit', onEarlyExit);
+      resolve(url ?? '');
+    };
+    // A worker that exits before every worker listens failed to start (it printed why): give up.
+    const onEarlyExit = () => {
+      if (state.settled) return;
+      state.settled = true;
+      reject(new Error('a worker could not start'));
+    };
+    cluster.on('message', onMessage);
+    cluster.on('exit', onEarlyExit);
+  });
+  return state;
+}
+
+function stopAll(): Promise<void> {
+  const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
+  return Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<void>((resolve) => {
+          if (worker.isDead()) return resolve();
+          worker.once('exit', () => resolve());
+          worker.process.kill('SIGTERM');
+        }),
+    ),
+  ).then(() => undefined);
+}
