@@ -23,6 +23,12 @@ export const DEFAULT_PORT = 8080;
 /** The address `serve` listens on when none is given: this machine only. */
 export const DEFAULT_HOST = '127.0.0.1';
 
+/**
+ * How long `serve` sends a cached response without re-checking its files, in ms: the staleness bound. Checking
+ * every file on every request costs more than half the throughput (README, Performance); one second does not.
+ */
+export const DEFAULT_REVALIDATE_WINDOW = 1000;
+
 /** What `cdn-include serve` was asked to do. */
 export interface ServeOptions extends SiteArguments {
   /** TCP port; 0 picks a free one. @default 8080 */
@@ -39,7 +45,7 @@ export interface ServeOptions extends SiteArguments {
   cache: boolean | undefined;
   /** Bytes of built responses kept (`--cache-size MB`). @default 64 MiB */
   cacheSize: number | undefined;
-  /** `--revalidate-window MS`: how long a cached response goes without re-checking its files. @default 0 */
+  /** `--revalidate-window MS`: how long a cached response goes without re-checking its files. @default 1000 */
   revalidateWindow: number | undefined;
   /** False for `--quiet`: no access log. @default true */
   accessLog: boolean | undefined;
@@ -76,10 +82,12 @@ ${SITE_OPTIONS_HELP}
   --workers N             worker processes sharing the port, one per core you give it (default: 1)
   --compress              send gzip or brotli to clients that accept it, for text-like responses of
                           1 KB or more; every such response then carries Vary: Accept-Encoding (default: off)
-  --no-cache              render every request again (default: built responses are kept in memory)
+  --no-cache              render every request again (default: built responses are kept in memory;
+                          file bytes and parsed fragments are cached either way)
   --cache-size MB         memory for built responses, compressed copies included (default: 64)
   --revalidate-window MS  serve a cached response for up to MS milliseconds without re-checking its
-                          files; a change can then show up to MS late (default: 0, checked every request)
+                          files: a change shows up at most MS late; 0 checks them on every request
+                          (default: ${DEFAULT_REVALIDATE_WINDOW})
   -q, --quiet             no access log
   -h, --help              show this help
 
@@ -160,7 +168,7 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       compression: options.compression ?? settings.compression,
       cache: options.cache ?? settings.cache,
       cacheSize: options.cacheSize ?? settings.cacheSize,
-      revalidateWindow: options.revalidateWindow ?? settings.revalidateWindow,
+      revalidateWindow: options.revalidateWindow ?? settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW,
       accessLog: logging ? (line) => io.stdout(`${line}\n`) : undefined,
       onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${ctx.method} ${ctx.url}]\n`),
     });

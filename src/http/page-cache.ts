@@ -61,7 +61,9 @@ export class PageCache {
     for (let index = 0; index < variants.length; index++) {
       const variant = variants[index];
       if (!matchesHeaders(variant, headers)) continue;
-      if (now - variant.checkedAt < this.revalidateWindow || this.isUnchanged(variant)) {
+      // Within the window the last check stands; its time is kept, so the staleness bound holds from it.
+      if (now - variant.checkedAt < this.revalidateWindow) return variant;
+      if (this.isUnchanged(variant)) {
         variant.checkedAt = now;
         return variant;
       }

@@ -33,9 +33,12 @@ const CONDITIONAL_FIELDS = ['if-match', 'if-none-match', 'if-modified-since', 'i
 export function sendRepresentation(ctx: Context, representation: Representation, now: number): void {
   const { body } = representation;
   setValidatorHeaders(ctx, representation, now);
-  const { outcome, rangeAllowed } = isConditional(ctx.req.headers)
-    ? evaluatePreconditions(ctx.method, ctx.req.headers, representation, now)
-    : UNCONDITIONAL;
+  const headers = ctx.req.headers;
+  const { outcome, rangeAllowed } = isPlainEtagRevalidation(ctx.method, headers, representation.etag)
+    ? NOT_MODIFIED
+    : isConditional(headers)
+      ? evaluatePreconditions(ctx.method, headers, representation, now)
+      : UNCONDITIONAL;
   if (outcome === 'not-modified') {
     // RFC 9110 §15.4.5: a 304 keeps ETag, Cache-Control, Vary, Date (and we keep Last-Modified); no body, no length.
     ctx.status = 304;
@@ -70,6 +73,20 @@ export function sendRepresentation(ctx: Context, representation: Representation,
 }
 
 const UNCONDITIONAL = { outcome: 'proceed', rangeAllowed: false } as const;
+const NOT_MODIFIED = { outcome: 'not-modified', rangeAllowed: false } as const;
+
+/**
+ * The common revalidation, one If-None-Match equal to the current strong ETag and no If-Match or
+ * If-Unmodified-Since, is a match under any comparison (RFC 9110 §13.1.2): answered without parsing.
+ */
+function isPlainEtagRevalidation(method: string, headers: Context['req']['headers'], etag: string): boolean {
+  return (
+    headers['if-none-match'] === etag &&
+    headers['if-match'] === undefined &&
+    headers['if-unmodified-since'] === undefined &&
+    (method === 'GET' || method === 'HEAD')
+  );
+}
 
 function isConditional(headers: Context['req']['headers']): boolean {
   for (const name of CONDITIONAL_FIELDS) if (headers[name] !== undefined) return true;

@@ -30,11 +30,11 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    * an older file. @default true
    */
   rememberValidators?: boolean;
-  /** Keep built responses and file bytes in memory (the render cache). @default true */
+  /** Keep built responses in memory (the render cache); false renders every request. @default true */
   cache?: boolean;
   /** Bytes of built responses kept, compressed copies included (least recently used go first). @default 67108864 */
   cacheSize?: number;
-  /** Bytes of file contents (fragments, pages, static files) kept for renders. @default 33554432 */
+  /** Bytes of file contents (fragments, pages, static files) kept for renders; 0 reads every file every time. @default 33554432 */
   fileCacheSize?: number;
   /**
    * Milliseconds a cached response is served without re-stamping its files: the bound on how stale a response
@@ -147,8 +147,9 @@ function resolveSsiOptions(options: SsiOptions) {
   }
   if (options.root !== undefined && typeof options.root !== 'string') throw new TypeError("ssi(): option 'root' must be a string");
   const inner = options.source ?? new NodeFileSource(options.root as string);
-  const caching = options.cache !== false;
-  const files = caching ? new CachingFileSource(inner, { maxBytes: byteCount(options.fileCacheSize, 'fileCacheSize', DEFAULT_FILE_CACHE_BYTES) }) : undefined;
+  // The fragment cache stays on with the render cache off, so a cold render never re-reads or re-scans a fragment.
+  const fileCacheSize = byteCount(options.fileCacheSize, 'fileCacheSize', DEFAULT_FILE_CACHE_BYTES);
+  const files = fileCacheSize > 0 ? new CachingFileSource(inner, { maxBytes: fileCacheSize }) : undefined;
   const documentRoot = options.documentRoot ?? (inner instanceof NodeFileSource ? inner.root : '/');
   const renderOptions: ResolvedRenderOptions = resolveRenderOptions({ ...options, source: files ?? inner, documentRoot });
   const settings: ResponseBuilderSettings = {
@@ -163,7 +164,7 @@ function resolveSsiOptions(options: SsiOptions) {
   };
   const revalidateWindow = byteCount(options.revalidateWindow, 'revalidateWindow', 0);
   const cacheSize = byteCount(options.cacheSize, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES);
-  const cache = files ? new PageCache(files, { maxBytes: cacheSize, revalidateWindow }) : undefined;
+  const cache = files && options.cache !== false ? new PageCache(files, { maxBytes: cacheSize, revalidateWindow }) : undefined;
   return { settings, files, cache };
 }
 

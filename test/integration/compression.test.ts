@@ -1,0 +1,138 @@
+// Content-coding negotiation through the middleware: gzip and brotli variants with their own strong ETags,
+// Vary: Accept-Encoding on every form, If-None-Match matching only its own form, HEAD equal to GET per coding.
+
+import { request as httpRequest, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { MemoryFileSource } from '../../src/engine/memory-file-source';
+import { createApp } from '../../src/http/app';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+const PAGE = `<p>${'compressible text '.repeat(200)}</p><!--#include virtual="/inc/f.html" -->`;
+let server: Server;
+let source: MemoryFileSource;
+
+beforeEach(async () => {
+  source = new MemoryFileSource({
+    '/page.shtml': { content: PAGE, mtimeMs: 1000 },
+    '/inc/f.html': { content: 'fragment', mtimeMs: 2000 },
+    '/small.shtml': { content: 'tiny', mtimeMs: 1000 },
+    '/style.css': { content: `body { color: red; }\n`.repeat(100), mtimeMs: 1000 },
+    '/image.png': { content: Buffer.alloc(4000, 1), mtimeMs: 1000 },
+  });
+  server = createApp({ source, compression: true }).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+});
+
+afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function send(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
+  const { port } = server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const expanded = PAGE.replace('<!--#include virtual="/inc/f.html" -->', 'fragment');
+
+describe('a compressible page', () => {
+  it('identity, gzip and br › the same text, three distinct strong ETags, Vary: Accept-Encoding on each', async () => {
+    const identity = await send('/page.shtml');
+    const gzip = await send('/page.shtml', { 'Accept-Encoding': 'gzip' });
+    const brotli = await send('/page.shtml', { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(identity.body.toString()).toBe(expanded);
+    expect(gunzipSync(gzip.body).toString()).toBe(expanded);
+    expect(brotliDecompressSync(brotli.body).toString()).toBe(expanded);
+    expect([identity.headers['content-encoding'], gzip.headers['content-encoding'], brotli.headers['content-encoding']]).toEqual([undefined, 'gzip', 'br']);
+    const tags = [identity.headers.etag, gzip.headers.etag, brotli.headers.etag];
+    expect(new Set(tags).size).toBe(3);
+    for (const tag of tags) expect(tag).toMatch(/^"[^"]+"$/);
+    for (const reply of [identity, gzip, brotli]) expect(reply.headers.vary).toBe('Accept-Encoding');
+    expect(Number(gzip.headers['content-length'])).toBe(gzip.body.length);
+  });
+
+  it('If-None-Match › 304 only for the form it names (no Apache "-gzip" mismatch), with Vary on the 304', async () => {
+    const gzip = await send('/page.shtml', { 'Accept-Encoding': 'gzip' });
+    const identity = await send('/page.shtml');
+    const gzipTag = gzip.headers.etag as string;
+    const replay = await send('/page.shtml', { 'Accept-Encoding': 'gzip', 'If-None-Match': gzipTag });
+    expect(replay.status).toBe(304);
+    expect(replay.headers.etag).toBe(gzipTag);
+    expect(replay.headers.vary).toBe('Accept-Encoding');
+    expect(replay.headers['content-encoding']).toBeUndefined();
+    expect((await send('/page.shtml', { 'If-None-Match': gzipTag })).status).toBe(200);
+    expect((await send('/page.shtml', { 'Accept-Encoding': 'gzip', 'If-None-Match': identity.headers.etag as string })).status).toBe(200);
+    expect((await send('/page.shtml', { 'If-None-Match': identity.headers.etag as string })).status).toBe(304);
+  });
+
+  it.each([['identity', ''], ['gzip', 'gzip'], ['br', 'br']])('HEAD with %s › the headers of GET, no body', async (_name, coding) => {
+    const headers: Record<string, string> = coding ? { 'Accept-Encoding': coding } : {};
+    const get = await send('/page.shtml', headers);
+    const head = await send('/page.shtml', headers, 'HEAD');
+    const { date: _getDate, ...getHeaders } = get.headers;
+    const { date: _headDate, ...headHeaders } = head.headers;
+    expect(headHeaders).toEqual(getHeaders);
+    expect(head.body.length).toBe(0);
+  });
+
+  it('a fragment changes › every form gets new bytes and a new ETag', async () => {
+    const before = await send('/page.shtml', { 'Accept-Encoding': 'gzip' });
+    source.write('/inc/f.html', 'changed', 3000);
+    const after = await send('/page.shtml', { 'Accept-Encoding': 'gzip' });
+    expect(gunzipSync(after.body).toString()).toContain('changed');
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+  });
+
+  it.each([
+    ['gzip;q=0', undefined],
+    ['br;q=0, gzip', 'gzip'],
+    ['*', 'br'],
+    ['identity', undefined],
+    ['x-gzip', 'gzip'],
+  ])('Accept-Encoding: %s › Content-Encoding %s', async (field, coding) => {
+    expect((await send('/page.shtml', { 'Accept-Encoding': field })).headers['content-encoding']).toBe(coding);
+  });
+});
+
+describe('what is not compressed', () => {
+  it('a page under the threshold › identity and no Vary', async () => {
+    const reply = await send('/small.shtml', { 'Accept-Encoding': 'gzip' });
+    expect(reply.headers['content-encoding']).toBeUndefined();
+    expect(reply.headers.vary).toBeUndefined();
+  });
+
+  it('a PNG › identity and no Vary; a CSS file › gzip with Vary', async () => {
+    const png = await send('/image.png', { 'Accept-Encoding': 'gzip' });
+    expect(png.headers['content-encoding']).toBeUndefined();
+    expect(png.headers.vary).toBeUndefined();
+    const css = await send('/style.css', { 'Accept-Encoding': 'gzip' });
+    expect(css.headers['content-encoding']).toBe('gzip');
+    expect(css.headers.vary).toBe('Accept-Encoding');
+  });
+
+  it('compression off (the default) › identity, no Vary, even when gzip is accepted', async () => {
+    const plain = createApp({ source }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => plain.once('listening', resolve));
+    const previous = server;
+    server = plain;
+    try {
+      const reply = await send('/page.shtml', { 'Accept-Encoding': 'gzip, br' });
+      expect(reply.headers['content-encoding']).toBeUndefined();
+      expect(reply.headers.vary).toBeUndefined();
+    } finally {
+      server = previous;
+      await new Promise<void>((resolve) => plain.close(() => resolve()));
+    }
+  });
+});
