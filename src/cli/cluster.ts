@@ -17,6 +17,11 @@ export function reportListening(url: string): void {
   process.send?.({ type: LISTENING, url });
 }
 
+/** Ends this worker's link to the primary once its server closed: the open IPC channel would keep it alive. */
+export function leaveCluster(): void {
+  if (cluster.isWorker) process.disconnect?.();
+}
+
 /**
  * Forks `count` workers running the same command line (each a whole `serve` with its own caches), and waits
  * for the stop signal. With port 0 every worker gets the same free port: the primary owns the socket.

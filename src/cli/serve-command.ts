@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { createApp } from '../http/app';
-import { isClusterWorker, reportListening, runWorkers } from './cluster';
+import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
 import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import { describeUnusableFolder } from './package-paths';
@@ -192,6 +192,7 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   const signal = await io.stopSignal;
   io.stdout(`cdn-include: ${signal} received, stopping\n`);
   await closeServer(server);
+  leaveCluster();
   return EXIT_SUCCESS;
 }
 
