@@ -1,7 +1,11 @@
 // The public API of cdn-include. No logic here: each name is defined in its layer.
 
 export { ssi } from './http/ssi-middleware';
-export type { SsiOptions } from './http/ssi-middleware';
+export type { SsiOptions, SsiMiddleware } from './http/ssi-middleware';
+export { negotiateContentCoding } from './http/content-coding';
+export type { ContentCoding } from './http/content-coding';
+export { CachingFileSource } from './engine/caching-file-source';
+export type { CachingFileSourceOptions } from './engine/caching-file-source';
 export { createApp } from './http/app';
 export type { AppOptions } from './http/app';
 export { renderPage } from './engine/render';
