@@ -144,6 +144,21 @@ export class RecordingFileSource implements StampingFileSource {
     return this.shared.stampSync(path);
   }
 
+  /**
+   * True when every path used still has the stamp taken before it was used: then all the bytes the render read
+   * were on disk together at this moment, so the output never mixes file versions that never coexisted.
+   */
+  isUnchangedNow(): boolean {
+    for (const [path, stamp] of this.stamps) if (!isSameStamp(stamp, this.shared.stampSync(path))) return false;
+    return true;
+  }
+
+  /** Takes every path's current stamp as its new starting point, for a render that is done again. */
+  renew(): void {
+    for (const path of this.stamps.keys()) this.stamps.set(path, this.shared.stampSync(path));
+    this.consistent = true;
+  }
+
   read(path: string): Promise<FileContent> {
     return this.shared.readStamped(path, this.record);
   }

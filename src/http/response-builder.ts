@@ -41,12 +41,21 @@ export async function buildResponse(
 ): Promise<BuiltResponse | undefined> {
   const { renderOptions } = settings;
   const options = source === renderOptions.source ? renderOptions : { ...renderOptions, source };
-  const built = isSsiPath(renderOptions, located.path)
-    ? await buildPage(ctx, located.path, located.query, options, settings, now)
-    : await buildStatic(located.path, source, settings, now);
-  if (!built) return undefined;
   const recording = source instanceof RecordingFileSource ? source : undefined;
-  const cacheable = built.cacheable && recording !== undefined && recording.isCacheable;
+  let built: Built | undefined;
+  let readConsistently = true;
+  for (let attempt = 1; ; attempt++) {
+    built = isSsiPath(renderOptions, located.path)
+      ? await buildPage(ctx, located.path, located.query, options, settings, now)
+      : await buildStatic(located.path, source, settings, now);
+    // A file that changed while the page was read could pair its new bytes with older ones of another file:
+    // render again from the current state (a few times at most; a page under constant change is not cached).
+    readConsistently = !built || !recording || recording.isUnchangedNow();
+    if (readConsistently || attempt >= MAX_RENDER_ATTEMPTS) break;
+    recording?.renew();
+  }
+  if (!built) return undefined;
+  const cacheable = built.cacheable && readConsistently && recording !== undefined && recording.isCacheable;
   const variant: CachedVariant = {
     headers: built.headers.map((name) => [name.toLowerCase(), headerValue(ctx.req.headers, name)] as const),
     stamps: recording ? [...recording.stamps] : [],
@@ -55,6 +64,9 @@ export async function buildResponse(
   };
   return { variant, cacheable };
 }
+
+/** Renders of one response before giving up on a consistent read of a page whose files keep changing. */
+const MAX_RENDER_ATTEMPTS = 4;
 
 interface Built {
   representations: RepresentationSet;
