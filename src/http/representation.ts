@@ -21,6 +21,8 @@ export interface Representation {
   vary: string | undefined;
   /** Content-Encoding of `body` (`gzip`, `br`); undefined for identity. */
   contentEncoding?: string;
+  /** CDN fields (Surrogate-Key, Cache-Tag, …) sent on every status, 304 included (SPEC.md B.4 [DECIDED]). */
+  cdnHeaders?: ReadonlyArray<readonly [string, string]>;
 }
 
 // RFC 9110 §13.1, §14.2: a request without these is answered in full, so preconditions need not be parsed.
@@ -34,7 +36,8 @@ export function sendRepresentation(ctx: Context, representation: Representation,
   const { body } = representation;
   setValidatorHeaders(ctx, representation, now);
   const headers = ctx.req.headers;
-  const { outcome, rangeAllowed } = isPlainEtagRevalidation(ctx.method, headers, representation.etag)
+  const { outcome, rangeAllowed } =
+    isPlainEtagRevalidation(ctx.method, headers, representation.etag) || isPlainDateRevalidation(ctx.method, headers, representation)
     ? NOT_MODIFIED
     : isConditional(headers)
       ? evaluatePreconditions(ctx.method, headers, representation, now)
@@ -88,6 +91,23 @@ function isPlainEtagRevalidation(method: string, headers: Context['req']['header
   );
 }
 
+/**
+ * The other common revalidation, a lone If-Modified-Since that repeats the Last-Modified we send, to the letter:
+ * LM ≤ IMS holds and the date is not in the future (LM never is), so RFC 9110 §13.1.3 says 304 without parsing.
+ */
+function isPlainDateRevalidation(method: string, headers: Context['req']['headers'], representation: Representation): boolean {
+  const since = headers['if-modified-since'];
+  return (
+    since !== undefined &&
+    representation.lastModified !== undefined &&
+    headers['if-none-match'] === undefined &&
+    headers['if-match'] === undefined &&
+    headers['if-unmodified-since'] === undefined &&
+    (method === 'GET' || method === 'HEAD') &&
+    since === httpDateOf(representation.lastModified)
+  );
+}
+
 function isConditional(headers: Context['req']['headers']): boolean {
   for (const name of CONDITIONAL_FIELDS) if (headers[name] !== undefined) return true;
   return false;
@@ -99,6 +119,7 @@ function setValidatorHeaders(ctx: Context, representation: Representation, now: 
   if (representation.lastModified !== undefined) ctx.set('Last-Modified', httpDateOf(representation.lastModified));
   ctx.set('Cache-Control', representation.cacheControl);
   if (representation.vary) ctx.set('Vary', representation.vary);
+  if (representation.cdnHeaders) for (const [name, value] of representation.cdnHeaders) ctx.set(name, value);
 }
 
 // Most responses in one second share their Date and many their Last-Modified: format each second once.
