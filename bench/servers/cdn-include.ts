@@ -19,6 +19,8 @@ export interface ServeFeatures {
    * the absence of a flag never means "every request renders".
    */
   cacheOff: string | undefined;
+  /** Whether `--compress` exists (gzip and brotli are off by default, so the gzip rows need it). */
+  compress: boolean;
 }
 
 /** Reads `serve --help` and finds the optional flags. */
@@ -27,6 +29,7 @@ export function detectServeFeatures(): ServeFeatures {
   const flags = new Set(help.match(/--[a-z][a-z0-9-]*/g) ?? []);
   return {
     workers: flags.has('--workers'),
+    compress: flags.has('--compress'),
     cacheOff: [...flags].find((flag) => flag.startsWith('--no-') && flag.endsWith('cache')),
   };
 }
@@ -40,6 +43,7 @@ export function cdnIncludeServer(
   extraFlags: readonly string[] = [],
 ): ServerCommand {
   const workerFlags = workers > 1 ? ['--workers', String(workers)] : [];
+  const compressFlags = detectServeFeatures().compress ? ['--compress'] : [];
   return {
     name: label,
     command: process.execPath,
@@ -52,6 +56,7 @@ export function cdnIncludeServer(
       '--port',
       String(port),
       ...workerFlags,
+      ...compressFlags,
       ...extraFlags,
     ],
     port,
