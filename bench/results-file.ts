@@ -56,5 +56,14 @@ ${record.targets}
 
 /** Writes the record to `file`. */
 export function writeResults(file: string, record: ResultsRecord): void {
-  fs.writeFileSync(file, formatResults(record));
+  fs.writeFileSync(file, formatResults(record) + keptSections(file));
+}
+
+/** The heading from which RESULTS.md holds other benchmarks' pasted output (build bench, soak): kept on rewrite. */
+export const OTHER_RESULTS_HEADING = '## Build benchmark and soak';
+
+function keptSections(file: string): string {
+  const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const at = previous.indexOf(OTHER_RESULTS_HEADING);
+  return at < 0 ? '' : `\n${previous.slice(at)}`;
 }
