@@ -2,6 +2,8 @@
 
 export { ssi } from './http/ssi-middleware';
 export type { SsiOptions, SsiMiddleware } from './http/ssi-middleware';
+export { directoryTagOf, purgeTagsFor, tagOf } from './http/purge-tags';
+export type { PurgeTagOptions, PurgeTagsResult } from './http/purge-tags';
 export { negotiateContentCoding } from './http/content-coding';
 export type { ContentCoding } from './http/content-coding';
 export { CachingFileSource } from './engine/caching-file-source';

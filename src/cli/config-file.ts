@@ -31,12 +31,23 @@ export interface ConfigFile {
   revalidateWindow?: number;
   /** serve only: one line per request on stdout. */
   accessLog?: boolean;
+  /** serve only: send purge tags (SPEC.md B.6). */
+  purgeTags?: boolean;
+  /** serve only: the space-separated tag header, or false for none. */
+  surrogateKeyHeader?: string | false;
+  /** serve only: the comma-separated tag header, or false for none. */
+  cacheTagHeader?: string | false;
+  /** serve only: largest tag header value in bytes. */
+  maxTagHeaderBytes?: number;
 }
 
 type Check = (value: unknown) => boolean;
 const isString: Check = (value) => typeof value === 'string';
 const isBoolean: Check = (value) => typeof value === 'boolean';
 const isCount: Check = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+// RFC 9110 §5.1: field-name = token.
+const isHeaderNameOrFalse: Check = (value) =>
+  value === false || (isString(value) && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value as string));
 const isStringList: Check = (value) => Array.isArray(value) && value.every(isString);
 const LIMIT_NAMES = ['maxIncludeDepth', 'maxIncludes', 'maxOutputBytes'];
 
@@ -55,6 +66,10 @@ const KEYS: Record<keyof ConfigFile, { check: Check; expected: string }> = {
   cacheSize: { check: isCount, expected: 'a number of bytes' },
   revalidateWindow: { check: isCount, expected: 'a number of milliseconds' },
   accessLog: { check: isBoolean, expected: 'true or false' },
+  purgeTags: { check: isBoolean, expected: 'true or false' },
+  surrogateKeyHeader: { check: isHeaderNameOrFalse, expected: 'a header name such as "Surrogate-Key", or false' },
+  cacheTagHeader: { check: isHeaderNameOrFalse, expected: 'a header name such as "Cache-Tag", or false' },
+  maxTagHeaderBytes: { check: isCount, expected: 'a number of bytes' },
   limits: {
     check: (v) => typeof v === 'object' && v !== null && Object.keys(v).every((k) => LIMIT_NAMES.includes(k)),
     expected: `an object with ${LIMIT_NAMES.join(', ')}`,

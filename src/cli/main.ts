@@ -7,10 +7,11 @@ import { checkCommand } from './check-command';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import { readPackageVersion } from './package-paths';
 import { serveCommand } from './serve-command';
+import { tagCommand } from './tag-command';
 import { PROGRAM_NAME } from './usage';
 
 /** Every command, in the order `cdn-include --help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, buildCommand, checkCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, buildCommand, checkCommand, tagCommand];
 
 /** The text of `cdn-include --help`. */
 export function programHelp(commands: readonly Command[] = COMMANDS): string {

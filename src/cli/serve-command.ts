@@ -49,6 +49,12 @@ export interface ServeOptions extends SiteArguments {
   revalidateWindow: number | undefined;
   /** False for `--quiet`: no access log. @default true */
   accessLog: boolean | undefined;
+  /** False for `--no-purge-tags`: no Surrogate-Key / Cache-Tag. @default true */
+  purgeTags: boolean | undefined;
+  /** `--surrogate-key-header NAME` (`none`: not sent). @default 'Surrogate-Key' */
+  surrogateKeyHeader: string | false | undefined;
+  /** `--cache-tag-header NAME` (`none`: not sent). @default 'Cache-Tag' */
+  cacheTagHeader: string | false | undefined;
 }
 
 const SERVE_OPTIONS = {
@@ -62,6 +68,9 @@ const SERVE_OPTIONS = {
   'cache-size': { type: 'string' },
   'revalidate-window': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  'no-purge-tags': { type: 'boolean' },
+  'surrogate-key-header': { type: 'string' },
+  'cache-tag-header': { type: 'string' },
 } as const;
 
 const SERVE_HELP = `Usage: cdn-include serve [ROOT] [options]
@@ -88,6 +97,11 @@ ${SITE_OPTIONS_HELP}
   --revalidate-window MS  serve a cached response for up to MS milliseconds without re-checking its
                           files: a change shows up at most MS late; 0 checks them on every request
                           (default: ${DEFAULT_REVALIDATE_WINDOW})
+  --no-purge-tags         send no purge tags (default: every response carries Surrogate-Key and
+                          Cache-Tag, one tag per file it rests on; see cdn-include tag --help)
+  --surrogate-key-header NAME
+                          header of the space-separated tags; none sends none (default: Surrogate-Key)
+  --cache-tag-header NAME header of the comma-separated tags; none sends none (default: Cache-Tag)
   -q, --quiet             no access log
   -h, --help              show this help
 
@@ -118,6 +132,9 @@ export function parseServeArguments(args: string[], cwd: string): ArgumentsResul
     revalidateWindow:
       values['revalidate-window'] === undefined ? undefined : parseIntegerOption(values['revalidate-window'], 'revalidate-window', 0, 86_400_000),
     accessLog: values.quiet === true ? false : undefined,
+    purgeTags: values['no-purge-tags'] === true ? false : undefined,
+    surrogateKeyHeader: parseTagHeader(values['surrogate-key-header'], 'surrogate-key-header'),
+    cacheTagHeader: parseTagHeader(values['cache-tag-header'], 'cache-tag-header'),
   }));
 }
 
@@ -126,6 +143,15 @@ function parseHost(given: string | undefined): string {
   if (!/^[A-Za-z0-9.:[\]%_-]+$/.test(given))
     throw new UsageError(`option '--host' needs an address, not '${given}'`);
   return given.startsWith('[') && given.endsWith(']') ? given.slice(1, -1) : given;
+}
+
+function parseTagHeader(given: string | undefined, flag: string): string | false | undefined {
+  if (given === undefined) return undefined;
+  if (given === 'none') return false;
+  // RFC 9110 §5.1: field-name = token.
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(given))
+    throw new UsageError(`option '--${flag}' needs a header name or none, not '${given}'`);
+  return given;
 }
 
 function parseCacheControl(given: string | undefined): string | undefined {
@@ -169,6 +195,9 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       cache: options.cache ?? settings.cache,
       cacheSize: options.cacheSize ?? settings.cacheSize,
       revalidateWindow: options.revalidateWindow ?? settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW,
+      purgeTags: options.purgeTags ?? settings.purgeTags,
+      surrogateKeyHeader: options.surrogateKeyHeader ?? settings.surrogateKeyHeader,
+      cacheTagHeader: options.cacheTagHeader ?? settings.cacheTagHeader,
       accessLog: logging ? (line) => io.stdout(`${line}\n`) : undefined,
       onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${ctx.method} ${ctx.url}]\n`),
     });

@@ -21,7 +21,9 @@ export type DiagnosticCode =
   | 'include-limit'
   | 'output-limit'
   | 'include-cycle'
-  | 'missing-endif';
+  | 'missing-endif'
+  | 'purge-tags-coarsened'
+  | 'purge-tags-dropped';
 
 /** One problem inside a page. The page still renders; Apache's error text stands where the directive was. */
 export interface Diagnostic {

@@ -113,6 +113,16 @@ function cacheControlFor(dependence: RequestDependence, configured: string): str
   return configured;
 }
 
+/**
+ * The Cache-Control of a response no shared cache may store (check 77): `public` becomes `private`, s-maxage and
+ * proxy-revalidate go, the rest stays for the browser.
+ *
+ * @example sharedUncacheable('public, max-age=60, s-maxage=600') // 'private, max-age=60'
+ */
+export function sharedUncacheable(cacheControl: string): string {
+  return makePrivate(splitDirectives(cacheControl)).join(', ');
+}
+
 // RFC 9111 §5.2.2.7: `private` keeps shared caches from storing; a qualified private="…" would not, so it
 // becomes unqualified. `public` would override it and is replaced in place.
 function makePrivate(directives: string[]): string[] {

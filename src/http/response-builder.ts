@@ -8,6 +8,7 @@ import { FileSource } from '../engine/file-source';
 import { renderPage } from '../engine/render';
 import { headerValue, RenderRequest } from '../engine/render-request';
 import { isSsiPath, ResolvedRenderOptions } from '../engine/render-options';
+import { applyCdnHeaders, CdnSettings } from './cdn-headers';
 import { isCompressible } from './content-coding';
 import { CachedVariant } from './page-cache';
 import { PageCachePolicy, pageRepresentation } from './page-representation';
@@ -19,6 +20,7 @@ export interface ResponseBuilderSettings {
   renderOptions: ResolvedRenderOptions;
   policy: PageCachePolicy;
   staticCacheControl: string;
+  cdn: CdnSettings;
   onDiagnostic: ((diagnostic: Diagnostic, ctx: Context) => void) | undefined;
 }
 
@@ -87,6 +89,9 @@ async function buildPage(
   if (result.status !== 'ok') return undefined;
   if (settings.onDiagnostic) for (const diagnostic of result.diagnostics) settings.onDiagnostic(diagnostic, ctx);
   const representation = pageRepresentation(request, result, settings.policy, now);
+  // SPEC.md B.6: a tag per dependency, missing ones included (their appearance changes the page).
+  const tagProblem = applyCdnHeaders(representation, [path, ...result.dependencies.map((d) => d.path)], settings.cdn);
+  if (tagProblem && settings.onDiagnostic) settings.onDiagnostic(tagProblem, ctx);
   let newest = 0;
   for (const dependency of result.dependencies) newest = Math.max(newest, dependency.mtimeMs);
   const { requestDependence } = result;
@@ -102,6 +107,7 @@ async function buildStatic(path: string, source: FileSource, settings: ResponseB
   const content = await source.read(path);
   if (content.status !== 'found') return undefined;
   const representation = staticRepresentation(path, content.bytes, content.info, settings.staticCacheControl, now);
+  applyCdnHeaders(representation, [path], settings.cdn);
   const isCoded = compressible(content.bytes, representation.contentType, settings);
   // RFC 9110 §12.5.5, SPEC B.5: Vary names Accept-Encoding on every form, identity included.
   if (isCoded) representation.vary = 'Accept-Encoding';

@@ -11,6 +11,7 @@ import { ValidatorHistory } from '../engine/validator-history';
 import { DEFAULT_CACHE_CONTROL, validateCacheControl } from './cache-headers';
 import { DEFAULT_COMPRESSION_THRESHOLD, negotiateContentCoding } from './content-coding';
 import { CachedVariant, DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-cache';
+import { MAX_TAG_HEADER_BYTES, validateTagHeaderName } from './purge-tags';
 import { sendRepresentation } from './representation';
 import { LocatedResource, locateResource } from './resource-locator';
 import { buildResponse, BuiltResponse, ResponseBuilderSettings } from './response-builder';
@@ -45,6 +46,17 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
   compression?: boolean;
   /** Smallest body, in bytes, that is sent compressed. @default 1024 */
   compressionThreshold?: number;
+  /**
+   * Send purge tags, one per file a response rested on plus its own (SPEC.md B.6; README "Behind a CDN").
+   * @default true
+   */
+  purgeTags?: boolean;
+  /** Header with the tags space-separated (Fastly, Varnish bans); false for none. @default 'Surrogate-Key' */
+  surrogateKeyHeader?: string | false;
+  /** Header with the tags comma-separated (Cloudflare purge by tag); false for none. @default 'Cache-Tag' */
+  cacheTagHeader?: string | false;
+  /** Largest tag header value in bytes; above it tags fall back to folders, then to none. @default 16384 */
+  maxTagHeaderBytes?: number;
   /** Called for every problem found inside a page, once per render (a cached response is not re-rendered). @default ignore */
   onDiagnostic?: (diagnostic: Diagnostic, ctx: Context) => void;
 }
@@ -160,12 +172,24 @@ function resolveSsiOptions(options: SsiOptions) {
       compressionThreshold: options.compression === true ? byteCount(options.compressionThreshold, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD) : undefined,
     },
     staticCacheControl: validateCacheControl(options.staticCacheControl ?? DEFAULT_CACHE_CONTROL, 'staticCacheControl'),
+    cdn: { tags: purgeTagOptions(options) },
     onDiagnostic: options.onDiagnostic,
   };
   const revalidateWindow = byteCount(options.revalidateWindow, 'revalidateWindow', 0);
   const cacheSize = byteCount(options.cacheSize, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES);
   const cache = files && options.cache !== false ? new PageCache(files, { maxBytes: cacheSize, revalidateWindow }) : undefined;
   return { settings, files, cache };
+}
+
+function purgeTagOptions(options: SsiOptions) {
+  if (options.purgeTags !== undefined && typeof options.purgeTags !== 'boolean') {
+    throw new TypeError("ssi(): option 'purgeTags' must be true or false");
+  }
+  const surrogateKeyHeader = validateTagHeaderName(options.surrogateKeyHeader, 'surrogateKeyHeader', 'Surrogate-Key');
+  const cacheTagHeader = validateTagHeaderName(options.cacheTagHeader, 'cacheTagHeader', 'Cache-Tag');
+  const maxHeaderBytes = byteCount(options.maxTagHeaderBytes, 'maxTagHeaderBytes', MAX_TAG_HEADER_BYTES);
+  if (options.purgeTags === false || (surrogateKeyHeader === false && cacheTagHeader === false)) return undefined;
+  return { surrogateKeyHeader, cacheTagHeader, maxHeaderBytes };
 }
 
 /** A non-negative integer option (bytes or milliseconds), or its default; anything else is misuse. */
