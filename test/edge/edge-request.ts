@@ -1,4 +1,4 @@
-// One GET through an edge with node:http (never fetch, which adds Cache-Control: no-cache to conditionals).
+// One request (GET, or a BAN for a purge) through an edge with node:http (never fetch, which adds Cache-Control: no-cache to conditionals).
 
 import { request } from 'node:http';
 
@@ -17,8 +17,18 @@ export function edgeGet(
   path: string,
   headers: Record<string, string> = {},
 ): Promise<EdgeResponse> {
+  return edgeRequest(port, 'GET', path, headers);
+}
+
+/** Sends `method` (GET, BAN, …) for `path` to 127.0.0.1:port with exactly `headers`, on a fresh connection. */
+export function edgeRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<EdgeResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);

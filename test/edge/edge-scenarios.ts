@@ -1,9 +1,11 @@
 // The end-to-end scenarios every edge must pass (Issue 5): revalidation with 304, a deep change reaching the
-// client, a copy with an older mtime reaching the client, and Vary variants kept apart. Witness: the origin's log.
+// client, a copy with an older mtime reaching the client, Vary variants kept apart, and (where the edge can)
+// a purge by tag evicting exactly the pages that include a fragment. Witness: the origin's log.
 
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { tagOf } from '../../src/http/purge-tags';
 import { checkRevalidation } from '../../src/http/revalidation-check';
 import type { EdgeProcess } from './edge-process';
 import { edgeGet, type EdgeResponse } from './edge-request';
@@ -11,6 +13,9 @@ import { startOrigin, type EdgeOrigin } from './edge-origin';
 
 /** Starts an edge in `folder` caching the origin on 127.0.0.1:originPort. */
 export type EdgeStarter = (folder: string, originPort: number) => Promise<EdgeProcess>;
+
+/** Evicts every object tagged `tag` from the edge on `edgePort` (scenario 5); edges without purges have none. */
+export type EdgePurger = (edgePort: number, tag: string) => Promise<EdgeResponse>;
 
 /**
  * Past max-age=1 for every edge: nginx keeps whole-second expiry times (stale once its second-resolution clock
@@ -30,6 +35,11 @@ const PAGES: Record<string, string> = {
   '/older-copy/page.shtml': '<h1>older copy</h1>\n<!--#include virtual="_inc/fragment.html" -->\n',
   '/older-copy/_inc/fragment.html': '<p>fragment, version 1</p>\n',
   '/vary/page.shtml': '<p>language: <!--#echo var="HTTP_ACCEPT_LANGUAGE" --></p>\n',
+  '/purge/a.shtml': '<h1>a</h1>\n<!--#include virtual="_inc/shared.html" -->\n',
+  '/purge/b.shtml': '<h1>b</h1>\n<!--#include virtual="_inc/shared.html" -->\n',
+  '/purge/c.shtml': '<h1>c</h1>\n<!--#include virtual="_inc/other.html" -->\n',
+  '/purge/_inc/shared.html': '<p>shared fragment</p>\n',
+  '/purge/_inc/other.html': '<p>other fragment</p>\n',
 };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -45,7 +55,7 @@ function summary(origin: EdgeOrigin): string[] {
 }
 
 /** Defines the scenarios for one edge: its own docroot, origin and edge, all stopped after the last test. */
-export function describeEdgeScenarios(edgeName: string, startEdge: EdgeStarter): void {
+export function describeEdgeScenarios(edgeName: string, startEdge: EdgeStarter, purge?: EdgePurger): void {
   describe(`through ${edgeName}`, () => {
     const folder = mkdtempSync(join(tmpdir(), `cdn-include-edge-${edgeName}-`));
     const root = join(folder, 'docroot');
@@ -159,6 +169,28 @@ export function describeEdgeScenarios(edgeName: string, startEdge: EdgeStarter):
         'GET /vary/page.shtml 304 conditional',
       ]);
     });
+
+    if (purge !== undefined) {
+      it('after a ban of a fragment tag › exactly the pages that include it come from the origin again', async () => {
+        if (edge === undefined) throw new Error(`${edgeName} did not start`);
+        const pages = ['/purge/a.shtml', '/purge/b.shtml', '/purge/c.shtml'];
+        const fragmentTag = tagOf('/purge/_inc/shared.html');
+        for (const page of pages) expect((await get(page)).status).toBe(200);
+        expect(originRequests()).toEqual(pages.map((page) => `GET ${page} 200`));
+        for (const page of pages) {
+          const cached = await get(page);
+          expect(cached.headers['surrogate-key']?.split(' ').includes(fragmentTag)).toBe(
+            page !== '/purge/c.shtml',
+          );
+        }
+        expect(originRequests()).toEqual([]);
+
+        expect((await purge(edge.port, fragmentTag)).status).toBe(200);
+        for (const page of pages) expect((await get(page)).status).toBe(200);
+        // The two including pages are fetched in full (the ban removed them); the third is still a cache hit.
+        expect(originRequests()).toEqual(['GET /purge/a.shtml 200', 'GET /purge/b.shtml 200']);
+      });
+    }
 
     it('cdn-include check through the edge › the edge itself revalidates correctly for its clients', async () => {
       if (edge === undefined) throw new Error(`${edgeName} did not start`);

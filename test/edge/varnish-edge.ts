@@ -1,9 +1,10 @@
 // Writes a VCL that caches one origin with a short grace and a long keep, so stale objects are revalidated with a
-// conditional backend request, and starts varnishd on it from a temp working folder.
+// conditional backend request, and bans by purge tag; starts varnishd on it from a temp working folder.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, startEdgeProcess, type EdgeProcess } from './edge-process';
+import { edgeRequest, type EdgeResponse } from './edge-request';
 
 /** Where Debian installs varnishd. */
 export const VARNISHD_BINARY = '/usr/sbin/varnishd';
@@ -25,6 +26,25 @@ backend origin {
   .port = "${originPort}";
 }
 
+# Purge by tag (SPEC B.6): \`curl -X BAN -H 'Surrogate-Key: <tag>'\` from this host evicts every object whose
+# Surrogate-Key lists the tag as a whole word; the ban is checked on each object's next lookup.
+acl purgers {
+  "127.0.0.1";
+}
+
+sub vcl_recv {
+  if (req.method == "BAN") {
+    if (client.ip !~ purgers) {
+      return (synth(405, "BAN not allowed"));
+    }
+    if (req.http.Surrogate-Key !~ "^[0-9A-Za-z_-]+$") {
+      return (synth(400, "BAN needs one tag in Surrogate-Key"));
+    }
+    ban("obj.http.Surrogate-Key ~ (^|\\s)" + req.http.Surrogate-Key + "(\\s|$)");
+    return (synth(200, "Banned"));
+  }
+}
+
 sub vcl_backend_response {
   set beresp.grace = 0s;
   set beresp.keep = ${VARNISH_KEEP_SECONDS}s;
@@ -34,6 +54,11 @@ sub vcl_deliver {
   set resp.http.X-Cache-Hits = obj.hits;
 }
 `;
+}
+
+/** Bans every object tagged `tag` (its Surrogate-Key lists it) through the VCL's BAN handler. */
+export function banTag(port: number, tag: string): Promise<EdgeResponse> {
+  return edgeRequest(port, 'BAN', '/', { 'Surrogate-Key': tag });
 }
 
 /** Writes `folder/edge.vcl` and starts varnishd in the foreground (`-F`) on a free port. */

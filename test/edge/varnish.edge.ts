@@ -1,6 +1,6 @@
-// Issue 5 scenarios 1–4 through a real Varnish 7 (TTL from the origin, grace 0 s, keep 60 s).
+// Issue 5 scenarios 1–5 through a real Varnish 7 (TTL from the origin, grace 0 s, keep 60 s, BAN by tag).
 
 import { describeEdgeScenarios } from './edge-scenarios';
-import { startVarnish } from './varnish-edge';
+import { banTag, startVarnish } from './varnish-edge';
 
-describeEdgeScenarios('varnish', startVarnish);
+describeEdgeScenarios('varnish', startVarnish, banTag);
