@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { RenderLimits } from '../engine/render-limits';
+import { compileCachePolicy, type CachePolicyRule } from '../http/cache-policy';
 import { DEFAULT_SSI_EXTENSIONS, type SiteArguments } from './site-arguments';
 import { UsageError } from './usage';
 
@@ -31,6 +32,8 @@ export interface ConfigFile {
   revalidateWindow?: number;
   /** serve only: one line per request on stdout. */
   accessLog?: boolean;
+  /** serve only: cache policy rules, first match wins (README "Behind a CDN"). */
+  cacheRules?: CachePolicyRule[];
   /** serve only: send purge tags (SPEC.md B.6). */
   purgeTags?: boolean;
   /** serve only: the space-separated tag header, or false for none. */
@@ -48,6 +51,8 @@ const isCount: Check = (value) => typeof value === 'number' && Number.isSafeInte
 // RFC 9110 §5.1: field-name = token.
 const isHeaderNameOrFalse: Check = (value) =>
   value === false || (isString(value) && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value as string));
+const isRuleList: Check = (value) =>
+  Array.isArray(value) && value.every((rule) => typeof rule === 'object' && rule !== null && !Array.isArray(rule));
 const isStringList: Check = (value) => Array.isArray(value) && value.every(isString);
 const LIMIT_NAMES = ['maxIncludeDepth', 'maxIncludes', 'maxOutputBytes'];
 
@@ -66,6 +71,7 @@ const KEYS: Record<keyof ConfigFile, { check: Check; expected: string }> = {
   cacheSize: { check: isCount, expected: 'a number of bytes' },
   revalidateWindow: { check: isCount, expected: 'a number of milliseconds' },
   accessLog: { check: isBoolean, expected: 'true or false' },
+  cacheRules: { check: isRuleList, expected: 'a list of rule objects such as [{ "path": "/assets/**", "maxAge": 86400 }]' },
   purgeTags: { check: isBoolean, expected: 'true or false' },
   surrogateKeyHeader: { check: isHeaderNameOrFalse, expected: 'a header name such as "Surrogate-Key", or false' },
   cacheTagHeader: { check: isHeaderNameOrFalse, expected: 'a header name such as "Cache-Tag", or false' },
@@ -91,6 +97,13 @@ export function readConfigFile(file: string): ConfigFile {
     const rule = KEYS[key as keyof ConfigFile];
     if (!rule) throw new UsageError(`config file '${file}': unknown key '${key}' (known: ${Object.keys(KEYS).join(', ')})`);
     if (!rule.check(value)) throw new UsageError(`config file '${file}': '${key}' must be ${rule.expected}`);
+  }
+  const rules = (parsed as ConfigFile).cacheRules;
+  try {
+    if (rules !== undefined) compileCachePolicy(rules);
+  } catch (err) {
+    // One line naming the rule and key, e.g. `cacheRules[1].maxAge must be a whole number of seconds ≥ 0`.
+    throw new UsageError(`config file '${file}': ${(err as Error).message.replace(/^ssi\(\): /, '')}`);
   }
   return parsed as ConfigFile;
 }

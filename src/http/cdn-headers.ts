@@ -27,7 +27,7 @@ export function applyCdnHeaders(
 ): Diagnostic | undefined {
   if (settings.tags === undefined) return undefined;
   const tagged = purgeTagsFor(paths, settings.tags);
-  representation.cdnHeaders = tagged.headers;
+  representation.cdnHeaders = [...(representation.cdnHeaders ?? []), ...tagged.headers];
   if (tagged.level === 'file') return undefined;
   const limit = settings.tags.maxHeaderBytes ?? MAX_TAG_HEADER_BYTES;
   if (tagged.level === 'directory') {
@@ -39,6 +39,8 @@ export function applyCdnHeaders(
     );
   }
   representation.cacheControl = sharedUncacheable(representation.cacheControl);
+  // Surrogate-Control and CDN-Cache-Control would override the private Cache-Control at the CDN: drop them too.
+  representation.cdnHeaders = [];
   return diagnosticFor(
     'purge-tags-dropped',
     'error',

@@ -7,12 +7,15 @@ import { RenderRequest, headerValue } from '../engine/render-request';
 import { ValidatorHistory } from '../engine/validator-history';
 import { entityTagOf, floorToSecond, isLastModifiedStrong, virtualLastModified } from '../engine/validators';
 import { cacheHeadersFor } from './cache-headers';
+import { CachePolicy } from './cache-policy';
 import { isCompressible } from './content-coding';
 import { Representation } from './representation';
 
 /** How SSI pages are cached. */
 export interface PageCachePolicy {
   cacheControl: string;
+  /** The `cacheRules`, consulted before `cacheControl`; undefined when there are none. @default undefined */
+  rules?: CachePolicy;
   history: ValidatorHistory | undefined;
   /** Smallest body sent compressed; undefined when compression is off. @default undefined */
   compressionThreshold?: number;
@@ -29,7 +32,9 @@ export function pageRepresentation(
   const contentType = ssiContentType(request.path);
   const compression =
     policy.compressionThreshold !== undefined && isCompressible(contentType, result.body.length, policy.compressionThreshold);
-  const caching = cacheHeadersFor(result.requestDependence, { cacheControl: policy.cacheControl, compression });
+  const rule = policy.rules?.select(request.path, contentType);
+  const configured = rule?.cacheControl ?? policy.cacheControl;
+  const caching = cacheHeadersFor(result.requestDependence, { cacheControl: configured, compression });
   let lastModified: number | undefined;
   if (caching.sendLastModified) {
     const computed = virtualLastModified(result.dependencies, now);
@@ -44,6 +49,8 @@ export function pageRepresentation(
     lastModifiedIsStrong: lastModified !== undefined && isLastModifiedStrong(result.dependencies, now) && lastModified < floorToSecond(now),
     cacheControl: caching.cacheControl,
     vary: caching.vary,
+    // SPEC.md B.2 on top of the policy: a page made private for its request sends no CDN-only freshness.
+    cdnHeaders: rule && caching.cacheControl === configured ? rule.cdnHeaders : undefined,
   };
 }
 

@@ -107,6 +107,8 @@ async function buildStatic(path: string, source: FileSource, settings: ResponseB
   const content = await source.read(path);
   if (content.status !== 'found') return undefined;
   const representation = staticRepresentation(path, content.bytes, content.info, settings.staticCacheControl, now);
+  const rule = settings.policy.rules?.select(path, representation.contentType);
+  if (rule) Object.assign(representation, { cacheControl: rule.cacheControl, cdnHeaders: rule.cdnHeaders });
   applyCdnHeaders(representation, [path], settings.cdn);
   const isCoded = compressible(content.bytes, representation.contentType, settings);
   // RFC 9110 §12.5.5, SPEC B.5: Vary names Accept-Encoding on every form, identity included.

@@ -9,6 +9,7 @@ import { NodeFileSource } from '../engine/node-file-source';
 import { RenderOptions, ResolvedRenderOptions, resolveRenderOptions } from '../engine/render-options';
 import { ValidatorHistory } from '../engine/validator-history';
 import { DEFAULT_CACHE_CONTROL, validateCacheControl } from './cache-headers';
+import { CachePolicyRule, compileCachePolicy } from './cache-policy';
 import { DEFAULT_COMPRESSION_THRESHOLD, negotiateContentCoding } from './content-coding';
 import { CachedVariant, DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-cache';
 import { MAX_TAG_HEADER_BYTES, validateTagHeaderName } from './purge-tags';
@@ -26,6 +27,11 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
   cacheControl?: string;
   /** Cache-Control of static files. @default 'public, max-age=0' */
   staticCacheControl?: string;
+  /**
+   * Cache policy rules by URL-path glob and content type, first match wins, before `cacheControl` and
+   * `staticCacheControl` (README "Behind a CDN"). @default []
+   */
+  cacheRules?: CachePolicyRule[];
   /**
    * Remember each page's last ETag and Last-Modified, so Last-Modified moves forward when a fragment is replaced by
    * an older file. @default true
@@ -168,6 +174,7 @@ function resolveSsiOptions(options: SsiOptions) {
     renderOptions,
     policy: {
       cacheControl: validateCacheControl(options.cacheControl ?? DEFAULT_CACHE_CONTROL, 'cacheControl'),
+      rules: options.cacheRules === undefined ? undefined : compileCachePolicy(options.cacheRules),
       history: options.rememberValidators === false ? undefined : new ValidatorHistory(),
       compressionThreshold: options.compression === true ? byteCount(options.compressionThreshold, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD) : undefined,
     },

@@ -38,6 +38,8 @@ export async function startOrigin(root: string): Promise<EdgeOrigin> {
   const options: AppOptions & { revalidateWindow?: number } = {
     root,
     cacheControl: ORIGIN_CACHE_CONTROL,
+    // Scenario 5 bans within the TTL: a minute, so only the ban (never expiry) can send a page back to the origin.
+    cacheRules: [{ path: '/purge/**', maxAge: 60 }],
     revalidateWindow: 0,
     accessLog: (line) => lines.push(line),
   };

@@ -1,4 +1,4 @@
-// The purge-tag surface of the CLI: `cdn-include tag`, serve's tag flags, and the config-file keys.
+// The CDN surface of the CLI: `cdn-include tag`, serve's tag flags, and the tag and cache-policy config keys.
 
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,5 +75,22 @@ describe('config file tag keys', () => {
     const file = join(folder, 'bad.json');
     writeFileSync(file, JSON.stringify({ surrogateKeyHeader: 'Surrogate Key' }));
     expect(() => readConfigFile(file)).toThrow(/'surrogateKeyHeader' must be a header name/);
+  });
+
+  it('cacheRules › accepted when valid; a bad rule is one usage line naming the rule and key', () => {
+    const good = join(folder, 'rules.json');
+    const rules = [
+      { path: '/assets/**', maxAge: 86400, immutable: true },
+      { type: 'text/html', sMaxAge: 300 },
+    ];
+    writeFileSync(good, JSON.stringify({ cacheRules: rules }));
+    expect(readConfigFile(good)).toEqual({ cacheRules: rules });
+    const bad = join(folder, 'bad-rules.json');
+    writeFileSync(bad, JSON.stringify({ cacheRules: [{ path: '/a/**' }, { maxAge: 'long' }] }));
+    expect(() => readConfigFile(bad)).toThrow(
+      `config file '${bad}': cacheRules[1].maxAge must be a whole number of seconds ≥ 0`,
+    );
+    writeFileSync(bad, JSON.stringify({ cacheRules: { path: '/' } }));
+    expect(() => readConfigFile(bad)).toThrow(/'cacheRules' must be a list of rule objects/);
   });
 });
