@@ -35,7 +35,7 @@ const CHECK_HELP = `Usage: cdn-include check URL [options]
 
 Checks that the origin serving URL lets a CDN revalidate the page, as an edge server would:
   1. GET URL, recording the status, ETag, Last-Modified, Cache-Control, Vary, Date, Content-Length,
-     Content-Encoding, Age and the body's length and SHA-256;
+     Content-Encoding, Age, Surrogate-Key, Cache-Tag and the body's length and SHA-256;
   2. GET with If-Modified-Since set to that Last-Modified (if there was one): expects 304;
   3. GET with If-None-Match set to that ETag (if there was one): expects 304;
   4. HEAD: expects the same header fields as the GET;
@@ -45,9 +45,10 @@ how long it is fresh (s-maxage, max-age, Expires or a heuristic) and how much Ag
 field it revalidates with, when it may serve it stale (stale-while-revalidate, stale-if-error,
 must-revalidate) and what the cache key varies on. It flags a missing validator, a replayed
 validator not answered 304, a 304 with content or without the ETag, Cache-Control, Vary or Date
-of the 200 (RFC 9110 §15.4.5), a HEAD that differs from GET, a Last-Modified later than Date, a
-weak ETag (Akamai needs strong ones), a missing Vary, Vary: *, a response no CDN stores, and a
-missing freshness lifetime (RFC 9111 §4.2.2). Works against any HTTP server.
+of the 200 (RFC 9110 §15.4.5) or without its Surrogate-Key / Cache-Tag (a warning), a HEAD that
+differs from GET, a Last-Modified later than Date, a weak ETag (Akamai needs strong ones), a
+missing Vary, Vary: *, a response no CDN stores, and a missing freshness lifetime (RFC 9111
+§4.2.2). Works against any HTTP server.
 
 Arguments:
   URL                     the page to check (http: or https:)

@@ -20,6 +20,8 @@ export const RECORDED_HEADERS = [
   'location',
   'content-encoding',
   'age',
+  'surrogate-key',
+  'cache-tag',
 ] as const;
 
 /** A recorded header field's name. */
@@ -66,6 +68,8 @@ const FIELD_NAMES: Record<RecordedHeaderName, string> = {
   location: 'Location',
   'content-encoding': 'Content-Encoding',
   age: 'Age',
+  'surrogate-key': 'Surrogate-Key',
+  'cache-tag': 'Cache-Tag',
 };
 
 /** The Accept-Encoding the vary probe sends when the other requests send none or identity only. */

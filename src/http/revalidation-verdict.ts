@@ -28,6 +28,7 @@ export type RevalidationProblemCode =
   | 'if-none-match-not-304'
   | 'not-modified-with-body'
   | 'not-modified-drops-header'
+  | 'not-modified-drops-tags'
   | 'head-differs'
   | 'missing-vary'
   | 'vary-any'
@@ -210,7 +211,16 @@ function judgeNotModified(found: Findings, first: RecordedExchange, replay: Reco
     const message = `${label} has no ${fieldName(name)} though the 200 had one`;
     found.error('not-modified-drops-header', `${message}; ${rule} (RFC 9110 §15.4.5).`);
   }
+  // SPEC.md B.4 [DECIDED]: a refreshed CDN entry takes its headers from the 304, so dropped tags unlink it from purges.
+  for (const name of PURGE_TAG_HEADERS) {
+    if (first.headers[name] === undefined || replay.headers[name] !== undefined) continue;
+    const message = `${label} has no ${fieldName(name)} though the 200 had one`;
+    found.warning('not-modified-drops-tags', `${message}; a CDN entry refreshed by it may no longer be purged by tag.`);
+  }
 }
+
+/** CDN purge-tag fields a 304 should repeat, so a refreshed entry keeps its tags (SPEC.md B.4 [DECIDED]). */
+const PURGE_TAG_HEADERS: readonly RecordedHeaderName[] = ['surrogate-key', 'cache-tag'];
 
 function judgeHead(found: Findings, first: RecordedExchange, head: RecordedExchange): void {
   if (head.status !== first.status) {

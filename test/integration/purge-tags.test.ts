@@ -1,11 +1,13 @@
 // Purge tags through the middleware (SPEC.md B.4, B.6, checks 76–77): on 200 and 304, for pages and static
-// files, for missing includes, with the fallback and the switch.
+// files, for missing includes, with the fallback and the switch; and `check` reporting them.
 
+import { createServer } from 'node:http';
 import Koa from 'koa';
 import request from 'supertest';
 import { MemoryFileSource, ssi } from '../../src/index';
 import type { SsiOptions } from '../../src/http/ssi-middleware';
 import { tagOf } from '../../src/http/purge-tags';
+import { checkRevalidation } from '../../src/http/revalidation-check';
 
 const MTIME = 1_700_000_000_000;
 
@@ -134,5 +136,24 @@ describe('purge tags', () => {
     ['a bad maxTagHeaderBytes', { maxTagHeaderBytes: -1 }, /maxTagHeaderBytes/],
   ])('%s › TypeError naming the option', (_name, options, message) => {
     expect(() => ssi({ source: source(), ...(options as Partial<SsiOptions>) })).toThrow(message);
+  });
+});
+
+describe('cdn-include check against the origin', () => {
+  it('reports the tag headers of the 200 and the 304s, and no not-modified-drops-tags', async () => {
+    const server = createServer(app()).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const result = await checkRevalidation(`http://127.0.0.1:${port}/a.shtml`);
+      const tags = `${tagOf('/a.shtml')} ${tagOf('/inc/frag.html')}`;
+      expect(result.exchanges.map((exchange) => exchange.headers['surrogate-key'])).toEqual(
+        Array(5).fill(tags),
+      );
+      expect(result.problems.map((problem) => problem.code)).not.toContain('not-modified-drops-tags');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -206,6 +206,27 @@ describe('judgeRevalidation', () => {
     expect(verdict.problems[1].message).toContain('no Vary');
   });
 
+  it('when a 304 drops the 200\'s Surrogate-Key and Cache-Tag › a not-modified-drops-tags warning each', () => {
+    const tagged = { ...GOOD_200, 'surrogate-key': 'abc def', 'cache-tag': 'abc,def' };
+    const verdict = judgeRevalidation([firstGet({ headers: tagged }), imsReplay(), inmReplay(), head({ headers: tagged })]);
+    expect(verdict.ok).toBe(true);
+    expect(verdict.problems.map((problem) => [problem.code, problem.severity, problem.step])).toEqual([
+      ['not-modified-drops-tags', 'warning', 'if-modified-since'],
+      ['not-modified-drops-tags', 'warning', 'if-modified-since'],
+      ['not-modified-drops-tags', 'warning', 'if-none-match'],
+      ['not-modified-drops-tags', 'warning', 'if-none-match'],
+    ]);
+    expect(verdict.problems[0].message).toContain('no Surrogate-Key');
+    const kept = { ...GOOD_304, 'surrogate-key': 'abc def', 'cache-tag': 'abc,def' };
+    const good = judgeRevalidation([
+      firstGet({ headers: tagged }),
+      imsReplay({ headers: kept }),
+      inmReplay({ headers: kept }),
+      head({ headers: tagged }),
+    ]);
+    expect(good.problems).toEqual([]);
+  });
+
   it('when a 304 omits a field the 200 did not have either › no problem', () => {
     const headers = { ...GOOD_200, vary: undefined };
     const withoutVary = { ...GOOD_304, vary: undefined };
