@@ -62,6 +62,11 @@ export class ByteLru<K, V> {
     this.total = 0;
   }
 
+  /** The keys held, least recently used first; a copy, so entries may be deleted while walking it. */
+  keys(): K[] {
+    return [...this.entries.keys()];
+  }
+
   /** Bytes currently held. */
   get bytes(): number {
     return this.total;

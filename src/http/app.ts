@@ -2,7 +2,7 @@
 
 import Koa from 'koa';
 import { formatHttpDate } from './http-date';
-import { ssi, SsiOptions } from './ssi-middleware';
+import { ssi, SsiMiddleware, SsiOptions } from './ssi-middleware';
 
 /** Options of createApp: the middleware's plus an access log. */
 export interface AppOptions extends SsiOptions {
@@ -16,20 +16,22 @@ export interface AppOptions extends SsiOptions {
  * @example
  * createApp({ root: 'site', accessLog: console.log }).listen(8080, '127.0.0.1');
  */
-export function createApp(options: AppOptions): Koa {
+export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
   const app = new Koa();
   // Koa's own error log would print stack traces; failures are answered without one and logged as one line.
   app.silent = true;
   const log = options.accessLog;
   if (log) app.use(accessLogMiddleware(log));
-  app.use(ssi(options));
+  const middleware = ssi(options);
+  app.use(middleware);
   app.use(async (ctx) => {
     ctx.status = 404;
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/plain';
     ctx.body = '404 Not Found\n';
   });
-  return app;
+  // The middleware's cache hooks, for a watcher that drops what a changed file made stale.
+  return Object.assign(app, { ssi: middleware });
 }
 
 /** One Common-Log-Format-like line per request, with the validators that matter for caching. */

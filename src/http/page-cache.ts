@@ -110,6 +110,27 @@ export class PageCache {
     this.entries.clear();
   }
 
+  /**
+   * Drops every response that rested on one of `paths`, or on a file below one of them (a folder that went
+   * away), without waiting for the revalidation window; returns how many responses were dropped.
+   */
+  invalidate(paths: readonly string[]): number {
+    if (paths.length === 0) return 0;
+    const folders = paths.map((path) => (path.endsWith('/') ? path : `${path}/`));
+    const touches = (file: string) => paths.includes(file) || folders.some((folder) => file.startsWith(folder));
+    let dropped = 0;
+    for (const key of this.entries.keys()) {
+      const variants = this.entries.peek(key);
+      if (variants === undefined) continue;
+      const kept = variants.filter((variant) => !variant.stamps.some(([file]) => touches(file)));
+      if (kept.length === variants.length) continue;
+      dropped += variants.length - kept.length;
+      variants.splice(0, variants.length, ...kept);
+      this.account(key, variants);
+    }
+    return dropped;
+  }
+
   /** Bytes held. */
   get bytes(): number {
     return this.entries.bytes;

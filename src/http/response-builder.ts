@@ -4,6 +4,7 @@
 import type { Context } from 'koa';
 import { RecordingFileSource } from '../engine/caching-file-source';
 import { Diagnostic } from '../engine/diagnostics';
+import { GraphDependency } from '../engine/dependency-graph';
 import { FileSource } from '../engine/file-source';
 import { renderPage } from '../engine/render';
 import { headerValue, RenderRequest } from '../engine/render-request';
@@ -28,6 +29,8 @@ export interface ResponseBuilderSettings {
 export interface BuiltResponse {
   variant: CachedVariant;
   cacheable: boolean;
+  /** Every file the response rested on, missing ones included, for the dependency graph. */
+  dependencies: GraphDependency[];
 }
 
 /**
@@ -64,7 +67,7 @@ export async function buildResponse(
     representations: built.representations,
     checkedAt: now,
   };
-  return { variant, cacheable };
+  return { variant, cacheable, dependencies: built.dependencies };
 }
 
 /** Renders of one response before giving up on a consistent read of a page whose files keep changing. */
@@ -74,6 +77,7 @@ interface Built {
   representations: RepresentationSet;
   headers: string[];
   cacheable: boolean;
+  dependencies: GraphDependency[];
 }
 
 async function buildPage(
@@ -100,6 +104,7 @@ async function buildPage(
     headers: requestDependence.headers,
     // Output that read the client or the clock differs from one request to the next: never reuse it.
     cacheable: !requestDependence.client && !requestDependence.time,
+    dependencies: result.dependencies.map(({ path: file, exists }) => ({ path: file, exists })),
   };
 }
 
@@ -117,6 +122,7 @@ async function buildStatic(path: string, source: FileSource, settings: ResponseB
     representations: new RepresentationSet(representation, isCoded, strongAfter(content.info.mtimeMs, representation.lastModified)),
     headers: [],
     cacheable: true,
+    dependencies: [{ path, exists: true }],
   };
 }
 

@@ -3,6 +3,7 @@
 
 import type { Context, Middleware, Next } from 'koa';
 import { CachingFileSource, DEFAULT_FILE_CACHE_BYTES } from '../engine/caching-file-source';
+import { GraphDependency } from '../engine/dependency-graph';
 import { Diagnostic } from '../engine/diagnostics';
 import { FileSource } from '../engine/file-source';
 import { NodeFileSource } from '../engine/node-file-source';
@@ -65,10 +66,27 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
   maxTagHeaderBytes?: number;
   /** Called for every problem found inside a page, once per render (a cached response is not re-rendered). @default ignore */
   onDiagnostic?: (diagnostic: Diagnostic, ctx: Context) => void;
+  /**
+   * Called after every page or static file is built (not for a cache hit) with the URL path requested, the file
+   * that answered it and every file it rested on: what a DependencyGraph records. It must not throw. @default none
+   */
+  onPageBuilt?: (built: PageBuilt) => void;
 }
 
-/** The middleware, with a hook that empties its caches (e.g. after a deploy that must show at once). */
-export type SsiMiddleware = Middleware & { clearCache(): void };
+/** What onPageBuilt receives. */
+export interface PageBuilt {
+  /** The request-target's path, without the query: `/news/`. */
+  url: string;
+  /** The docroot file that answered it: `/news/index.shtml`. */
+  path: string;
+  dependencies: GraphDependency[];
+}
+
+/**
+ * The middleware, with hooks that empty its caches (e.g. after a deploy that must show at once) or drop the
+ * responses resting on given files (a watcher that saw them change), returning how many were dropped.
+ */
+export type SsiMiddleware = Middleware & { clearCache(): void; invalidate(paths: readonly string[]): number };
 
 const ALLOWED_METHODS = 'GET, HEAD';
 
@@ -106,6 +124,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     if (located.kind !== 'file') return void (await answerElsewise(ctx, next, located));
     const built = await buildResponse(ctx, located, view, settings, now);
     if (!built) return void (await next());
+    reportBuilt(target, located.path, built);
     if (built.cacheable) cache?.store(key, built.variant);
     send(ctx, key, built.variant, now);
     return built.cacheable ? built.variant : undefined;
@@ -122,7 +141,13 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     }
     const built: BuiltResponse | undefined = await buildResponse(ctx, located, source, settings, now);
     if (!built) return next();
+    reportBuilt(target, located.path, built);
     send(ctx, undefined, built.variant, now);
+  }
+
+  function reportBuilt(target: string, path: string, built: BuiltResponse): void {
+    const query = target.indexOf('?');
+    options.onPageBuilt?.({ url: query < 0 ? target : target.slice(0, query), path, dependencies: built.dependencies });
   }
 
   function send(ctx: Context, key: string | undefined, variant: CachedVariant, now: number): void {
@@ -145,6 +170,9 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     clearCache(): void {
       cache?.clear();
       files?.clear();
+    },
+    invalidate(paths: readonly string[]): number {
+      return cache?.invalidate(paths) ?? 0;
     },
   });
 }
