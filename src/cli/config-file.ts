@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { RenderLimits } from '../engine/render-limits';
 import { compileCachePolicy, type CachePolicyRule } from '../http/cache-policy';
+import { checkPurgeTarget, type PurgeTarget } from '../http/purge-target';
 import { DEFAULT_SSI_EXTENSIONS, type SiteArguments } from './site-arguments';
 import { UsageError } from './usage';
 
@@ -42,6 +43,12 @@ export interface ConfigFile {
   cacheTagHeader?: string | false;
   /** serve only: largest tag header value in bytes. */
   maxTagHeaderBytes?: number;
+  /** serve and build: watch ROOT and handle the pages each change affects (`--watch`). */
+  watch?: boolean;
+  /** serve and build with watch: the purge request template, `{tag}`/`{url}` filled in per affected page. */
+  purge?: PurgeTarget;
+  /** serve with watch: a build manifest whose pages seed the dependency graph. */
+  manifest?: string;
 }
 
 type Check = (value: unknown) => boolean;
@@ -53,6 +60,7 @@ const isHeaderNameOrFalse: Check = (value) =>
   value === false || (isString(value) && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value as string));
 const isRuleList: Check = (value) =>
   Array.isArray(value) && value.every((rule) => typeof rule === 'object' && rule !== null && !Array.isArray(rule));
+const isObject: Check = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isStringList: Check = (value) => Array.isArray(value) && value.every(isString);
 const LIMIT_NAMES = ['maxIncludeDepth', 'maxIncludes', 'maxOutputBytes'];
 
@@ -76,6 +84,9 @@ const KEYS: Record<keyof ConfigFile, { check: Check; expected: string }> = {
   surrogateKeyHeader: { check: isHeaderNameOrFalse, expected: 'a header name such as "Surrogate-Key", or false' },
   cacheTagHeader: { check: isHeaderNameOrFalse, expected: 'a header name such as "Cache-Tag", or false' },
   maxTagHeaderBytes: { check: isCount, expected: 'a number of bytes' },
+  watch: { check: isBoolean, expected: 'true or false' },
+  purge: { check: isObject, expected: 'a request template { "method", "url", "headers", "body" } with {tag}/{url}' },
+  manifest: { check: isString, expected: 'the path of a build manifest' },
   limits: {
     check: (v) => typeof v === 'object' && v !== null && Object.keys(v).every((k) => LIMIT_NAMES.includes(k)),
     expected: `an object with ${LIMIT_NAMES.join(', ')}`,
@@ -98,9 +109,11 @@ export function readConfigFile(file: string): ConfigFile {
     if (!rule) throw new UsageError(`config file '${file}': unknown key '${key}' (known: ${Object.keys(KEYS).join(', ')})`);
     if (!rule.check(value)) throw new UsageError(`config file '${file}': '${key}' must be ${rule.expected}`);
   }
-  const rules = (parsed as ConfigFile).cacheRules;
+  const { cacheRules: rules, purge } = parsed as ConfigFile;
   try {
     if (rules !== undefined) compileCachePolicy(rules);
+    // One line naming the field, e.g. `purge.url must be an http:// or https:// URL`.
+    if (purge !== undefined) checkPurgeTarget(purge, 'purge');
   } catch (err) {
     // One line naming the rule and key, e.g. `cacheRules[1].maxAge must be a whole number of seconds ≥ 0`.
     throw new UsageError(`config file '${file}': ${(err as Error).message.replace(/^ssi\(\): /, '')}`);

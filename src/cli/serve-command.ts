@@ -2,7 +2,9 @@
 
 import type { Server } from 'node:http';
 import { formatDiagnostic } from '../engine/diagnostics';
+import { DependencyGraph } from '../engine/dependency-graph';
 import { createApp } from '../http/app';
+import type { SsiMiddleware } from '../http/ssi-middleware';
 import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
 import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
@@ -16,6 +18,15 @@ import {
   settleArguments,
 } from './usage';
 import type { ArgumentsResult } from './usage';
+import {
+  parseWatchArguments,
+  WATCH_OPTIONS,
+  WATCH_OPTIONS_HELP,
+  watchSettings,
+  type WatchArguments,
+  type WatchSettings,
+} from './watch-arguments';
+import { loadManifestInto, startWatchMode, type WatchMode } from './watch-mode';
 
 /** The port `serve` listens on when none is given. */
 export const DEFAULT_PORT = 8080;
@@ -30,7 +41,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_REVALIDATE_WINDOW = 1000;
 
 /** What `cdn-include serve` was asked to do. */
-export interface ServeOptions extends SiteArguments {
+export interface ServeOptions extends SiteArguments, WatchArguments {
   /** TCP port; 0 picks a free one. @default 8080 */
   port: number;
   /** Address to listen on. @default '127.0.0.1' */
@@ -71,6 +82,7 @@ const SERVE_OPTIONS = {
   'no-purge-tags': { type: 'boolean' },
   'surrogate-key-header': { type: 'string' },
   'cache-tag-header': { type: 'string' },
+  ...WATCH_OPTIONS,
 } as const;
 
 const SERVE_HELP = `Usage: cdn-include serve [ROOT] [options]
@@ -102,6 +114,9 @@ ${SITE_OPTIONS_HELP}
   --surrogate-key-header NAME
                           header of the space-separated tags; none sends none (default: Surrogate-Key)
   --cache-tag-header NAME header of the comma-separated tags; none sends none (default: Cache-Tag)
+${WATCH_OPTIONS_HELP}
+                          with --watch, cached responses resting on a changed file are dropped at once
+  --manifest FILE         with --watch, also count the pages of this build manifest as rendered
   -q, --quiet             no access log
   -h, --help              show this help
 
@@ -110,6 +125,8 @@ Stops on Ctrl-C (SIGINT) or SIGTERM.
 Examples:
   cdn-include serve
   cdn-include serve ./public --port 3000 --cache-control 'public, max-age=0, s-maxage=300'
+  cdn-include serve ./public --watch --purge-url http://127.0.0.1:6081/ --purge-method BAN \
+    --purge-tag-header Surrogate-Key
 `;
 
 /**
@@ -122,15 +139,21 @@ Examples:
 export function parseServeArguments(args: string[], cwd: string): ArgumentsResult<ServeOptions> {
   return interpretArguments(args, SERVE_OPTIONS, (values, positionals) => ({
     ...parseSiteArguments(values, positionals, cwd),
+    ...parseWatchArguments(values, cwd),
     port: values.port === undefined ? DEFAULT_PORT : parseIntegerOption(values.port, 'port', 0, 65535),
     host: parseHost(values.host),
     cacheControl: parseCacheControl(values['cache-control']),
     workers: values.workers === undefined ? undefined : parseIntegerOption(values.workers, 'workers', 1, 256),
     compression: values.compress === true ? true : undefined,
     cache: values['no-cache'] === true ? false : undefined,
-    cacheSize: values['cache-size'] === undefined ? undefined : parseIntegerOption(values['cache-size'], 'cache-size', 0, 1 << 20) * 1024 * 1024,
+    cacheSize:
+      values['cache-size'] === undefined
+        ? undefined
+        : parseIntegerOption(values['cache-size'], 'cache-size', 0, 1 << 20) * 1024 * 1024,
     revalidateWindow:
-      values['revalidate-window'] === undefined ? undefined : parseIntegerOption(values['revalidate-window'], 'revalidate-window', 0, 86_400_000),
+      values['revalidate-window'] === undefined
+        ? undefined
+        : parseIntegerOption(values['revalidate-window'], 'revalidate-window', 0, 86_400_000),
     accessLog: values.quiet === true ? false : undefined,
     purgeTags: values['no-purge-tags'] === true ? false : undefined,
     surrogateKeyHeader: parseTagHeader(values['surrogate-key-header'], 'surrogate-key-header'),
@@ -183,10 +206,18 @@ export const serveCommand: Command = {
 /** Runs the server until SIGINT/SIGTERM; one access-log line per request on stdout, diagnostics on stderr. */
 async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   let app;
+  let watching: WatchSettings;
+  let graph: DependencyGraph | undefined;
   try {
-    const { workers, accessLog, ...settings } = siteSettings(options);
+    const { workers, accessLog, watch, purge, manifest, ...settings } = siteSettings(options);
     const workerCount = options.workers ?? workers ?? 1;
+    watching = watchSettings(options, { watch, purge, manifest }, io.cwd);
+    // Each worker would watch and purge on its own: one change, N purges of every page.
+    if (watching.watch && workerCount > 1)
+      throw new UsageError("'--watch' needs a single process ('--workers 1')");
     if (workerCount > 1 && !isClusterWorker()) return runWorkers(workerCount, options.root, io);
+    graph = watching.watch ? new DependencyGraph({ directoryIndex: settings.directoryIndex }) : undefined;
+    const record = graph && graph.record.bind(graph);
     const logging = options.accessLog ?? accessLog ?? true;
     app = createApp({
       ...settings,
@@ -199,7 +230,9 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       surrogateKeyHeader: options.surrogateKeyHeader ?? settings.surrogateKeyHeader,
       cacheTagHeader: options.cacheTagHeader ?? settings.cacheTagHeader,
       accessLog: logging ? (line) => io.stdout(`${line}\n`) : undefined,
-      onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${ctx.method} ${ctx.url}]\n`),
+      onDiagnostic: (diagnostic, ctx) =>
+        io.stderr(`${formatDiagnostic(diagnostic)} [${ctx.method} ${ctx.url}]\n`),
+      onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
     });
   } catch (err) {
     // A bad config file or option value: one line, like any usage error.
@@ -213,16 +246,44 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       server.once('error', reject);
     });
   } catch (err) {
-    io.stderr(`cdn-include serve: cannot listen on ${options.host}:${options.port}: ${(err as Error).message}\n`);
+    io.stderr(
+      `cdn-include serve: cannot listen on ${options.host}:${options.port}: ${(err as Error).message}\n`,
+    );
     return EXIT_FAILURE;
   }
   if (isClusterWorker()) reportListening(listeningUrl(server, options.host));
   else io.stdout(`cdn-include serving ${options.root} at ${listeningUrl(server, options.host)}\n`);
+  const watchMode = graph && startWatching(options.root, watching, graph, app.ssi, io);
   const signal = await io.stopSignal;
   io.stdout(`cdn-include: ${signal} received, stopping\n`);
+  await watchMode?.close();
   await closeServer(server);
   leaveCluster();
   return EXIT_SUCCESS;
+}
+
+/** Seeds the graph from the manifest, then drops cached responses and purges pages as files change. */
+function startWatching(
+  root: string,
+  watching: WatchSettings,
+  graph: DependencyGraph,
+  cache: SsiMiddleware,
+  io: CommandIo,
+): WatchMode {
+  const problem = watching.manifest === undefined ? undefined : loadManifestInto(graph, watching.manifest);
+  if (problem !== undefined) io.stderr(`cdn-include serve: ${problem}\n`);
+  const purging = watching.purge
+    ? `; purging affected pages with ${watching.purge.method} ${watching.purge.url}`
+    : '';
+  io.stdout(`watching ${root}${purging}\n`);
+  return startWatchMode({
+    root,
+    graph,
+    purge: watching.purge,
+    log: (line) => io.stdout(`${line}\n`),
+    warn: (line) => io.stderr(`${line}\n`),
+    onChanges: (paths) => void cache.invalidate(paths),
+  });
 }
 
 function listeningUrl(server: Server, host: string): string {

@@ -96,6 +96,13 @@ export class DependencyGraph {
     return paths === undefined ? undefined : [...paths];
   }
 
+  /** The docroot file that answered `url` (its purge tag is the page's own), or undefined. */
+  fileOf(url: string): string | undefined {
+    const paths = this.pagesByUrl.get(url);
+    // record() puts the page first, and a Set keeps insertion order.
+    return paths === undefined ? undefined : paths.values().next().value;
+  }
+
   /** The page URLs recorded. */
   get size(): number {
     return this.pagesByUrl.size;

@@ -39,6 +39,8 @@ describe('DependencyGraph.affectedPages', () => {
     graph.record('/news/', '/news/index.shtml', []);
     expect(graph.affectedPages('/news/index.html')).toEqual(['/news/']);
     expect(graph.dependenciesOf('/news/')).toEqual(['/news/index.shtml', '/news/index.html']);
+    expect(graph.fileOf('/news/')).toBe('/news/index.shtml');
+    expect(graph.fileOf('/other/')).toBeUndefined();
   });
 
   it('when a later directory-index candidate appears › affects nothing (the earlier one still wins)', () => {

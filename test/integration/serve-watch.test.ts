@@ -1,0 +1,146 @@
+// `cdn-include serve --watch` end to end: a changed fragment is logged with its pages, the render cache drops
+// them at once, and each page is purged at a local receiver that fails the first request.
+
+import { writeFileSync } from 'node:fs';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import request from 'supertest';
+import type { CommandIo } from '../../src/cli/command';
+import { runCli } from '../../src/cli/main';
+import { tagOf } from '../../src/http/purge-tags';
+import { at, TempSite } from '../support/temp-site';
+import { waitFor } from '../support/wait-for';
+
+interface RunningServe {
+  url: string;
+  stdout: string[];
+  stderr: string[];
+  stop: (signal: string) => void;
+  exitCode: Promise<number>;
+}
+
+async function startServe(args: string[]): Promise<RunningServe> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  let stop: (signal: string) => void = () => undefined;
+  const io: CommandIo = {
+    stdout: (text) => void stdout.push(text),
+    stderr: (text) => void stderr.push(text),
+    env: {},
+    cwd: process.cwd(),
+    stopSignal: new Promise((resolve) => (stop = resolve)),
+  };
+  const exitCode = runCli(['serve', ...args, '--port', '0', '--quiet'], io);
+  await waitFor(() => stdout.join('').includes('watching '), 'serve to start');
+  const url = /http:\/\/\S+/.exec(stdout.join(''))?.[0].replace(/\/$/, '') ?? '';
+  return { url, stdout, stderr, stop, exitCode };
+}
+
+describe('cdn-include serve --watch', () => {
+  let site: TempSite;
+  let receiver: Server | undefined;
+  beforeEach(() => {
+    site = new TempSite()
+      .write('index.shtml', 'home <!--#include virtual="/inc/nav.html" -->', at(1))
+      .write('about.shtml', 'about <!--#include virtual="/inc/nav.html" -->', at(1))
+      .write('other.shtml', 'other', at(1))
+      .write('inc/nav.html', 'nav 1', at(2));
+  });
+  afterEach(() => {
+    receiver?.close();
+    site.remove();
+  });
+
+  it('when a fragment changes › logs its pages, serves the change at once, and purges each page (retrying a failure)', async () => {
+    const received: IncomingMessage[] = [];
+    receiver = createServer((req, res) => {
+      received.push(req);
+      res.statusCode = received.length === 1 ? 503 : 200;
+      res.end();
+    });
+    await new Promise<void>((resolve) => receiver?.listen(0, '127.0.0.1', resolve));
+    const purgeUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+    // A long revalidation window: only the watcher can make the change show before it ends.
+    const serve = await startServe([
+      site.root,
+      '--watch',
+      '--purge-url',
+      purgeUrl,
+      '--revalidate-window',
+      '600000',
+    ]);
+    expect(serve.stdout.join('')).toContain(
+      `watching ${site.root}; purging affected pages with PURGE ${purgeUrl}`,
+    );
+    for (const path of ['/', '/about.shtml', '/other.shtml'])
+      expect((await request(serve.url).get(path)).status).toBe(200);
+
+    writeFileSync(site.path('inc/nav.html'), 'nav 2');
+    await waitFor(() => serve.stdout.join('').includes('changed /inc/nav.html'), 'the change line');
+    expect(serve.stdout.join('')).toContain('changed /inc/nav.html → 2 pages: /, /about.shtml\n');
+    expect((await request(serve.url).get('/')).text).toBe('home nav 2');
+
+    await waitFor(
+      () =>
+        serve.stdout.join('').includes('purged /about.shtml') && serve.stdout.join('').includes('purged / '),
+      'both purges',
+      5000,
+    );
+    const purged = received.map((req) => [
+      req.method,
+      req.headers['x-purge-url'],
+      req.headers['x-purge-tag'],
+    ]);
+    expect(purged).toEqual(
+      expect.arrayContaining([
+        ['PURGE', '/', tagOf('/index.shtml')],
+        ['PURGE', '/about.shtml', tagOf('/about.shtml')],
+      ]),
+    );
+    expect(serve.stderr.join('')).toMatch(
+      /purge of \/(about\.shtml)? \(tag [0-9a-f]{12}\) failed: answered 503; retrying in 500 ms/,
+    );
+    serve.stop('SIGINT');
+    expect(await serve.exitCode).toBe(0);
+  });
+
+  it('with a purge target but no --watch › is a usage error (exit 2)', async () => {
+    const stderr: string[] = [];
+    const io: CommandIo = {
+      stdout: () => undefined,
+      stderr: (t) => void stderr.push(t),
+      env: {},
+      cwd: process.cwd(),
+      stopSignal: new Promise(() => undefined),
+    };
+    expect(await runCli(['serve', site.root, '--purge-url', 'http://127.0.0.1:1/'], io)).toBe(2);
+    expect(stderr.join('')).toContain("a purge target needs '--watch'");
+  });
+
+  it.each([
+    [['--watch', '--workers', '2'], "'--watch' needs a single process ('--workers 1')"],
+    [
+      ['--watch', '--purge-method', 'BAN'],
+      "options '--purge-method' and '--purge-tag-header' need '--purge-url URL'",
+    ],
+    [
+      ['--watch', '--purge-url', 'http://x/', '--purge-method', 'GET'],
+      "option '--purge-method' needs PURGE or BAN, not 'GET'",
+    ],
+    [
+      ['--watch', '--purge-url', 'ftp://x/'],
+      "option '--purge-url' is not usable: must be an http:// or https:// URL",
+    ],
+  ])('with %j › a usage error: %s', async (args, message) => {
+    const stderr: string[] = [];
+    const io: CommandIo = {
+      stdout: () => undefined,
+      stderr: (t) => void stderr.push(t),
+      env: {},
+      cwd: process.cwd(),
+      stopSignal: new Promise(() => undefined),
+    };
+    expect(await runCli(['serve', site.root, ...args], io)).toBe(2);
+    expect(stderr.join('')).toContain(message);
+  });
+});
