@@ -7,16 +7,20 @@ import { NodeOutputFs } from '../build/node-output-fs';
 import { NodeSiteLister } from '../build/node-site-lister';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { NodeFileSource } from '../engine/node-file-source';
-import { siteSettings } from './config-file';
+import { DEFAULT_MANIFEST_NAME } from '../build/node-output-fs';
+import { DependencyGraph } from '../engine/dependency-graph';
+import { siteSettings, type SiteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import { describeUnusableFolder, readPackageVersion } from './package-paths';
 import { createProgressBar } from './progress-bar';
 import { SITE_OPTIONS, SITE_OPTIONS_HELP, parseSiteArguments, type SiteArguments } from './site-arguments';
 import { UsageError, formatUsageError, interpretArguments, settleArguments } from './usage';
 import type { ArgumentsResult } from './usage';
+import { parseWatchArguments, WATCH_OPTIONS, WATCH_OPTIONS_HELP, watchSettings, type WatchArguments, type WatchSettings } from './watch-arguments';
+import { loadManifestInto, startWatchMode } from './watch-mode';
 
 /** What `cdn-include build` was asked to do. */
-export interface BuildOptions extends SiteArguments {
+export interface BuildOptions extends SiteArguments, WatchArguments {
   /** The folder the rendered site is written to, absolute; never ROOT itself nor a folder containing it. */
   out: string;
 }
@@ -24,6 +28,7 @@ export interface BuildOptions extends SiteArguments {
 const BUILD_OPTIONS = {
   ...SITE_OPTIONS,
   out: { type: 'string', short: 'o' },
+  ...WATCH_OPTIONS,
 } as const;
 
 const BUILD_HELP = `Usage: cdn-include build [ROOT] --out DIR [options]
@@ -41,10 +46,13 @@ Arguments:
 Options:
   -o, --out DIR           the folder to write the site to (required); must not be ROOT or contain it
 ${SITE_OPTIONS_HELP}
+${WATCH_OPTIONS_HELP}
+                          with --watch, build again (incrementally) on every change until Ctrl-C
   -h, --help              show this help
 
-Example:
+Examples:
   cdn-include build ./public --out ./dist-site
+  cdn-include build ./public --out ./dist-site --watch
 `;
 
 /**
@@ -63,7 +71,9 @@ export function parseBuildArguments(args: string[], cwd: string): ArgumentsResul
     if (isSameOrInside(site.root, out)) {
       throw new UsageError(`option '--out' must not be ROOT or a folder containing it ('${out}')`);
     }
-    return { ...site, out };
+    const watch = parseWatchArguments(values, cwd);
+    if (watch.manifest !== undefined) throw new UsageError("option '--manifest' is for serve; build reads DIR's own manifest");
+    return { ...site, ...watch, out };
   });
 }
 
@@ -90,17 +100,47 @@ export const buildCommand: Command = {
   },
 };
 
-/** Builds the site; prints one line per rendered page and a summary on stdout, problems on stderr. */
+/** Builds the site, then with --watch again on every change until a stop signal. */
 async function build(options: BuildOptions, io: CommandIo): Promise<number> {
-  let report: BuildReport;
   let settings;
+  let watching: WatchSettings;
   try {
     settings = siteSettings(options);
+    watching = watchSettings(options, { ...settings, manifest: undefined }, io.cwd);
   } catch (err) {
     io.stderr(formatUsageError('build', (err as Error).message));
     return EXIT_USAGE;
   }
-  const { cacheControl: _pages, staticCacheControl: _files, ...renderSettings } = settings;
+  const { cacheControl: _pages, staticCacheControl: _files, watch: _watch, purge: _purge, manifest: _manifest, ...renderSettings } = settings;
+  const code = await buildOnce(options, renderSettings, io);
+  if (!watching.watch) return code;
+  const graph = new DependencyGraph({ directoryIndex: renderSettings.directoryIndex });
+  const manifest = path.join(options.out, DEFAULT_MANIFEST_NAME);
+  loadManifestInto(graph, manifest);
+  io.stdout(`watching ${options.root}; Ctrl-C stops\n`);
+  const mode = startWatchMode({
+    root: options.root,
+    graph,
+    purge: watching.purge,
+    exclude: [options.out],
+    log: (line) => io.stdout(`${line}\n`),
+    warn: (line) => io.stderr(`${line}\n`),
+    // The incremental build renders exactly the pages whose files changed; its manifest then updates the graph.
+    onChanges: async () => {
+      await buildOnce(options, renderSettings, io);
+      const problem = loadManifestInto(graph, manifest);
+      if (problem !== undefined) io.stderr(`cdn-include build: ${problem}\n`);
+    },
+  });
+  const signal = await io.stopSignal;
+  io.stdout(`cdn-include: ${signal} received, stopping\n`);
+  await mode.close();
+  return EXIT_SUCCESS;
+}
+
+/** One (incremental) build; prints one line per rendered page and a summary on stdout, problems on stderr. */
+async function buildOnce(options: BuildOptions, renderSettings: Omit<SiteSettings, 'cacheControl' | 'staticCacheControl'>, io: CommandIo): Promise<number> {
+  let report: BuildReport;
   // Only a terminal gets a bar: in a pipe or a log file the carriage returns would be noise.
   const bar =
     io.stderrColumns === undefined

@@ -1,0 +1,93 @@
+// `cdn-include build --watch` end to end: builds, then on a change logs the affected pages (from the manifest),
+// re-renders them incrementally, purges them, and stops on SIGINT.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandIo } from '../../src/cli/command';
+import { runCli } from '../../src/cli/main';
+import { at, TempSite } from '../support/temp-site';
+import { waitFor } from '../support/wait-for';
+
+describe('cdn-include build --watch', () => {
+  /** An output file's text, or undefined while it is being replaced. */
+  const readOutput = (name: string): string | undefined => {
+    try {
+      return readFileSync(join(out, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  let site: TempSite;
+  let out: string;
+  let receiver: Server | undefined;
+  beforeEach(() => {
+    site = new TempSite()
+      .write('index.shtml', 'home <!--#include virtual="/inc/nav.html" -->', at(1))
+      .write('about.shtml', 'about <!--#include virtual="/inc/nav.html" -->', at(1))
+      .write('other.shtml', 'other', at(1))
+      .write('inc/nav.html', 'nav 1', at(2));
+    out = mkdtempSync(join(tmpdir(), 'cdn-include-out-'));
+  });
+  afterEach(() => {
+    receiver?.close();
+    site.remove();
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('when a fragment changes › logs its pages, rebuilds only them, purges them, and stops on SIGINT with 0', async () => {
+    const received: IncomingMessage[] = [];
+    receiver = createServer((req, res) => {
+      received.push(req);
+      res.end();
+    });
+    await new Promise<void>((resolve) => receiver?.listen(0, '127.0.0.1', resolve));
+    const purgeUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    let stop: (signal: string) => void = () => undefined;
+    const io: CommandIo = {
+      stdout: (text) => void stdout.push(text),
+      stderr: (text) => void stderr.push(text),
+      env: {},
+      cwd: process.cwd(),
+      stopSignal: new Promise((resolve) => (stop = resolve)),
+    };
+    const exitCode = runCli(['build', site.root, '--out', out, '--watch', '--purge-url', purgeUrl], io);
+    await waitFor(() => stdout.join('').includes('watching '), 'the first build');
+    expect(readFileSync(join(out, 'index.shtml'), 'utf8')).toBe('home nav 1');
+    const before = stdout.length;
+
+    writeFileSync(site.path('inc/nav.html'), 'nav 2');
+    await waitFor(() => readOutput('about.shtml') === 'about nav 2', 'the rebuild');
+    await waitFor(() => received.length >= 3, 'the purges');
+    const after = stdout.slice(before).join('');
+    expect(after).toContain('changed /inc/nav.html → 3 pages: /, /about.shtml, /index.shtml\n');
+    expect(after).toMatch(/rendered \/about\.shtml /);
+    expect(after).not.toMatch(/rendered \/other\.shtml /);
+    expect(received.map((req) => req.headers['x-purge-url']).sort()).toEqual([
+      '/',
+      '/about.shtml',
+      '/index.shtml',
+    ]);
+    expect(stderr.join('')).toBe('');
+
+    stop('SIGINT');
+    expect(await exitCode).toBe(0);
+  });
+
+  it('with --manifest › is a usage error (build reads its own)', async () => {
+    const stderr: string[] = [];
+    const io: CommandIo = {
+      stdout: () => undefined,
+      stderr: (t) => void stderr.push(t),
+      env: {},
+      cwd: process.cwd(),
+      stopSignal: new Promise(() => undefined),
+    };
+    expect(await runCli(['build', site.root, '--out', out, '--watch', '--manifest', 'm.json'], io)).toBe(2);
+    expect(stderr.join('')).toContain("option '--manifest' is for serve");
+  });
+});
