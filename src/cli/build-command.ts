@@ -16,7 +16,14 @@ import { createProgressBar } from './progress-bar';
 import { SITE_OPTIONS, SITE_OPTIONS_HELP, parseSiteArguments, type SiteArguments } from './site-arguments';
 import { UsageError, formatUsageError, interpretArguments, settleArguments } from './usage';
 import type { ArgumentsResult } from './usage';
-import { parseWatchArguments, WATCH_OPTIONS, WATCH_OPTIONS_HELP, watchSettings, type WatchArguments, type WatchSettings } from './watch-arguments';
+import {
+  parseWatchArguments,
+  WATCH_OPTIONS,
+  WATCH_OPTIONS_HELP,
+  watchSettings,
+  type WatchArguments,
+  type WatchSettings,
+} from './watch-arguments';
 import { loadManifestInto, startWatchMode } from './watch-mode';
 
 /** What `cdn-include build` was asked to do. */
@@ -72,7 +79,8 @@ export function parseBuildArguments(args: string[], cwd: string): ArgumentsResul
       throw new UsageError(`option '--out' must not be ROOT or a folder containing it ('${out}')`);
     }
     const watch = parseWatchArguments(values, cwd);
-    if (watch.manifest !== undefined) throw new UsageError("option '--manifest' is for serve; build reads DIR's own manifest");
+    if (watch.manifest !== undefined)
+      throw new UsageError("option '--manifest' is for serve; build reads DIR's own manifest");
     return { ...site, ...watch, out };
   });
 }
@@ -111,7 +119,14 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
     io.stderr(formatUsageError('build', (err as Error).message));
     return EXIT_USAGE;
   }
-  const { cacheControl: _pages, staticCacheControl: _files, watch: _watch, purge: _purge, manifest: _manifest, ...renderSettings } = settings;
+  const {
+    cacheControl: _pages,
+    staticCacheControl: _files,
+    watch: _watch,
+    purge: _purge,
+    manifest: _manifest,
+    ...renderSettings
+  } = settings;
   const code = await buildOnce(options, renderSettings, io);
   if (!watching.watch) return code;
   const graph = new DependencyGraph({ directoryIndex: renderSettings.directoryIndex });
@@ -139,7 +154,11 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
 }
 
 /** One (incremental) build; prints one line per rendered page and a summary on stdout, problems on stderr. */
-async function buildOnce(options: BuildOptions, renderSettings: Omit<SiteSettings, 'cacheControl' | 'staticCacheControl'>, io: CommandIo): Promise<number> {
+async function buildOnce(
+  options: BuildOptions,
+  renderSettings: Omit<SiteSettings, 'cacheControl' | 'staticCacheControl'>,
+  io: CommandIo,
+): Promise<number> {
   let report: BuildReport;
   // Only a terminal gets a bar: in a pipe or a log file the carriage returns would be noise.
   const bar =
