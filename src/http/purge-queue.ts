@@ -26,7 +26,8 @@ export interface PurgeQueueOptions {
 /**
  * Purges pages through one target. A 2xx answer is success; a network error, a timeout, 408, 429 or 5xx is
  * retried after `baseDelayMs · 2^(attempt-1)` (at most `maxDelayMs`); any other answer (a 403 from a wrong ACL, a
- * 404 from a wrong URL) cannot get better by waiting and gives up at once. A purge already waiting is not queued twice.
+ * 404 from a wrong URL) cannot get better by waiting and gives up at once. A purge already on its way is not
+ * queued twice.
  *
  * @example
  * const queue = new PurgeQueue(purgeTargetFromFlags('http://127.0.0.1:6081/', 'BAN'), { onEvent: log });
@@ -44,6 +45,8 @@ export class PurgeQueue {
   >();
   private readonly running = new Set<Promise<void>>();
   private closed = false;
+  // A template without {url} sends the same request for two URLs of one file (`/` and `/index.shtml`): once is enough.
+  private readonly usesUrl: boolean;
 
   constructor(
     private readonly target: PurgeTarget,
@@ -53,12 +56,13 @@ export class PurgeQueue {
     this.baseDelayMs = options.baseDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 30_000;
     this.send = options.send ?? ((purge) => sendPurgeRequest(purge));
+    this.usesUrl = JSON.stringify(target).includes('{url}');
   }
 
   /** Starts a purge for each job not already on its way. */
   enqueue(jobs: readonly PurgeJob[]): void {
     for (const job of jobs) {
-      const key = `${job.tag} ${job.url}`;
+      const key = this.usesUrl ? `${job.tag} ${job.url}` : job.tag;
       if (this.closed || this.waiting.has(key)) continue;
       this.waiting.set(key, { job, timer: undefined, attempt: 0 });
       this.attempt(key);

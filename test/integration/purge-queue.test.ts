@@ -202,6 +202,22 @@ describe('PurgeQueue', () => {
   });
 });
 
+describe('PurgeQueue without {url} in its template', () => {
+  it('when two URLs share a tag › sends one request', async () => {
+    const sent: string[] = [];
+    const queue = new PurgeQueue(checkPurgeTarget({ url: 'http://cdn/purge/{tag}' }, 'purge'), {
+      onEvent: () => undefined,
+      send: async (purge) => {
+        sent.push(purge.url);
+        return 200;
+      },
+    });
+    queue.enqueue([JOB, { tag: JOB.tag, url: '/news/index.shtml' }]);
+    await queue.idle();
+    expect(sent).toEqual(['http://cdn/purge/0123456789ab']);
+  });
+});
+
 describe('checkPurgeTarget', () => {
   it.each([
     [null, 'purge must be an object { method, url, headers, body }'],
