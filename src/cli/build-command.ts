@@ -11,9 +11,9 @@ import { DEFAULT_MANIFEST_NAME } from '../build/node-output-fs';
 import { DependencyGraph } from '../engine/dependency-graph';
 import { siteSettings, type SiteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
-import { describeUnusableFolder, readPackageVersion } from './package-paths';
+import { readPackageVersion } from './package-paths';
 import { createProgressBar } from './progress-bar';
-import { SITE_OPTIONS, SITE_OPTIONS_HELP, parseSiteArguments, type SiteArguments } from './site-arguments';
+import { SITE_OPTIONS, SITE_OPTIONS_HELP, parseSiteArguments, whenRootIsUsable, type SiteArguments } from './site-arguments';
 import { UsageError, formatUsageError, interpretArguments, settleArguments } from './usage';
 import type { ArgumentsResult } from './usage';
 import {
@@ -98,12 +98,7 @@ export const buildCommand: Command = {
   help: BUILD_HELP,
   run(args: string[], io: CommandIo): Promise<number> {
     return settleArguments(buildCommand, parseBuildArguments(args, io.cwd), io, async (options) => {
-      const unusable = describeUnusableFolder(options.root, 'ROOT');
-      if (unusable !== undefined) {
-        io.stderr(formatUsageError('build', unusable));
-        return EXIT_USAGE;
-      }
-      return build(options, io);
+      return whenRootIsUsable('build', options.root, io, () => build(options, io));
     });
   },
 };

@@ -8,8 +8,7 @@ import type { SsiMiddleware } from '../http/ssi-middleware';
 import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
 import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
-import { describeUnusableFolder } from './package-paths';
-import { SITE_OPTIONS, SITE_OPTIONS_HELP, parseSiteArguments, type SiteArguments } from './site-arguments';
+import { SITE_OPTIONS, SITE_OPTIONS_HELP, parseSiteArguments, whenRootIsUsable, type SiteArguments } from './site-arguments';
 import {
   UsageError,
   formatUsageError,
@@ -193,12 +192,7 @@ export const serveCommand: Command = {
   help: SERVE_HELP,
   run(args: string[], io: CommandIo): Promise<number> {
     return settleArguments(serveCommand, parseServeArguments(args, io.cwd), io, async (options) => {
-      const unusable = describeUnusableFolder(options.root, 'ROOT');
-      if (unusable !== undefined) {
-        io.stderr(formatUsageError('serve', unusable));
-        return EXIT_USAGE;
-      }
-      return serve(options, io);
+      return whenRootIsUsable('serve', options.root, io, () => serve(options, io));
     });
   },
 };

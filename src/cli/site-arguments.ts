@@ -2,8 +2,9 @@
 // expression syntax. Pure: resolves paths against the given working folder and touches no file.
 
 import path from 'node:path';
-import { DEMO_SITE_ROOT } from './package-paths';
-import { UsageError, optionalPositional, type OptionValues } from './usage';
+import { EXIT_USAGE } from './command';
+import { DEMO_SITE_ROOT, describeUnusableFolder } from './package-paths';
+import { UsageError, formatUsageError, optionalPositional, type OptionValues } from './usage';
 
 /** The file extension of SSI pages when none is given. */
 export const DEFAULT_SSI_EXTENSIONS: readonly string[] = ['.shtml'];
@@ -62,4 +63,17 @@ export function parseSsiExtensions(given: readonly string[] | undefined): string
     if (!extensions.includes(extension)) extensions.push(extension);
   }
   return extensions;
+}
+
+/** Runs `action` once ROOT is known to be a readable folder; otherwise one usage line and exit status 2. */
+export async function whenRootIsUsable(
+  commandName: string,
+  root: string,
+  io: { stderr: (text: string) => void },
+  action: () => Promise<number>,
+): Promise<number> {
+  const unusable = describeUnusableFolder(root, 'ROOT');
+  if (unusable === undefined) return action();
+  io.stderr(formatUsageError(commandName, unusable));
+  return EXIT_USAGE;
 }
