@@ -13,7 +13,13 @@ import { siteSettings, type SiteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import { readPackageVersion } from './package-paths';
 import { createProgressBar } from './progress-bar';
-import { SITE_OPTIONS, SITE_OPTIONS_HELP, parseSiteArguments, whenRootIsUsable, type SiteArguments } from './site-arguments';
+import {
+  SITE_OPTIONS,
+  SITE_OPTIONS_HELP,
+  parseSiteArguments,
+  whenRootIsUsable,
+  type SiteArguments,
+} from './site-arguments';
 import { UsageError, formatUsageError, interpretArguments, settleArguments } from './usage';
 import type { ArgumentsResult } from './usage';
 import {

@@ -33,7 +33,9 @@ export async function runWorkers(count: number, root: string, io: CommandIo): Pr
   cluster.on('exit', (worker, code, signal) => {
     if (stopping || !started.settled) return;
     // A worker that dies while serving is replaced, so the server keeps its width.
-    io.stderr(`cdn-include serve: worker ${worker.process.pid} ended (${signal ?? `exit ${code}`}); starting another\n`);
+    io.stderr(
+      `cdn-include serve: worker ${worker.process.pid} ended (${signal ?? `exit ${code}`}); starting another\n`,
+    );
     cluster.fork();
   });
   for (let index = 0; index < count; index++) cluster.fork();
@@ -77,7 +79,9 @@ function waitUntilListening(count: number) {
 }
 
 function stopAll(): Promise<void> {
-  const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
+  const workers = Object.values(cluster.workers ?? {}).filter(
+    (worker): worker is Worker => worker !== undefined,
+  );
   return Promise.all(
     workers.map(
       (worker) =>

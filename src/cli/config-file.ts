@@ -59,7 +59,8 @@ const isCount: Check = (value) => typeof value === 'number' && Number.isSafeInte
 const isHeaderNameOrFalse: Check = (value) =>
   value === false || (isString(value) && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value as string));
 const isRuleList: Check = (value) =>
-  Array.isArray(value) && value.every((rule) => typeof rule === 'object' && rule !== null && !Array.isArray(rule));
+  Array.isArray(value) &&
+  value.every((rule) => typeof rule === 'object' && rule !== null && !Array.isArray(rule));
 const isObject: Check = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isStringList: Check = (value) => Array.isArray(value) && value.every(isString);
 const LIMIT_NAMES = ['maxIncludeDepth', 'maxIncludes', 'maxOutputBytes'];
@@ -67,25 +68,40 @@ const LIMIT_NAMES = ['maxIncludeDepth', 'maxIncludes', 'maxOutputBytes'];
 const KEYS: Record<keyof ConfigFile, { check: Check; expected: string }> = {
   ssiExtensions: { check: isStringList, expected: 'a list of extensions such as [".shtml"]' },
   expressionSyntax: { check: (v) => v === 'ap-expr' || v === 'legacy', expected: '"ap-expr" or "legacy"' },
-  legacyExpressionPrefixes: { check: isStringList, expected: 'a list of URL-path prefixes such as ["/old/"]' },
+  legacyExpressionPrefixes: {
+    check: isStringList,
+    expected: 'a list of URL-path prefixes such as ["/old/"]',
+  },
   directoryIndex: { check: isStringList, expected: 'a list of file names' },
   errorMessage: { check: isString, expected: 'a string' },
   undefinedEcho: { check: isString, expected: 'a string' },
   cacheControl: { check: isString, expected: 'a Cache-Control value' },
   staticCacheControl: { check: isString, expected: 'a Cache-Control value' },
-  workers: { check: (v) => isCount(v) && (v as number) >= 1 && (v as number) <= 256, expected: 'a whole number from 1 to 256' },
+  workers: {
+    check: (v) => isCount(v) && (v as number) >= 1 && (v as number) <= 256,
+    expected: 'a whole number from 1 to 256',
+  },
   compression: { check: isBoolean, expected: 'true or false' },
   cache: { check: isBoolean, expected: 'true or false' },
   cacheSize: { check: isCount, expected: 'a number of bytes' },
   revalidateWindow: { check: isCount, expected: 'a number of milliseconds' },
   accessLog: { check: isBoolean, expected: 'true or false' },
-  cacheRules: { check: isRuleList, expected: 'a list of rule objects such as [{ "path": "/assets/**", "maxAge": 86400 }]' },
+  cacheRules: {
+    check: isRuleList,
+    expected: 'a list of rule objects such as [{ "path": "/assets/**", "maxAge": 86400 }]',
+  },
   purgeTags: { check: isBoolean, expected: 'true or false' },
-  surrogateKeyHeader: { check: isHeaderNameOrFalse, expected: 'a header name such as "Surrogate-Key", or false' },
+  surrogateKeyHeader: {
+    check: isHeaderNameOrFalse,
+    expected: 'a header name such as "Surrogate-Key", or false',
+  },
   cacheTagHeader: { check: isHeaderNameOrFalse, expected: 'a header name such as "Cache-Tag", or false' },
   maxTagHeaderBytes: { check: isCount, expected: 'a number of bytes' },
   watch: { check: isBoolean, expected: 'true or false' },
-  purge: { check: isObject, expected: 'a request template { "method", "url", "headers", "body" } with {tag}/{url}' },
+  purge: {
+    check: isObject,
+    expected: 'a request template { "method", "url", "headers", "body" } with {tag}/{url}',
+  },
   manifest: { check: isString, expected: 'the path of a build manifest' },
   limits: {
     check: (v) => typeof v === 'object' && v !== null && Object.keys(v).every((k) => LIMIT_NAMES.includes(k)),
@@ -106,7 +122,10 @@ export function readConfigFile(file: string): ConfigFile {
   }
   for (const [key, value] of Object.entries(parsed)) {
     const rule = KEYS[key as keyof ConfigFile];
-    if (!rule) throw new UsageError(`config file '${file}': unknown key '${key}' (known: ${Object.keys(KEYS).join(', ')})`);
+    if (!rule)
+      throw new UsageError(
+        `config file '${file}': unknown key '${key}' (known: ${Object.keys(KEYS).join(', ')})`,
+      );
     if (!rule.check(value)) throw new UsageError(`config file '${file}': '${key}' must be ${rule.expected}`);
   }
   const { cacheRules: rules, purge } = parsed as ConfigFile;

@@ -8,7 +8,13 @@ import type { SsiMiddleware } from '../http/ssi-middleware';
 import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
 import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
-import { SITE_OPTIONS, SITE_OPTIONS_HELP, parseSiteArguments, whenRootIsUsable, type SiteArguments } from './site-arguments';
+import {
+  SITE_OPTIONS,
+  SITE_OPTIONS_HELP,
+  parseSiteArguments,
+  whenRootIsUsable,
+  type SiteArguments,
+} from './site-arguments';
 import {
   UsageError,
   formatUsageError,

@@ -113,7 +113,8 @@ export class CachingFileSource implements StampingFileSource {
     if (!cached || !isSameStamp(cached.stamp, stamp)) return undefined;
     if (cached.lookup) return cached.lookup;
     const content = cached.content;
-    if (content?.status === 'found' || content?.status === 'directory') return { status: 'found', info: content.info };
+    if (content?.status === 'found' || content?.status === 'directory')
+      return { status: 'found', info: content.info };
     return content?.status === 'forbidden' ? content : undefined;
   }
 
@@ -149,7 +150,8 @@ export class RecordingFileSource implements StampingFileSource {
    * were on disk together at this moment, so the output never mixes file versions that never coexisted.
    */
   isUnchangedNow(): boolean {
-    for (const [path, stamp] of this.stamps) if (!isSameStamp(stamp, this.shared.stampSync(path))) return false;
+    for (const [path, stamp] of this.stamps)
+      if (!isSameStamp(stamp, this.shared.stampSync(path))) return false;
     return true;
   }
 
@@ -173,7 +175,8 @@ export class RecordingFileSource implements StampingFileSource {
 
   private readonly record: StampRecorder = (path, stamp) => {
     const previous = this.stamps.get(path);
-    if (stamp.kind === 'unknown' || (previous !== undefined && !isSameStamp(previous, stamp))) this.consistent = false;
+    if (stamp.kind === 'unknown' || (previous !== undefined && !isSameStamp(previous, stamp)))
+      this.consistent = false;
     if (previous === undefined) this.stamps.set(path, stamp);
   };
 }

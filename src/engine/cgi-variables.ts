@@ -38,7 +38,12 @@ export function addRequestVariables(
   addServerVariables(table, request, server);
 }
 
-function addIncludeVariables(table: VariableTable, request: RenderRequest, page: PageFile, time: number): void {
+function addIncludeVariables(
+  table: VariableTable,
+  request: RenderRequest,
+  page: PageFile,
+  time: number,
+): void {
   const path = utf8ToByteString(request.path);
   table.set('DATE_LOCAL', (format) => formatTime(format, time, 'local'), { kind: 'time' });
   table.set('DATE_GMT', (format) => formatTime(format, time, 'gmt'), { kind: 'time' });
@@ -68,7 +73,8 @@ function addServerVariables(table: VariableTable, request: RenderRequest, server
   const path = utf8ToByteString(request.path);
   const query = request.query ?? '';
   const host = request.headers?.host;
-  const serverName = (typeof host === 'string' ? host.replace(/:\d+$/, '') : '') || request.serverAddress || 'localhost';
+  const serverName =
+    (typeof host === 'string' ? host.replace(/:\d+$/, '') : '') || request.serverAddress || 'localhost';
   const values: Array<[string, ByteString]> = [
     ['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
     ['SERVER_SIGNATURE', ''],

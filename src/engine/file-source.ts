@@ -13,9 +13,7 @@ export interface FileInfo {
 
 /** The result of looking a path up. `forbidden` covers anything that must not be served (symlink out of the root). */
 export type FileLookup =
-  | { status: 'found'; info: FileInfo }
-  | { status: 'missing' }
-  | { status: 'forbidden' };
+  { status: 'found'; info: FileInfo } | { status: 'missing' } | { status: 'forbidden' };
 
 /** The result of reading a path: bytes and the info of the same open file, so they always belong together. */
 export type FileContent =

@@ -23,7 +23,13 @@ export interface StampingFileSource extends FileSource {
 }
 
 /** A stamp that never equals another: for errors other than "not there" (EACCES, ELOOP…), which are not cached. */
-export const UNKNOWN_STAMP: FileStamp = Object.freeze({ kind: 'unknown', size: -1, mtimeMs: NaN, ctimeMs: NaN, ino: 0 });
+export const UNKNOWN_STAMP: FileStamp = Object.freeze({
+  kind: 'unknown',
+  size: -1,
+  mtimeMs: NaN,
+  ctimeMs: NaN,
+  ino: 0,
+});
 
 const MISSING_STAMP: FileStamp = Object.freeze({ kind: 'missing', size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 });
 
@@ -51,7 +57,13 @@ export function stampFromLookup(lookup: FileLookup): FileStamp {
   if (lookup.status === 'missing') return MISSING_STAMP;
   if (lookup.status === 'forbidden') return UNKNOWN_STAMP;
   const { info } = lookup;
-  return { kind: info.isDirectory ? 'directory' : 'file', size: info.size, mtimeMs: info.mtimeMs, ctimeMs: 0, ino: 0 };
+  return {
+    kind: info.isDirectory ? 'directory' : 'file',
+    size: info.size,
+    mtimeMs: info.mtimeMs,
+    ctimeMs: 0,
+    ino: 0,
+  };
 }
 
 /** The stamp for a path that is not there. */

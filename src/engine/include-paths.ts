@@ -20,7 +20,8 @@ export type IncludeTarget =
 export function resolveFileAttribute(documentPath: string, value: ByteString): IncludeTarget {
   const text = decodeUtf8(value);
   if (text === undefined) return { ok: false, reason: 'the path is not valid UTF-8' };
-  if (text.startsWith('/')) return { ok: false, reason: 'file= paths must be relative (use virtual= for URLs)' };
+  if (text.startsWith('/'))
+    return { ok: false, reason: 'file= paths must be relative (use virtual= for URLs)' };
   if (text.includes('\0')) return { ok: false, reason: 'the path contains a NUL byte' };
   const segments = normalizeSegments(text.split('/'));
   if (!segments) return { ok: false, reason: 'file= paths may not rise above the including document' };
@@ -42,11 +43,13 @@ export function resolveVirtualAttribute(documentUrl: string | null, value: ByteS
   const rawPath = questionMark < 0 ? withoutFragment : withoutFragment.slice(0, questionMark);
   const query = questionMark < 0 ? undefined : withoutFragment.slice(questionMark + 1);
   const decoded = percentDecodePath(rawPath);
-  if (decoded === undefined) return { ok: false, reason: 'the URL path has bad %-encoding or an encoded slash' };
+  if (decoded === undefined)
+    return { ok: false, reason: 'the URL path has bad %-encoding or an encoded slash' };
   const text = decodeUtf8(decoded);
   if (text === undefined) return { ok: false, reason: 'the URL path is not valid UTF-8' };
   if (/[\0\\]/.test(text)) return { ok: false, reason: 'the URL path contains a NUL byte or a backslash' };
-  if (documentUrl === null && !text.startsWith('/')) return { ok: false, reason: 'a relative URL needs a document URL, and this document has none' };
+  if (documentUrl === null && !text.startsWith('/'))
+    return { ok: false, reason: 'a relative URL needs a document URL, and this document has none' };
   // A relative URL resolves against the document's URL directory; '..' may climb it, never above the root.
   const absolute = text.startsWith('/') || documentUrl === null ? text : `${parentPath(documentUrl)}/${text}`;
   const segments = normalizeSegments(absolute.split('/'));
@@ -60,7 +63,12 @@ export function isHiddenSegment(segment: string): boolean {
   return segment.startsWith('.') && segment !== '.well-known';
 }
 
-function finish(kind: 'file' | 'virtual', path: string | undefined, query: string | undefined, trailingSlash: boolean): IncludeTarget {
+function finish(
+  kind: 'file' | 'virtual',
+  path: string | undefined,
+  query: string | undefined,
+  trailingSlash: boolean,
+): IncludeTarget {
   if (path === undefined) return { ok: false, reason: 'the path rises above the document root' };
   if (path.split('/').some(isHiddenSegment)) return { ok: false, reason: 'hidden files are never served' };
   return { ok: true, kind, path, query, trailingSlash };

@@ -49,7 +49,8 @@ export class MemoryFileSource implements FileSource {
 
   async read(path: string): Promise<FileContent> {
     const file = this.files.get(path);
-    if (file) return { status: 'found', bytes: file.bytes, info: fileInfo(file.bytes.length, file.mtimeMs, false) };
+    if (file)
+      return { status: 'found', bytes: file.bytes, info: fileInfo(file.bytes.length, file.mtimeMs, false) };
     const lookup = this.statSync(path);
     return lookup.status === 'found' ? { status: 'directory', info: lookup.info } : lookup;
   }
@@ -77,7 +78,8 @@ export class MemoryFileSource implements FileSource {
     const known = this.directoryTimes.get(directory);
     if (createdAt !== undefined) this.directoryTimes.set(directory, Math.max(known ?? 0, createdAt));
     else if (known === undefined) this.directoryTimes.set(directory, 0);
-    if (directory !== '/') this.addDirectories(parentPath(directory), known === undefined ? createdAt : undefined);
+    if (directory !== '/')
+      this.addDirectories(parentPath(directory), known === undefined ? createdAt : undefined);
   }
 }
 

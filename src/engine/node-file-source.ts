@@ -99,11 +99,18 @@ type FileLookupFailure = { status: 'missing' } | { status: 'forbidden' };
 function failure(err: unknown): FileLookupFailure {
   const code = (err as NodeJS.ErrnoException).code;
   // ENOTDIR: a path component is a file (`/page.shtml/x`), which is simply not there.
-  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG' ? { status: 'missing' } : { status: 'forbidden' };
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG'
+    ? { status: 'missing' }
+    : { status: 'forbidden' };
 }
 
 function toFileInfo(stats: Stats): FileInfo {
-  return { size: stats.size, mtimeMs: stats.mtimeMs, isDirectory: stats.isDirectory(), owner: ownerName(stats.uid) };
+  return {
+    size: stats.size,
+    mtimeMs: stats.mtimeMs,
+    isDirectory: stats.isDirectory(),
+    owner: ownerName(stats.uid),
+  };
 }
 
 let userNames: Map<number, string> | undefined;

@@ -60,8 +60,13 @@ export function resolveRenderOptions(options: RenderOptions): ResolvedRenderOpti
     throw new TypeError("option 'source' must be a FileSource");
   }
   const ssiExtensions = options.ssiExtensions ?? ['.shtml'];
-  if (!Array.isArray(ssiExtensions) || ssiExtensions.some((ext) => typeof ext !== 'string' || !ext.startsWith('.'))) {
-    throw new TypeError("option 'ssiExtensions' must be an array of extensions starting with '.', e.g. ['.shtml']");
+  if (
+    !Array.isArray(ssiExtensions) ||
+    ssiExtensions.some((ext) => typeof ext !== 'string' || !ext.startsWith('.'))
+  ) {
+    throw new TypeError(
+      "option 'ssiExtensions' must be an array of extensions starting with '.', e.g. ['.shtml']",
+    );
   }
   const expressionSyntax = options.expressionSyntax ?? 'ap-expr';
   if (expressionSyntax !== 'ap-expr' && expressionSyntax !== 'legacy') {
@@ -93,7 +98,9 @@ export function resolveRenderOptions(options: RenderOptions): ResolvedRenderOpti
 const RESOLVED = new WeakSet<object>();
 
 /** True for options that came out of resolveRenderOptions, so hot paths resolve once, not per request. */
-export function isResolvedRenderOptions(options: RenderOptions | ResolvedRenderOptions): options is ResolvedRenderOptions {
+export function isResolvedRenderOptions(
+  options: RenderOptions | ResolvedRenderOptions,
+): options is ResolvedRenderOptions {
   return RESOLVED.has(options);
 }
 
@@ -105,7 +112,9 @@ export function isSsiPath(options: ResolvedRenderOptions, path: string): boolean
 
 /** The expression syntax for a document: legacy under a configured prefix, else the default. */
 export function syntaxForPath(options: ResolvedRenderOptions, path: string): ExpressionSyntax {
-  return options.legacyExpressionPrefixes.some((prefix) => path.startsWith(prefix)) ? 'legacy' : options.expressionSyntax;
+  return options.legacyExpressionPrefixes.some((prefix) => path.startsWith(prefix))
+    ? 'legacy'
+    : options.expressionSyntax;
 }
 
 function isTag(tag: unknown): boolean {

@@ -75,7 +75,12 @@ export class RenderState {
     const bytes = typeof content === 'string' ? fromByteString(content) : content;
     if (this.output.append(bytes)) return;
     this.aborted = true;
-    this.report(frame, line, 'output-limit', `the page passed ${this.options.limits.maxOutputBytes} bytes; raise 'maxOutputBytes' to allow more`);
+    this.report(
+      frame,
+      line,
+      'output-limit',
+      `the page passed ${this.options.limits.maxOutputBytes} bytes; raise 'maxOutputBytes' to allow more`,
+    );
     this.output.force(fromByteString(frame.errorMessage));
   }
 
@@ -90,7 +95,13 @@ export class RenderState {
   }
 
   /** Logs a diagnostic without touching the output. */
-  report(frame: DocumentFrame, line: number, code: DiagnosticCode, message: string, severity: Diagnostic['severity'] = 'error'): void {
+  report(
+    frame: DocumentFrame,
+    line: number,
+    code: DiagnosticCode,
+    message: string,
+    severity: Diagnostic['severity'] = 'error',
+  ): void {
     this.diagnostics.push({ code, severity, message, file: frame.path, line, includeChain: frame.chain });
   }
 
@@ -109,7 +120,14 @@ export class RenderState {
   /** Substitutes `$NAME`/`${NAME}` in a directive value (Apache's ap_ssi_parse_string). */
   substitute(frame: DocumentFrame, line: number, value: ByteString): ByteString {
     const result = substituteVariables(value, (name) => this.variable(frame, name));
-    if (result.truncated) this.report(frame, line, 'truncated-variable', `unterminated \${ in "${value}": the value was cut there`, 'warning');
+    if (result.truncated)
+      this.report(
+        frame,
+        line,
+        'truncated-variable',
+        `unterminated \${ in "${value}": the value was cut there`,
+        'warning',
+      );
     return result.value;
   }
 }

@@ -36,18 +36,35 @@ export type RenderResult =
  * const result = await renderPage({ path: '/index.shtml' }, { source: new NodeFileSource('site') });
  * if (result.status === 'ok') process.stdout.write(result.body);
  */
-export async function renderPage(request: RenderRequest, options: RenderOptions | ResolvedRenderOptions): Promise<RenderResult> {
+export async function renderPage(
+  request: RenderRequest,
+  options: RenderOptions | ResolvedRenderOptions,
+): Promise<RenderResult> {
   const resolved = isResolvedRenderOptions(options) ? options : resolveRenderOptions(options);
   const time = request.time ?? Date.now();
-  const render: RenderState = new RenderState(resolved, request, time, (frame, bytes) => expandDocument(render, frame, bytes));
+  const render: RenderState = new RenderState(resolved, request, time, (frame, bytes) =>
+    expandDocument(render, frame, bytes),
+  );
   const page = await resolved.source.read(request.path);
   if (page.status !== 'found') {
     if (page.status === 'missing') await recordMissing(render, request.path, 'page');
     return { status: page.status, dependencies: render.dependencies.list() };
   }
-  render.dependencies.add({ path: request.path, role: 'page', exists: true, mtimeMs: page.info.mtimeMs, size: page.info.size });
+  render.dependencies.add({
+    path: request.path,
+    role: 'page',
+    exists: true,
+    mtimeMs: page.info.mtimeMs,
+    size: page.info.size,
+  });
   addRequestVariables(render.variables, request, page.info, serverIdentity(resolved), time);
-  const frame = createFrame(request.path, undefined, page.info, syntaxForPath(resolved, request.path), resolved);
+  const frame = createFrame(
+    request.path,
+    undefined,
+    page.info,
+    syntaxForPath(resolved, request.path),
+    resolved,
+  );
   await expandDocument(render, frame, page.bytes);
   return {
     status: 'ok',

@@ -3,10 +3,7 @@
 import { RequestDependence } from './request-dependence';
 
 /** What kind of outside input a variable stands for. */
-export type Volatility =
-  | { kind: 'header'; header: string }
-  | { kind: 'client' }
-  | { kind: 'time' };
+export type Volatility = { kind: 'header'; header: string } | { kind: 'client' } | { kind: 'time' };
 
 /** Headers that identify a user: a page that reads them must not be stored by shared caches. */
 const PERSONAL_HEADERS = new Set(['cookie', 'authorization', 'proxy-authorization']);
@@ -34,6 +31,11 @@ export class RequestDependenceRecorder {
   }
 
   result(): RequestDependence {
-    return { headers: [...this.headers.values()], personal: this.personal, client: this.client, time: this.time };
+    return {
+      headers: [...this.headers.values()],
+      personal: this.personal,
+      client: this.client,
+      time: this.time,
+    };
   }
 }

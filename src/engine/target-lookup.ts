@@ -15,16 +15,24 @@ interface Target {
 }
 
 /** A directory named without a trailing slash: mod_dir redirects, and a subrequest cannot follow a redirect. */
-const REDIRECTED_DIRECTORY = { ok: false, reason: 'it is a directory (mod_dir answers a redirect to its URL with a slash)' } as const;
+const REDIRECTED_DIRECTORY = {
+  ok: false,
+  reason: 'it is a directory (mod_dir answers a redirect to its URL with a slash)',
+} as const;
 
 /** Reads a target's bytes; a URL ending in '/' tries the directory index files in order. */
-export async function readTarget(render: RenderState, target: Target, role: DependencyRole): Promise<LookupResult> {
+export async function readTarget(
+  render: RenderState,
+  target: Target,
+  role: DependencyRole,
+): Promise<LookupResult> {
   const isDirectoryUrl = target.kind === 'virtual' && target.trailingSlash;
   const candidates = isDirectoryUrl ? indexCandidates(render, target.path) : [target.path];
   for (const path of candidates) {
     const content = await render.options.source.read(path);
     // `file="x.txt/"` names x.txt with path info, which the default handler refuses (404).
-    if (content.status === 'found' && target.trailingSlash && !isDirectoryUrl) return { ok: false, reason: 'no such file' };
+    if (content.status === 'found' && target.trailingSlash && !isDirectoryUrl)
+      return { ok: false, reason: 'no such file' };
     if (content.status === 'found') {
       recordFound(render, path, role, content.info);
       return { ok: true, path, info: content.info, bytes: content.bytes };
@@ -44,7 +52,11 @@ export async function readTarget(render: RenderState, target: Target, role: Depe
  * or, with none, the directory itself (mod_dir declines, and the handler that would refuse never runs); any
  * other directory is redirected by mod_dir, which fails the lookup.
  */
-export async function statTarget(render: RenderState, target: Target, role: DependencyRole): Promise<LookupResult> {
+export async function statTarget(
+  render: RenderState,
+  target: Target,
+  role: DependencyRole,
+): Promise<LookupResult> {
   const lookup = await render.options.source.stat(target.path);
   if (lookup.status === 'forbidden') return { ok: false, reason: 'access is forbidden' };
   if (lookup.status === 'missing') {
@@ -62,11 +74,16 @@ export async function statTarget(render: RenderState, target: Target, role: Depe
 }
 
 /** A missing path may be a file plus path info (`/a/x.txt/more`): Apache's directory walk then stops at the file. */
-async function statPathInfoOwner(render: RenderState, path: string, role: DependencyRole): Promise<LookupResult> {
+async function statPathInfoOwner(
+  render: RenderState,
+  path: string,
+  role: DependencyRole,
+): Promise<LookupResult> {
   for (let ancestor = parentPath(path); ancestor !== '/'; ancestor = parentPath(ancestor)) {
     const lookup = await render.options.source.stat(ancestor);
     if (lookup.status === 'missing') continue;
-    if (lookup.status === 'found' && !lookup.info.isDirectory) return found(render, ancestor, role, lookup.info);
+    if (lookup.status === 'found' && !lookup.info.isDirectory)
+      return found(render, ancestor, role, lookup.info);
     break;
   }
   return { ok: false, reason: 'no such file' };

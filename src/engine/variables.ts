@@ -68,7 +68,10 @@ export class VariableTable {
    * depends on the whole request, which the caller records as client dependence (private, not a Vary per header).
    */
   list(timeFormat: ByteString): Array<[ByteString, ByteString]> {
-    return [...this.entries.values()].map((entry) => [entry.name, this.materialize(entry, timeFormat, false)]);
+    return [...this.entries.values()].map((entry) => [
+      entry.name,
+      this.materialize(entry, timeFormat, false),
+    ]);
   }
 
   private materialize(entry: Entry, timeFormat: ByteString, record = true): ByteString {

@@ -14,7 +14,8 @@ const GZIP_LEVEL = 6;
 const BROTLI_QUALITY = 5;
 
 // RFC 9110 §8.3: media types whose bytes are text-like and shrink well.
-const COMPRESSIBLE_TYPE = /^(text\/|application\/(javascript|json|xml|xhtml\+xml|manifest\+json|ld\+json)|image\/svg\+xml)|\+(xml|json)$/i;
+const COMPRESSIBLE_TYPE =
+  /^(text\/|application\/(javascript|json|xml|xhtml\+xml|manifest\+json|ld\+json)|image\/svg\+xml)|\+(xml|json)$/i;
 
 const NEGOTIATED = new Map<string, ContentCoding>();
 const MAX_REMEMBERED_HEADERS = 256;

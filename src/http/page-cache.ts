@@ -93,7 +93,10 @@ export class PageCache {
    * misses of one page cost one render (the stampede rule). The promise never rejects for the waiters'
    * sake: a failed build gives them undefined, and each then builds for itself.
    */
-  async once(key: string, build: () => Promise<CachedVariant | undefined>): Promise<{ shared: boolean; variant: CachedVariant | undefined }> {
+  async once(
+    key: string,
+    build: () => Promise<CachedVariant | undefined>,
+  ): Promise<{ shared: boolean; variant: CachedVariant | undefined }> {
     const running = this.building.get(key);
     if (running) return { shared: true, variant: await running.catch(() => undefined) };
     const promise = build();
@@ -117,7 +120,8 @@ export class PageCache {
   invalidate(paths: readonly string[]): number {
     if (paths.length === 0) return 0;
     const folders = paths.map((path) => (path.endsWith('/') ? path : `${path}/`));
-    const touches = (file: string) => paths.includes(file) || folders.some((folder) => file.startsWith(folder));
+    const touches = (file: string) =>
+      paths.includes(file) || folders.some((folder) => file.startsWith(folder));
     let dropped = 0;
     for (const key of this.entries.keys()) {
       const variants = this.entries.peek(key);
@@ -160,7 +164,10 @@ function matchesHeaders(variant: CachedVariant, headers: RequestHeaders): boolea
 }
 
 function sameHeaderValues(a: CachedVariant, b: CachedVariant): boolean {
-  return a.headers.length === b.headers.length && a.headers.every(([name, value], i) => b.headers[i][0] === name && b.headers[i][1] === value);
+  return (
+    a.headers.length === b.headers.length &&
+    a.headers.every(([name, value], i) => b.headers[i][0] === name && b.headers[i][1] === value)
+  );
 }
 
 function joined(value: string | string[] | undefined): string | undefined {
@@ -169,6 +176,7 @@ function joined(value: string | string[] | undefined): string | undefined {
 
 function costOf(variants: CachedVariant[]): number {
   let total = 0;
-  for (const variant of variants) total += VARIANT_OVERHEAD + variant.representations.bytes + 100 * variant.stamps.length;
+  for (const variant of variants)
+    total += VARIANT_OVERHEAD + variant.representations.bytes + 100 * variant.stamps.length;
   return total;
 }

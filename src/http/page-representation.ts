@@ -31,7 +31,8 @@ export function pageRepresentation(
   const etag = entityTagOf(result.body);
   const contentType = ssiContentType(request.path);
   const compression =
-    policy.compressionThreshold !== undefined && isCompressible(contentType, result.body.length, policy.compressionThreshold);
+    policy.compressionThreshold !== undefined &&
+    isCompressible(contentType, result.body.length, policy.compressionThreshold);
   const rule = policy.rules?.select(request.path, contentType);
   const configured = rule?.cacheControl ?? policy.cacheControl;
   const caching = cacheHeadersFor(result.requestDependence, { cacheControl: configured, compression });
@@ -46,7 +47,10 @@ export function pageRepresentation(
     contentType,
     etag,
     lastModified,
-    lastModifiedIsStrong: lastModified !== undefined && isLastModifiedStrong(result.dependencies, now) && lastModified < floorToSecond(now),
+    lastModifiedIsStrong:
+      lastModified !== undefined &&
+      isLastModifiedStrong(result.dependencies, now) &&
+      lastModified < floorToSecond(now),
     cacheControl: caching.cacheControl,
     vary: caching.vary,
     // SPEC.md B.2 on top of the policy: a page made private for its request sends no CDN-only freshness.

@@ -26,7 +26,13 @@ export interface Representation {
 }
 
 // RFC 9110 §13.1, §14.2: a request without these is answered in full, so preconditions need not be parsed.
-const CONDITIONAL_FIELDS = ['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'range'] as const;
+const CONDITIONAL_FIELDS = [
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+  'range',
+] as const;
 
 /**
  * Answers the request from `representation`: 304, 412, 206, 416 or 200. Date and Last-Modified come from the
@@ -37,11 +43,12 @@ export function sendRepresentation(ctx: Context, representation: Representation,
   setValidatorHeaders(ctx, representation, now);
   const headers = ctx.req.headers;
   const { outcome, rangeAllowed } =
-    isPlainEtagRevalidation(ctx.method, headers, representation.etag) || isPlainDateRevalidation(ctx.method, headers, representation)
-    ? NOT_MODIFIED
-    : isConditional(headers)
-      ? evaluatePreconditions(ctx.method, headers, representation, now)
-      : UNCONDITIONAL;
+    isPlainEtagRevalidation(ctx.method, headers, representation.etag) ||
+    isPlainDateRevalidation(ctx.method, headers, representation)
+      ? NOT_MODIFIED
+      : isConditional(headers)
+        ? evaluatePreconditions(ctx.method, headers, representation, now)
+        : UNCONDITIONAL;
   if (outcome === 'not-modified') {
     // RFC 9110 §15.4.5: a 304 keeps ETag, Cache-Control, Vary, Date (and we keep Last-Modified); no body, no length.
     ctx.status = 304;
@@ -95,7 +102,11 @@ function isPlainEtagRevalidation(method: string, headers: Context['req']['header
  * The other common revalidation, a lone If-Modified-Since that repeats the Last-Modified we send, to the letter:
  * LM ≤ IMS holds and the date is not in the future (LM never is), so RFC 9110 §13.1.3 says 304 without parsing.
  */
-function isPlainDateRevalidation(method: string, headers: Context['req']['headers'], representation: Representation): boolean {
+function isPlainDateRevalidation(
+  method: string,
+  headers: Context['req']['headers'],
+  representation: Representation,
+): boolean {
   const since = headers['if-modified-since'];
   return (
     since !== undefined &&
@@ -116,7 +127,8 @@ function isConditional(headers: Context['req']['headers']): boolean {
 function setValidatorHeaders(ctx: Context, representation: Representation, now: number): void {
   ctx.set('Date', httpDateOf(now));
   ctx.set('ETag', representation.etag);
-  if (representation.lastModified !== undefined) ctx.set('Last-Modified', httpDateOf(representation.lastModified));
+  if (representation.lastModified !== undefined)
+    ctx.set('Last-Modified', httpDateOf(representation.lastModified));
   ctx.set('Cache-Control', representation.cacheControl);
   if (representation.vary) ctx.set('Vary', representation.vary);
   if (representation.cdnHeaders) for (const [name, value] of representation.cdnHeaders) ctx.set(name, value);

@@ -11,7 +11,10 @@ export type LocatedResource =
   | { kind: 'refused'; status: 400 | 403 | 404 };
 
 /** Finds the file a request-target names, without reading it. */
-export async function locateResource(options: ResolvedRenderOptions, target: string): Promise<LocatedResource> {
+export async function locateResource(
+  options: ResolvedRenderOptions,
+  target: string,
+): Promise<LocatedResource> {
   const parsed = parseRequestPath(target);
   if (!parsed.ok) return { kind: 'refused', status: parsed.status };
   const query = parsed.hasQuery ? parsed.query : undefined;

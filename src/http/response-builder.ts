@@ -91,16 +91,25 @@ async function buildPage(
   const request = renderRequestFor(ctx, path, query, now);
   const result = await renderPage(request, options);
   if (result.status !== 'ok') return undefined;
-  if (settings.onDiagnostic) for (const diagnostic of result.diagnostics) settings.onDiagnostic(diagnostic, ctx);
+  if (settings.onDiagnostic)
+    for (const diagnostic of result.diagnostics) settings.onDiagnostic(diagnostic, ctx);
   const representation = pageRepresentation(request, result, settings.policy, now);
   // SPEC.md B.6: a tag per dependency, missing ones included (their appearance changes the page).
-  const tagProblem = applyCdnHeaders(representation, [path, ...result.dependencies.map((d) => d.path)], settings.cdn);
+  const tagProblem = applyCdnHeaders(
+    representation,
+    [path, ...result.dependencies.map((d) => d.path)],
+    settings.cdn,
+  );
   if (tagProblem && settings.onDiagnostic) settings.onDiagnostic(tagProblem, ctx);
   let newest = 0;
   for (const dependency of result.dependencies) newest = Math.max(newest, dependency.mtimeMs);
   const { requestDependence } = result;
   return {
-    representations: new RepresentationSet(representation, compressible(representation.body, representation.contentType, settings), strongAfter(newest, representation.lastModified)),
+    representations: new RepresentationSet(
+      representation,
+      compressible(representation.body, representation.contentType, settings),
+      strongAfter(newest, representation.lastModified),
+    ),
     headers: requestDependence.headers,
     // Output that read the client or the clock differs from one request to the next: never reuse it.
     cacheable: !requestDependence.client && !requestDependence.time,
@@ -108,10 +117,21 @@ async function buildPage(
   };
 }
 
-async function buildStatic(path: string, source: FileSource, settings: ResponseBuilderSettings, now: number): Promise<Built | undefined> {
+async function buildStatic(
+  path: string,
+  source: FileSource,
+  settings: ResponseBuilderSettings,
+  now: number,
+): Promise<Built | undefined> {
   const content = await source.read(path);
   if (content.status !== 'found') return undefined;
-  const representation = staticRepresentation(path, content.bytes, content.info, settings.staticCacheControl, now);
+  const representation = staticRepresentation(
+    path,
+    content.bytes,
+    content.info,
+    settings.staticCacheControl,
+    now,
+  );
   const rule = settings.policy.rules?.select(path, representation.contentType);
   if (rule) Object.assign(representation, { cacheControl: rule.cacheControl, cdnHeaders: rule.cdnHeaders });
   applyCdnHeaders(representation, [path], settings.cdn);
@@ -119,14 +139,22 @@ async function buildStatic(path: string, source: FileSource, settings: ResponseB
   // RFC 9110 §12.5.5, SPEC B.5: Vary names Accept-Encoding on every form, identity included.
   if (isCoded) representation.vary = 'Accept-Encoding';
   return {
-    representations: new RepresentationSet(representation, isCoded, strongAfter(content.info.mtimeMs, representation.lastModified)),
+    representations: new RepresentationSet(
+      representation,
+      isCoded,
+      strongAfter(content.info.mtimeMs, representation.lastModified),
+    ),
     headers: [],
     cacheable: true,
     dependencies: [{ path, exists: true }],
   };
 }
 
-function compressible(body: Buffer, contentType: string | undefined, settings: ResponseBuilderSettings): boolean {
+function compressible(
+  body: Buffer,
+  contentType: string | undefined,
+  settings: ResponseBuilderSettings,
+): boolean {
   const threshold = settings.policy.compressionThreshold;
   return threshold !== undefined && isCompressible(contentType, body.length, threshold);
 }

@@ -215,7 +215,10 @@ function judgeNotModified(found: Findings, first: RecordedExchange, replay: Reco
   for (const name of PURGE_TAG_HEADERS) {
     if (first.headers[name] === undefined || replay.headers[name] !== undefined) continue;
     const message = `${label} has no ${fieldName(name)} though the 200 had one`;
-    found.warning('not-modified-drops-tags', `${message}; a CDN entry refreshed by it may no longer be purged by tag.`);
+    found.warning(
+      'not-modified-drops-tags',
+      `${message}; a CDN entry refreshed by it may no longer be purged by tag.`,
+    );
   }
 }
 

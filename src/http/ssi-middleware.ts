@@ -132,7 +132,10 @@ export function ssi(options: SsiOptions): SsiMiddleware {
 
   async function serveUncached(ctx: Context, next: Next, target: string, now: number): Promise<void> {
     const source = files ? files.recordingView() : renderOptions.source;
-    const located = await locateResource(source === renderOptions.source ? renderOptions : { ...renderOptions, source }, target);
+    const located = await locateResource(
+      source === renderOptions.source ? renderOptions : { ...renderOptions, source },
+      target,
+    );
     if (located.kind !== 'file') return answerElsewise(ctx, next, located);
     // SPEC B.3 [DECIDED]: pages are served for GET and HEAD only; preconditions are not evaluated for others.
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
@@ -147,7 +150,11 @@ export function ssi(options: SsiOptions): SsiMiddleware {
 
   function reportBuilt(target: string, path: string, built: BuiltResponse): void {
     const query = target.indexOf('?');
-    options.onPageBuilt?.({ url: query < 0 ? target : target.slice(0, query), path, dependencies: built.dependencies });
+    options.onPageBuilt?.({
+      url: query < 0 ? target : target.slice(0, query),
+      path,
+      dependencies: built.dependencies,
+    });
   }
 
   function send(ctx: Context, key: string | undefined, variant: CachedVariant, now: number): void {
@@ -158,7 +165,11 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     if (grows && key !== undefined) cache?.grew(key);
   }
 
-  async function answerElsewise(ctx: Context, next: Next, located: Exclude<LocatedResource, { kind: 'file' }>) {
+  async function answerElsewise(
+    ctx: Context,
+    next: Next,
+    located: Exclude<LocatedResource, { kind: 'file' }>,
+  ) {
     if (located.kind === 'refused') return refuse(ctx, located.status);
     if (located.kind === 'missing') return next();
     ctx.status = 301;
@@ -191,28 +202,42 @@ function resolveSsiOptions(options: SsiOptions) {
   if (!options || (options.root === undefined && options.source === undefined)) {
     throw new TypeError("ssi(): option 'root' (a folder) or 'source' (a FileSource) is required");
   }
-  if (options.root !== undefined && typeof options.root !== 'string') throw new TypeError("ssi(): option 'root' must be a string");
+  if (options.root !== undefined && typeof options.root !== 'string')
+    throw new TypeError("ssi(): option 'root' must be a string");
   const inner = options.source ?? new NodeFileSource(options.root as string);
   // The fragment cache stays on with the render cache off, so a cold render never re-reads or re-scans a fragment.
   const fileCacheSize = byteCount(options.fileCacheSize, 'fileCacheSize', DEFAULT_FILE_CACHE_BYTES);
   const files = fileCacheSize > 0 ? new CachingFileSource(inner, { maxBytes: fileCacheSize }) : undefined;
   const documentRoot = options.documentRoot ?? (inner instanceof NodeFileSource ? inner.root : '/');
-  const renderOptions: ResolvedRenderOptions = resolveRenderOptions({ ...options, source: files ?? inner, documentRoot });
+  const renderOptions: ResolvedRenderOptions = resolveRenderOptions({
+    ...options,
+    source: files ?? inner,
+    documentRoot,
+  });
   const settings: ResponseBuilderSettings = {
     renderOptions,
     policy: {
       cacheControl: validateCacheControl(options.cacheControl ?? DEFAULT_CACHE_CONTROL, 'cacheControl'),
       rules: options.cacheRules === undefined ? undefined : compileCachePolicy(options.cacheRules),
       history: options.rememberValidators === false ? undefined : new ValidatorHistory(),
-      compressionThreshold: options.compression === true ? byteCount(options.compressionThreshold, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD) : undefined,
+      compressionThreshold:
+        options.compression === true
+          ? byteCount(options.compressionThreshold, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD)
+          : undefined,
     },
-    staticCacheControl: validateCacheControl(options.staticCacheControl ?? DEFAULT_CACHE_CONTROL, 'staticCacheControl'),
+    staticCacheControl: validateCacheControl(
+      options.staticCacheControl ?? DEFAULT_CACHE_CONTROL,
+      'staticCacheControl',
+    ),
     cdn: { tags: purgeTagOptions(options) },
     onDiagnostic: options.onDiagnostic,
   };
   const revalidateWindow = byteCount(options.revalidateWindow, 'revalidateWindow', 0);
   const cacheSize = byteCount(options.cacheSize, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES);
-  const cache = files && options.cache !== false ? new PageCache(files, { maxBytes: cacheSize, revalidateWindow }) : undefined;
+  const cache =
+    files && options.cache !== false
+      ? new PageCache(files, { maxBytes: cacheSize, revalidateWindow })
+      : undefined;
   return { settings, files, cache };
 }
 
@@ -220,10 +245,15 @@ function purgeTagOptions(options: SsiOptions) {
   if (options.purgeTags !== undefined && typeof options.purgeTags !== 'boolean') {
     throw new TypeError("ssi(): option 'purgeTags' must be true or false");
   }
-  const surrogateKeyHeader = validateTagHeaderName(options.surrogateKeyHeader, 'surrogateKeyHeader', 'Surrogate-Key');
+  const surrogateKeyHeader = validateTagHeaderName(
+    options.surrogateKeyHeader,
+    'surrogateKeyHeader',
+    'Surrogate-Key',
+  );
   const cacheTagHeader = validateTagHeaderName(options.cacheTagHeader, 'cacheTagHeader', 'Cache-Tag');
   const maxHeaderBytes = byteCount(options.maxTagHeaderBytes, 'maxTagHeaderBytes', MAX_TAG_HEADER_BYTES);
-  if (options.purgeTags === false || (surrogateKeyHeader === false && cacheTagHeader === false)) return undefined;
+  if (options.purgeTags === false || (surrogateKeyHeader === false && cacheTagHeader === false))
+    return undefined;
   return { surrogateKeyHeader, cacheTagHeader, maxHeaderBytes };
 }
 
@@ -236,7 +266,12 @@ function byteCount(value: unknown, name: string, fallback: number): number {
   return value;
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed' };
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+};
 
 /** A short plain answer for a refused request: never a stack trace, never the file. */
 function refuse(ctx: Context, status: number): void {

@@ -6,7 +6,13 @@ import { entityTagOf, floorToSecond } from '../engine/validators';
 import { Representation } from './representation';
 
 /** Builds the representation of a static file read at time `now`. */
-export function staticRepresentation(path: string, bytes: Buffer, info: FileInfo, cacheControl: string, now: number): Representation {
+export function staticRepresentation(
+  path: string,
+  bytes: Buffer,
+  info: FileInfo,
+  cacheControl: string,
+  now: number,
+): Representation {
   const lastModified = floorToSecond(Math.min(info.mtimeMs, now));
   return {
     body: bytes,

@@ -8,7 +8,13 @@ import { at, TempSite } from '../support/temp-site';
 async function build(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const io: CommandIo = { stdout: (t) => void stdout.push(t), stderr: (t) => void stderr.push(t), env: {}, cwd: process.cwd(), stopSignal: new Promise(() => undefined) };
+  const io: CommandIo = {
+    stdout: (t) => void stdout.push(t),
+    stderr: (t) => void stderr.push(t),
+    env: {},
+    cwd: process.cwd(),
+    stopSignal: new Promise(() => undefined),
+  };
   const code = await runCli(['build', ...args], io);
   return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }
@@ -47,7 +53,10 @@ describe('cdn-include build', () => {
 
     site.touch('inc/shared.html', at(500));
     const third = await build([site.root, '--out', out.root]);
-    const rendered = third.stdout.split('\n').filter((line) => line.startsWith('rendered /')).map((line) => line.split(/\s+/)[1]);
+    const rendered = third.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('rendered /'))
+      .map((line) => line.split(/\s+/)[1]);
     expect(rendered.sort()).toEqual(['/a.shtml', '/b.shtml', '/inc/nested.shtml']);
     expect(statSync(out.path('a.shtml')).mtimeMs).toBe(at(500) * 1000);
     expect(statSync(out.path('c.shtml')).mtimeMs).toBe(at(30) * 1000);

@@ -37,7 +37,9 @@ function send(path: string, headers: Record<string, string> = {}, method = 'GET'
     const req = httpRequest({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -54,7 +56,11 @@ describe('a compressible page', () => {
     expect(identity.body.toString()).toBe(expanded);
     expect(gunzipSync(gzip.body).toString()).toBe(expanded);
     expect(brotliDecompressSync(brotli.body).toString()).toBe(expanded);
-    expect([identity.headers['content-encoding'], gzip.headers['content-encoding'], brotli.headers['content-encoding']]).toEqual([undefined, 'gzip', 'br']);
+    expect([
+      identity.headers['content-encoding'],
+      gzip.headers['content-encoding'],
+      brotli.headers['content-encoding'],
+    ]).toEqual([undefined, 'gzip', 'br']);
     const tags = [identity.headers.etag, gzip.headers.etag, brotli.headers.etag];
     expect(new Set(tags).size).toBe(3);
     for (const tag of tags) expect(tag).toMatch(/^"[^"]+"$/);
@@ -72,11 +78,24 @@ describe('a compressible page', () => {
     expect(replay.headers.vary).toBe('Accept-Encoding');
     expect(replay.headers['content-encoding']).toBeUndefined();
     expect((await send('/page.shtml', { 'If-None-Match': gzipTag })).status).toBe(200);
-    expect((await send('/page.shtml', { 'Accept-Encoding': 'gzip', 'If-None-Match': identity.headers.etag as string })).status).toBe(200);
-    expect((await send('/page.shtml', { 'If-None-Match': identity.headers.etag as string })).status).toBe(304);
+    expect(
+      (
+        await send('/page.shtml', {
+          'Accept-Encoding': 'gzip',
+          'If-None-Match': identity.headers.etag as string,
+        })
+      ).status,
+    ).toBe(200);
+    expect((await send('/page.shtml', { 'If-None-Match': identity.headers.etag as string })).status).toBe(
+      304,
+    );
   });
 
-  it.each([['identity', ''], ['gzip', 'gzip'], ['br', 'br']])('HEAD with %s › the headers of GET, no body', async (_name, coding) => {
+  it.each([
+    ['identity', ''],
+    ['gzip', 'gzip'],
+    ['br', 'br'],
+  ])('HEAD with %s › the headers of GET, no body', async (_name, coding) => {
     const headers: Record<string, string> = coding ? { 'Accept-Encoding': coding } : {};
     const get = await send('/page.shtml', headers);
     const head = await send('/page.shtml', headers, 'HEAD');
@@ -101,7 +120,9 @@ describe('a compressible page', () => {
     ['identity', undefined],
     ['x-gzip', 'gzip'],
   ])('Accept-Encoding: %s › Content-Encoding %s', async (field, coding) => {
-    expect((await send('/page.shtml', { 'Accept-Encoding': field })).headers['content-encoding']).toBe(coding);
+    expect((await send('/page.shtml', { 'Accept-Encoding': field })).headers['content-encoding']).toBe(
+      coding,
+    );
   });
 });
 

@@ -9,12 +9,19 @@ import { UsageError } from '../../src/cli/usage';
 import { at, TempSite } from '../support/temp-site';
 
 function io(stdout: string[], stderr: string[], stop: Promise<string>): CommandIo {
-  return { stdout: (t) => void stdout.push(t), stderr: (t) => void stderr.push(t), env: {}, cwd: process.cwd(), stopSignal: stop };
+  return {
+    stdout: (t) => void stdout.push(t),
+    stderr: (t) => void stderr.push(t),
+    env: {},
+    cwd: process.cwd(),
+    stopSignal: stop,
+  };
 }
 
 describe('serve --config', () => {
   let site: TempSite;
-  const LEGACY_PAGE = '<!--#set var="a" value="b" --><!--#if expr="$a = b" -->yes<!--#else -->no<!--#endif -->';
+  const LEGACY_PAGE =
+    '<!--#set var="a" value="b" --><!--#if expr="$a = b" -->yes<!--#else -->no<!--#endif -->';
   beforeEach(() => {
     site = new TempSite().write('old/p.shtml', LEGACY_PAGE, at(1)).write('new/p.shtml', LEGACY_PAGE, at(1));
   });
@@ -22,17 +29,26 @@ describe('serve --config', () => {
 
   it('legacyExpressionPrefixes › only pages under the prefix use the legacy syntax; cacheControl applies', async () => {
     const config = site.path('../config-' + process.pid + '.json');
-    writeFileSync(config, JSON.stringify({ legacyExpressionPrefixes: ['/old/'], cacheControl: 'public, max-age=5' }));
+    writeFileSync(
+      config,
+      JSON.stringify({ legacyExpressionPrefixes: ['/old/'], cacheControl: 'public, max-age=5' }),
+    );
     const stdout: string[] = [];
     let stop: (signal: string) => void = () => undefined;
-    const running = runCli(['serve', site.root, '--port', '0', '--config', config], io(stdout, [], new Promise((r) => (stop = r))));
-    for (let i = 0; i < 200 && !stdout.join('').includes('http://'); i++) await new Promise((r) => setTimeout(r, 10));
+    const running = runCli(
+      ['serve', site.root, '--port', '0', '--config', config],
+      io(stdout, [], new Promise((r) => (stop = r))),
+    );
+    for (let i = 0; i < 200 && !stdout.join('').includes('http://'); i++)
+      await new Promise((r) => setTimeout(r, 10));
     const url = (/http:\/\/\S+/.exec(stdout.join(''))?.[0] ?? '').replace(/\/$/, '');
     const old = await request(url).get('/old/p.shtml');
     expect(old.text).toBe('yes');
     expect(old.headers['cache-control']).toBe('public, max-age=5');
     // Under ap_expr the legacy expression is a parse error; the httpd 2.4 binary then hides the if's body too.
-    expect((await request(url).get('/new/p.shtml')).text).toBe('[an error occurred while processing this directive]');
+    expect((await request(url).get('/new/p.shtml')).text).toBe(
+      '[an error occurred while processing this directive]',
+    );
     stop('SIGINT');
     expect(await running).toBe(0);
   });
@@ -41,7 +57,9 @@ describe('serve --config', () => {
     const config = site.path('../bad-' + process.pid + '.json');
     writeFileSync(config, JSON.stringify({ legacyPrefixes: ['/old/'] }));
     const stderr: string[] = [];
-    expect(await runCli(['serve', site.root, '--config', config], io([], stderr, new Promise(() => undefined)))).toBe(2);
+    expect(
+      await runCli(['serve', site.root, '--config', config], io([], stderr, new Promise(() => undefined))),
+    ).toBe(2);
     expect(stderr.join('')).toContain("unknown key 'legacyPrefixes'");
     expect(stderr.join('').trim().split('\n')).toHaveLength(1);
   });

@@ -31,7 +31,6 @@ afterEach(() => {
   outside.remove();
 });
 
-
 describe('request paths that try to leave the docroot', () => {
   it.each([
     ['/../secret.txt', [400, 403, 404]],

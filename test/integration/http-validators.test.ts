@@ -57,9 +57,18 @@ describe('a page with three levels of nested includes', () => {
 
 describe('replaying validators', () => {
   it.each([
-    ['If-Modified-Since alone', (r: request.Response) => ({ 'If-Modified-Since': r.headers['last-modified'] })],
+    [
+      'If-Modified-Since alone',
+      (r: request.Response) => ({ 'If-Modified-Since': r.headers['last-modified'] }),
+    ],
     ['If-None-Match alone', (r: request.Response) => ({ 'If-None-Match': r.headers.etag })],
-    ['both', (r: request.Response) => ({ 'If-None-Match': r.headers.etag, 'If-Modified-Since': r.headers['last-modified'] })],
+    [
+      'both',
+      (r: request.Response) => ({
+        'If-None-Match': r.headers.etag,
+        'If-Modified-Since': r.headers['last-modified'],
+      }),
+    ],
   ])('%s › 304 with no body, keeping ETag, Cache-Control, Date', async (_name, conditional) => {
     const first = await server.get('/index.shtml');
     const replay = await server.get('/index.shtml').set(conditional(first)).expect(304);
@@ -95,7 +104,11 @@ describe('replaying validators', () => {
     site.write('lang.shtml', '<!--#echo var="HTTP_ACCEPT_LANGUAGE" -->', at(10));
     const first = await server.get('/lang.shtml').set('Accept-Language', 'de');
     expect(first.headers.vary).toBe('Accept-Language');
-    const replay = await server.get('/lang.shtml').set('Accept-Language', 'de').set('If-None-Match', first.headers.etag).expect(304);
+    const replay = await server
+      .get('/lang.shtml')
+      .set('Accept-Language', 'de')
+      .set('If-None-Match', first.headers.etag)
+      .expect(304);
     expect(replay.headers.vary).toBe('Accept-Language');
   });
 });
@@ -104,9 +117,14 @@ describe('changes that an If-Modified-Since-only cache must see', () => {
   it('a fragment replaced by different bytes with an OLDER mtime › 200 with the new bytes', async () => {
     const first = await server.get('/index.shtml');
     site.write('inc/deep/level3.html', 'L3 restored from backup', at(50));
-    const replay = await server.get('/index.shtml').set('If-Modified-Since', lastModified(first) as string).expect(200);
+    const replay = await server
+      .get('/index.shtml')
+      .set('If-Modified-Since', lastModified(first) as string)
+      .expect(200);
     expect(replay.text).toBe('<h1>home</h1>L1[L2[L3 restored from backup]]');
-    expect(Date.parse(lastModified(replay) as string)).toBeGreaterThan(Date.parse(lastModified(first) as string));
+    expect(Date.parse(lastModified(replay) as string)).toBeGreaterThan(
+      Date.parse(lastModified(first) as string),
+    );
   });
 
   it('a missing include that later appears › 200 with the new bytes', async () => {
@@ -115,20 +133,26 @@ describe('changes that an If-Modified-Since-only cache must see', () => {
     const first = await server.get('/late.shtml');
     expect(first.text).toBe('a[an error occurred while processing this directive]b');
     site.write('later/frag.html', 'FRAG', at(60));
-    const replay = await server.get('/late.shtml').set('If-Modified-Since', lastModified(first) as string).expect(200);
+    const replay = await server
+      .get('/late.shtml')
+      .set('If-Modified-Since', lastModified(first) as string)
+      .expect(200);
     expect(replay.text).toBe('aFRAGb');
   });
 
   it.each([
     ['flastmod', '<!--#flastmod file="target.html" -->'],
     ['fsize', '<!--#fsize file="target.html" -->'],
-  ])('a %s target newer than everything else › it sets Last-Modified (checks 4, 53)', async (_name, directive) => {
-    site.write('info.shtml', directive, at(100)).write('target.html', 'target', at(900));
-    const response = await server.get('/info.shtml');
-    expect(lastModified(response)).toBe(formatHttpDate(at(900) * 1000));
-    site.touch('target.html', at(1900));
-    expect(lastModified(await server.get('/info.shtml'))).toBe(formatHttpDate(at(1900) * 1000));
-  });
+  ])(
+    'a %s target newer than everything else › it sets Last-Modified (checks 4, 53)',
+    async (_name, directive) => {
+      site.write('info.shtml', directive, at(100)).write('target.html', 'target', at(900));
+      const response = await server.get('/info.shtml');
+      expect(lastModified(response)).toBe(formatHttpDate(at(900) * 1000));
+      site.touch('target.html', at(1900));
+      expect(lastModified(await server.get('/info.shtml'))).toBe(formatHttpDate(at(1900) * 1000));
+    },
+  );
 });
 
 describe('request-dependent pages', () => {
@@ -145,26 +169,33 @@ describe('request-dependent pages', () => {
     expect(response.headers.etag).toBeDefined();
   });
 
-  it.each([['printenv', '<!--#printenv -->'], ['REMOTE_ADDR', '<!--#echo var="REMOTE_ADDR" -->']])(
-    'using %s › private, no-cache and no Last-Modified (check 71)',
-    async (_name, page) => {
-      site.write('r.shtml', page, at(10));
-      const response = await server.get('/r.shtml');
-      expect(response.headers['cache-control']).toBe('private, no-cache');
-      expect(lastModified(response)).toBeUndefined();
-    },
-  );
+  it.each([
+    ['printenv', '<!--#printenv -->'],
+    ['REMOTE_ADDR', '<!--#echo var="REMOTE_ADDR" -->'],
+  ])('using %s › private, no-cache and no Last-Modified (check 71)', async (_name, page) => {
+    site.write('r.shtml', page, at(10));
+    const response = await server.get('/r.shtml');
+    expect(response.headers['cache-control']).toBe('private, no-cache');
+    expect(lastModified(response)).toBeUndefined();
+  });
 });
 
 describe('bytes', () => {
   it('0xE9 and 0xFF in a page and a fragment › unchanged on the wire', async () => {
-    site.write('bytes.shtml', Buffer.from([0xe9, 0xff, ...Buffer.from('<!--#include file="b.html" -->')]), at(10));
+    site.write(
+      'bytes.shtml',
+      Buffer.from([0xe9, 0xff, ...Buffer.from('<!--#include file="b.html" -->')]),
+      at(10),
+    );
     site.write('b.html', Buffer.from([0xff, 0xe9]), at(10));
-    const response = await server.get('/bytes.shtml').buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const response = await server
+      .get('/bytes.shtml')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(response.body).toEqual(Buffer.from([0xe9, 0xff, 0xff, 0xe9]));
   });
 });

@@ -20,25 +20,34 @@ describe('ssi() in an existing Koa app', () => {
   });
 
   it('a page › expanded with validators', async () => {
-    const response = await request(appWith(ssi({ source })).callback()).get('/').expect(200, 'page part');
+    const response = await request(appWith(ssi({ source })).callback())
+      .get('/')
+      .expect(200, 'page part');
     expect(response.headers['last-modified']).toBe('Tue, 14 Nov 2023 22:13:21 GMT');
     expect(response.headers.etag).toBeDefined();
   });
 
   it('a path with no file › passed on to the next middleware', async () => {
-    await request(appWith(ssi({ source })).callback()).get('/api/hello').expect(200, { hello: 'world' });
+    await request(appWith(ssi({ source })).callback())
+      .get('/api/hello')
+      .expect(200, { hello: 'world' });
   });
 
   it('diagnostics › reported through onDiagnostic with the request context', async () => {
     const seen: string[] = [];
     const broken = new MemoryFileSource({ '/b.shtml': { content: '<!--#bogus -->' } });
-    const middleware = ssi({ source: broken, onDiagnostic: (diagnostic, ctx) => seen.push(`${diagnostic.code} ${ctx.path}`) });
+    const middleware = ssi({
+      source: broken,
+      onDiagnostic: (diagnostic, ctx) => seen.push(`${diagnostic.code} ${ctx.path}`),
+    });
     await request(appWith(middleware).callback()).get('/b.shtml').expect(200);
     expect(seen).toEqual(['unknown-directive /b.shtml']);
   });
 
   it('a custom cacheControl › sent on pages', async () => {
-    const response = await request(appWith(ssi({ source, cacheControl: 'public, max-age=60, s-maxage=600' })).callback()).get('/');
+    const response = await request(
+      appWith(ssi({ source, cacheControl: 'public, max-age=60, s-maxage=600' })).callback(),
+    ).get('/');
     expect(response.headers['cache-control']).toBe('public, max-age=60, s-maxage=600');
   });
 

@@ -36,7 +36,11 @@ let arrived: number;
 async function start(source: MemoryFileSource, options: Partial<SsiOptions> = {}) {
   renders = [];
   arrived = 0;
-  const middleware = ssi({ source, onDiagnostic: (diagnostic) => void renders.push(diagnostic.file), ...options });
+  const middleware = ssi({
+    source,
+    onDiagnostic: (diagnostic) => void renders.push(diagnostic.file),
+    ...options,
+  });
   const app = new Koa();
   app.use(async (_ctx, next) => {
     arrived++;
@@ -57,17 +61,22 @@ function send(path: string, headers: Record<string, string> = {}, method = 'GET'
     const req = httpRequest({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
     });
     req.on('error', reject);
     req.end();
   });
 }
 
-const text = (reply: Reply) => reply.body.toString('latin1').replace('[an error occurred while processing this directive]', '');
+const text = (reply: Reply) =>
+  reply.body.toString('latin1').replace('[an error occurred while processing this directive]', '');
 
 describe('variants of a page that reads Accept-Language', () => {
-  const page = { '/lang.shtml': { content: `${COUNTED}<!--#echo var="HTTP_ACCEPT_LANGUAGE" -->`, mtimeMs: 1000 } };
+  const page = {
+    '/lang.shtml': { content: `${COUNTED}<!--#echo var="HTTP_ACCEPT_LANGUAGE" -->`, mtimeMs: 1000 },
+  };
 
   it('de, en, de, none › each request gets its own language; each variant renders once', async () => {
     await start(new MemoryFileSource(page));
@@ -123,7 +132,9 @@ describe('revalidation answered from the dependency check', () => {
     const first = await send('/index.shtml');
     const etag = first.headers.etag as string;
     expect((await send('/index.shtml', { 'If-None-Match': etag })).status).toBe(304);
-    expect((await send('/index.shtml', { 'If-Modified-Since': first.headers['last-modified'] as string })).status).toBe(304);
+    expect(
+      (await send('/index.shtml', { 'If-Modified-Since': first.headers['last-modified'] as string })).status,
+    ).toBe(304);
     expect(renders).toHaveLength(1);
     source.write('/inc/a.html', 'B', 500);
     const changed = await send('/index.shtml', { 'If-None-Match': etag });
@@ -164,7 +175,13 @@ describe('revalidation answered from the dependency check', () => {
 describe('memory bounds', () => {
   it('cacheSize below two pages › the least recently used page is evicted and rendered again', async () => {
     const big = 'x'.repeat(3000);
-    await start(new MemoryFileSource({ '/a.shtml': { content: COUNTED + big }, '/b.shtml': { content: COUNTED + big } }), { cacheSize: 5000 });
+    await start(
+      new MemoryFileSource({
+        '/a.shtml': { content: COUNTED + big },
+        '/b.shtml': { content: COUNTED + big },
+      }),
+      { cacheSize: 5000 },
+    );
     await send('/a.shtml');
     await send('/a.shtml');
     expect(renders).toEqual(['/a.shtml']);

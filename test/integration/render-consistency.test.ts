@@ -23,7 +23,11 @@ class ChangingWhileRead extends MemoryFileSource {
 
 function source(): ChangingWhileRead {
   const files = new ChangingWhileRead();
-  files.write('/p.shtml', '<!--#include virtual="/inc/b.html" -->+<!--#include virtual="/inc/a.html" -->', 1_000_000);
+  files.write(
+    '/p.shtml',
+    '<!--#include virtual="/inc/b.html" -->+<!--#include virtual="/inc/a.html" -->',
+    1_000_000,
+  );
   files.write('/inc/a.html', 'a1', 1_000_000);
   files.write('/inc/b.html', 'b1', 1_000_000);
   return files;

@@ -25,7 +25,8 @@ async function startServe(args: string[]): Promise<RunningServe> {
     stopSignal: new Promise((resolve) => (stop = resolve)),
   };
   const exitCode = runCli(['serve', ...args, '--port', '0'], io);
-  for (let i = 0; i < 200 && !stdout.join('').includes('http://'); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 200 && !stdout.join('').includes('http://'); i++)
+    await new Promise((r) => setTimeout(r, 10));
   const url = /http:\/\/\S+/.exec(stdout.join(''))?.[0].replace(/\/$/, '') ?? '';
   return { url, stdout, stderr, stop, exitCode };
 }
@@ -33,7 +34,13 @@ async function startServe(args: string[]): Promise<RunningServe> {
 describe('cdn-include serve', () => {
   let site: TempSite;
   beforeEach(() => {
-    site = new TempSite().write('index.shtml', 'hi <!--#include virtual="/inc/x.html" --><!--#include virtual="/nope.html" -->', at(1)).write('inc/x.html', 'there', at(2));
+    site = new TempSite()
+      .write(
+        'index.shtml',
+        'hi <!--#include virtual="/inc/x.html" --><!--#include virtual="/nope.html" -->',
+        at(1),
+      )
+      .write('inc/x.html', 'there', at(2));
   });
   afterEach(() => site.remove());
 
@@ -52,7 +59,13 @@ describe('cdn-include serve', () => {
   it('our server › `check` reports that it revalidates correctly (exit 0)', async () => {
     const serve = await startServe([site.root]);
     const out: string[] = [];
-    const io: CommandIo = { stdout: (t) => void out.push(t), stderr: (t) => void out.push(t), env: {}, cwd: process.cwd(), stopSignal: new Promise(() => undefined) };
+    const io: CommandIo = {
+      stdout: (t) => void out.push(t),
+      stderr: (t) => void out.push(t),
+      env: {},
+      cwd: process.cwd(),
+      stopSignal: new Promise(() => undefined),
+    };
     const code = await runCli(['check', `${serve.url}/`], io);
     expect(out.join('')).toContain('verdict: origin revalidates correctly');
     expect(code).toBe(0);
@@ -69,7 +82,11 @@ describe('cdn-include serve', () => {
   });
 
   it('--legacy-expr › #if uses the Apache 2.2 syntax', async () => {
-    site.write('legacy.shtml', '<!--#set var="a" value="b" --><!--#if expr="$a = b" -->yes<!--#else -->no<!--#endif -->', at(1));
+    site.write(
+      'legacy.shtml',
+      '<!--#set var="a" value="b" --><!--#if expr="$a = b" -->yes<!--#else -->no<!--#endif -->',
+      at(1),
+    );
     const serve = await startServe([site.root, '--legacy-expr']);
     await request(serve.url).get('/legacy.shtml').expect(200, 'yes');
     serve.stop('SIGINT');
@@ -80,7 +97,13 @@ describe('cdn-include serve', () => {
     const first = await startServe([site.root]);
     const port = first.url.split(':').pop() as string;
     const stderr: string[] = [];
-    const io: CommandIo = { stdout: () => undefined, stderr: (t) => void stderr.push(t), env: {}, cwd: process.cwd(), stopSignal: new Promise(() => undefined) };
+    const io: CommandIo = {
+      stdout: () => undefined,
+      stderr: (t) => void stderr.push(t),
+      env: {},
+      cwd: process.cwd(),
+      stopSignal: new Promise(() => undefined),
+    };
     expect(await runCli(['serve', site.root, '--port', port], io)).toBe(1);
     expect(stderr.join('').trim().split('\n')).toHaveLength(1);
     first.stop('SIGINT');

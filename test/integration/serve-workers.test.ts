@@ -19,8 +19,14 @@ beforeAll(() => {
   mkdirSync(cache, { recursive: true });
   outDir = mkdtempSync(join(cache, 'cdn-include-dist-'));
   const tsc = join(__dirname, '../../node_modules/typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(__dirname, '../../tsconfig.build.json'), '--outDir', outDir], { stdio: 'ignore' });
-  site = new TempSite().write('index.shtml', 'hi <!--#include virtual="/inc/x.html" -->', at(1)).write('inc/x.html', 'there', at(2));
+  execFileSync(
+    process.execPath,
+    [tsc, '-p', join(__dirname, '../../tsconfig.build.json'), '--outDir', outDir],
+    { stdio: 'ignore' },
+  );
+  site = new TempSite()
+    .write('index.shtml', 'hi <!--#include virtual="/inc/x.html" -->', at(1))
+    .write('inc/x.html', 'there', at(2));
 });
 
 afterAll(() => {
@@ -44,12 +50,18 @@ function waitForUrl(process: ChildProcess, output: string[]): Promise<string> {
 describe('serve --workers 2', () => {
   it('prints one URL, serves the page from both workers, and stops cleanly on SIGTERM', async () => {
     const output: string[] = [];
-    child = spawn(process.execPath, [join(outDir, 'cli/main.js'), 'serve', site.root, '--port', '0', '--workers', '2', '--quiet'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      process.execPath,
+      [join(outDir, 'cli/main.js'), 'serve', site.root, '--port', '0', '--workers', '2', '--quiet'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const url = await waitForUrl(child, output);
     expect(output.join('')).toContain('with 2 workers');
-    const replies = await Promise.all(Array.from({ length: 8 }, () => request(url).get('/').set('Connection', 'close')));
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, () => request(url).get('/').set('Connection', 'close')),
+    );
     for (const reply of replies) {
       expect(reply.status).toBe(200);
       expect(reply.text).toBe('hi there');

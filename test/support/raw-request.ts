@@ -10,13 +10,19 @@ export interface RawResponse {
 }
 
 /** GETs `target` verbatim from a listening server. */
-export function rawGet(server: Server, target: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+export function rawGet(
+  server: Server,
+  target: string,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   const { port } = server.address() as AddressInfo;
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path: target, method: 'GET', headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
     });
     req.on('error', reject);
     req.end();

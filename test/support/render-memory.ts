@@ -18,14 +18,26 @@ export async function renderFiles(
     if (typeof file === 'string') source.write(path, Buffer.from(file, 'latin1'), 1_000_000);
     else source.write(path, file.content, file.mtimeMs ?? 0);
   }
-  const result = await renderPage({ time: Date.UTC(2025, 2, 4, 10, 15, 30), ...request }, { ...options, source });
+  const result = await renderPage(
+    { time: Date.UTC(2025, 2, 4, 10, 15, 30), ...request },
+    { ...options, source },
+  );
   if (result.status !== 'ok') throw new Error(`render of ${request.path} gave ${result.status}`);
   return { ...result, text: result.body.toString('latin1'), source };
 }
 
 /** Renders a single page `/d/p.shtml` (plus optional other files) and returns its text. */
-export async function renderOne(page: string, files: Record<string, string> = {}, request: Partial<RenderRequest> = {}, options: Partial<RenderOptions> = {}): Promise<string> {
-  const result = await renderFiles({ '/d/p.shtml': page, ...files }, { path: '/d/p.shtml', ...request }, options);
+export async function renderOne(
+  page: string,
+  files: Record<string, string> = {},
+  request: Partial<RenderRequest> = {},
+  options: Partial<RenderOptions> = {},
+): Promise<string> {
+  const result = await renderFiles(
+    { '/d/p.shtml': page, ...files },
+    { path: '/d/p.shtml', ...request },
+    options,
+  );
   return result.text;
 }
 

@@ -16,7 +16,8 @@ export function handleEcho({ attributes, line, frame, render }: DirectiveCall): 
     const value = decodeEntities(raw);
     if (name === 'decoding') decoding = value;
     else if (name === 'encoding') encoding = value;
-    else if (name !== 'var') return render.fail(frame, line, 'unknown-attribute', `echo does not take "${name}"`);
+    else if (name !== 'var')
+      return render.fail(frame, line, 'unknown-attribute', `echo does not take "${name}"`);
     else {
       const text = render.variable(frame, render.substitute(frame, line, value));
       // An undefined variable prints the echomsg text raw, whatever the encoding.
@@ -26,7 +27,12 @@ export function handleEcho({ attributes, line, frame, render }: DirectiveCall): 
       }
       const recoded = recode(text, decoding, encoding);
       if (!recoded.ok) {
-        return render.fail(frame, line, 'unknown-encoding', `unknown ${recoded.attribute} "${recoded.list}" in echo`);
+        return render.fail(
+          frame,
+          line,
+          'unknown-encoding',
+          `unknown ${recoded.attribute} "${recoded.list}" in echo`,
+        );
       }
       render.write(frame, line, recoded.value);
     }

@@ -16,23 +16,37 @@ export const handleFsize = fileInfoHandler('fsize', (info, frame) =>
 );
 
 /** Prints a file's mtime in the current timefmt, local time. */
-export const handleFlastmod = fileInfoHandler('flastmod', (info, frame) => formatTime(frame.timeFormat, info.mtimeMs, 'local'));
+export const handleFlastmod = fileInfoHandler('flastmod', (info, frame) =>
+  formatTime(frame.timeFormat, info.mtimeMs, 'local'),
+);
 
 /** fsize and flastmod share everything but the formatting; the target becomes a dependency of the page. */
-function fileInfoHandler(directive: string, format: (info: FileInfo, frame: DocumentFrame) => ByteString): DirectiveHandler {
+function fileInfoHandler(
+  directive: string,
+  format: (info: FileInfo, frame: DocumentFrame) => ByteString,
+): DirectiveHandler {
   return async ({ attributes, line, frame, render }: DirectiveCall): Promise<void> => {
     if (!frame.printing) return;
-    if (attributes.length === 0) return render.fail(frame, line, 'missing-argument', `${directive} needs file= or virtual=`);
+    if (attributes.length === 0)
+      return render.fail(frame, line, 'missing-argument', `${directive} needs file= or virtual=`);
     for (const { name, value: raw } of attributes) {
       if (raw === null) return;
       if (name !== 'file' && name !== 'virtual') {
         return render.fail(frame, line, 'unknown-attribute', `${directive} does not take "${name}"`);
       }
       const value = render.substitute(frame, line, decodeEntities(raw));
-      const target = name === 'file' ? resolveFileAttribute(frame.path, value) : resolveVirtualAttribute(frame.url, value);
-      const found = target.ok ? await statTarget(render, target, 'file-info') : { ok: false as const, reason: target.reason };
+      const target =
+        name === 'file' ? resolveFileAttribute(frame.path, value) : resolveVirtualAttribute(frame.url, value);
+      const found = target.ok
+        ? await statTarget(render, target, 'file-info')
+        : { ok: false as const, reason: target.reason };
       if (!found.ok) {
-        return render.fail(frame, line, 'file-info-not-found', `${directive} ${name}="${value}": ${found.reason}`);
+        return render.fail(
+          frame,
+          line,
+          'file-info-not-found',
+          `${directive} ${name}="${value}": ${found.reason}`,
+        );
       }
       render.write(frame, line, format(found.info, frame));
     }

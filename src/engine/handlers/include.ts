@@ -23,7 +23,8 @@ interface IncludeFailure {
 export async function handleInclude(call: DirectiveCall): Promise<void> {
   const { attributes, line, frame, render } = call;
   if (!frame.printing) return;
-  if (attributes.length === 0) return render.fail(frame, line, 'missing-argument', 'include needs file= or virtual=');
+  if (attributes.length === 0)
+    return render.fail(frame, line, 'missing-argument', 'include needs file= or virtual=');
   let pending: IncludeFailure | undefined;
   for (const { name, value: raw } of attributes) {
     if (raw === null) break;
@@ -59,16 +60,26 @@ function childUrl(frame: DocumentFrame, target: IncludeTarget, path: string): st
 }
 
 /** Includes one target; returns why it failed, or undefined on success. */
-async function includeTarget(call: DirectiveCall, target: IncludeTarget, label: string): Promise<IncludeFailure | undefined> {
+async function includeTarget(
+  call: DirectiveCall,
+  target: IncludeTarget,
+  label: string,
+): Promise<IncludeFailure | undefined> {
   const { frame, render, line } = call;
   const { limits } = render.options;
   if (!target.ok) return { code: 'include-forbidden', message: `cannot include ${label}: ${target.reason}` };
   if (++render.includeCount > limits.maxIncludes) {
-    return { code: 'include-limit', message: `more than ${limits.maxIncludes} includes in one page; raise 'maxIncludes' to allow more` };
+    return {
+      code: 'include-limit',
+      message: `more than ${limits.maxIncludes} includes in one page; raise 'maxIncludes' to allow more`,
+    };
   }
   // Apache's LimitInternalRecursion: the subrequest one level too deep is refused.
   if (frame.depth + 1 > limits.maxIncludeDepth) {
-    return { code: 'depth-limit', message: `includes nested deeper than ${limits.maxIncludeDepth} levels at ${label}; raise 'maxIncludeDepth' to allow more` };
+    return {
+      code: 'depth-limit',
+      message: `includes nested deeper than ${limits.maxIncludeDepth} levels at ${label}; raise 'maxIncludeDepth' to allow more`,
+    };
   }
   const found = await readTarget(render, target, 'include');
   if (!found.ok) return { code: 'include-not-found', message: `cannot include ${label}: ${found.reason}` };
@@ -84,7 +95,13 @@ async function includeTarget(call: DirectiveCall, target: IncludeTarget, label: 
   }
   if (frame.chain.includes(found.path) && !render.reportedCycles.has(found.path)) {
     render.reportedCycles.add(found.path);
-    render.report(frame, line, 'include-cycle', `${found.path} includes itself; it stops at depth ${limits.maxIncludeDepth}`, 'warning');
+    render.report(
+      frame,
+      line,
+      'include-cycle',
+      `${found.path} includes itself; it stops at depth ${limits.maxIncludeDepth}`,
+      'warning',
+    );
   }
   if (target.query !== undefined) {
     // Apache quirk kept: a nested query overwrites the shared QUERY_STRING, also for the parent afterwards.
@@ -94,7 +111,14 @@ async function includeTarget(call: DirectiveCall, target: IncludeTarget, label: 
   // mod_include's includes_filter "Kludge": a nested document takes the main request's mtime, so a `config
   // timefmt` inside it re-formats LAST_MODIFIED from the page's mtime, not its own.
   const file = { mtimeMs: frame.mtimeMs, owner: found.info.owner };
-  const child = createFrame(found.path, frame, file, syntaxForPath(render.options, found.path), render.options, childUrl(frame, target, found.path));
+  const child = createFrame(
+    found.path,
+    frame,
+    file,
+    syntaxForPath(render.options, found.path),
+    render.options,
+    childUrl(frame, target, found.path),
+  );
   await render.expandNested(child, bytes);
   return undefined;
 }

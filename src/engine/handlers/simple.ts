@@ -6,9 +6,12 @@ import { DirectiveCall } from '../render-state';
 /** Lists every variable as `NAME=VALUE` lines, HTML-escaped. The output shows the client, so it is client-dependent. */
 export function handlePrintenv({ attributes, line, frame, render }: DirectiveCall): void {
   if (!frame.printing) return;
-  if (attributes.length > 0) return render.fail(frame, line, 'unknown-attribute', 'printenv takes no attributes');
+  if (attributes.length > 0)
+    return render.fail(frame, line, 'unknown-attribute', 'printenv takes no attributes');
   render.recorder.record({ kind: 'client' });
-  const lines = render.variables.list(frame.timeFormat).map(([name, value]) => `${escapeHtml(name)}=${escapeHtml(value)}\n`);
+  const lines = render.variables
+    .list(frame.timeFormat)
+    .map(([name, value]) => `${escapeHtml(name)}=${escapeHtml(value)}\n`);
   render.write(frame, line, lines.join(''));
 }
 

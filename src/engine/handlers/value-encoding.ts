@@ -4,7 +4,8 @@ import { ByteString } from '../../ssi/byte-string';
 import { decodeValue, encodeValue, parseEncodingList } from '../../ssi/encodings';
 
 /** The recoded value, or the attribute whose list has an unknown token. */
-export type RecodeResult = { ok: true; value: ByteString } | { ok: false; attribute: 'decoding' | 'encoding'; list: ByteString };
+export type RecodeResult =
+  { ok: true; value: ByteString } | { ok: false; attribute: 'decoding' | 'encoding'; list: ByteString };
 
 /** Decodes then encodes a value as mod_include's handle_echo and handle_set do. */
 export function recode(value: ByteString, decoding: ByteString, encoding: ByteString): RecodeResult {

@@ -16,7 +16,11 @@ const ALLOWED: Record<string, string[]> = {
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(folder, entry.name)) : entry.name.endsWith('.ts') ? [join(folder, entry.name)] : [],
+    entry.isDirectory()
+      ? sourceFiles(join(folder, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(folder, entry.name)]
+        : [],
   );
 }
 
@@ -25,14 +29,19 @@ function code(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
 }
 
-const files = sourceFiles(SRC).map((file) => ({ file: relative(SRC, file), text: code(readFileSync(file, 'utf8')) }));
+const files = sourceFiles(SRC).map((file) => ({
+  file: relative(SRC, file),
+  text: code(readFileSync(file, 'utf8')),
+}));
 
 describe('layers', () => {
   it.each(files.filter(({ file }) => file.includes('/')).map(({ file, text }) => [file, text]))(
     '%s › imports only earlier layers',
     (file, text) => {
       const layer = file.split('/')[0];
-      const imported = [...text.matchAll(/from '(\.[^']+)'/g)].map((match) => relative(SRC, join(SRC, file, '..', match[1])).split('/')[0]);
+      const imported = [...text.matchAll(/from '(\.[^']+)'/g)].map(
+        (match) => relative(SRC, join(SRC, file, '..', match[1])).split('/')[0],
+      );
       const foreign = imported.filter((target) => target !== layer && !ALLOWED[layer].includes(target));
       expect(foreign).toEqual([]);
     },
@@ -45,9 +54,12 @@ describe('layers', () => {
     },
   );
 
-  it.each(files.map(({ file, text }) => [file, text]))('%s › no eval, no new Function, no shell', (_file, text) => {
-    expect(text).not.toMatch(/\beval\(|new Function\(|child_process/);
-  });
+  it.each(files.map(({ file, text }) => [file, text]))(
+    '%s › no eval, no new Function, no shell',
+    (_file, text) => {
+      expect(text).not.toMatch(/\beval\(|new Function\(|child_process/);
+    },
+  );
 
   it.each(files.filter(({ file }) => !file.startsWith('cli/')).map(({ file, text }) => [file, text]))(
     '%s › library code never writes to the console or exits the process',

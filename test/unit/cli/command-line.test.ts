@@ -130,7 +130,13 @@ describe('parseBuildArguments', () => {
   it('when given ROOT and --out › both resolved against cwd', () => {
     expect(parseBuildArguments(['site', '-o', 'out'], '/srv')).toEqual({
       kind: 'run',
-      options: { root: '/srv/site', out: '/srv/out', ssiExtensions: undefined, legacyExpr: false, config: undefined },
+      options: {
+        root: '/srv/site',
+        out: '/srv/out',
+        ssiExtensions: undefined,
+        legacyExpr: false,
+        config: undefined,
+      },
     });
   });
 

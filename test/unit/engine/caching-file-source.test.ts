@@ -49,7 +49,9 @@ describe('CachingFileSource', () => {
   });
 
   it('a recording view › stamps every path used, missing ones included', async () => {
-    const source = new CachingFileSource(new MemoryFileSource({ '/f.html': { content: 'F', mtimeMs: 1000 } }));
+    const source = new CachingFileSource(
+      new MemoryFileSource({ '/f.html': { content: 'F', mtimeMs: 1000 } }),
+    );
     const view = source.recordingView();
     await view.read('/f.html');
     await view.stat('/nope.html');

@@ -19,27 +19,31 @@ async function render(files: Record<string, Uint8Array>, limits = {}) {
 /** Directive-rich fragments: real directives, broken ones, and raw bytes, glued together at random. */
 const piece = fc.oneof(
   fc.uint8Array({ maxLength: 12 }),
-  fc.constantFrom(
-    '<!--#include virtual="/p1.shtml" -->',
-    '<!--#include virtual="/p2.shtml" -->',
-    '<!--#include file="p0.shtml" -->',
-    '<!--#include virtual="/missing.html" onerror="/p3.shtml" -->',
-    '<!--#set var="x" value="${x}x" -->',
-    '<!--#echo var="x" -->',
-    '<!--#if expr="v(\'x\') == \'xxx\'" -->',
-    '<!--#elif expr="true" -->',
-    '<!--#else -->',
-    '<!--#endif -->',
-    '<!--#config errmsg="E" -->',
-    '<!--#fsize file="p1.shtml" -->',
-    '<!--#printenv -->',
-    '<!--#echo var=x-->',
-    '<!--#',
-    '-->',
-    '"',
-  ).map((text) => Buffer.from(text, 'latin1')),
+  fc
+    .constantFrom(
+      '<!--#include virtual="/p1.shtml" -->',
+      '<!--#include virtual="/p2.shtml" -->',
+      '<!--#include file="p0.shtml" -->',
+      '<!--#include virtual="/missing.html" onerror="/p3.shtml" -->',
+      '<!--#set var="x" value="${x}x" -->',
+      '<!--#echo var="x" -->',
+      "<!--#if expr=\"v('x') == 'xxx'\" -->",
+      '<!--#elif expr="true" -->',
+      '<!--#else -->',
+      '<!--#endif -->',
+      '<!--#config errmsg="E" -->',
+      '<!--#fsize file="p1.shtml" -->',
+      '<!--#printenv -->',
+      '<!--#echo var=x-->',
+      '<!--#',
+      '-->',
+      '"',
+    )
+    .map((text) => Buffer.from(text, 'latin1')),
 );
-const page = fc.array(piece, { maxLength: 12 }).map((parts) => Buffer.concat(parts.map((part) => Buffer.from(part))));
+const page = fc
+  .array(piece, { maxLength: 12 })
+  .map((parts) => Buffer.concat(parts.map((part) => Buffer.from(part))));
 
 describe('rendering properties', () => {
   it('any bytes as a page › renders without throwing', async () => {
@@ -67,7 +71,10 @@ describe('rendering properties', () => {
     const limits = { maxIncludes: 50, maxOutputBytes: 4096 };
     await fc.assert(
       fc.asyncProperty(fc.tuple(page, page, page, page), async ([p0, p1, p2, p3]) => {
-        const result = await render({ '/p0.shtml': p0, '/p1.shtml': p1, '/p2.shtml': p2, '/p3.shtml': p3 }, limits);
+        const result = await render(
+          { '/p0.shtml': p0, '/p1.shtml': p1, '/p2.shtml': p2, '/p3.shtml': p3 },
+          limits,
+        );
         // Reaching this line is the termination property; the output bound is the memory property.
         expect(result.body.length).toBeLessThanOrEqual(limits.maxOutputBytes + ERR_LENGTH);
       }),

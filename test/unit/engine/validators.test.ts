@@ -4,11 +4,19 @@ import { Dependency } from '../../../src/engine/dependency-set';
 import { nextLastModified, ValidatorHistory } from '../../../src/engine/validator-history';
 import { entityTagOf, isLastModifiedStrong, virtualLastModified } from '../../../src/engine/validators';
 
-const dependency = (mtimeMs: number, exists = true): Dependency => ({ path: '/x', role: 'include', exists, mtimeMs, size: 1 });
+const dependency = (mtimeMs: number, exists = true): Dependency => ({
+  path: '/x',
+  role: 'include',
+  exists,
+  mtimeMs,
+  size: 1,
+});
 
 describe('virtualLastModified', () => {
   it('the newest mtime › floored to the second', () => {
-    expect(virtualLastModified([dependency(1_000_500), dependency(3_000_999), dependency(2_000_000)], 10_000_000)).toBe(3_000_000);
+    expect(
+      virtualLastModified([dependency(1_000_500), dependency(3_000_999), dependency(2_000_000)], 10_000_000),
+    ).toBe(3_000_000);
   });
 
   it('a future mtime › clamped to now (check 52)', () => {
@@ -16,7 +24,9 @@ describe('virtualLastModified', () => {
   });
 
   it('a missing dependency › counts with its directory mtime', () => {
-    expect(virtualLastModified([dependency(1_000_000), dependency(7_000_000, false)], 10_000_000)).toBe(7_000_000);
+    expect(virtualLastModified([dependency(1_000_000), dependency(7_000_000, false)], 10_000_000)).toBe(
+      7_000_000,
+    );
   });
 });
 
@@ -40,9 +50,30 @@ describe('nextLastModified', () => {
   it.each([
     ['first render › the computed date', undefined, '"a"', 5000, 9000, 5000],
     ['newer mtime › the computed date', { etag: '"a"', lastModified: 5000 }, '"b"', 6000, 9000, 6000],
-    ['same bytes, an older computed date › keeps the previous date', { etag: '"a"', lastModified: 5000 }, '"a"', 4000, 9000, 5000],
-    ['new bytes, no newer mtime (an older file swapped in) › now', { etag: '"a"', lastModified: 5000 }, '"b"', 4000, 9000, 9000],
-    ['new bytes within the previous date’s second › none can be honest', { etag: '"a"', lastModified: 9000 }, '"b"', 4000, 9000, undefined],
+    [
+      'same bytes, an older computed date › keeps the previous date',
+      { etag: '"a"', lastModified: 5000 },
+      '"a"',
+      4000,
+      9000,
+      5000,
+    ],
+    [
+      'new bytes, no newer mtime (an older file swapped in) › now',
+      { etag: '"a"', lastModified: 5000 },
+      '"b"',
+      4000,
+      9000,
+      9000,
+    ],
+    [
+      'new bytes within the previous date’s second › none can be honest',
+      { etag: '"a"', lastModified: 9000 },
+      '"b"',
+      4000,
+      9000,
+      undefined,
+    ],
   ])('%s', (_name, previous, etag, computed, now, expected) => {
     expect(nextLastModified(previous, etag, computed, now)).toBe(expected);
   });

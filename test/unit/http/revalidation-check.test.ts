@@ -206,9 +206,14 @@ describe('judgeRevalidation', () => {
     expect(verdict.problems[1].message).toContain('no Vary');
   });
 
-  it('when a 304 drops the 200\'s Surrogate-Key and Cache-Tag › a not-modified-drops-tags warning each', () => {
+  it("when a 304 drops the 200's Surrogate-Key and Cache-Tag › a not-modified-drops-tags warning each", () => {
     const tagged = { ...GOOD_200, 'surrogate-key': 'abc def', 'cache-tag': 'abc,def' };
-    const verdict = judgeRevalidation([firstGet({ headers: tagged }), imsReplay(), inmReplay(), head({ headers: tagged })]);
+    const verdict = judgeRevalidation([
+      firstGet({ headers: tagged }),
+      imsReplay(),
+      inmReplay(),
+      head({ headers: tagged }),
+    ]);
     expect(verdict.ok).toBe(true);
     expect(verdict.problems.map((problem) => [problem.code, problem.severity, problem.step])).toEqual([
       ['not-modified-drops-tags', 'warning', 'if-modified-since'],
