@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { tagOf } from '../../src/http/purge-tags';
 import { checkRevalidation } from '../../src/http/revalidation-check';
-import type { EdgeProcess } from './edge-process';
+import type { ServerProcess as EdgeProcess } from '../support/server-process';
 import { edgeGet, type EdgeResponse } from './edge-request';
 import { startOrigin, type EdgeOrigin } from './edge-origin';
 

@@ -3,7 +3,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startEdgeProcess, type EdgeProcess } from './edge-process';
+import { freePort, startServerProcess, type ServerProcess as EdgeProcess } from '../support/server-process';
 
 /** Where Debian installs nginx. */
 export const NGINX_BINARY = '/usr/sbin/nginx';
@@ -63,7 +63,7 @@ export async function startNginx(prefix: string, originPort: number): Promise<Ed
   const configFile = join(prefix, 'nginx.conf');
   writeFileSync(configFile, nginxConfig({ prefix, port, originPort, user }));
   const errorLog = join(prefix, 'error.log');
-  return startEdgeProcess({
+  return startServerProcess({
     name: 'nginx',
     // -e: the error log before the config is read, so nginx never opens /var/log/nginx.
     command: [NGINX_BINARY, '-p', prefix, '-c', configFile, '-e', errorLog],

@@ -3,7 +3,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startEdgeProcess, type EdgeProcess } from './edge-process';
+import { freePort, startServerProcess, type ServerProcess as EdgeProcess } from '../support/server-process';
 import { edgeRequest, type EdgeResponse } from './edge-request';
 
 /** Where Debian installs varnishd. */
@@ -69,7 +69,7 @@ export async function startVarnish(folder: string, originPort: number): Promise<
   const vclFile = join(folder, 'edge.vcl');
   writeFileSync(vclFile, varnishVcl(originPort));
   const pidFile = join(folder, 'varnishd.pid');
-  return startEdgeProcess({
+  return startServerProcess({
     name: 'varnish',
     // -j none: no privilege separation (no varnish/vcache users needed); -T none: no management port.
     command: [

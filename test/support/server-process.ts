@@ -1,25 +1,28 @@
-// Starts an edge server (nginx, varnishd) in the foreground as a child in its own process group, waits for its
-// port, and stops it by PID. Test tooling only; the same approach as test/apache/apache-server.ts.
+// Starts a reference server (Apache, nginx, varnishd) in the foreground as a child in its own process group, waits
+// for its port, and stops it by PID. Test tooling only (child_process is never used in src/).
 
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
-/** How long an edge may take to answer on its port (Varnish compiles its VCL with cc first). */
+/** How long a server may take to answer on its port (Varnish compiles its VCL with cc first). */
 const START_TIMEOUT_MS = 20000;
-/** How long an edge may take to exit after SIGTERM before it gets SIGKILL. */
+/** How long a server may take to exit after SIGTERM before it gets SIGKILL. */
 const STOP_TIMEOUT_MS = 10000;
-/** util-linux's setpriv, which asks the kernel to signal the edge when its parent (jest) dies. */
+/** util-linux's setpriv, which asks the kernel to signal the server when its parent (jest) dies. */
 const SETPRIV = '/usr/bin/setpriv';
-/** The edges' whole environment: cc must be on PATH for Varnish, and npm's variables must not leak in. */
-const EDGE_ENVIRONMENT = {
+/**
+ * A server's whole environment, as a service manager would give it: PATH shows through to pages (printenv) and
+ * must hold cc for Varnish; npm's variables must not leak in.
+ */
+const SERVER_ENVIRONMENT = {
   PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
   TZ: 'UTC',
   LANG: 'C',
 };
 
 /** What to start: the command line, the pid file it writes, and logs to show when it fails. */
-export interface EdgeCommand {
+export interface ServerCommand {
   /** A name for messages, e.g. `nginx`. */
   name: string;
   command: string[];
@@ -29,8 +32,8 @@ export interface EdgeCommand {
   logFiles: string[];
 }
 
-/** A running edge server. */
-export interface EdgeProcess {
+/** A running server. */
+export interface ServerProcess {
   port: number;
   /** Its stdout and stderr so far. */
   output(): string;
@@ -52,22 +55,22 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts `edge.command` and resolves once its port answers; rejects with its output and logs otherwise. */
-export async function startEdgeProcess(edge: EdgeCommand): Promise<EdgeProcess> {
+export async function startServerProcess(edge: ServerCommand): Promise<ServerProcess> {
   const binary = edge.command[0];
   if (!existsSync(binary))
     throw new Error(`${edge.name}: ${binary} is missing (Debian: apt-get install ${edge.name})`);
   const [command, ...args] = withParentDeathSignal(edge.command);
   const child = spawn(command, args, {
-    // Its own process group, so a signal meant for the edge's group never reaches jest or npm.
+    // Its own process group: Apache, for one, signals its whole group on SIGTERM, which must not reach jest or npm.
     detached: true,
-    env: EDGE_ENVIRONMENT,
+    env: SERVER_ENVIRONMENT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = (): Promise<void> => stopEdge(child, edge.pidFile, exited);
+  const stop = (): Promise<void> => stopServer(child, edge.pidFile, exited);
   try {
     await waitForPort(edge, child);
   } catch (err) {
@@ -78,12 +81,15 @@ export async function startEdgeProcess(edge: EdgeCommand): Promise<EdgeProcess> 
   return { port: edge.port, output: () => output, stop };
 }
 
-/** Prefixes `setpriv --pdeathsig TERM` when util-linux has it, so the edge stops even if jest is killed. */
+/**
+ * Prefixes `setpriv --pdeathsig TERM` when util-linux has it, so the server (in its own process group, out of reach
+ * of Ctrl-C) still stops when jest dies without running afterAll; jest's sandboxed `process` gets no signals.
+ */
 function withParentDeathSignal(command: string[]): string[] {
   return existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'TERM', '--', ...command] : command;
 }
 
-async function stopEdge(child: ChildProcess, pidFile: string, exited: Promise<void>): Promise<void> {
+async function stopServer(child: ChildProcess, pidFile: string, exited: Promise<void>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const fromFile = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : NaN;
   const pid = Number.isInteger(fromFile) && fromFile > 0 ? fromFile : child.pid;
@@ -98,7 +104,7 @@ async function stopEdge(child: ChildProcess, pidFile: string, exited: Promise<vo
   if ((await Promise.race([exited, timeout])) === 'timeout' && child.pid) process.kill(child.pid, 'SIGKILL');
 }
 
-async function waitForPort(edge: EdgeCommand, child: ChildProcess): Promise<void> {
+async function waitForPort(edge: ServerCommand, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
