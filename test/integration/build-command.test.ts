@@ -1,22 +1,11 @@
 // `cdn-include build` end to end on real folders: output mtimes are the virtual Last-Modified; reruns are incremental.
 
 import { readFileSync, statSync } from 'node:fs';
-import type { CommandIo } from '../../src/cli/command';
-import { runCli } from '../../src/cli/main';
+import { CliOutcome, runCliOnce } from '../support/running-cli';
 import { at, TempSite } from '../support/temp-site';
 
-async function build(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: CommandIo = {
-    stdout: (t) => void stdout.push(t),
-    stderr: (t) => void stderr.push(t),
-    env: {},
-    cwd: process.cwd(),
-    stopSignal: new Promise(() => undefined),
-  };
-  const code = await runCli(['build', ...args], io);
-  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+function build(args: string[]): Promise<CliOutcome> {
+  return runCliOnce(['build', ...args]);
 }
 
 describe('cdn-include build', () => {

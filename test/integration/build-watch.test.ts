@@ -6,8 +6,7 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandIo } from '../../src/cli/command';
-import { runCli } from '../../src/cli/main';
+import { runCliOnce, startCli } from '../support/running-cli';
 import { at, TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
 
@@ -45,18 +44,10 @@ describe('cdn-include build --watch', () => {
     });
     await new Promise<void>((resolve) => receiver?.listen(0, '127.0.0.1', resolve));
     const purgeUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    let stop: (signal: string) => void = () => undefined;
-    const io: CommandIo = {
-      stdout: (text) => void stdout.push(text),
-      stderr: (text) => void stderr.push(text),
-      env: {},
-      cwd: process.cwd(),
-      stopSignal: new Promise((resolve) => (stop = resolve)),
-    };
-    const exitCode = runCli(['build', site.root, '--out', out, '--watch', '--purge-url', purgeUrl], io);
-    await waitFor(() => stdout.join('').includes('watching '), 'the first build');
+    const { stdout, stderr, stop, exitCode } = await startCli(
+      ['build', site.root, '--out', out, '--watch', '--purge-url', purgeUrl],
+      'watching ',
+    );
     expect(readFileSync(join(out, 'index.shtml'), 'utf8')).toBe('home nav 1');
     const before = stdout.length;
 
@@ -79,15 +70,16 @@ describe('cdn-include build --watch', () => {
   });
 
   it('with --manifest › is a usage error (build reads its own)', async () => {
-    const stderr: string[] = [];
-    const io: CommandIo = {
-      stdout: () => undefined,
-      stderr: (t) => void stderr.push(t),
-      env: {},
-      cwd: process.cwd(),
-      stopSignal: new Promise(() => undefined),
-    };
-    expect(await runCli(['build', site.root, '--out', out, '--watch', '--manifest', 'm.json'], io)).toBe(2);
-    expect(stderr.join('')).toContain("option '--manifest' is for serve");
+    const { code, stderr } = await runCliOnce([
+      'build',
+      site.root,
+      '--out',
+      out,
+      '--watch',
+      '--manifest',
+      'm.json',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("option '--manifest' is for serve");
   });
 });

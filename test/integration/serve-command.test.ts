@@ -3,32 +3,12 @@
 import request from 'supertest';
 import type { CommandIo } from '../../src/cli/command';
 import { runCli } from '../../src/cli/main';
+import { RunningCli, runCliOnce, startCli } from '../support/running-cli';
 import { at, TempSite } from '../support/temp-site';
 
-interface RunningServe {
-  url: string;
-  stdout: string[];
-  stderr: string[];
-  stop: (signal: string) => void;
-  exitCode: Promise<number>;
-}
-
-async function startServe(args: string[]): Promise<RunningServe> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  let stop: (signal: string) => void = () => undefined;
-  const io: CommandIo = {
-    stdout: (text) => void stdout.push(text),
-    stderr: (text) => void stderr.push(text),
-    env: {},
-    cwd: process.cwd(),
-    stopSignal: new Promise((resolve) => (stop = resolve)),
-  };
-  const exitCode = runCli(['serve', ...args, '--port', '0'], io);
-  for (let i = 0; i < 200 && !stdout.join('').includes('http://'); i++)
-    await new Promise((r) => setTimeout(r, 10));
-  const url = /http:\/\/\S+/.exec(stdout.join(''))?.[0].replace(/\/$/, '') ?? '';
-  return { url, stdout, stderr, stop, exitCode };
+/** `cdn-include serve ...args` on a free port, once it printed its URL. */
+function startServe(args: string[]): Promise<RunningCli> {
+  return startCli(['serve', ...args, '--port', '0'], 'http://');
 }
 
 describe('cdn-include serve', () => {
@@ -96,16 +76,9 @@ describe('cdn-include serve', () => {
   it('a port in use › one line on stderr and exit 1', async () => {
     const first = await startServe([site.root]);
     const port = first.url.split(':').pop() as string;
-    const stderr: string[] = [];
-    const io: CommandIo = {
-      stdout: () => undefined,
-      stderr: (t) => void stderr.push(t),
-      env: {},
-      cwd: process.cwd(),
-      stopSignal: new Promise(() => undefined),
-    };
-    expect(await runCli(['serve', site.root, '--port', port], io)).toBe(1);
-    expect(stderr.join('').trim().split('\n')).toHaveLength(1);
+    const { code, stderr } = await runCliOnce(['serve', site.root, '--port', port]);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
     first.stop('SIGINT');
     await first.exitCode;
   });

@@ -5,35 +5,14 @@ import { writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
-import type { CommandIo } from '../../src/cli/command';
-import { runCli } from '../../src/cli/main';
 import { tagOf } from '../../src/http/purge-tags';
+import { RunningCli, runCliOnce, startCli } from '../support/running-cli';
 import { at, TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
 
-interface RunningServe {
-  url: string;
-  stdout: string[];
-  stderr: string[];
-  stop: (signal: string) => void;
-  exitCode: Promise<number>;
-}
-
-async function startServe(args: string[]): Promise<RunningServe> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  let stop: (signal: string) => void = () => undefined;
-  const io: CommandIo = {
-    stdout: (text) => void stdout.push(text),
-    stderr: (text) => void stderr.push(text),
-    env: {},
-    cwd: process.cwd(),
-    stopSignal: new Promise((resolve) => (stop = resolve)),
-  };
-  const exitCode = runCli(['serve', ...args, '--port', '0', '--quiet'], io);
-  await waitFor(() => stdout.join('').includes('watching '), 'serve to start');
-  const url = /http:\/\/\S+/.exec(stdout.join(''))?.[0].replace(/\/$/, '') ?? '';
-  return { url, stdout, stderr, stop, exitCode };
+/** `cdn-include serve --quiet ...args` on a free port, once it watches. */
+function startServe(args: string[]): Promise<RunningCli> {
+  return startCli(['serve', ...args, '--port', '0', '--quiet'], 'watching ');
 }
 
 describe('cdn-include serve --watch', () => {
@@ -105,16 +84,9 @@ describe('cdn-include serve --watch', () => {
   });
 
   it('with a purge target but no --watch › is a usage error (exit 2)', async () => {
-    const stderr: string[] = [];
-    const io: CommandIo = {
-      stdout: () => undefined,
-      stderr: (t) => void stderr.push(t),
-      env: {},
-      cwd: process.cwd(),
-      stopSignal: new Promise(() => undefined),
-    };
-    expect(await runCli(['serve', site.root, '--purge-url', 'http://127.0.0.1:1/'], io)).toBe(2);
-    expect(stderr.join('')).toContain("a purge target needs '--watch'");
+    const { code, stderr } = await runCliOnce(['serve', site.root, '--purge-url', 'http://127.0.0.1:1/']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("a purge target needs '--watch'");
   });
 
   it.each([
@@ -132,15 +104,8 @@ describe('cdn-include serve --watch', () => {
       "option '--purge-url' is not usable: must be an http:// or https:// URL",
     ],
   ])('with %j › a usage error: %s', async (args, message) => {
-    const stderr: string[] = [];
-    const io: CommandIo = {
-      stdout: () => undefined,
-      stderr: (t) => void stderr.push(t),
-      env: {},
-      cwd: process.cwd(),
-      stopSignal: new Promise(() => undefined),
-    };
-    expect(await runCli(['serve', site.root, ...args], io)).toBe(2);
-    expect(stderr.join('')).toContain(message);
+    const { code, stderr } = await runCliOnce(['serve', site.root, ...args]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
   });
 });
