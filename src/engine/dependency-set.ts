@@ -28,11 +28,3 @@ export class DependencySet {
     return [...this.byPath.values()];
   }
 }
-
-/**
- * A compact fingerprint of a dependency list: equal fingerprints mean every file still has the same existence,
- * size and mtime, the same test make and rsync use to decide that nothing changed.
- */
-export function dependencyFingerprint(dependencies: readonly Dependency[]): string {
-  return dependencies.map((d) => `${d.exists ? '+' : '-'}${d.path}:${d.size}:${d.mtimeMs}`).join('\n');
-}

@@ -37,6 +37,11 @@ export interface DocumentFrame {
   conditionTrue: boolean;
   /** `if`s opened inside a branch that is not printing (Apache's if_nesting_level). */
   skippedIfs: number;
+  /**
+   * An `if`/`elif` of this document failed and no `endif` has run since (the httpd 2.4 binary's flag 0x10): `else`
+   * then does nothing.
+   */
+  conditionFailed: boolean;
   /** $0..$9 of the last regex an if/elif in this document evaluated; null before any. */
   captures: ReadonlyArray<ByteString | undefined> | null;
 }
@@ -71,6 +76,7 @@ export function createFrame(
     printing: true,
     conditionTrue: true,
     skippedIfs: 0,
+    conditionFailed: false,
     captures: null,
   };
 }

@@ -5,20 +5,8 @@
 
 import { evaluateExpression } from '../../ssi/expr';
 import { DiagnosticCode } from '../diagnostics';
-import { DocumentFrame } from '../document-frame';
 import { createExpressionHost, parseCached } from '../expression-host';
 import { DirectiveCall } from '../render-state';
-
-/**
- * Documents whose current conditional failed (the binary's flag 0x10). Kept beside the frame rather than in it:
- * like Apache's flag it is per document, not per nesting level, and only these handlers read it.
- */
-const FAILED_CONDITIONS = new WeakSet<DocumentFrame>();
-
-/** True while an `if`/`elif` of this document failed and no `endif` has run since (then `else` does nothing). */
-export function hasFailedCondition(frame: DocumentFrame): boolean {
-  return FAILED_CONDITIONS.has(frame);
-}
 
 /** Opens a conditional; inside a branch that is not printing it is only counted. */
 export function handleIf(call: DirectiveCall): void {
@@ -57,7 +45,7 @@ export function handleElif(call: DirectiveCall): void {
 export function handleElse({ attributes, line, frame, render }: DirectiveCall): void {
   if (frame.skippedIfs > 0) return;
   if (attributes.length > 0) return render.fail(frame, line, 'unknown-attribute', 'else takes no attributes');
-  if (FAILED_CONDITIONS.has(frame)) return;
+  if (frame.conditionFailed) return;
   if (frame.conditionTrue) frame.printing = false;
   else frame.printing = frame.conditionTrue = true;
 }
@@ -71,7 +59,7 @@ export function handleEndif({ attributes, line, frame, render }: DirectiveCall):
   if (attributes.length > 0)
     return render.fail(frame, line, 'unknown-attribute', 'endif takes no attributes', true);
   frame.printing = frame.conditionTrue = true;
-  FAILED_CONDITIONS.delete(frame);
+  frame.conditionFailed = false;
 }
 
 /** Checks the single `expr` attribute and evaluates it; undefined (after failing the conditional) when it cannot. */
@@ -104,7 +92,7 @@ function failCondition(
 ): undefined {
   const { line, frame, render } = call;
   render.fail(frame, line, code, message, always);
-  FAILED_CONDITIONS.add(frame);
+  frame.conditionFailed = true;
   frame.printing = frame.conditionTrue = false;
   return undefined;
 }
