@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { DependencyGraph } from '../engine/dependency-graph';
 import { createApp } from '../http/app';
+import { escapeLogItem } from '../http/log-escape';
 import { createLimitedServer, type ConnectionLimits } from '../http/connection-limits';
 import type { SsiMiddleware } from '../http/ssi-middleware';
 import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
@@ -255,6 +256,11 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       surrogateKeyHeader: options.surrogateKeyHeader ?? settings.surrogateKeyHeader,
       cacheTagHeader: options.cacheTagHeader ?? settings.cacheTagHeader,
       accessLog: logging ? (line) => io.stdout(`${line}\n`) : undefined,
+      onError: (err, ctx) =>
+        io.stderr(
+          `cdn-include serve: unexpected error answering ${escapeLogItem(`${ctx.method} ${ctx.url}`)} with 500: ` +
+            `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+        ),
       onDiagnostic: (diagnostic, ctx) =>
         io.stderr(`${formatDiagnostic(diagnostic)} [${ctx.method} ${ctx.url}]\n`),
       onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
