@@ -45,3 +45,42 @@ describe('/.well-known/ (RFC 8615)', () => {
     expect(isHiddenPath(path)).toBe(hidden);
   });
 });
+
+describe('temporary files of a killed build', () => {
+  let site: TempSite;
+  let out: TempSite;
+  beforeEach(() => {
+    site = new TempSite().write('index.shtml', 'home').write('css/site.css', 'body{}');
+    out = new TempSite();
+  });
+  afterEach(() => {
+    site.remove();
+    out.remove();
+  });
+
+  /** The id of a process that has exited, as a build killed with SIGKILL has. */
+  async function deadPid(): Promise<number> {
+    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    await new Promise((resolve) => child.once('exit', resolve));
+    return child.pid ?? 0;
+  }
+
+  it('the next build › removes those of a dead process, keeps those of a running one, leaves none of its own', async () => {
+    const first = await runCliOnce(['build', site.root, '--out', out.root]);
+    expect(first.code).toBe(0);
+    expect(readdirSync(out.root).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    const stale = `.cdn-include-${await deadPid()}-0a1b2c3d4e5f.tmp`;
+    const running = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const live = `.cdn-include-${running.pid}-0a1b2c3d4e5f.tmp`;
+    writeFileSync(out.path(stale), 'half a page');
+    writeFileSync(out.path(live), 'being written');
+    try {
+      const second = await runCliOnce(['build', site.root, '--out', out.root]);
+      expect(second.code).toBe(0);
+      const left = readdirSync(out.root).filter((name) => name.endsWith('.tmp'));
+      expect(left).toEqual([live]);
+    } finally {
+      running.kill('SIGKILL');
+    }
+  });
+});
