@@ -136,7 +136,8 @@ export function readConfigFile(file: string): ConfigFile {
     throw new UsageError(`config file '${file}' must hold a JSON object`);
   }
   for (const [key, value] of Object.entries(parsed)) {
-    const rule = KEYS[key as keyof ConfigFile];
+    // Own keys only: `__proto__` or `constructor` would otherwise find Object.prototype's members.
+    const rule = Object.hasOwn(KEYS, key) ? KEYS[key as keyof ConfigFile] : undefined;
     if (!rule)
       throw new UsageError(
         `config file '${file}': unknown key '${key}' (known: ${Object.keys(KEYS).join(', ')})`,
