@@ -121,6 +121,9 @@ function compileRule(rule: unknown, name: string) {
   if (typed.path !== undefined && !typed.path.startsWith('/') && !typed.path.startsWith('*')) {
     throw new TypeError(`${name}.path must start with '/' or '*', as URL paths do: '${typed.path}'`);
   }
+  // picomatch reads `[!ab]` as `[!ab]` literally or one of `!`, `a`, `b`: never what was meant.
+  if (typed.path?.includes('[!'))
+    throw new TypeError(`${name}.path: write a negated class as [^…], not [!…]: '${typed.path}'`);
   if (
     typed.type !== undefined &&
     !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\/[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(typed.type)

@@ -105,6 +105,7 @@ describe('compileCachePolicy', () => {
     ['a fractional sMaxAge', [{}, { sMaxAge: 1.5 }], /cacheRules\[1\]\.sMaxAge/],
     ['a string flag', [{ immutable: 'yes' }], /immutable must be true or false/],
     ['a relative path', [{ path: 'assets/**' }], /path must start with/],
+    ['a [!…] class', [{ path: '/img/[!ab].png' }], /negated class as \[\^…\]/],
     ['a bad type', [{ type: 'html' }], /type must be a media type/],
     ['a line break', [{ surrogateControl: 'max-age=1\r\nX: 1' }], /surrogateControl must be/],
     ['private with sMaxAge', [{ private: true, sMaxAge: 5 }], /'private' keeps CDNs/],
