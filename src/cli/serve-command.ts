@@ -262,7 +262,7 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
             `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
         ),
       onDiagnostic: (diagnostic, ctx) =>
-        io.stderr(`${formatDiagnostic(diagnostic)} [${ctx.method} ${ctx.url}]\n`),
+        io.stderr(`${formatDiagnostic(diagnostic)} [${escapeLogItem(`${ctx.method} ${ctx.url}`)}]\n`),
       onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
     });
   } catch (err) {
