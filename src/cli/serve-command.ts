@@ -257,12 +257,9 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       cacheTagHeader: options.cacheTagHeader ?? settings.cacheTagHeader,
       accessLog: logging ? (line) => io.stdout(`${line}\n`) : undefined,
       onError: (err, ctx) =>
-        io.stderr(
-          `cdn-include serve: unexpected error answering ${escapeLogItem(`${ctx.method} ${ctx.url}`)} with 500: ` +
-            `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-        ),
+        io.stderr(`cdn-include serve: ${requestLabel(ctx)} answered 500: ${stackOf(err)}\n`),
       onDiagnostic: (diagnostic, ctx) =>
-        io.stderr(`${formatDiagnostic(diagnostic)} [${escapeLogItem(`${ctx.method} ${ctx.url}`)}]\n`),
+        io.stderr(`${formatDiagnostic(diagnostic)} [${requestLabel(ctx)}]\n`),
       onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
     });
   } catch (err) {
@@ -318,6 +315,18 @@ function startWatching(
     warn: (line) => io.stderr(`${line}\n`),
     onChanges: (paths) => void cache.invalidate(paths),
   });
+}
+
+/** The request a stderr line is about, escaped like the access log's request line. */
+function requestLabel(ctx: { method: string; url: string }): string {
+  return escapeLogItem(`${ctx.method} ${ctx.url}`);
+}
+
+/** An unexpected error as logged once: its stack, which names the cause and where it arose. */
+function stackOf(err: unknown): string {
+  // Duck-typed: an error from another realm (a vm context, jest's sandbox) is no `instanceof Error` here.
+  const stack = typeof err === 'object' && err !== null && 'stack' in err ? err.stack : undefined;
+  return typeof stack === 'string' ? stack : String(err);
 }
 
 function listeningUrl(server: Server, host: string): string {
