@@ -5,9 +5,12 @@ import type { Context } from 'koa';
 import request from 'supertest';
 import type { FileContent } from '../../src/engine/file-source';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
+import { NodeFileSource } from '../../src/engine/node-file-source';
 import { createApp } from '../../src/http/app';
 import { escapeLogItem } from '../../src/http/log-escape';
 import { rawGet } from '../support/raw-request';
+import { startCli } from '../support/running-cli';
+import { TempSite } from '../support/temp-site';
 
 /** A docroot whose page cannot be read: the disk fails under it. */
 class FailingSource extends MemoryFileSource {
@@ -74,5 +77,37 @@ describe('the access log', () => {
     ['wide \u20ac', 'wide \\xe2\\x82\\xac'],
   ])('escapeLogItem(%j) › %j (ap_escape_logitem)', (text, escaped) => {
     expect(escapeLogItem(text)).toBe(escaped);
+  });
+});
+
+describe('serve, when reading a page fails unexpectedly', () => {
+  it('› access log 500, the stack once on stderr, a short 500 to the client', async () => {
+    const site = new TempSite().write('broken.shtml', 'never read').write('ok.html', 'fine');
+    const original = NodeFileSource.prototype.read;
+    const spy = jest.spyOn(NodeFileSource.prototype, 'read').mockImplementation(function (
+      this: NodeFileSource,
+      path,
+    ) {
+      if (path === '/broken.shtml')
+        return Promise.reject(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+      return original.call(this, path);
+    });
+    const server = await startCli(['serve', site.root, '--port', '0'], 'serving');
+    try {
+      const res = await request(server.url).get('/broken.shtml');
+      expect(res.status).toBe(500);
+      expect(res.text).toBe('500 Internal Server Error\n');
+      expect((await request(server.url).get('/ok.html')).status).toBe(200);
+    } finally {
+      server.stop('SIGTERM');
+      await server.exitCode;
+      spy.mockRestore();
+      site.remove();
+    }
+    const log = server.stdout.join('');
+    expect(log).toMatch(/"GET \/broken\.shtml HTTP\/1\.1" 500 /);
+    const stderr = server.stderr.join('');
+    expect(stderr.match(/EIO: i\/o error/g)).toHaveLength(1);
+    expect(stderr).toMatch(/GET \/broken\.shtml answered 500: Error: EIO: i\/o error, read\n\s+at /);
   });
 });
