@@ -56,9 +56,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_REVALIDATE_WINDOW = 1000;
 
 /** What `cdn-include serve` was asked to do. */
-export interface ServeOptions extends SiteArguments, WatchArguments {
-  /** `--max-connections`, `--headers-timeout`, `--request-timeout`, `--keep-alive-timeout`; undefined when not given. */
-  connections: ConnectionArguments;
+export interface ServeOptions extends SiteArguments, WatchArguments, ConnectionArguments {
   /** TCP port; 0 picks a free one. @default 8080 */
   port: number;
   /** Address to listen on. @default '127.0.0.1' */
@@ -159,7 +157,7 @@ export function parseServeArguments(args: string[], cwd: string): ArgumentsResul
   return interpretArguments(args, SERVE_OPTIONS, (values, positionals) => ({
     ...parseSiteArguments(values, positionals, cwd),
     ...parseWatchArguments(values, cwd),
-    connections: parseConnectionArguments(values),
+    ...parseConnectionArguments(values),
     port: values.port === undefined ? DEFAULT_PORT : parseIntegerOption(values.port, 'port', 0, 65535),
     host: parseHost(values.host),
     cacheControl: parseCacheControl(values['cache-control']),
@@ -230,7 +228,7 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     const workerCount = options.workers ?? workers ?? 1;
     watching = watchSettings(options, { watch, purge, manifest }, io.cwd);
     const connections = connectionSettings(
-      options.connections,
+      options,
       { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout },
       readOpenFileLimit(),
     );

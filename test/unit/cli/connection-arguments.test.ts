@@ -26,7 +26,7 @@ describe('connection limits', () => {
     );
     if (parsed.kind !== 'run') throw new Error(parsed.kind);
     const { limits } = connectionSettings(
-      parsed.options.connections,
+      parsed.options,
       { maxConnections: 9, requestTimeout: 3000 },
       undefined,
     );
