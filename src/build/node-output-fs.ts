@@ -1,8 +1,9 @@
-// The node:fs adapter of OutputFs: maps docroot paths into a real output folder and writes files atomically.
+// The node:fs adapter of OutputFs: maps docroot paths into a real output folder and writes files atomically,
+// through temporary files named so that the next build can recognise and remove those a killed build left.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readdir, readFile, rename, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { OutputFileInfo, OutputFs } from './output-fs';
 
 /** Where the manifest lives unless told otherwise: a dotfile, which cdn-include never serves. */
@@ -22,6 +23,8 @@ export interface NodeOutputFsOptions {
  */
 export class NodeOutputFs implements OutputFs {
   private readonly manifestFile: string;
+  /** Set once the leftovers of earlier, killed builds are gone; every write waits for it. */
+  private swept: Promise<void> | undefined;
 
   /** @param out the output folder. */
   constructor(
@@ -43,7 +46,8 @@ export class NodeOutputFs implements OutputFs {
 
   async write(path: string, bytes: Buffer, mtimeMs: number): Promise<OutputFileInfo> {
     const file = join(this.out, path);
-    await writeAtomically(file, bytes, mtimeMs);
+    await this.sweepOnce();
+    await writeAtomically(file, bytes, mtimeMs, this.out);
     const stats = await stat(file);
     return { size: stats.size, mtimeMs: stats.mtimeMs };
   }
@@ -67,7 +71,22 @@ export class NodeOutputFs implements OutputFs {
   }
 
   async writeManifest(text: string): Promise<void> {
-    await writeAtomically(this.manifestFile, Buffer.from(text, 'utf8'), undefined);
+    await this.sweepOnce();
+    await writeAtomically(
+      this.manifestFile,
+      Buffer.from(text, 'utf8'),
+      undefined,
+      dirname(this.manifestFile),
+    );
+  }
+
+  /** Removes the temporary files of builds that were killed (`kill -9`) before they could remove them. */
+  private sweepOnce(): Promise<void> {
+    this.swept ??= Promise.all([
+      removeStaleTemporaries(this.out),
+      removeStaleTemporaries(dirname(this.manifestFile)),
+    ]).then(() => undefined);
+    return this.swept;
   }
 
   /** Removes the folders a removal left empty, up to (not including) the output folder. */
@@ -83,10 +102,25 @@ export class NodeOutputFs implements OutputFs {
   }
 }
 
-/** Writes a hidden temporary file beside `file`, sets its mtime, then renames it into place. */
-async function writeAtomically(file: string, bytes: Buffer, mtimeMs: number | undefined): Promise<void> {
+/** Temporary files: `.cdn-include-<pid>-<random>.tmp`, so the pid tells whether their writer still runs. */
+const TEMPORARY_NAME = /^\.cdn-include-([0-9]+)-[0-9a-f]+\.tmp$/;
+
+/**
+ * Writes a hidden temporary file in `temporaryFolder` (on the same file system, so the rename is atomic), sets its
+ * mtime, then renames it into place.
+ */
+async function writeAtomically(
+  file: string,
+  bytes: Buffer,
+  mtimeMs: number | undefined,
+  temporaryFolder: string,
+): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  await mkdir(temporaryFolder, { recursive: true });
+  const temporary = join(
+    temporaryFolder,
+    `.cdn-include-${process.pid}-${randomBytes(6).toString('hex')}.tmp`,
+  );
   try {
     await writeFile(temporary, bytes);
     // Seconds as a number, not a Date, which would cut the time to whole milliseconds.
@@ -95,6 +129,33 @@ async function writeAtomically(file: string, bytes: Buffer, mtimeMs: number | un
   } catch (err) {
     await unlink(temporary).catch(() => undefined);
     throw err;
+  }
+}
+
+/** Removes the temporary files in `folder` whose writing process is gone; those of a running build stay. */
+async function removeStaleTemporaries(folder: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (err) {
+    if (isMissing(err)) return;
+    throw err;
+  }
+  for (const name of names) {
+    const pid = TEMPORARY_NAME.exec(name)?.[1];
+    if (pid !== undefined && !isRunning(Number(pid))) await unlink(join(folder, name)).catch(() => undefined);
+  }
+}
+
+/** Whether a process with this id exists (signal 0 checks without sending anything). */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, under another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -43,6 +43,14 @@ export interface ConfigFile {
   cacheTagHeader?: string | false;
   /** serve only: largest tag header value in bytes. */
   maxTagHeaderBytes?: number;
+  /** serve only: connections held at once per process (`--max-connections`). */
+  maxConnections?: number;
+  /** serve only: ms a client has to send its request headers (`--headers-timeout`). */
+  headersTimeout?: number;
+  /** serve only: ms a client has to send its whole request (`--request-timeout`). */
+  requestTimeout?: number;
+  /** serve only: ms an idle keep-alive connection stays open (`--keep-alive-timeout`). */
+  keepAliveTimeout?: number;
   /** serve and build: watch ROOT and handle the pages each change affects (`--watch`). */
   watch?: boolean;
   /** serve and build with watch: the purge request template, `{tag}`/`{url}` filled in per affected page. */
@@ -97,6 +105,13 @@ const KEYS: Record<keyof ConfigFile, { check: Check; expected: string }> = {
   },
   cacheTagHeader: { check: isHeaderNameOrFalse, expected: 'a header name such as "Cache-Tag", or false' },
   maxTagHeaderBytes: { check: isCount, expected: 'a number of bytes' },
+  maxConnections: {
+    check: (v) => isCount(v) && (v as number) >= 1,
+    expected: 'a whole number of connections ≥ 1',
+  },
+  headersTimeout: { check: isCount, expected: 'a number of milliseconds (0: none)' },
+  requestTimeout: { check: isCount, expected: 'a number of milliseconds (0: none)' },
+  keepAliveTimeout: { check: isCount, expected: 'a number of milliseconds' },
   watch: { check: isBoolean, expected: 'true or false' },
   purge: {
     check: isObject,
@@ -121,7 +136,8 @@ export function readConfigFile(file: string): ConfigFile {
     throw new UsageError(`config file '${file}' must hold a JSON object`);
   }
   for (const [key, value] of Object.entries(parsed)) {
-    const rule = KEYS[key as keyof ConfigFile];
+    // Own keys only: `__proto__` or `constructor` would otherwise find Object.prototype's members.
+    const rule = Object.hasOwn(KEYS, key) ? KEYS[key as keyof ConfigFile] : undefined;
     if (!rule)
       throw new UsageError(
         `config file '${file}': unknown key '${key}' (known: ${Object.keys(KEYS).join(', ')})`,

@@ -6,6 +6,7 @@ import { buildCommand } from './build-command';
 import { checkCommand } from './check-command';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import { readPackageVersion } from './package-paths';
+import { pipeSafeWriter } from './process-streams';
 import { serveCommand } from './serve-command';
 import { tagCommand } from './tag-command';
 import { PROGRAM_NAME } from './usage';
@@ -73,8 +74,8 @@ function usageError(io: CommandIo, message: string): number {
 function processIo(): CommandIo {
   let stopSignal: Promise<string> | undefined;
   return {
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    stdout: pipeSafeWriter(process.stdout),
+    stderr: pipeSafeWriter(process.stderr),
     stderrColumns: process.stderr.isTTY ? process.stderr.columns || 80 : undefined,
     env: process.env,
     cwd: process.cwd(),

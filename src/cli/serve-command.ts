@@ -4,10 +4,20 @@ import type { Server } from 'node:http';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { DependencyGraph } from '../engine/dependency-graph';
 import { createApp } from '../http/app';
+import { escapeLogItem } from '../http/log-escape';
+import { createLimitedServer, type ConnectionLimits } from '../http/connection-limits';
 import type { SsiMiddleware } from '../http/ssi-middleware';
 import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
 import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
+import {
+  CONNECTION_OPTIONS,
+  CONNECTION_OPTIONS_HELP,
+  connectionSettings,
+  parseConnectionArguments,
+  type ConnectionArguments,
+} from './connection-arguments';
+import { readOpenFileLimit } from './open-file-limit';
 import {
   SITE_OPTIONS,
   SITE_OPTIONS_HELP,
@@ -46,7 +56,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_REVALIDATE_WINDOW = 1000;
 
 /** What `cdn-include serve` was asked to do. */
-export interface ServeOptions extends SiteArguments, WatchArguments {
+export interface ServeOptions extends SiteArguments, WatchArguments, ConnectionArguments {
   /** TCP port; 0 picks a free one. @default 8080 */
   port: number;
   /** Address to listen on. @default '127.0.0.1' */
@@ -87,6 +97,7 @@ const SERVE_OPTIONS = {
   'no-purge-tags': { type: 'boolean' },
   'surrogate-key-header': { type: 'string' },
   'cache-tag-header': { type: 'string' },
+  ...CONNECTION_OPTIONS,
   ...WATCH_OPTIONS,
 } as const;
 
@@ -119,6 +130,7 @@ ${SITE_OPTIONS_HELP}
   --surrogate-key-header NAME
                           header of the space-separated tags; none sends none (default: Surrogate-Key)
   --cache-tag-header NAME header of the comma-separated tags; none sends none (default: Cache-Tag)
+${CONNECTION_OPTIONS_HELP}
 ${WATCH_OPTIONS_HELP}
                           with --watch, cached responses resting on a changed file are dropped at once
   --manifest FILE         with --watch, also count the pages of this build manifest as rendered
@@ -145,6 +157,7 @@ export function parseServeArguments(args: string[], cwd: string): ArgumentsResul
   return interpretArguments(args, SERVE_OPTIONS, (values, positionals) => ({
     ...parseSiteArguments(values, positionals, cwd),
     ...parseWatchArguments(values, cwd),
+    ...parseConnectionArguments(values),
     port: values.port === undefined ? DEFAULT_PORT : parseIntegerOption(values.port, 'port', 0, 65535),
     host: parseHost(values.host),
     cacheControl: parseCacheControl(values['cache-control']),
@@ -208,10 +221,21 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   let app;
   let watching: WatchSettings;
   let graph: DependencyGraph | undefined;
+  let limits: ConnectionLimits;
   try {
-    const { workers, accessLog, watch, purge, manifest, ...settings } = siteSettings(options);
+    const { workers, accessLog, watch, purge, manifest, ...rest } = siteSettings(options);
+    const { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout, ...settings } = rest;
     const workerCount = options.workers ?? workers ?? 1;
     watching = watchSettings(options, { watch, purge, manifest }, io.cwd);
+    const connections = connectionSettings(
+      options,
+      { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout },
+      readOpenFileLimit(),
+    );
+    limits = connections.limits;
+    // Every worker has the same limits: the primary warns once for all.
+    if (connections.warning !== undefined && !isClusterWorker())
+      io.stderr(`cdn-include serve: ${connections.warning}\n`);
     // Each worker would watch and purge on its own: one change, N purges of every page.
     if (watching.watch && workerCount > 1)
       throw new UsageError("'--watch' needs a single process ('--workers 1')");
@@ -230,8 +254,10 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       surrogateKeyHeader: options.surrogateKeyHeader ?? settings.surrogateKeyHeader,
       cacheTagHeader: options.cacheTagHeader ?? settings.cacheTagHeader,
       accessLog: logging ? (line) => io.stdout(`${line}\n`) : undefined,
+      onError: (err, ctx) =>
+        io.stderr(`cdn-include serve: ${requestLabel(ctx)} answered 500: ${stackOf(err)}\n`),
       onDiagnostic: (diagnostic, ctx) =>
-        io.stderr(`${formatDiagnostic(diagnostic)} [${ctx.method} ${ctx.url}]\n`),
+        io.stderr(`${formatDiagnostic(diagnostic)} [${requestLabel(ctx)}]\n`),
       onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
     });
   } catch (err) {
@@ -239,7 +265,10 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     io.stderr(formatUsageError('serve', (err as Error).message));
     return EXIT_USAGE;
   }
-  const server = app.listen({ port: options.port, host: options.host });
+  const server = createLimitedServer(app.callback(), limits).listen({
+    port: options.port,
+    host: options.host,
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -284,6 +313,18 @@ function startWatching(
     warn: (line) => io.stderr(`${line}\n`),
     onChanges: (paths) => void cache.invalidate(paths),
   });
+}
+
+/** The request a stderr line is about, escaped like the access log's request line. */
+function requestLabel(ctx: { method: string; url: string }): string {
+  return escapeLogItem(`${ctx.method} ${ctx.url}`);
+}
+
+/** An unexpected error as logged once: its stack, which names the cause and where it arose. */
+function stackOf(err: unknown): string {
+  // Duck-typed: an error from another realm (a vm context, jest's sandbox) is no `instanceof Error` here.
+  const stack = typeof err === 'object' && err !== null && 'stack' in err ? err.stack : undefined;
+  return typeof stack === 'string' ? stack : String(err);
 }
 
 function listeningUrl(server: Server, host: string): string {

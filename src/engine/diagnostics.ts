@@ -25,6 +25,12 @@ export type DiagnosticCode =
   | 'purge-tags-coarsened'
   | 'purge-tags-dropped';
 
+/**
+ * The longest message a diagnostic keeps. Page text in a message is quoted through `excerpt` (200 bytes); this
+ * bounds the whole line as well, whatever a message quotes.
+ */
+export const MAX_DIAGNOSTIC_MESSAGE_LENGTH = 1000;
+
 /** One problem inside a page. The page still renders; Apache's error text stands where the directive was. */
 export interface Diagnostic {
   code: DiagnosticCode;

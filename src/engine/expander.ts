@@ -4,6 +4,7 @@ import { tokenizeCached } from './token-cache';
 import { DIRECTIVE_HANDLERS } from './directive-table';
 import { DocumentFrame } from './document-frame';
 import { RenderState } from './render-state';
+import { excerpt } from '../ssi/excerpt';
 
 const MALFORMED_MESSAGES = {
   'unterminated-directive': 'the directive has no end tag before the end of the file',
@@ -42,7 +43,7 @@ export async function expandDocument(
     }
     const handler = DIRECTIVE_HANDLERS.get(token.name);
     if (!handler) {
-      render.fail(frame, token.line, 'unknown-directive', `unknown directive "${token.name}"`);
+      render.fail(frame, token.line, 'unknown-directive', `unknown directive "${excerpt(token.name)}"`);
       continue;
     }
     const pending = handler({

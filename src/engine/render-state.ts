@@ -5,12 +5,13 @@ import { ByteString, fromByteString } from '../ssi/byte-string';
 import { substituteVariables } from '../ssi/substitute';
 import { DirectiveAttribute } from '../ssi/tokenizer';
 import { DependencySet } from './dependency-set';
-import { Diagnostic, DiagnosticCode } from './diagnostics';
+import { Diagnostic, DiagnosticCode, MAX_DIAGNOSTIC_MESSAGE_LENGTH } from './diagnostics';
 import { DocumentFrame } from './document-frame';
 import { RenderRequest } from './render-request';
 import { ResolvedRenderOptions } from './render-options';
 import { RequestDependenceRecorder } from './request-dependence-recorder';
 import { VariableTable } from './variables';
+import { excerpt } from '../ssi/excerpt';
 
 /** The output of a render as a list of byte chunks, refusing to grow past a limit. */
 export class OutputBuffer {
@@ -102,7 +103,14 @@ export class RenderState {
     message: string,
     severity: Diagnostic['severity'] = 'error',
   ): void {
-    this.diagnostics.push({ code, severity, message, file: frame.path, line, includeChain: frame.chain });
+    this.diagnostics.push({
+      code,
+      severity,
+      message: excerpt(message, MAX_DIAGNOSTIC_MESSAGE_LENGTH),
+      file: frame.path,
+      line,
+      includeChain: frame.chain,
+    });
   }
 
   /**
@@ -125,7 +133,7 @@ export class RenderState {
         frame,
         line,
         'truncated-variable',
-        `unterminated \${ in "${value}": the value was cut there`,
+        `unterminated \${ in "${excerpt(value)}": the value was cut there`,
         'warning',
       );
     return result.value;

@@ -1,13 +1,20 @@
-// A complete Koa application serving one docroot: access log, the ssi() middleware, and a plain 404.
+// A complete Koa application serving one docroot: access log, a short 500 for faults, the ssi() middleware, and a
+// plain 404.
 
-import Koa from 'koa';
+import Koa, { type Context } from 'koa';
 import { formatHttpDate } from './http-date';
+import { escapeLogItem } from './log-escape';
 import { ssi, SsiMiddleware, SsiOptions } from './ssi-middleware';
 
-/** Options of createApp: the middleware's plus an access log. */
+/** Options of createApp: the middleware's plus an access log and a receiver of unexpected errors. */
 export interface AppOptions extends SsiOptions {
   /** Receives one line per request. @default ignore */
   accessLog?: (line: string) => void;
+  /**
+   * Receives each unexpected error (a fault of the server, not of the request) once, after the client was
+   * answered a short 500 without it; the access log then shows 500 as well. @default ignore
+   */
+  onError?: (err: unknown, ctx: Context) => void;
 }
 
 /**
@@ -22,6 +29,7 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
   app.silent = true;
   const log = options.accessLog;
   if (log) app.use(accessLogMiddleware(log));
+  app.use(faultBarrier(options.onError));
   const middleware = ssi(options);
   app.use(middleware);
   app.use(async (ctx) => {
@@ -32,6 +40,27 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
   });
   // The middleware's cache hooks, for a watcher that drops what a changed file made stale.
   return Object.assign(app, { ssi: middleware });
+}
+
+/**
+ * Answers an error thrown below with a short 500 and hands the error to `onError`: inside the access log, so the
+ * line shows the status the client got, and instead of Koa's own handler, which would log nothing here.
+ */
+function faultBarrier(onError: AppOptions['onError']): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      onError?.(err, ctx);
+      if (ctx.headerSent) return void ctx.res.destroy();
+      // Nothing set for the failed response (ETag, Last-Modified, tags) may describe the error text.
+      for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
+      ctx.status = 500;
+      ctx.set('Cache-Control', 'no-store');
+      ctx.type = 'text/plain';
+      ctx.body = '500 Internal Server Error\n';
+    }
+  };
 }
 
 /** One Common-Log-Format-like line per request, with the validators that matter for caching. */
@@ -45,9 +74,14 @@ function accessLogMiddleware(log: (line: string) => void): Koa.Middleware {
       const length = ctx.response.length ?? '-';
       const conditional = ctx.get('If-None-Match') || ctx.get('If-Modified-Since') ? ' conditional' : '';
       log(
-        `${ctx.req.socket.remoteAddress ?? '-'} [${formatHttpDate(Date.now())}] "${ctx.method} ${ctx.req.url} HTTP/${ctx.req.httpVersion}" ` +
+        `${ctx.req.socket.remoteAddress ?? '-'} [${formatHttpDate(Date.now())}] "${requestLine(ctx)}" ` +
           `${ctx.status} ${length} ${milliseconds.toFixed(1)}ms etag=${ctx.response.get('ETag') || '-'}${conditional}`,
       );
     }
   };
+}
+
+/** The request line as received, escaped like Apache's `%r`. */
+function requestLine(ctx: Context): string {
+  return escapeLogItem(`${ctx.method} ${ctx.req.url ?? ''} HTTP/${ctx.req.httpVersion}`);
 }

@@ -1,11 +1,14 @@
 // The cache policy (mod_expires' role, SPEC.md B.6): rules matched by URL-path glob and content type that set
 // Cache-Control and, optionally, Surrogate-Control and CDN-Cache-Control. Pure: no I/O; validated once.
 
+import picomatch from 'picomatch';
+
 /** One rule; the first rule whose `path` and `type` both match a response decides its caching fields. */
 export interface CachePolicyRule {
   /**
    * URL-path glob matched against the whole decoded path: `*` any characters but `/`, `**` any characters
-   * (`/**` also matches nothing, so `/**\/*.css` covers `/a.css`), `?` one character but `/`. @default every path
+   * (`/**` also matches nothing, so `/**\/*.css` covers `/a.css`), `?` one character but `/`, `{a,b}`, `[ab]`,
+   * `!(x)` (see pathGlobMatcher). @default every path
    */
   path?: string;
   /** Content type, `text/html`, or a family, `image/*` (parameters ignored). @default every type */
@@ -71,25 +74,20 @@ export function compileCachePolicy(rules: unknown, optionName = 'cacheRules'): C
 }
 
 /**
- * Turns a glob into an anchored regular expression over the whole path.
- * @example globToRegExp('/**\/*.css').test('/a/b.css') // true
+ * The matcher of a rule's `path` glob, over the whole decoded path (picomatch, `dot: true` since the server has
+ * already refused every dotfile but `/.well-known/`): `*` and `?` within a segment, `**` across segments (also
+ * none: `/**\/*.css` matches `/a.css`), braces `{a,b}`, classes `[ab]`, `[^ab]`, extglobs `!(x)`, `+(a|b)`.
+ * @example pathGlobMatcher('/{css,js}/**')('/js/app.js') // true
  */
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (let index = 0; index < glob.length; index++) {
-    const char = glob[index];
-    if (glob.startsWith('**/', index)) {
-      source += '(?:.*/)?';
-      index += 2;
-    } else if (glob.startsWith('**', index)) {
-      source += '.*';
-      index += 1;
-    } else if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
-    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
+export function pathGlobMatcher(glob: string): (path: string) => boolean {
+  if (!glob.startsWith('/')) return picomatch(glob, GLOB_OPTIONS);
+  // picomatch reads a leading `/**/` as one folder at least; under a fixed first segment, `**` may be none.
+  const anchored = picomatch(`${ROOT_SEGMENT}${glob}`, GLOB_OPTIONS);
+  return (path) => anchored(`${ROOT_SEGMENT}${path}`);
 }
+
+const GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true };
+const ROOT_SEGMENT = 'root';
 
 function compileRule(rule: unknown, name: string) {
   if (typeof rule !== 'object' || rule === null || Array.isArray(rule))
@@ -123,6 +121,9 @@ function compileRule(rule: unknown, name: string) {
   if (typed.path !== undefined && !typed.path.startsWith('/') && !typed.path.startsWith('*')) {
     throw new TypeError(`${name}.path must start with '/' or '*', as URL paths do: '${typed.path}'`);
   }
+  // picomatch reads `[!ab]` as `[!ab]` literally or one of `!`, `a`, `b`: never what was meant.
+  if (typed.path?.includes('[!'))
+    throw new TypeError(`${name}.path: write a negated class as [^…], not [!…]: '${typed.path}'`);
   if (
     typed.type !== undefined &&
     !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\/[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(typed.type)
@@ -143,11 +144,11 @@ function compileRule(rule: unknown, name: string) {
 }
 
 function matcherOf(rule: CachePolicyRule): (path: string, type: string) => boolean {
-  const path = rule.path === undefined ? undefined : globToRegExp(rule.path);
+  const path = rule.path === undefined ? undefined : pathGlobMatcher(rule.path);
   const type = rule.type?.toLowerCase();
   const family = type?.endsWith('/*') ? type.slice(0, -1) : undefined;
   return (candidatePath, candidateType) =>
-    (path === undefined || path.test(candidatePath)) &&
+    (path === undefined || path(candidatePath)) &&
     (type === undefined ||
       type === '*/*' ||
       (family !== undefined ? candidateType.startsWith(family) : candidateType === type));

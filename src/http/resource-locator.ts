@@ -32,8 +32,20 @@ export async function locateResource(
   if (lookup.status === 'missing') return { kind: 'missing' };
   if (lookup.status === 'forbidden') return { kind: 'refused', status: 403 };
   if (lookup.info.isDirectory) {
-    const encodedPath = encodeURI(`${parsed.path}/`);
+    const encodedPath = `${encodePath(parsed.path)}/`;
     return { kind: 'redirect', location: query === undefined ? encodedPath : `${encodedPath}?${query}` };
   }
   return { kind: 'file', path: parsed.path, query };
+}
+
+/**
+ * Percent-encodes a decoded path for a Location, as mod_dir's ap_escape_uri does: everything but the unreserved
+ * characters, the sub-delims, `:` and `@` (RFC 3986 §3.3 pchar), so a `?`, `#` or `%` in a folder name stays part
+ * of the path.
+ */
+function encodePath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/%(24|26|2B|2C|3B|3D|3A|40)/g, decodeURIComponent))
+    .join('/');
 }

@@ -7,6 +7,7 @@ import { evaluateExpression } from '../../ssi/expr';
 import { DiagnosticCode } from '../diagnostics';
 import { createExpressionHost, parseCached } from '../expression-host';
 import { DirectiveCall } from '../render-state';
+import { excerpt } from '../../ssi/excerpt';
 
 /** Opens a conditional; inside a branch that is not printing it is only counted. */
 export function handleIf(call: DirectiveCall): void {
@@ -69,7 +70,7 @@ function evaluateCondition(call: DirectiveCall, always: boolean): boolean | unde
     return failCondition(call, 'missing-argument', `${name} needs exactly one attribute, expr="…"`, always);
   const [{ name: attribute, value }] = attributes;
   if (attribute !== 'expr')
-    return failCondition(call, 'unknown-attribute', `${name} does not take "${attribute}"`, always);
+    return failCondition(call, 'unknown-attribute', `${name} does not take "${excerpt(attribute)}"`, always);
   if (value === null)
     return failCondition(call, 'missing-argument', `${name} needs a value for expr`, always);
   const parsed = parseCached(value, frame.syntax);
@@ -77,7 +78,12 @@ function evaluateCondition(call: DirectiveCall, always: boolean): boolean | unde
     ? evaluateExpression(parsed.expression, createExpressionHost(render, frame))
     : parsed;
   if (result.ok) return result.value;
-  return failCondition(call, 'expression-error', `${name} expr="${value}": ${result.message}`, always);
+  return failCondition(
+    call,
+    'expression-error',
+    `${name} expr="${excerpt(value)}": ${result.message}`,
+    always,
+  );
 }
 
 /**

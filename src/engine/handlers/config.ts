@@ -2,6 +2,7 @@
 
 import { formatTime } from '../../ssi/time-format';
 import { DirectiveCall } from '../render-state';
+import { excerpt } from '../../ssi/excerpt';
 
 /** Changes the current document's error text, undefined-echo text, time format or size format. */
 export function handleConfig({ attributes, line, frame, render }: DirectiveCall): void {
@@ -15,10 +16,15 @@ export function handleConfig({ attributes, line, frame, render }: DirectiveCall)
     else if (name === 'echomsg') frame.undefinedEcho = value;
     else if (name === 'timefmt') setTimeFormat(value, { line, frame, render });
     else if (name !== 'sizefmt')
-      return render.fail(frame, line, 'unknown-attribute', `config does not take "${name}"`);
+      return render.fail(frame, line, 'unknown-attribute', `config does not take "${excerpt(name)}"`);
     else if (value === 'bytes' || value === 'abbrev') frame.sizeFormat = value;
     else
-      return render.fail(frame, line, 'invalid-value', `sizefmt must be "bytes" or "abbrev", not "${value}"`);
+      return render.fail(
+        frame,
+        line,
+        'invalid-value',
+        `sizefmt must be "bytes" or "abbrev", not "${excerpt(value)}"`,
+      );
   }
 }
 

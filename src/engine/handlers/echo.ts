@@ -3,6 +3,7 @@
 import { decodeEntities } from '../../ssi/entities';
 import { DirectiveCall } from '../render-state';
 import { recode } from './value-encoding';
+import { excerpt } from '../../ssi/excerpt';
 
 /** Prints variables; each `var` uses the `decoding`/`encoding` given before it in the same element. */
 export function handleEcho({ attributes, line, frame, render }: DirectiveCall): void {
@@ -17,7 +18,7 @@ export function handleEcho({ attributes, line, frame, render }: DirectiveCall): 
     if (name === 'decoding') decoding = value;
     else if (name === 'encoding') encoding = value;
     else if (name !== 'var')
-      return render.fail(frame, line, 'unknown-attribute', `echo does not take "${name}"`);
+      return render.fail(frame, line, 'unknown-attribute', `echo does not take "${excerpt(name)}"`);
     else {
       const text = render.variable(frame, render.substitute(frame, line, value));
       // An undefined variable prints the echomsg text raw, whatever the encoding.
@@ -31,7 +32,7 @@ export function handleEcho({ attributes, line, frame, render }: DirectiveCall): 
           frame,
           line,
           'unknown-encoding',
-          `unknown ${recoded.attribute} "${recoded.list}" in echo`,
+          `unknown ${recoded.attribute} "${excerpt(recoded.list)}" in echo`,
         );
       }
       render.write(frame, line, recoded.value);

@@ -9,6 +9,7 @@ import { FileInfo } from '../file-source';
 import { resolveFileAttribute, resolveVirtualAttribute } from '../include-paths';
 import { DirectiveCall, DirectiveHandler } from '../render-state';
 import { statTarget } from '../target-lookup';
+import { excerpt } from '../../ssi/excerpt';
 
 /** Prints a file's size in the current sizefmt. */
 export const handleFsize = fileInfoHandler('fsize', (info, frame) =>
@@ -32,7 +33,7 @@ function fileInfoHandler(
     for (const { name, value: raw } of attributes) {
       if (raw === null) return;
       if (name !== 'file' && name !== 'virtual') {
-        return render.fail(frame, line, 'unknown-attribute', `${directive} does not take "${name}"`);
+        return render.fail(frame, line, 'unknown-attribute', `${directive} does not take "${excerpt(name)}"`);
       }
       const value = render.substitute(frame, line, decodeEntities(raw));
       const target =
@@ -45,7 +46,7 @@ function fileInfoHandler(
           frame,
           line,
           'file-info-not-found',
-          `${directive} ${name}="${value}": ${found.reason}`,
+          `${directive} ${name}="${excerpt(value)}": ${found.reason}`,
         );
       }
       render.write(frame, line, format(found.info, frame));

@@ -10,6 +10,7 @@ import { IncludeTarget, resolveFileAttribute, resolveVirtualAttribute } from '..
 import { isSsiPath, syntaxForPath } from '../render-options';
 import { DirectiveCall } from '../render-state';
 import { readTarget } from '../target-lookup';
+import { excerpt } from '../../ssi/excerpt';
 
 interface IncludeFailure {
   code: DiagnosticCode;
@@ -29,7 +30,7 @@ export async function handleInclude(call: DirectiveCall): Promise<void> {
   for (const { name, value: raw } of attributes) {
     if (raw === null) break;
     if (name !== 'file' && name !== 'virtual' && name !== 'onerror') {
-      render.fail(frame, line, 'unknown-attribute', `include does not take "${name}"`);
+      render.fail(frame, line, 'unknown-attribute', `include does not take "${excerpt(name)}"`);
       break;
     }
     const value = render.substitute(frame, line, decodeEntities(raw));
@@ -38,7 +39,7 @@ export async function handleInclude(call: DirectiveCall): Promise<void> {
     else if ((name === 'virtual' && !pending) || (name === 'onerror' && pending)) {
       target = resolveVirtualAttribute(frame.url, value);
     } else continue;
-    const failure = await includeTarget(call, target, `${name}="${value}"`);
+    const failure = await includeTarget(call, target, `${name}="${excerpt(value)}"`);
     if (!failure) {
       pending = undefined;
       continue;

@@ -3,6 +3,7 @@
 import { decodeEntities } from '../../ssi/entities';
 import { DirectiveCall } from '../render-state';
 import { recode } from './value-encoding';
+import { excerpt } from '../../ssi/excerpt';
 
 /** Sets variables in the table shared with the page and every include. */
 export function handleSet({ attributes, line, frame, render }: DirectiveCall): void {
@@ -19,7 +20,7 @@ export function handleSet({ attributes, line, frame, render }: DirectiveCall): v
     else if (name === 'decoding') decoding = value;
     else if (name === 'encoding') encoding = value;
     else if (name !== 'value')
-      return render.fail(frame, line, 'unknown-attribute', `set does not take "${name}"`);
+      return render.fail(frame, line, 'unknown-attribute', `set does not take "${excerpt(name)}"`);
     else if (variable === undefined) {
       return render.fail(frame, line, 'set-value-before-var', 'set: var="…" must come before value="…"');
     } else {
@@ -29,7 +30,7 @@ export function handleSet({ attributes, line, frame, render }: DirectiveCall): v
           frame,
           line,
           'unknown-encoding',
-          `unknown ${recoded.attribute} "${recoded.list}" in set`,
+          `unknown ${recoded.attribute} "${excerpt(recoded.list)}" in set`,
         );
       }
       render.variables.set(variable, recoded.value);

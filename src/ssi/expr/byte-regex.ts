@@ -4,6 +4,7 @@
 import type { ByteString } from '../byte-string';
 import { fromRegexAlphabet, toRegexAlphabet } from './byte-alphabet';
 import { translatePcre } from './pcre-to-js';
+import { excerpt } from '../excerpt';
 
 /**
  * Longest pattern accepted. Apache's scanner stops at MAX_STRING_LEN ("Regexp too long"); the same cap bounds
@@ -46,7 +47,7 @@ function compileUncached(pattern: ByteString, caseInsensitive: boolean): Compile
   if (pattern.length > MAX_PATTERN_LENGTH) return { ok: false, message: 'Regexp too long' };
   const translation = translatePcre(pattern, caseInsensitive);
   if (!translation.ok)
-    return { ok: false, message: `Failed to compile regular expression: ${translation.message}` };
+    return { ok: false, message: `Failed to compile regular expression: ${excerpt(translation.message)}` };
   if (translation.nestedUnboundedRepeat) {
     return {
       ok: false,
@@ -57,7 +58,7 @@ function compileUncached(pattern: ByteString, caseInsensitive: boolean): Compile
   try {
     regex = new RegExp(translation.source, translation.caseInsensitive ? 'si' : 's');
   } catch (err) {
-    return { ok: false, message: `Failed to compile regular expression: ${(err as Error).message}` };
+    return { ok: false, message: `Failed to compile regular expression: ${excerpt((err as Error).message)}` };
   }
   // A trailing empty alternative always matches, so its exec() result length reveals the group count.
   const groupCount = (new RegExp(`${translation.source}|`, 's').exec('')?.length ?? 1) - 1;

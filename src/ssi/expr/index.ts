@@ -13,6 +13,7 @@ import type {
   ParsedExpression,
   ParseResult,
 } from './types';
+import { excerpt } from '../excerpt';
 
 export type {
   EvaluationResult,
@@ -43,8 +44,8 @@ export function parseExpression(source: ByteString, syntax: ExpressionSyntax): P
     return { ok: true, expression: { syntax: 'ap-expr', root: parseApExpression(source) } };
   } catch (err) {
     if (err instanceof ApParseError)
-      return { ok: false, message: `Could not parse expr "${source}": ${err.message}` };
-    return { ok: false, message: `Could not parse expr "${source}": ${(err as Error).message}` };
+      return { ok: false, message: `Could not parse expr "${excerpt(source)}": ${err.message}` };
+    return { ok: false, message: `Could not parse expr "${excerpt(source)}": ${(err as Error).message}` };
   }
 }
 

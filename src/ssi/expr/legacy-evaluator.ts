@@ -9,6 +9,7 @@ import { compileByteRegex, execByteRegex, type RegexMatch } from './byte-regex';
 import { compareBytes } from './c-strings';
 import type { LegacyNode } from './legacy-parser';
 import type { EvaluationResult, ExpressionHost } from './types';
+import { excerpt } from '../excerpt';
 
 class LegacyEvaluationError extends Error {}
 
@@ -42,7 +43,7 @@ export function evaluateLegacyExpression(
 }
 
 function fail(ctx: Context, why: string): never {
-  throw new LegacyEvaluationError(`${why} in "${ctx.source}"`);
+  throw new LegacyEvaluationError(`${why} in "${excerpt(ctx.source)}"`);
 }
 
 /** ap_ssi_parse_string(…, SSI_EXPAND_DROP_NAME): undefined variables become ""; the result is a C string. */

@@ -4,6 +4,7 @@
 
 import type { ByteString } from '../byte-string';
 import { readLegacyToken, type LegacyTokenType } from './legacy-tokenizer';
+import { excerpt } from '../excerpt';
 
 /** A node of the legacy parse tree (mod_include's parse_node_t without the evaluation state). */
 export interface LegacyNode {
@@ -44,7 +45,7 @@ export function parseLegacyExpression(source: ByteString): LegacyParseResult {
     const step = attach(root, current, node);
     if (!step.ok)
       return step.error === 'rbrace'
-        ? { ok: false, message: `Unmatched ')' in "${source}"` }
+        ? { ok: false, message: `Unmatched ')' in "${excerpt(source)}"` }
         : invalid(source);
     root = step.root;
     current = step.current;
@@ -54,7 +55,7 @@ export function parseLegacyExpression(source: ByteString): LegacyParseResult {
 }
 
 function invalid(source: ByteString): LegacyParseResult {
-  return { ok: false, message: `Invalid expression "${source}"` };
+  return { ok: false, message: `Invalid expression "${excerpt(source)}"` };
 }
 
 type Step = { ok: true; root: LegacyNode; current: LegacyNode } | { ok: false; error: 'invalid' | 'rbrace' };

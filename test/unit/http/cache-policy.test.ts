@@ -1,9 +1,9 @@
 // The cache policy (mod_expires' role): glob and type matching, first match wins, the Cache-Control each rule
 // produces, the CDN-only fields, and validation at start-up.
 
-import { compileCachePolicy, globToRegExp } from '../../../src/http/cache-policy';
+import { compileCachePolicy, pathGlobMatcher } from '../../../src/http/cache-policy';
 
-describe('globToRegExp', () => {
+describe('pathGlobMatcher', () => {
   it.each([
     ['/assets/**', '/assets/a/b/app.js', true],
     ['/assets/**', '/assetsx/app.js', false],
@@ -16,8 +16,29 @@ describe('globToRegExp', () => {
     ['/a+b(1).html', '/a+b(1).html', true],
     ['*.pdf', '/docs/x.pdf', false],
     ['**.pdf', '/docs/x.pdf', true],
+    ['/**', '/', true],
+    ['/**/index.shtml', '/index.shtml', true],
+    ['/news/**', '/news/', true],
+    ['/.well-known/**', '/.well-known/security.txt', true],
+    ['/a?c', '/a/c', false],
+    // Braces, classes and extglobs (picomatch): they used to be taken literally and never match.
+    ['/{css,js}/**', '/js/app.js', true],
+    ['/{css,js}/**', '/img/a.png', false],
+    ['/**/*.{woff,woff2}', '/fonts/a.woff2', true],
+    ['/img/[ab].png', '/img/b.png', true],
+    ['/img/[ab].png', '/img/c.png', false],
+    ['/img/[^ab].png', '/img/c.png', true],
+    ['/**/!(*.map)', '/js/app.js', true],
+    ['/**/!(*.map)', '/js/app.js.map', false],
+    ['/+(a|b).html', '/ab.html', true],
   ])('%s against %s › %s', (glob, path, expected) => {
-    expect(globToRegExp(glob).test(path)).toBe(expected);
+    expect(pathGlobMatcher(glob)(path)).toBe(expected);
+  });
+
+  it('a rule with a brace glob › selects the responses it names', () => {
+    const policy = compileCachePolicy([{ path: '/{css,js}/**', maxAge: 600 }]);
+    expect(policy.select('/css/site.css', 'text/css')?.cacheControl).toBe('public, max-age=600');
+    expect(policy.select('/img/a.png', 'image/png')).toBeUndefined();
   });
 });
 
@@ -84,6 +105,7 @@ describe('compileCachePolicy', () => {
     ['a fractional sMaxAge', [{}, { sMaxAge: 1.5 }], /cacheRules\[1\]\.sMaxAge/],
     ['a string flag', [{ immutable: 'yes' }], /immutable must be true or false/],
     ['a relative path', [{ path: 'assets/**' }], /path must start with/],
+    ['a [!…] class', [{ path: '/img/[!ab].png' }], /negated class as \[\^…\]/],
     ['a bad type', [{ type: 'html' }], /type must be a media type/],
     ['a line break', [{ surrogateControl: 'max-age=1\r\nX: 1' }], /surrogateControl must be/],
     ['private with sMaxAge', [{ private: true, sMaxAge: 5 }], /'private' keeps CDNs/],
