@@ -239,6 +239,11 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     io.stderr(formatUsageError('serve', (err as Error).message));
     return EXIT_USAGE;
   }
+  // An unexpected failure (an I/O error, a file that changed while it was sent) is answered without a stack
+  // trace and logged here as one line, never silently.
+  app.on('error', (err: Error, ctx?: { method: string; url: string }) =>
+    io.stderr(`cdn-include serve: ${ctx ? `${ctx.method} ${ctx.url}: ` : ''}${err.message}\n`),
+  );
   const server = app.listen({ port: options.port, host: options.host });
   try {
     await new Promise<void>((resolve, reject) => {

@@ -46,7 +46,8 @@ export class NodeFileSource implements FileSource {
       const stats = await handle.stat();
       if (stats.isDirectory()) return { status: 'directory', info: toFileInfo(stats) };
       if (!stats.isFile()) return { status: 'forbidden' };
-      if (maxBytes !== undefined && stats.size > maxBytes) return { status: 'too-large', info: toFileInfo(stats) };
+      if (maxBytes !== undefined && stats.size > maxBytes)
+        return { status: 'too-large', info: toFileInfo(stats) };
       const bytes = await handle.readFile();
       return { status: 'found', bytes, info: toFileInfo(stats) };
     } catch (err) {
