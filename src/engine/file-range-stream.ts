@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import type { FileHandle } from 'node:fs/promises';
 
 // What one read asks for; with the stream's buffer this bounds the memory a response holds.
-const CHUNK_BYTES = 64 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 
 /** Options of FileRangeStream. */
 export interface FileRangeStreamOptions {
