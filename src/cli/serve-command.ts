@@ -240,10 +240,14 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     return EXIT_USAGE;
   }
   // An unexpected failure (an I/O error, a file that changed while it was sent) is answered without a stack
-  // trace and logged here as one line, never silently.
-  app.on('error', (err: Error, ctx?: { method: string; url: string }) =>
-    io.stderr(`cdn-include serve: ${ctx ? `${ctx.method} ${ctx.url}: ` : ''}${err.message}\n`),
-  );
+  // trace and logged here as one line, never silently. A client that hung up mid-body is no failure of ours.
+  // Koa reports a failed body stream twice (its own listener and the pipeline's): one line is enough.
+  const logged = new WeakSet<Error>();
+  app.on('error', (err: NodeJS.ErrnoException, ctx?: { method: string; url: string }) => {
+    if (CLIENT_GONE.has(err.code ?? '') || logged.has(err)) return;
+    logged.add(err);
+    io.stderr(`cdn-include serve: ${ctx ? `${ctx.method} ${ctx.url}: ` : ''}${err.message}\n`);
+  });
   const server = app.listen({ port: options.port, host: options.host });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -266,6 +270,9 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   leaveCluster();
   return EXIT_SUCCESS;
 }
+
+/** Error codes of a response whose client went away before it was sent in full. */
+const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 /** Seeds the graph from the manifest, then drops cached responses and purges pages as files change. */
 function startWatching(

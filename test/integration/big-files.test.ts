@@ -1,7 +1,10 @@
 // Static files above the streaming threshold, through the real middleware on a real docroot (issue 8, item 4):
 // streamed GET, Range, HEAD = GET, If-Range, the ETag of the same bytes held in memory, hashed once per version.
 
+import { once } from 'node:events';
 import { closeSync, ftruncateSync, openSync } from 'node:fs';
+import { get } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import * as fileHash from '../../src/engine/file-hash';
 import { FileRangeStream } from '../../src/engine/file-range-stream';
@@ -134,6 +137,41 @@ describe('a static file above the threshold', () => {
     const response = await server.get('/small.txt').expect(200);
     expect(response.text).toBe('small');
     expect(response.headers.etag).toBe(entityTagOf(Buffer.from('small')));
+  });
+});
+
+describe('a file changed while it is being sent', () => {
+  it('› the response is cut short before its last bytes, and the error is reported', async () => {
+    // Bigger than what the loopback socket buffers hold, so the server is still reading when it changes.
+    const size = 32 * 1024 * 1024;
+    site.write('moving.bin', Buffer.alloc(size, 1), at(100));
+    const app = createApp({ root: site.root, streamThreshold: THRESHOLD });
+    const errors: string[] = [];
+    app.on('error', (err: Error) => errors.push(err.message));
+    const listening = app.listen(0, '127.0.0.1');
+    await once(listening, 'listening');
+    const { port } = listening.address() as AddressInfo;
+    try {
+      const received = await new Promise<{ bytes: number; complete: boolean }>((resolve) => {
+        get({ host: '127.0.0.1', port, path: '/moving.bin' }, (res) => {
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => {
+            if (bytes === 0) {
+              site.touch('moving.bin', at(200));
+            }
+            bytes += chunk.length;
+          });
+          res.on('error', () => undefined);
+          res.on('close', () => resolve({ bytes, complete: res.complete }));
+        });
+      });
+      expect(received.complete).toBe(false);
+      expect(received.bytes).toBeLessThan(size);
+      expect(errors).toContain('/moving.bin changed while it was being sent; the response was cut short');
+    } finally {
+      listening.closeAllConnections();
+      listening.close();
+    }
   });
 });
 
