@@ -6,6 +6,7 @@ import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { FileEntityTags } from '../../src/engine/file-entity-tags';
 import * as fileHash from '../../src/engine/file-hash';
 import { FileRangeStream } from '../../src/engine/file-range-stream';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
@@ -131,6 +132,27 @@ describe('a static file above the threshold', () => {
     expect(response.headers['content-encoding']).toBeUndefined();
     expect(response.headers.vary).toBeUndefined();
     expect(response.headers['content-length']).toBe('5000');
+  });
+
+  it('a file that changes during every hashing › 503 with Retry-After, never a tag of other bytes', async () => {
+    jest.spyOn(FileEntityTags.prototype, 'entityTag').mockResolvedValue(undefined);
+    const response = await server.get('/big.bin').expect(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers.etag).toBeUndefined();
+  });
+
+  it('› reported to onPageBuilt like any static file (watch mode purges it)', async () => {
+    const built: unknown[] = [];
+    const app = createApp({
+      root: site.root,
+      streamThreshold: THRESHOLD,
+      onPageBuilt: (page) => built.push(page),
+    });
+    await request(app.callback()).get('/big.bin?x').buffer(true).expect(200);
+    expect(built).toEqual([
+      { url: '/big.bin', path: '/big.bin', dependencies: [{ path: '/big.bin', exists: true }] },
+    ]);
   });
 
   it('at or below the threshold › read whole as before (same ETag rule)', async () => {
