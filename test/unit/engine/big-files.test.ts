@@ -1,7 +1,8 @@
 // The pieces that serve big files without holding them: hashing an open file, the per-version ETag map, the
 // range stream that refuses to end on changed bytes, and reads limited by size (includes).
 
-import { appendFileSync, closeSync, ftruncateSync, openSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, ftruncateSync, openSync, symlinkSync, utimesSync } from 'node:fs';
 import { FileHandle, open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import * as fileHash from '../../../src/engine/file-hash';
@@ -187,12 +188,32 @@ describe('an include bigger than maxOutputBytes', () => {
 
   it('› a file that fits is included as before', async () => {
     site.write('page.shtml', '<!--#include file="small.txt" -->');
-    appendFileSync(site.path('small.txt'), 'x'.repeat(1000));
-    writeFileSync(site.path('small.txt'), 'x'.repeat(1000));
+    site.write('small.txt', 'x'.repeat(1000));
     const result = await renderPage(
       { path: '/page.shtml' },
       { source: new NodeFileSource(site.root), limits: { maxOutputBytes: 1000 } },
     );
     expect(result.status === 'ok' && result.body.toString()).toBe('x'.repeat(1000));
+  });
+});
+
+describe('NodeFileSource.open', () => {
+  it('a file › its handle and the fstat of that handle', async () => {
+    const opened = await new NodeFileSource(site.root).open('/f.bin');
+    expect(opened.status).toBe('found');
+    if (opened.status !== 'found') return;
+    handles.push(opened.handle);
+    expect(opened.stats.size).toBe(BYTES.length);
+    expect(opened.realPath).toBe(site.path('f.bin'));
+  });
+
+  it.each([
+    ['a missing file', '/nope.bin', 'missing'],
+    ['a symlink out of the root', '/out', 'forbidden'],
+    ['a FIFO (refused without waiting for a writer)', '/fifo', 'forbidden'],
+  ])('%s › %s', async (_, path, status) => {
+    symlinkSync('/etc/hostname', site.path('out'));
+    execFileSync('mkfifo', [site.path('fifo')]);
+    expect((await new NodeFileSource(site.root).open(path)).status).toBe(status);
   });
 });
