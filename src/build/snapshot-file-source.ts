@@ -1,7 +1,7 @@
 // A FileSource for the length of one build: fragments shared by many pages are read from disk once, not once
 // per page. It remembers what it read, so it must not outlive the build (the server never uses it).
 
-import { FileContent, FileLookup, FileSource } from '../engine/file-source';
+import { FileContent, FileLookup, FileSource, LimitedFileContent } from '../engine/file-source';
 
 /** Options of SnapshotFileSource. */
 export interface SnapshotFileSourceOptions {
@@ -34,7 +34,19 @@ export class SnapshotFileSource implements FileSource {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   }
 
-  read(path: string): Promise<FileContent> {
+  read(path: string): Promise<FileContent>;
+  read(path: string, maxBytes: number): Promise<LimitedFileContent>;
+  async read(path: string, maxBytes?: number): Promise<LimitedFileContent> {
+    if (maxBytes !== undefined) {
+      // The snapshot's own lookup tells the size without reading: a file too big for the reader is never read.
+      const lookup = await this.stat(path);
+      if (lookup.status === 'found' && !lookup.info.isDirectory && lookup.info.size > maxBytes)
+        return this.source.read(path, maxBytes);
+    }
+    return this.readWhole(path);
+  }
+
+  private readWhole(path: string): Promise<FileContent> {
     const kept = this.contents.get(path);
     if (kept) return kept;
     const reading = this.source.read(path);

@@ -31,6 +31,8 @@ export interface ConfigFile {
   cacheSize?: number;
   /** serve only: ms a cached response is served without re-checking its files. */
   revalidateWindow?: number;
+  /** serve only: static files bigger than this many bytes are streamed from disk. */
+  streamThreshold?: number;
   /** serve only: one line per request on stdout. */
   accessLog?: boolean;
   /** serve only: cache policy rules, first match wins (README "Behind a CDN"). */
@@ -93,6 +95,10 @@ const KEYS: Record<keyof ConfigFile, { check: Check; expected: string }> = {
   cache: { check: isBoolean, expected: 'true or false' },
   cacheSize: { check: isCount, expected: 'a number of bytes' },
   revalidateWindow: { check: isCount, expected: 'a number of milliseconds' },
+  streamThreshold: {
+    check: (v) => isCount(v) && (v as number) < 2 ** 31,
+    expected: 'a number of bytes below 2147483648',
+  },
   accessLog: { check: isBoolean, expected: 'true or false' },
   cacheRules: {
     check: isRuleList,

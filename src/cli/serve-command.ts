@@ -265,6 +265,15 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     io.stderr(formatUsageError('serve', (err as Error).message));
     return EXIT_USAGE;
   }
+  // A failure after the headers went out (an I/O error, a file that changed while it was streamed) reaches Koa's
+  // 'error' event instead of onError: logged as one line, never silently. A client that hung up mid-body is no
+  // failure of ours. Koa reports a failed body stream twice (its own listener and the pipeline's): one line is enough.
+  const logged = new WeakSet<Error>();
+  app.on('error', (err: NodeJS.ErrnoException, ctx?: { method: string; url: string }) => {
+    if (CLIENT_GONE.has(err.code ?? '') || logged.has(err)) return;
+    logged.add(err);
+    io.stderr(`cdn-include serve: ${ctx ? `${requestLabel(ctx)}: ` : ''}${err.message}\n`);
+  });
   const server = createLimitedServer(app.callback(), limits).listen({
     port: options.port,
     host: options.host,
@@ -290,6 +299,9 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   leaveCluster();
   return EXIT_SUCCESS;
 }
+
+/** Error codes of a response whose client went away before it was sent in full. */
+const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 /** Seeds the graph from the manifest, then drops cached responses and purges pages as files change. */
 function startWatching(

@@ -2,7 +2,7 @@
 // never re-read them; and hands each render a recording view that notes every stamp its output rests on.
 
 import { ByteLru } from './byte-lru';
-import { FileContent, FileLookup, FileSource } from './file-source';
+import { FileContent, FileLookup, FileSource, LimitedFileContent } from './file-source';
 import { FileStamp, isSameStamp, stampOf, StampingFileSource } from './file-stamp';
 
 /** Options of CachingFileSource. */
@@ -49,8 +49,10 @@ export class CachingFileSource implements StampingFileSource {
     return stampOf(this.inner, path);
   }
 
-  read(path: string): Promise<FileContent> {
-    return this.readStamped(path, undefined);
+  read(path: string): Promise<FileContent>;
+  read(path: string, maxBytes: number): Promise<LimitedFileContent>;
+  read(path: string, maxBytes?: number): Promise<LimitedFileContent> {
+    return this.readStamped(path, undefined, maxBytes);
   }
 
   stat(path: string): Promise<FileLookup> {
@@ -77,9 +79,22 @@ export class CachingFileSource implements StampingFileSource {
   }
 
   /** read(), telling `record` the stamp the answer rests on. */
-  async readStamped(path: string, record: StampRecorder | undefined): Promise<FileContent> {
+  readStamped(path: string, record: StampRecorder | undefined): Promise<FileContent>;
+  readStamped(
+    path: string,
+    record: StampRecorder | undefined,
+    maxBytes: number | undefined,
+  ): Promise<LimitedFileContent>;
+  async readStamped(
+    path: string,
+    record: StampRecorder | undefined,
+    maxBytes?: number,
+  ): Promise<LimitedFileContent> {
     const stamp = this.stampSync(path);
     record?.(path, stamp);
+    // Too big for the reader: the inner source answers from its fstat without reading; nothing is cached.
+    if (maxBytes !== undefined && stamp.kind === 'file' && stamp.size > maxBytes)
+      return this.inner.read(path, maxBytes);
     const cached = this.files.get(path);
     if (cached?.content && isSameStamp(cached.stamp, stamp)) return cached.content;
     if (stamp.kind === 'missing') return { status: 'missing' };
@@ -161,8 +176,10 @@ export class RecordingFileSource implements StampingFileSource {
     this.consistent = true;
   }
 
-  read(path: string): Promise<FileContent> {
-    return this.shared.readStamped(path, this.record);
+  read(path: string): Promise<FileContent>;
+  read(path: string, maxBytes: number): Promise<LimitedFileContent>;
+  read(path: string, maxBytes?: number): Promise<LimitedFileContent> {
+    return this.shared.readStamped(path, this.record, maxBytes);
   }
 
   stat(path: string): Promise<FileLookup> {

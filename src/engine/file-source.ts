@@ -1,6 +1,8 @@
 // The port through which the engine reads the docroot. Implementations: memory (tests) and node:fs.
 // Paths are docroot paths: POSIX, starting with '/', already normalized; the source keeps them inside the root.
 
+import type { OpenedFile } from './node-file-source';
+
 /** What the engine needs to know about a file or directory. */
 export interface FileInfo {
   size: number;
@@ -22,14 +24,24 @@ export type FileContent =
   | { status: 'missing' }
   | { status: 'forbidden' };
 
+/** The result of a read with a size limit: a file bigger than the limit is not read (`too-large`). */
+export type LimitedFileContent = FileContent | { status: 'too-large'; info: FileInfo };
+
 /** Read access to a docroot. */
 export interface FileSource {
   /** Reads a file's bytes and its info through one handle. */
   read(path: string): Promise<FileContent>;
+  /** The same, except that a file of more than `maxBytes` is not read (an include bigger than the page limit). */
+  read(path: string, maxBytes: number): Promise<LimitedFileContent>;
   /** Looks a path up without reading it. */
   stat(path: string): Promise<FileLookup>;
   /** Synchronous lookup, for ap_expr's `-A`/`-U` access checks, which run inside a synchronous evaluation. */
   statSync(path: string): FileLookup;
+  /**
+   * Opens a file for streaming (big static files): the handle is proven inside the docroot, and the caller
+   * closes it. Sources without it (memory) are always read whole.
+   */
+  open?(path: string): Promise<OpenedFile | { status: 'missing' } | { status: 'forbidden' }>;
 }
 
 /** The parent directory of a docroot path (`/a/b.html` → `/a`, `/a` → `/`). */

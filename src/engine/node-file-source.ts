@@ -1,11 +1,20 @@
 // The node:fs adapter of FileSource: maps docroot paths into a real folder and never leaves it.
 // Symlinks are followed only while their target stays inside the root; anything else is 'forbidden'.
 
-import { readFileSync, realpathSync, statSync, Stats } from 'node:fs';
-import { open, realpath, stat } from 'node:fs/promises';
+import { constants, readFileSync, realpathSync, statSync, Stats } from 'node:fs';
+import { FileHandle, open, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { FileContent, FileInfo, FileLookup, FileSource } from './file-source';
+import { FileContent, FileInfo, FileLookup, FileSource, LimitedFileContent } from './file-source';
 import { FileStamp, missingStamp, UNKNOWN_STAMP } from './file-stamp';
+
+/** A file or directory opened inside the docroot; the caller closes `handle`. */
+export interface OpenedFile {
+  status: 'found';
+  handle: FileHandle;
+  /** fstat of `handle`: what was opened, not what the path names now. */
+  stats: Stats;
+  realPath: string;
+}
 
 /** Serves a real folder as a docroot. */
 export class NodeFileSource implements FileSource {
@@ -21,7 +30,9 @@ export class NodeFileSource implements FileSource {
     return this.realRoot;
   }
 
-  async read(path: string): Promise<FileContent> {
+  read(path: string): Promise<FileContent>;
+  read(path: string, maxBytes: number): Promise<LimitedFileContent>;
+  async read(path: string, maxBytes?: number): Promise<LimitedFileContent> {
     const located = await this.locate(path);
     if (located.status !== 'found') return located;
     let handle;
@@ -35,6 +46,8 @@ export class NodeFileSource implements FileSource {
       const stats = await handle.stat();
       if (stats.isDirectory()) return { status: 'directory', info: toFileInfo(stats) };
       if (!stats.isFile()) return { status: 'forbidden' };
+      if (maxBytes !== undefined && stats.size > maxBytes)
+        return { status: 'too-large', info: toFileInfo(stats) };
       const bytes = await handle.readFile();
       return { status: 'found', bytes, info: toFileInfo(stats) };
     } catch (err) {
@@ -42,6 +55,33 @@ export class NodeFileSource implements FileSource {
     } finally {
       await handle.close();
     }
+  }
+
+  /**
+   * Opens a regular file or a directory inside the root for reading, with its fstat: serve the bytes of this
+   * handle, never by opening the path again. Anything else (FIFO, socket, device) is 'forbidden'; an error other
+   * than "not there" or "not allowed" is thrown, for the caller to log.
+   */
+  async open(path: string): Promise<OpenedFile | FileLookupFailure> {
+    const located = await this.locate(path);
+    if (located.status !== 'found') return located;
+    let handle: FileHandle;
+    try {
+      // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below).
+      handle = await open(located.realPath, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (err) {
+      return expectedFailure(err);
+    }
+    try {
+      const stats = await handle.stat();
+      if (stats.isFile() || stats.isDirectory())
+        return { status: 'found', handle, stats, realPath: located.realPath };
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    await handle.close();
+    return { status: 'forbidden' };
   }
 
   async stat(path: string): Promise<FileLookup> {
@@ -102,6 +142,15 @@ function failure(err: unknown): FileLookupFailure {
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG'
     ? { status: 'missing' }
     : { status: 'forbidden' };
+}
+
+/** "Not there" or "not allowed" as a lookup answer; anything else (EIO, EMFILE…) is rethrown. */
+function expectedFailure(err: unknown): FileLookupFailure {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'ELOOP') return { status: 'forbidden' };
+  const answer = failure(err);
+  if (answer.status === 'missing') return answer;
+  throw err;
 }
 
 function toFileInfo(stats: Stats): FileInfo {

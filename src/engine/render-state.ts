@@ -74,7 +74,15 @@ export class RenderState {
   write(frame: DocumentFrame, line: number, content: Buffer | ByteString): void {
     if (this.aborted) return;
     const bytes = typeof content === 'string' ? fromByteString(content) : content;
-    if (this.output.append(bytes)) return;
+    if (!this.output.append(bytes)) this.stopAtOutputLimit(frame, line);
+  }
+
+  /**
+   * Stops the render as a write past maxOutputBytes does: one diagnostic and the error text. Also for an
+   * include known to be too big before it is read, so a huge file is never read into memory.
+   */
+  stopAtOutputLimit(frame: DocumentFrame, line: number): void {
+    if (this.aborted) return;
     this.aborted = true;
     this.report(
       frame,

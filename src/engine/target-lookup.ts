@@ -6,7 +6,9 @@ import { RenderState } from './render-state';
 
 /** A target that was found; `bytes` only when it was read. */
 export type FoundTarget = { ok: true; path: string; info: FileInfo; bytes?: Buffer };
-export type LookupResult = FoundTarget | { ok: false; reason: string };
+/** A target bigger than the reader's limit: found, not read. */
+export type OversizedTarget = { ok: false; tooLarge: true; path: string; info: FileInfo };
+export type LookupResult = FoundTarget | { ok: false; reason: string; tooLarge?: undefined };
 
 interface Target {
   kind: 'file' | 'virtual';
@@ -20,19 +22,28 @@ const REDIRECTED_DIRECTORY = {
   reason: 'it is a directory (mod_dir answers a redirect to its URL with a slash)',
 } as const;
 
-/** Reads a target's bytes; a URL ending in '/' tries the directory index files in order. */
+/**
+ * Reads a target's bytes; a URL ending in '/' tries the directory index files in order. A file of more than
+ * `maxBytes` is not read: it is recorded and answered as oversized.
+ */
 export async function readTarget(
   render: RenderState,
   target: Target,
   role: DependencyRole,
-): Promise<LookupResult> {
+  maxBytes: number,
+): Promise<LookupResult | OversizedTarget> {
   const isDirectoryUrl = target.kind === 'virtual' && target.trailingSlash;
   const candidates = isDirectoryUrl ? indexCandidates(render, target.path) : [target.path];
   for (const path of candidates) {
-    const content = await render.options.source.read(path);
+    const content = await render.options.source.read(path, maxBytes);
+    const isFile = content.status === 'found' || content.status === 'too-large';
     // `file="x.txt/"` names x.txt with path info, which the default handler refuses (404).
-    if (content.status === 'found' && target.trailingSlash && !isDirectoryUrl)
-      return { ok: false, reason: 'no such file' };
+    if (isFile && target.trailingSlash && !isDirectoryUrl) return { ok: false, reason: 'no such file' };
+    // A source that ignores the limit (memory) still gets the same answer.
+    if (content.status === 'too-large' || (content.status === 'found' && content.bytes.length > maxBytes)) {
+      recordFound(render, path, role, content.info);
+      return { ok: false, tooLarge: true, path, info: content.info };
+    }
     if (content.status === 'found') {
       recordFound(render, path, role, content.info);
       return { ok: true, path, info: content.info, bytes: content.bytes };

@@ -2,13 +2,24 @@
 // Shared by SSI pages and static files so both follow exactly the same rules.
 
 import type { Context } from 'koa';
-import { parseRange } from './byte-range';
+import type { Readable } from 'node:stream';
+import { ByteRange, parseRange } from './byte-range';
 import { formatHttpDate } from './http-date';
 import { evaluatePreconditions } from './preconditions';
 
+/** A body sent from an open file instead of memory (big static files): read only when, and where, it is sent. */
+export interface StreamedBody {
+  readonly length: number;
+  /** A stream of the bytes of `range`; it owns the file from then on. Called at most once. */
+  open(range: ByteRange): Readable;
+}
+
 /** Everything needed to answer a GET or HEAD for one representation. */
 export interface Representation {
+  /** The bytes; empty when `streamed` sends them. */
   body: Buffer;
+  /** Where the bytes come from instead of `body`: never compressed, never cached in memory. */
+  streamed?: StreamedBody;
   /** Content-Type, sent as given (no charset is added: pages are bytes in whatever charset they were written). */
   contentType: string | undefined;
   /** Strong ETag, quotes included. */
@@ -64,22 +75,38 @@ export function sendRepresentation(ctx: Context, representation: Representation,
   if (representation.contentType) ctx.set('Content-Type', representation.contentType);
   // RFC 9110 §8.4: the coding is part of the representation, so 200, 206 and 416 name it (a 304 does not).
   if (representation.contentEncoding) ctx.set('Content-Encoding', representation.contentEncoding);
-  const range = rangeAllowed ? parseRange(headerString(ctx.req.headers.range), body.length) : undefined;
+  const length = representation.streamed?.length ?? body.length;
+  const range = rangeAllowed ? parseRange(headerString(ctx.req.headers.range), length) : undefined;
   if (range === 'unsatisfiable') {
     ctx.status = 416;
-    ctx.set('Content-Range', `bytes */${body.length}`);
+    ctx.set('Content-Range', `bytes */${length}`);
     ctx.body = Buffer.alloc(0);
     return;
   }
   if (range) {
     ctx.status = 206;
-    ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${body.length}`);
-    ctx.body = body.subarray(range.start, range.end + 1);
+    ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${length}`);
+    setBody(ctx, representation, range);
     return;
   }
   ctx.status = 200;
-  ctx.body = body;
-  // Koa keeps Content-Length from the Buffer; HEAD then sends the same length with no body (RFC 9110 §9.3.2).
+  setBody(ctx, representation, { start: 0, end: length - 1 });
+}
+
+/**
+ * Sets the body to the bytes of `range`, with their Content-Length. A streamed body is opened for GET only:
+ * HEAD sends the same Content-Length without reading anything (RFC 9110 §9.3.2).
+ */
+function setBody(ctx: Context, representation: Representation, range: ByteRange): void {
+  const { body, streamed } = representation;
+  if (!streamed) {
+    // Koa keeps Content-Length from the Buffer, and sends only the headers for HEAD.
+    ctx.body =
+      range.start === 0 && range.end === body.length - 1 ? body : body.subarray(range.start, range.end + 1);
+    return;
+  }
+  ctx.body = ctx.method === 'HEAD' ? Buffer.alloc(0) : streamed.open(range);
+  ctx.length = range.end + 1 - range.start;
 }
 
 const UNCONDITIONAL = { outcome: 'proceed', rangeAllowed: false } as const;

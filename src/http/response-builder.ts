@@ -13,6 +13,7 @@ import { applyCdnHeaders, CdnSettings } from './cdn-headers';
 import { isCompressible } from './content-coding';
 import { CachedVariant } from './page-cache';
 import { PageCachePolicy, pageRepresentation } from './page-representation';
+import { Representation } from './representation';
 import { RepresentationSet } from './representation-set';
 import { staticRepresentation } from './static-representation';
 
@@ -132,9 +133,7 @@ async function buildStatic(
     settings.staticCacheControl,
     now,
   );
-  const rule = settings.policy.rules?.select(path, representation.contentType);
-  if (rule) Object.assign(representation, { cacheControl: rule.cacheControl, cdnHeaders: rule.cdnHeaders });
-  applyCdnHeaders(representation, [path], settings.cdn);
+  applyStaticPolicy(representation, path, settings);
   const isCoded = compressible(content.bytes, representation.contentType, settings);
   // RFC 9110 §12.5.5, SPEC B.5: Vary names Accept-Encoding on every form, identity included.
   if (isCoded) representation.vary = 'Accept-Encoding';
@@ -148,6 +147,17 @@ async function buildStatic(
     cacheable: true,
     dependencies: [{ path, exists: true }],
   };
+}
+
+/** The cache rule matching a static file (else `staticCacheControl`), and its purge tag. */
+export function applyStaticPolicy(
+  representation: Representation,
+  path: string,
+  settings: ResponseBuilderSettings,
+): void {
+  const rule = settings.policy.rules?.select(path, representation.contentType);
+  if (rule) Object.assign(representation, { cacheControl: rule.cacheControl, cdnHeaders: rule.cdnHeaders });
+  applyCdnHeaders(representation, [path], settings.cdn);
 }
 
 function compressible(

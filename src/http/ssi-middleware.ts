@@ -5,9 +5,15 @@ import type { Context, Middleware, Next } from 'koa';
 import { CachingFileSource, DEFAULT_FILE_CACHE_BYTES } from '../engine/caching-file-source';
 import { GraphDependency } from '../engine/dependency-graph';
 import { Diagnostic } from '../engine/diagnostics';
+import { FileEntityTags } from '../engine/file-entity-tags';
 import { FileSource } from '../engine/file-source';
 import { NodeFileSource } from '../engine/node-file-source';
-import { RenderOptions, ResolvedRenderOptions, resolveRenderOptions } from '../engine/render-options';
+import {
+  isSsiPath,
+  RenderOptions,
+  ResolvedRenderOptions,
+  resolveRenderOptions,
+} from '../engine/render-options';
 import { ValidatorHistory } from '../engine/validator-history';
 import { DEFAULT_CACHE_CONTROL, validateCacheControl } from './cache-headers';
 import { CachePolicyRule, compileCachePolicy } from './cache-policy';
@@ -17,6 +23,7 @@ import { MAX_TAG_HEADER_BYTES, validateTagHeaderName } from './purge-tags';
 import { sendRepresentation } from './representation';
 import { LocatedResource, locateResource } from './resource-locator';
 import { buildResponse, BuiltResponse, ResponseBuilderSettings } from './response-builder';
+import { DEFAULT_STREAM_THRESHOLD, OpeningFileSource, sendStreamedFile } from './streamed-file';
 
 /** Options of the `ssi()` middleware: the engine's RenderOptions plus where the files are and how to cache. */
 export interface SsiOptions extends Omit<RenderOptions, 'source'> {
@@ -49,6 +56,12 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    * can be. 0 stats every file of the response on every request, so no change is ever missed. @default 0
    */
   revalidateWindow?: number;
+  /**
+   * Static files bigger than this many bytes are sent from disk as they are read (never compressed, never held
+   * in memory), their ETag hashed once per file version; smaller ones are read whole and cached. Only for a
+   * source that can open files (`root`). @default 1048576
+   */
+  streamThreshold?: number;
   /** Negotiate gzip and brotli from Accept-Encoding for text-like responses. @default false */
   compression?: boolean;
   /** Smallest body, in bytes, that is sent compressed. @default 1024 */
@@ -99,7 +112,7 @@ const ALLOWED_METHODS = 'GET, HEAD';
  * new Koa().use(ssi({ root: 'public', compression: true })).listen(8080);
  */
 export function ssi(options: SsiOptions): SsiMiddleware {
-  const { settings, files, cache } = resolveSsiOptions(options);
+  const { settings, files, cache, streaming } = resolveSsiOptions(options);
   const { renderOptions } = settings;
 
   async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
@@ -122,9 +135,11 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     const view = (files as CachingFileSource).recordingView();
     const located = await locateResource({ ...renderOptions, source: view }, target);
     if (located.kind !== 'file') return void (await answerElsewise(ctx, next, located));
+    if (await isStreamed(located.path, view))
+      return void (await serveStreamed(ctx, next, target, located.path, now));
     const built = await buildResponse(ctx, located, view, settings, now);
     if (!built) return void (await next());
-    reportBuilt(target, located.path, built);
+    reportBuilt(target, located.path, built.dependencies);
     if (built.cacheable) cache?.store(key, built.variant);
     send(ctx, key, built.variant, now);
     return built.cacheable ? built.variant : undefined;
@@ -142,19 +157,32 @@ export function ssi(options: SsiOptions): SsiMiddleware {
       ctx.set('Allow', ALLOWED_METHODS);
       return refuse(ctx, 405);
     }
+    if (await isStreamed(located.path, source)) return serveStreamed(ctx, next, target, located.path, now);
     const built: BuiltResponse | undefined = await buildResponse(ctx, located, source, settings, now);
     if (!built) return next();
-    reportBuilt(target, located.path, built);
+    reportBuilt(target, located.path, built.dependencies);
     send(ctx, undefined, built.variant, now);
   }
 
-  function reportBuilt(target: string, path: string, built: BuiltResponse): void {
+  /** Whether `path` is a static file above the streaming threshold (the lookup is one cached stat). */
+  async function isStreamed(path: string, source: FileSource): Promise<boolean> {
+    if (!streaming || isSsiPath(renderOptions, path)) return false;
+    const lookup = await source.stat(path);
+    return lookup.status === 'found' && lookup.info.size > streaming.threshold;
+  }
+
+  /** Sends a big static file from disk; it is not kept in the render cache (its bytes are not in memory). */
+  async function serveStreamed(ctx: Context, next: Next, target: string, path: string, now: number) {
+    if (!streaming) return next();
+    const outcome = await sendStreamedFile(ctx, path, streaming.source, streaming.tags, settings, now);
+    if (outcome === 'missing') return next();
+    if (outcome === 'forbidden') return refuse(ctx, 403);
+    reportBuilt(target, path, [{ path, exists: true }]);
+  }
+
+  function reportBuilt(target: string, path: string, dependencies: GraphDependency[]): void {
     const query = target.indexOf('?');
-    options.onPageBuilt?.({
-      url: query < 0 ? target : target.slice(0, query),
-      path,
-      dependencies: built.dependencies,
-    });
+    options.onPageBuilt?.({ url: query < 0 ? target : target.slice(0, query), path, dependencies });
   }
 
   function send(ctx: Context, key: string | undefined, variant: CachedVariant, now: number): void {
@@ -238,7 +266,21 @@ function resolveSsiOptions(options: SsiOptions) {
     files && options.cache !== false
       ? new PageCache(files, { maxBytes: cacheSize, revalidateWindow })
       : undefined;
-  return { settings, files, cache };
+  const streamThreshold = byteCount(options.streamThreshold, 'streamThreshold', DEFAULT_STREAM_THRESHOLD);
+  // Files are read whole above 2 GiB - 1 by no Node API: a larger threshold would make them unservable.
+  if (streamThreshold > MAX_STREAM_THRESHOLD)
+    throw new TypeError(`ssi(): option 'streamThreshold' must be at most ${MAX_STREAM_THRESHOLD}`);
+  const streaming = isOpeningSource(inner)
+    ? { source: inner, threshold: streamThreshold, tags: new FileEntityTags() }
+    : undefined;
+  return { settings, files, cache, streaming };
+}
+
+/** The largest file Node reads whole into one Buffer (fs.readFile's limit). */
+const MAX_STREAM_THRESHOLD = 2 ** 31 - 1;
+
+function isOpeningSource(source: FileSource): source is OpeningFileSource {
+  return typeof source.open === 'function';
 }
 
 function purgeTagOptions(options: SsiOptions) {

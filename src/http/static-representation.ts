@@ -3,7 +3,7 @@
 import { lookup as mimeLookup } from 'mime-types';
 import { FileInfo } from '../engine/file-source';
 import { entityTagOf, floorToSecond } from '../engine/validators';
-import { Representation } from './representation';
+import { Representation, StreamedBody } from './representation';
 
 /** Builds the representation of a static file read at time `now`. */
 export function staticRepresentation(
@@ -13,13 +13,31 @@ export function staticRepresentation(
   cacheControl: string,
   now: number,
 ): Representation {
-  const lastModified = floorToSecond(Math.min(info.mtimeMs, now));
+  return { ...fileFields(path, info.mtimeMs, cacheControl, now), body: bytes, etag: entityTagOf(bytes) };
+}
+
+/**
+ * Builds the representation of a static file sent from disk, whose `etag` was computed by streaming the same
+ * bytes through the same hash: a file has one ETag whether it is held in memory or streamed.
+ */
+export function streamedRepresentation(
+  path: string,
+  mtimeMs: number,
+  etag: string,
+  streamed: StreamedBody,
+  cacheControl: string,
+  now: number,
+): Representation {
+  return { ...fileFields(path, mtimeMs, cacheControl, now), body: EMPTY, streamed, etag };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function fileFields(path: string, mtimeMs: number, cacheControl: string, now: number) {
   return {
-    body: bytes,
     contentType: mimeLookup(path) || undefined,
-    etag: entityTagOf(bytes),
-    lastModified,
-    lastModifiedIsStrong: now - info.mtimeMs >= 1000,
+    lastModified: floorToSecond(Math.min(mtimeMs, now)),
+    lastModifiedIsStrong: now - mtimeMs >= 1000,
     cacheControl,
     vary: undefined,
   };

@@ -87,10 +87,11 @@ describe('serve, when reading a page fails unexpectedly', () => {
     const spy = jest.spyOn(NodeFileSource.prototype, 'read').mockImplementation(function (
       this: NodeFileSource,
       path,
+      maxBytes,
     ) {
       if (path === '/broken.shtml')
         return Promise.reject(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
-      return original.call(this, path);
+      return original.call(this, path, maxBytes);
     });
     const server = await startCli(['serve', site.root, '--port', '0'], 'serving');
     try {

@@ -82,12 +82,18 @@ async function includeTarget(
       message: `includes nested deeper than ${limits.maxIncludeDepth} levels at ${label}; raise 'maxIncludeDepth' to allow more`,
     };
   }
-  const found = await readTarget(render, target, 'include');
-  if (!found.ok) return { code: 'include-not-found', message: `cannot include ${label}: ${found.reason}` };
+  const found = await readTarget(render, target, 'include', limits.maxOutputBytes);
+  if (found.ok === false && !found.tooLarge)
+    return { code: 'include-not-found', message: `cannot include ${label}: ${found.reason}` };
   // IncludesNOEXEC: only text/* may be included, so a page cannot pull in a binary or a script's source.
   const type = mimeLookup(found.path);
   if (type && !type.startsWith('text/')) {
     return { code: 'include-not-text', message: `cannot include ${label}: its type ${type} is not text/*` };
+  }
+  if (!found.ok) {
+    // Bigger than the whole page may be: refused before it is read, so a huge file never enters memory.
+    render.stopAtOutputLimit(frame, line);
+    return undefined;
   }
   const bytes = found.bytes ?? Buffer.alloc(0);
   if (!isSsiPath(render.options, found.path)) {

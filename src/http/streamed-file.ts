@@ -1,0 +1,125 @@
+// Static files above the streaming threshold: sent from the handle opened for the request (a Range reads only
+// its range), with a strong ETag hashed once per file version; never held in memory, never compressed.
+
+import type { Stats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import type { Context } from 'koa';
+import { FileEntityTags, fileVersionKey } from '../engine/file-entity-tags';
+import { FileRangeStream } from '../engine/file-range-stream';
+import { FileSource } from '../engine/file-source';
+import { ByteRange } from './byte-range';
+import { sendRepresentation, StreamedBody } from './representation';
+import { applyStaticPolicy, ResponseBuilderSettings } from './response-builder';
+import { streamedRepresentation } from './static-representation';
+
+/**
+ * Static files bigger than this many bytes are streamed. Below it a file is read whole and kept in the caches,
+ * which serve it faster (README "Big static files"); above it a file would crowd them, so it is sent from disk.
+ */
+export const DEFAULT_STREAM_THRESHOLD = 1024 * 1024;
+
+/** A FileSource that can open files (NodeFileSource). */
+export type OpeningFileSource = FileSource & Required<Pick<FileSource, 'open'>>;
+
+/** What became of a request for a streamed file; `missing` and `forbidden` leave the answer to the caller. */
+export type StreamedOutcome = 'sent' | 'missing' | 'forbidden';
+
+// Hashing attempts before a file that keeps changing is answered 503: each takes as long as reading the file.
+const MAX_HASH_ATTEMPTS = 3;
+
+/**
+ * Answers a GET or HEAD for the static file at `path` from an open handle: headers exactly as for a file held
+ * in memory (same ETag for the same bytes), the body read from disk as it is sent.
+ */
+export async function sendStreamedFile(
+  ctx: Context,
+  path: string,
+  source: OpeningFileSource,
+  tags: FileEntityTags,
+  settings: ResponseBuilderSettings,
+  now: number,
+): Promise<StreamedOutcome> {
+  const opened = await source.open(path);
+  if (opened.status !== 'found') return opened.status;
+  const body = new FileBody(opened.handle, opened.stats, path);
+  try {
+    // A directory swapped in after the lookup: the caller answers as for any path that is not a file.
+    if (!opened.stats.isFile()) return 'missing';
+    const version = await stableEntityTag(tags, opened.handle, opened.stats);
+    if (version === undefined) {
+      answerChanging(ctx);
+      return 'sent';
+    }
+    body.stats = version.stats;
+    const representation = streamedRepresentation(
+      path,
+      version.stats.mtimeMs,
+      version.etag,
+      body,
+      settings.staticCacheControl,
+      now,
+    );
+    applyStaticPolicy(representation, path, settings);
+    sendRepresentation(ctx, representation, now);
+    return 'sent';
+  } finally {
+    await body.closeUnlessOpened();
+  }
+}
+
+/** The ETag of the version the handle shows, re-stat'ing while the file changes under the hashing. */
+async function stableEntityTag(
+  tags: FileEntityTags,
+  handle: FileHandle,
+  first: Stats,
+): Promise<{ etag: string; stats: Stats } | undefined> {
+  let stats = first;
+  for (let attempt = 1; attempt <= MAX_HASH_ATTEMPTS; attempt++) {
+    const etag = await tags.entityTag(handle, stats);
+    if (etag !== undefined) return { etag, stats };
+    stats = await handle.stat();
+  }
+  return undefined;
+}
+
+/** A file rewritten during every hashing has no ETag we could stand by: ask the client to come back. */
+function answerChanging(ctx: Context): void {
+  // RFC 9110 §15.6.4: 503 with Retry-After for a temporary condition.
+  ctx.status = 503;
+  ctx.set('Retry-After', '1');
+  ctx.set('Cache-Control', 'no-store');
+  ctx.type = 'text/plain';
+  ctx.body = '503 Service Unavailable: the file is changing\n';
+}
+
+/** The body of one response: the open handle, handed to a stream if the response has a body to send. */
+class FileBody implements StreamedBody {
+  private opened = false;
+
+  constructor(
+    private readonly handle: FileHandle,
+    /** The version whose ETag the response announces. */
+    public stats: Stats,
+    private readonly label: string,
+  ) {}
+
+  get length(): number {
+    return this.stats.size;
+  }
+
+  open(range: ByteRange): FileRangeStream {
+    this.opened = true;
+    const promised = fileVersionKey(this.stats);
+    return new FileRangeStream(this.handle, {
+      start: range.start,
+      end: range.end,
+      label: this.label,
+      isUnchanged: async () => fileVersionKey(await this.handle.stat()) === promised,
+    });
+  }
+
+  /** Closes the handle when no stream took it (HEAD, 304, 412, 416, or an error before sending). */
+  async closeUnlessOpened(): Promise<void> {
+    if (!this.opened) await this.handle.close();
+  }
+}
