@@ -198,15 +198,18 @@ describe('a file changed while it is being sent', () => {
 });
 
 describe('an unexpected error while opening a big file', () => {
-  it('› 500 and an error event for the log, not a silent 404 or 403', async () => {
+  it('› 500 and the error handed to onError for the log, not a silent 404 or 403', async () => {
     const source = new MemoryFileSource();
     source.write('/big.bin', BYTES, 0);
     const failing = Object.assign(source, {
       open: () => Promise.reject(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })),
     });
-    const app = createApp({ source: failing, streamThreshold: THRESHOLD });
     const errors: Error[] = [];
-    app.on('error', (err: Error) => errors.push(err));
+    const app = createApp({
+      source: failing,
+      streamThreshold: THRESHOLD,
+      onError: (err) => errors.push(err as Error),
+    });
     await request(app.callback()).get('/big.bin').expect(500);
     expect(errors.map((err) => err.message)).toEqual(['EIO: i/o error']);
   });
