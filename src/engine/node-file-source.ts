@@ -1,40 +1,66 @@
-// The node:fs adapter of FileSource: maps docroot paths into a real folder and never leaves it.
-// Symlinks are followed only while their target stays inside the root; anything else is 'forbidden'.
+// The node:fs adapter of FileSource: maps docroot paths into a real folder and never leaves it, race or not.
+// Every access opens first and then verifies the open descriptor (confined-open.ts); special files are refused.
 
-import { readFileSync, realpathSync, statSync, Stats } from 'node:fs';
-import { open, realpath, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { closeSync, Dirent, readFileSync, Stats, statSync } from 'node:fs';
+import { FileHandle, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ConfinedFailure,
+  ConfinedRoot,
+  confineRoot,
+  failure,
+  openConfined,
+  openConfinedSync,
+  READ_FLAGS,
+} from './confined-open';
 import { FileContent, FileInfo, FileLookup, FileSource } from './file-source';
 import { FileStamp, missingStamp, UNKNOWN_STAMP } from './file-stamp';
 
+/** A file or directory opened for reading and verified: inside the docroot, a regular file or a directory. */
+export interface OpenedFile {
+  status: 'found';
+  /** Open for reading (with O_NONBLOCK, which regular files ignore); the caller closes it. */
+  handle: FileHandle;
+  /** fstat of `handle`, so size and times belong to the bytes read through it. */
+  stats: Stats;
+  /** Where the kernel says the opened file lies, inside the real docroot. */
+  realPath: string;
+}
+
 /** Serves a real folder as a docroot. */
 export class NodeFileSource implements FileSource {
-  private readonly realRoot: string;
+  private readonly confined: ConfinedRoot;
 
   /** @param root the docroot folder; it must exist. */
   constructor(root: string) {
-    this.realRoot = realpathSync(root);
+    this.confined = confineRoot(root);
   }
 
   /** The real path of the docroot folder. */
   get root(): string {
-    return this.realRoot;
+    return this.confined.realRoot;
+  }
+
+  /**
+   * Opens a docroot path for reading and proves, from the descriptor, that it lies inside the root (symlinks
+   * are followed only while their real target stays inside) and is a regular file or a directory; FIFOs,
+   * sockets and devices are 'forbidden' before a byte is read. The caller closes the handle.
+   *
+   * @example
+   * const opened = await source.open('/big.iso');
+   * if (opened.status === 'found') try { … opened.handle.createReadStream() … } finally { await opened.handle.close(); }
+   */
+  open(path: string): Promise<OpenedFile | { status: 'missing' } | { status: 'forbidden' }> {
+    return openConfined(this.confined, path, READ_FLAGS);
   }
 
   async read(path: string): Promise<FileContent> {
-    const located = await this.locate(path);
-    if (located.status !== 'found') return located;
-    let handle;
-    try {
-      handle = await open(located.realPath, 'r');
-    } catch (err) {
-      return failure(err);
-    }
+    const opened = await this.open(path);
+    if (opened.status !== 'found') return opened;
+    const { handle, stats } = opened;
     try {
       // The info comes from the same handle the bytes are read from, so the two always belong together.
-      const stats = await handle.stat();
       if (stats.isDirectory()) return { status: 'directory', info: toFileInfo(stats) };
-      if (!stats.isFile()) return { status: 'forbidden' };
       const bytes = await handle.readFile();
       return { status: 'found', bytes, info: toFileInfo(stats) };
     } catch (err) {
@@ -45,63 +71,58 @@ export class NodeFileSource implements FileSource {
   }
 
   async stat(path: string): Promise<FileLookup> {
-    const located = await this.locate(path);
-    if (located.status !== 'found') return located;
-    try {
-      return { status: 'found', info: toFileInfo(await stat(located.realPath)) };
-    } catch (err) {
-      return failure(err);
-    }
+    // Opened only to look (O_PATH on Linux): no read permission needed, as with stat(2).
+    const opened = await openConfined(this.confined, path, this.confined.lookupFlags);
+    if (opened.status !== 'found') return opened;
+    await opened.handle.close();
+    return { status: 'found', info: toFileInfo(opened.stats) };
   }
 
   statSync(path: string): FileLookup {
+    const opened = openConfinedSync(this.confined, path, this.confined.lookupFlags);
+    if (opened.status !== 'found') return opened;
+    closeSync(opened.handle);
+    return { status: 'found', info: toFileInfo(opened.stats) };
+  }
+
+  /**
+   * The entries of a docroot directory, read through a verified descriptor of it, so a directory swapped for
+   * a symlink cannot list a folder outside the root.
+   */
+  async readDirectory(path: string): Promise<{ status: 'found'; entries: Dirent[] } | ConfinedFailure> {
+    const opened = await this.open(path);
+    if (opened.status !== 'found') return opened;
     try {
-      const realPath = realpathSync(join(this.realRoot, path));
-      if (!this.isInside(realPath)) return { status: 'forbidden' };
-      return { status: 'found', info: toFileInfo(statSync(realPath)) };
+      if (!opened.stats.isDirectory()) return { status: 'missing' };
+      // /proc/self/fd/N is the very directory verified; without /proc, its verified real path.
+      const name = this.confined.procFd ? `/proc/self/fd/${opened.handle.fd}` : opened.realPath;
+      return { status: 'found', entries: await readdir(name, { withFileTypes: true }) };
     } catch (err) {
       return failure(err);
+    } finally {
+      await opened.handle.close();
     }
   }
 
   /**
-   * One stat of the path, following symlinks, without the realpath check: for caches to see whether a file
-   * they already read is unchanged. A symlink moved to another target shows another inode, so it never passes.
+   * One stat of the path, following symlinks, not confined: for caches to see whether a file they already
+   * read is unchanged. It never answers with a file by itself: a cached answer (from a confined open) is
+   * reused only while the stamp shows the same device, inode, ctime, size and mtime as when it was read, and
+   * a file swapped in from outside the root is another inode, so it never passes; 'missing' is all it can
+   * tell alone, which the confined open would tell as well.
    */
   stampSync(path: string): FileStamp {
     let stats: Stats | undefined;
     try {
-      stats = statSync(join(this.realRoot, path), { throwIfNoEntry: false });
+      stats = statSync(join(this.confined.realRoot, path), { throwIfNoEntry: false });
     } catch (err) {
       return failure(err).status === 'missing' ? missingStamp() : UNKNOWN_STAMP;
     }
     if (stats === undefined) return missingStamp();
     const kind = stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : 'unknown';
-    return { kind, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino };
+    const { size, mtimeMs, ctimeMs, dev, ino } = stats;
+    return { kind, size, mtimeMs, ctimeMs, dev, ino };
   }
-
-  private async locate(path: string): Promise<{ status: 'found'; realPath: string } | FileLookupFailure> {
-    try {
-      const realPath = await realpath(join(this.realRoot, path));
-      return this.isInside(realPath) ? { status: 'found', realPath } : { status: 'forbidden' };
-    } catch (err) {
-      return failure(err);
-    }
-  }
-
-  private isInside(realPath: string): boolean {
-    return realPath === this.realRoot || realPath.startsWith(this.realRoot + sep);
-  }
-}
-
-type FileLookupFailure = { status: 'missing' } | { status: 'forbidden' };
-
-function failure(err: unknown): FileLookupFailure {
-  const code = (err as NodeJS.ErrnoException).code;
-  // ENOTDIR: a path component is a file (`/page.shtml/x`), which is simply not there.
-  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG'
-    ? { status: 'missing' }
-    : { status: 'forbidden' };
 }
 
 function toFileInfo(stats: Stats): FileInfo {
