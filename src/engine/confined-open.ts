@@ -30,6 +30,8 @@ export interface ConfinedRoot {
   readonly procFd: boolean;
   /** Flags of an open that only looks (fstat), never reads. */
   readonly lookupFlags: number;
+  /** Whether that open is O_PATH, which never waits (no device is opened, no FIFO writer awaited). */
+  readonly lookupNeverWaits: boolean;
 }
 
 // O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer (fstat then refuses
@@ -63,18 +65,61 @@ export function confineRoot(root: string): ConfinedRoot {
   const withPath = process.platform === 'linux' && probe(LINUX_O_PATH);
   const procFd = withPath || probe(READ_FLAGS);
   const lookupFlags = withPath ? LINUX_O_PATH : READ_FLAGS;
-  return { realRoot, rootBytes: Buffer.from(realRoot), prefix, procFd, lookupFlags };
+  return {
+    realRoot,
+    rootBytes: Buffer.from(realRoot),
+    prefix,
+    procFd,
+    lookupFlags,
+    lookupNeverWaits: withPath,
+  };
 }
 
+/** What a confined lookup found: the stats and real path of a file or directory inside the root. */
+export type ConfinedLookup = { status: 'found'; stats: Stats; realPath: string } | ConfinedFailure;
+
 /**
- * Opens the docroot path `path` with `flags`, then verifies the descriptor: inside the root, a regular file or
- * a directory. On any failure the descriptor is closed; on success the caller closes it.
+ * Opens the docroot path `path` for reading, verified: inside the root, a regular file or a directory. With
+ * O_PATH the file is first only looked at, and then the verified descriptor itself is reopened through
+ * /proc/self/fd/N (the same inode, whatever happened to the path meanwhile), so a special file is never opened
+ * at all; elsewhere it is opened with O_NONBLOCK and verified before a byte is read. The caller closes it.
  */
-export async function openConfined(
-  root: ConfinedRoot,
-  path: string,
-  flags: number,
-): Promise<Confined<FileHandle>> {
+export async function openConfined(root: ConfinedRoot, path: string): Promise<Confined<FileHandle>> {
+  if (!root.lookupNeverWaits) return openVerified(root, path, READ_FLAGS);
+  const looked = openVerifiedSync(root, path, root.lookupFlags);
+  if (looked.status !== 'found') return looked;
+  try {
+    const handle = await open(procName(looked.handle), READ_FLAGS);
+    return { ...looked, handle };
+  } catch (err) {
+    return failure(err);
+  } finally {
+    closeSync(looked.handle);
+  }
+}
+
+/** Looks the docroot path `path` up, verified as openConfined does, without opening it for reading. */
+export async function lookupConfined(root: ConfinedRoot, path: string): Promise<ConfinedLookup> {
+  // With O_PATH the lookup never waits, and its four system calls on the event loop cost less than four trips
+  // through the thread pool; without it, an open might wait (a device), so it goes to the pool.
+  if (root.lookupNeverWaits) return lookupConfinedSync(root, path);
+  const opened = await openVerified(root, path, root.lookupFlags);
+  if (opened.status !== 'found') return opened;
+  // The answer is known; closing a descriptor that only looked cannot change it, so it is not waited for.
+  opened.handle.close().catch(() => undefined);
+  return { status: 'found', stats: opened.stats, realPath: opened.realPath };
+}
+
+/** lookupConfined, synchronously (for ap_expr's `-A`/`-U`, evaluated synchronously). */
+export function lookupConfinedSync(root: ConfinedRoot, path: string): ConfinedLookup {
+  const opened = openVerifiedSync(root, path, root.lookupFlags);
+  if (opened.status !== 'found') return opened;
+  closeSync(opened.handle);
+  return { status: 'found', stats: opened.stats, realPath: opened.realPath };
+}
+
+/** Opens `path` with `flags`, then verifies the descriptor; on any failure the descriptor is closed. */
+async function openVerified(root: ConfinedRoot, path: string, flags: number): Promise<Confined<FileHandle>> {
   const absolute = join(root.realRoot, path);
   let handle: FileHandle;
   try {
@@ -83,10 +128,12 @@ export async function openConfined(
     return failure(err);
   }
   try {
-    const stats = await handle.stat();
-    const where = root.procFd
-      ? await readlink(procName(handle.fd), { encoding: 'buffer' })
-      : await comparedRealPath(absolute, stats);
+    // Both ask about the descriptor, not the path, so they may run side by side on the thread pool.
+    const [stats, where] = root.procFd
+      ? await Promise.all([handle.stat(), readlink(procName(handle.fd), { encoding: 'buffer' })])
+      : await handle
+          .stat()
+          .then(async (opened) => [opened, await comparedRealPath(absolute, opened)] as const);
     const verdict = judge(root, where, stats);
     if (verdict.status === 'found') return { ...verdict, handle };
     await handle.close();
@@ -97,8 +144,8 @@ export async function openConfined(
   }
 }
 
-/** openConfined, synchronously (for ap_expr's `-A`/`-U`, evaluated synchronously); returns a descriptor. */
-export function openConfinedSync(root: ConfinedRoot, path: string, flags: number): Confined<number> {
+/** openVerified, synchronously; returns a descriptor. */
+function openVerifiedSync(root: ConfinedRoot, path: string, flags: number): Confined<number> {
   const absolute = join(root.realRoot, path);
   let fd: number;
   try {
@@ -131,11 +178,7 @@ export function failure(err: unknown): ConfinedFailure {
 }
 
 /** Where an open descriptor lies, as the kernel names it; the type is checked too, before any byte is read. */
-function judge(
-  root: ConfinedRoot,
-  where: Buffer | undefined,
-  stats: Stats,
-): { status: 'found'; stats: Stats; realPath: string } | ConfinedFailure {
+function judge(root: ConfinedRoot, where: Buffer | undefined, stats: Stats): ConfinedLookup {
   if (where === undefined || !isInside(root, where)) return { status: 'forbidden' };
   // FIFOs, sockets and devices are never served: reading them blocks, never ends, or acts on hardware.
   if (!stats.isFile() && !stats.isDirectory()) return { status: 'forbidden' };

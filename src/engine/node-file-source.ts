@@ -1,17 +1,18 @@
 // The node:fs adapter of FileSource: maps docroot paths into a real folder and never leaves it, race or not.
 // Every access opens first and then verifies the open descriptor (confined-open.ts); special files are refused.
 
-import { closeSync, Dirent, readFileSync, Stats, statSync } from 'node:fs';
+import { Dirent, readFileSync, Stats, statSync } from 'node:fs';
 import { FileHandle, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ConfinedFailure,
+  ConfinedLookup,
   ConfinedRoot,
   confineRoot,
   failure,
+  lookupConfined,
+  lookupConfinedSync,
   openConfined,
-  openConfinedSync,
-  READ_FLAGS,
 } from './confined-open';
 import { FileContent, FileInfo, FileLookup, FileSource } from './file-source';
 import { FileStamp, missingStamp, UNKNOWN_STAMP } from './file-stamp';
@@ -51,7 +52,7 @@ export class NodeFileSource implements FileSource {
    * if (opened.status === 'found') try { … opened.handle.createReadStream() … } finally { await opened.handle.close(); }
    */
   open(path: string): Promise<OpenedFile | { status: 'missing' } | { status: 'forbidden' }> {
-    return openConfined(this.confined, path, READ_FLAGS);
+    return openConfined(this.confined, path);
   }
 
   async read(path: string): Promise<FileContent> {
@@ -71,18 +72,11 @@ export class NodeFileSource implements FileSource {
   }
 
   async stat(path: string): Promise<FileLookup> {
-    // Opened only to look (O_PATH on Linux): no read permission needed, as with stat(2).
-    const opened = await openConfined(this.confined, path, this.confined.lookupFlags);
-    if (opened.status !== 'found') return opened;
-    await opened.handle.close();
-    return { status: 'found', info: toFileInfo(opened.stats) };
+    return toLookup(await lookupConfined(this.confined, path));
   }
 
   statSync(path: string): FileLookup {
-    const opened = openConfinedSync(this.confined, path, this.confined.lookupFlags);
-    if (opened.status !== 'found') return opened;
-    closeSync(opened.handle);
-    return { status: 'found', info: toFileInfo(opened.stats) };
+    return toLookup(lookupConfinedSync(this.confined, path));
   }
 
   /**
@@ -123,6 +117,11 @@ export class NodeFileSource implements FileSource {
     const { size, mtimeMs, ctimeMs, dev, ino } = stats;
     return { kind, size, mtimeMs, ctimeMs, dev, ino };
   }
+}
+
+/** A lookup as the FileSource port tells it; lookups need no read permission, as with stat(2). */
+function toLookup(lookup: ConfinedLookup): FileLookup {
+  return lookup.status === 'found' ? { status: 'found', info: toFileInfo(lookup.stats) } : lookup;
 }
 
 function toFileInfo(stats: Stats): FileInfo {

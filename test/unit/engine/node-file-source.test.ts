@@ -3,6 +3,14 @@
 
 import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  ConfinedRoot,
+  confineRoot,
+  lookupConfined,
+  lookupConfinedSync,
+  openConfined,
+  READ_FLAGS,
+} from '../../../src/engine/confined-open';
 import { isSameStamp, missingStamp } from '../../../src/engine/file-stamp';
 import { NodeFileSource } from '../../../src/engine/node-file-source';
 import { TempSite } from '../../support/temp-site';
@@ -153,6 +161,59 @@ describe('a folder swapped for a symlink out of the root after every file-system
     expect(outcomes).toEqual(new Set(['found', 'forbidden']));
   });
 });
+
+/** The ways confineRoot may verify, forced, so each is tested on this (Linux) machine. */
+const MODES: [string, (root: ConfinedRoot) => ConfinedRoot][] = [
+  ['O_PATH and /proc/self/fd', (root) => root],
+  ['O_NONBLOCK and /proc/self/fd', (root) => ({ ...root, lookupFlags: READ_FLAGS, lookupNeverWaits: false })],
+  [
+    'no /proc (device and inode compared)',
+    (root) => ({ ...root, procFd: false, lookupFlags: READ_FLAGS, lookupNeverWaits: false }),
+  ],
+];
+
+describe.each(MODES)('confined opens with %s', (_mode, force) => {
+  it.each([
+    ['/link-in.html', 'found'],
+    ['/dir-in/f.txt', 'found'],
+    ['/link-out.txt', 'forbidden'],
+    ['/dir-out/f.txt', 'forbidden'],
+    ['/nope', 'missing'],
+  ])('%s › %s', async (path, status) => {
+    const root = force(confineRoot(site.root));
+    const opened = await openConfined(root, path);
+    if (opened.status === 'found') await opened.handle.close();
+    expect(opened.status).toBe(status);
+    expect((await lookupConfined(root, path)).status).toBe(status);
+    expect(lookupConfinedSync(root, path).status).toBe(status);
+  });
+});
+
+describe.each(MODES.slice(0, 2))(
+  'confined opens with %s, a folder swapped after every call',
+  (_mode, force) => {
+    it('› never the outside bytes or size', async () => {
+      const root = force(confineRoot(site.root));
+      mkdirSync(site.path('.stash'));
+      symlinkSync(outside.path('data'), site.path('.stash/link'));
+      let linked = false;
+      mockAfterCall.hook = () => {
+        renameSync(site.path('data'), site.path(linked ? '.stash/link' : '.stash/real'));
+        renameSync(site.path(linked ? '.stash/real' : '.stash/link'), site.path('data'));
+        linked = !linked;
+      };
+      for (let round = 0; round < 40; round++) {
+        const opened = await openConfined(root, '/data/f.txt');
+        if (opened.status === 'found') {
+          expect((await opened.handle.readFile()).toString()).toBe('inside');
+          await opened.handle.close();
+        }
+        const lookup = await lookupConfined(root, '/data/f.txt');
+        if (lookup.status === 'found') expect(lookup.stats.size).toBe(6);
+      }
+    });
+  },
+);
 
 describe('stamps', () => {
   it('two stamps alike but for the device › not the same file', () => {
