@@ -47,6 +47,7 @@ export function makeEscapeSite(): EscapeSite {
       '[<!--#flastmod virtual="/data/f.txt" -->]\n',
   );
   writeFileSync(join(root, 'probe.html'), 'probe\n');
+  writeFileSync(join(root, 'probe.shtml'), '<!--#include virtual="/probe.html" -->');
   return { root, marker, outsideSize: '12,345', outsideYear: '1999', outside };
 }
 
