@@ -17,7 +17,10 @@ export interface RenderOptions {
   expressionSyntax?: ExpressionSyntax;
   /** URL-path prefixes whose documents use the legacy syntax (Apache's per-directory SSILegacyExprParser on). @default [] */
   legacyExpressionPrefixes?: string[];
-  /** Directory index files tried for a URL ending in '/'. @default ['index.shtml', 'index.html'] */
+  /**
+   * Directory index files tried for a URL ending in '/': plain names (no '/', no '..', no dotfile).
+   * @default ['index.shtml', 'index.html']
+   */
   directoryIndex?: string[];
   /** Default error text (Apache's SSIErrorMsg). @default '[an error occurred while processing this directive]' */
   errorMessage?: ByteString;
