@@ -46,7 +46,7 @@ const LINUX_O_PATH = 0o10000000;
 
 /**
  * Resolves `root` and learns how to verify descriptors on this system: /proc/self/fd when it names an open
- * descriptor correctly, else a comparison of device and inode with the real path (see verifiedPath).
+ * descriptor correctly, else a comparison of device and inode with the real path (see comparedRealPath).
  */
 export function confineRoot(root: string): ConfinedRoot {
   const realRoot = realpathSync(root);
