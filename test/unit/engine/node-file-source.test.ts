@@ -1,7 +1,7 @@
 // NodeFileSource's confinement: symlinks inside the root work, out of it are refused, and a folder swapped for a
 // symlink between any two file-system calls never yields a byte, a size or a listing from outside the root.
 
-import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ConfinedRoot,
@@ -11,6 +11,7 @@ import {
   openConfined,
   READ_FLAGS,
 } from '../../../src/engine/confined-open';
+import { CachingFileSource } from '../../../src/engine/caching-file-source';
 import { isSameStamp, missingStamp } from '../../../src/engine/file-stamp';
 import { NodeFileSource } from '../../../src/engine/node-file-source';
 import { TempSite } from '../../support/temp-site';
@@ -230,5 +231,20 @@ describe('stamps', () => {
     symlinkSync(outside.path('data'), site.path('data'));
     expect(isSameStamp(before, source.stampSync('/data/f.txt'))).toBe(false);
     expect(isSameStamp(missingStamp(), source.stampSync('/data/f.txt'))).toBe(false);
+  });
+
+  it('a cached file, then its folder swapped for a symlink to a twin outside › refused, not the cached answer', async () => {
+    const source = new CachingFileSource(new NodeFileSource(site.root));
+    expect(await source.read('/data/f.txt')).toMatchObject({ status: 'found' });
+    expect(await source.stat('/data/f.txt')).toMatchObject({ status: 'found' });
+    // The twin outside has the same bytes, size and mtime: only the device and inode tell them apart.
+    const { mtime } = statSync(site.path('data/f.txt'));
+    writeFileSync(outside.path('data/f.txt'), 'inside');
+    utimesSync(outside.path('data/f.txt'), mtime, mtime);
+    renameSync(site.path('data'), site.path('data-real'));
+    symlinkSync(outside.path('data'), site.path('data'));
+    expect(await source.read('/data/f.txt')).toEqual({ status: 'forbidden' });
+    expect(await source.stat('/data/f.txt')).toEqual({ status: 'forbidden' });
+    expect(source.statSync('/data/f.txt')).toEqual({ status: 'forbidden' });
   });
 });
