@@ -1,8 +1,8 @@
-// The node:fs adapter of SiteLister: walks a real folder, skipping hidden entries. Reads nothing but directories.
+// The node:fs adapter of SiteLister: walks a real folder, skipping hidden entries. Reads nothing but directories,
+// each through a descriptor verified inside the root (NodeFileSource), so a swapped folder cannot list outside.
 
-import { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { NodeFileSource } from '../engine/node-file-source';
 import { isHiddenPath, SiteLister } from './site-lister';
 
 /** Options of NodeSiteLister. */
@@ -12,14 +12,16 @@ export interface NodeSiteListerOptions {
 }
 
 /**
- * Lists the files under a real folder. A symlink is listed when it points to a file (the FileSource then decides
- * whether its target may be served); symlinked directories are not entered, so a link loop cannot trap the walk.
+ * Lists the files under a real folder. A symlink is listed unless it dangles or names a directory (the
+ * FileSource then refuses one out of the root or to a special file); symlinked directories are not entered, so
+ * a link loop cannot trap the walk. FIFOs, sockets and devices themselves are not files of the site.
  *
  * @example
  * const paths = await new NodeSiteLister('/srv/site').list(); // ['/index.shtml', '/css/site.css', …]
  */
 export class NodeSiteLister implements SiteLister {
   private readonly excluded: Set<string>;
+  private readonly source: NodeFileSource;
 
   /** @param root the docroot folder. */
   constructor(
@@ -27,6 +29,7 @@ export class NodeSiteLister implements SiteLister {
     options: NodeSiteListerOptions = {},
   ) {
     this.excluded = new Set((options.exclude ?? []).map((folder) => resolve(folder)));
+    this.source = new NodeFileSource(root);
   }
 
   async list(): Promise<string[]> {
@@ -36,8 +39,13 @@ export class NodeSiteLister implements SiteLister {
   }
 
   private async walk(directory: string, paths: string[]): Promise<void> {
-    const entries: Dirent[] = await readdir(join(this.root, directory), { withFileTypes: true });
-    for (const entry of entries) {
+    const listing = await this.source.readDirectory(directory);
+    if (listing.status !== 'found') {
+      if (directory === '/') throw new Error(`cannot list ${this.root}: ${listing.status}`);
+      // A folder that vanished or turned into a link out of the root since its parent was read has no files.
+      return;
+    }
+    for (const entry of listing.entries) {
       const path = directory === '/' ? `/${entry.name}` : `${directory}/${entry.name}`;
       if (isHiddenPath(path)) continue;
       if (entry.isDirectory()) {
@@ -48,11 +56,9 @@ export class NodeSiteLister implements SiteLister {
   }
 
   private async isLinkToFile(path: string): Promise<boolean> {
-    try {
-      return (await stat(join(this.root, path))).isFile();
-    } catch {
-      // A dangling link is not a file of the site.
-      return false;
-    }
+    // A dangling link is not a file of the site; one the source refuses (out of the root, to a FIFO…) is listed,
+    // so the build reports it rather than dropping it silently.
+    const lookup = await this.source.stat(path);
+    return lookup.status === 'forbidden' || (lookup.status === 'found' && !lookup.info.isDirectory);
   }
 }

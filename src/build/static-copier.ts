@@ -41,6 +41,7 @@ export async function copyStaticFile(
 
 function copyFailure(status: 'found' | 'missing' | 'forbidden' | 'directory'): string {
   if (status === 'missing') return 'the file disappeared during the build';
-  if (status === 'forbidden') return 'the file may not be served (a symlink out of the docroot?)';
+  if (status === 'forbidden')
+    return 'the file may not be served (a symlink out of the docroot, or a FIFO, socket or device?)';
   return 'it is a directory';
 }

@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { RenderLimits } from '../engine/render-limits';
+import { isPlainFileName, PLAIN_FILE_NAMES } from '../engine/render-options';
 import { compileCachePolicy, type CachePolicyRule } from '../http/cache-policy';
 import { checkPurgeTarget, type PurgeTarget } from '../http/purge-target';
 import { DEFAULT_SSI_EXTENSIONS, type SiteArguments } from './site-arguments';
@@ -82,7 +83,10 @@ const KEYS: Record<keyof ConfigFile, { check: Check; expected: string }> = {
     check: isStringList,
     expected: 'a list of URL-path prefixes such as ["/old/"]',
   },
-  directoryIndex: { check: isStringList, expected: 'a list of file names' },
+  directoryIndex: {
+    check: (v) => Array.isArray(v) && v.every(isPlainFileName),
+    expected: PLAIN_FILE_NAMES.replace(/'/g, '"'),
+  },
   errorMessage: { check: isString, expected: 'a string' },
   undefinedEcho: { check: isString, expected: 'a string' },
   cacheControl: { check: isString, expected: 'a Cache-Control value' },

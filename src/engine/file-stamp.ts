@@ -13,7 +13,8 @@ export interface FileStamp {
   mtimeMs: number;
   /** Inode change time; 0 when the source cannot tell. */
   ctimeMs: number;
-  /** Inode number; 0 when the source cannot tell. */
+  /** Device and inode numbers, together the file's identity; 0 when the source cannot tell. */
+  dev: number;
   ino: number;
 }
 
@@ -28,10 +29,18 @@ export const UNKNOWN_STAMP: FileStamp = Object.freeze({
   size: -1,
   mtimeMs: NaN,
   ctimeMs: NaN,
+  dev: 0,
   ino: 0,
 });
 
-const MISSING_STAMP: FileStamp = Object.freeze({ kind: 'missing', size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 });
+const MISSING_STAMP: FileStamp = Object.freeze({
+  kind: 'missing',
+  size: -1,
+  mtimeMs: 0,
+  ctimeMs: 0,
+  dev: 0,
+  ino: 0,
+});
 
 /** True when `a` and `b` show the same file in the same state (an unknown stamp equals nothing). */
 export function isSameStamp(a: FileStamp, b: FileStamp): boolean {
@@ -41,6 +50,7 @@ export function isSameStamp(a: FileStamp, b: FileStamp): boolean {
     a.mtimeMs === b.mtimeMs &&
     a.size === b.size &&
     a.ctimeMs === b.ctimeMs &&
+    a.dev === b.dev &&
     a.ino === b.ino
   );
 }
@@ -62,6 +72,7 @@ export function stampFromLookup(lookup: FileLookup): FileStamp {
     size: info.size,
     mtimeMs: info.mtimeMs,
     ctimeMs: 0,
+    dev: 0,
     ino: 0,
   };
 }

@@ -1,151 +1,137 @@
-// The node:fs adapter of FileSource: maps docroot paths into a real folder and never leaves it.
-// Symlinks are followed only while their target stays inside the root; anything else is 'forbidden'.
+// The node:fs adapter of FileSource: maps docroot paths into a real folder and never leaves it, race or not.
+// Every access opens first and then verifies the open descriptor (confined-open.ts); special files are refused.
 
-import { constants, readFileSync, realpathSync, statSync, Stats } from 'node:fs';
-import { FileHandle, open, realpath, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { Dirent, readFileSync, Stats, statSync } from 'node:fs';
+import { FileHandle, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ConfinedFailure,
+  ConfinedLookup,
+  ConfinedRoot,
+  confineRoot,
+  failure,
+  lookupConfined,
+  lookupConfinedSync,
+  openConfined,
+} from './confined-open';
 import { FileContent, FileInfo, FileLookup, FileSource, LimitedFileContent } from './file-source';
 import { FileStamp, missingStamp, UNKNOWN_STAMP } from './file-stamp';
 
-/** A file or directory opened inside the docroot; the caller closes `handle`. */
+/** A file or directory opened for reading and verified: inside the docroot, a regular file or a directory. */
 export interface OpenedFile {
   status: 'found';
+  /** Open for reading (with O_NONBLOCK, which regular files ignore); the caller closes it. */
   handle: FileHandle;
-  /** fstat of `handle`: what was opened, not what the path names now. */
+  /** fstat of `handle`, so size and times belong to the bytes read through it. */
   stats: Stats;
+  /** Where the kernel says the opened file lies, inside the real docroot. */
   realPath: string;
 }
 
 /** Serves a real folder as a docroot. */
 export class NodeFileSource implements FileSource {
-  private readonly realRoot: string;
+  private readonly confined: ConfinedRoot;
 
   /** @param root the docroot folder; it must exist. */
   constructor(root: string) {
-    this.realRoot = realpathSync(root);
+    this.confined = confineRoot(root);
   }
 
   /** The real path of the docroot folder. */
   get root(): string {
-    return this.realRoot;
+    return this.confined.realRoot;
+  }
+
+  /**
+   * Opens a docroot path for reading and proves, from the descriptor, that it lies inside the root (symlinks
+   * are followed only while their real target stays inside) and is a regular file or a directory; FIFOs,
+   * sockets and devices are 'forbidden' before a byte is read. The caller closes the handle.
+   *
+   * @example
+   * const opened = await source.open('/big.iso');
+   * if (opened.status === 'found') try { … opened.handle.createReadStream() … } finally { await opened.handle.close(); }
+   */
+  open(path: string): Promise<OpenedFile | { status: 'missing' } | { status: 'forbidden' }> {
+    return openConfined(this.confined, path);
   }
 
   read(path: string): Promise<FileContent>;
   read(path: string, maxBytes: number): Promise<LimitedFileContent>;
   async read(path: string, maxBytes?: number): Promise<LimitedFileContent> {
-    const located = await this.locate(path);
-    if (located.status !== 'found') return located;
-    let handle;
-    try {
-      handle = await open(located.realPath, 'r');
-    } catch (err) {
-      return failure(err);
-    }
+    const opened = await this.open(path);
+    if (opened.status !== 'found') return opened;
+    const { handle, stats } = opened;
     try {
       // The info comes from the same handle the bytes are read from, so the two always belong together.
-      const stats = await handle.stat();
       if (stats.isDirectory()) return { status: 'directory', info: toFileInfo(stats) };
-      if (!stats.isFile()) return { status: 'forbidden' };
       if (maxBytes !== undefined && stats.size > maxBytes)
         return { status: 'too-large', info: toFileInfo(stats) };
       const bytes = await handle.readFile();
       return { status: 'found', bytes, info: toFileInfo(stats) };
     } catch (err) {
-      return failure(err);
+      // The file was opened and verified: a failing read (EIO…) is no answer about the path but a fault, for the
+      // caller to log and answer 500, never a silent 403.
+      return expectedFailure(err);
     } finally {
       await handle.close();
     }
   }
 
-  /**
-   * Opens a regular file or a directory inside the root for reading, with its fstat: serve the bytes of this
-   * handle, never by opening the path again. Anything else (FIFO, socket, device) is 'forbidden'; an error other
-   * than "not there" or "not allowed" is thrown, for the caller to log.
-   */
-  async open(path: string): Promise<OpenedFile | FileLookupFailure> {
-    const located = await this.locate(path);
-    if (located.status !== 'found') return located;
-    let handle: FileHandle;
-    try {
-      // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below).
-      handle = await open(located.realPath, constants.O_RDONLY | constants.O_NONBLOCK);
-    } catch (err) {
-      return expectedFailure(err);
-    }
-    try {
-      const stats = await handle.stat();
-      if (stats.isFile() || stats.isDirectory())
-        return { status: 'found', handle, stats, realPath: located.realPath };
-    } catch (err) {
-      await handle.close();
-      throw err;
-    }
-    await handle.close();
-    return { status: 'forbidden' };
-  }
-
   async stat(path: string): Promise<FileLookup> {
-    const located = await this.locate(path);
-    if (located.status !== 'found') return located;
-    try {
-      return { status: 'found', info: toFileInfo(await stat(located.realPath)) };
-    } catch (err) {
-      return failure(err);
-    }
+    return toLookup(await lookupConfined(this.confined, path));
   }
 
   statSync(path: string): FileLookup {
+    return toLookup(lookupConfinedSync(this.confined, path));
+  }
+
+  /**
+   * The entries of a docroot directory, read through a verified descriptor of it, so a directory swapped for
+   * a symlink cannot list a folder outside the root.
+   */
+  async readDirectory(path: string): Promise<{ status: 'found'; entries: Dirent[] } | ConfinedFailure> {
+    const opened = await this.open(path);
+    if (opened.status !== 'found') return opened;
     try {
-      const realPath = realpathSync(join(this.realRoot, path));
-      if (!this.isInside(realPath)) return { status: 'forbidden' };
-      return { status: 'found', info: toFileInfo(statSync(realPath)) };
+      if (!opened.stats.isDirectory()) return { status: 'missing' };
+      // /proc/self/fd/N is the very directory verified; without /proc, its verified real path.
+      const name = this.confined.procFd ? `/proc/self/fd/${opened.handle.fd}` : opened.realPath;
+      return { status: 'found', entries: await readdir(name, { withFileTypes: true }) };
     } catch (err) {
       return failure(err);
+    } finally {
+      await opened.handle.close();
     }
   }
 
   /**
-   * One stat of the path, following symlinks, without the realpath check: for caches to see whether a file
-   * they already read is unchanged. A symlink moved to another target shows another inode, so it never passes.
+   * One stat of the path, following symlinks, not confined: for caches to see whether a file they already
+   * read is unchanged. It never answers with a file by itself: a cached answer (from a confined open) is
+   * reused only while the stamp shows the same device, inode, ctime, size and mtime as when it was read, and
+   * a file swapped in from outside the root is another inode, so it never passes; 'missing' is all it can
+   * tell alone, which the confined open would tell as well.
    */
   stampSync(path: string): FileStamp {
     let stats: Stats | undefined;
     try {
-      stats = statSync(join(this.realRoot, path), { throwIfNoEntry: false });
+      stats = statSync(join(this.confined.realRoot, path), { throwIfNoEntry: false });
     } catch (err) {
       return failure(err).status === 'missing' ? missingStamp() : UNKNOWN_STAMP;
     }
     if (stats === undefined) return missingStamp();
     const kind = stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : 'unknown';
-    return { kind, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino };
-  }
-
-  private async locate(path: string): Promise<{ status: 'found'; realPath: string } | FileLookupFailure> {
-    try {
-      const realPath = await realpath(join(this.realRoot, path));
-      return this.isInside(realPath) ? { status: 'found', realPath } : { status: 'forbidden' };
-    } catch (err) {
-      return failure(err);
-    }
-  }
-
-  private isInside(realPath: string): boolean {
-    return realPath === this.realRoot || realPath.startsWith(this.realRoot + sep);
+    const { size, mtimeMs, ctimeMs, dev, ino } = stats;
+    return { kind, size, mtimeMs, ctimeMs, dev, ino };
   }
 }
 
-type FileLookupFailure = { status: 'missing' } | { status: 'forbidden' };
-
-function failure(err: unknown): FileLookupFailure {
-  const code = (err as NodeJS.ErrnoException).code;
-  // ENOTDIR: a path component is a file (`/page.shtml/x`), which is simply not there.
-  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG'
-    ? { status: 'missing' }
-    : { status: 'forbidden' };
+/** A lookup as the FileSource port tells it; lookups need no read permission, as with stat(2). */
+function toLookup(lookup: ConfinedLookup): FileLookup {
+  return lookup.status === 'found' ? { status: 'found', info: toFileInfo(lookup.stats) } : lookup;
 }
 
 /** "Not there" or "not allowed" as a lookup answer; anything else (EIO, EMFILE…) is rethrown. */
-function expectedFailure(err: unknown): FileLookupFailure {
+function expectedFailure(err: unknown): ConfinedFailure {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM' || code === 'ELOOP') return { status: 'forbidden' };
   const answer = failure(err);

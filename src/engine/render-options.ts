@@ -17,7 +17,10 @@ export interface RenderOptions {
   expressionSyntax?: ExpressionSyntax;
   /** URL-path prefixes whose documents use the legacy syntax (Apache's per-directory SSILegacyExprParser on). @default [] */
   legacyExpressionPrefixes?: string[];
-  /** Directory index files tried for a URL ending in '/'. @default ['index.shtml', 'index.html'] */
+  /**
+   * Directory index files tried for a URL ending in '/': plain names (no '/', no '..', no dotfile).
+   * @default ['index.shtml', 'index.html']
+   */
   directoryIndex?: string[];
   /** Default error text (Apache's SSIErrorMsg). @default '[an error occurred while processing this directive]' */
   errorMessage?: ByteString;
@@ -72,6 +75,10 @@ export function resolveRenderOptions(options: RenderOptions): ResolvedRenderOpti
   if (expressionSyntax !== 'ap-expr' && expressionSyntax !== 'legacy') {
     throw new TypeError("option 'expressionSyntax' must be 'ap-expr' or 'legacy'");
   }
+  const directoryIndex = options.directoryIndex ?? ['index.shtml', 'index.html'];
+  if (!Array.isArray(directoryIndex) || !directoryIndex.every(isPlainFileName)) {
+    throw new TypeError(`option 'directoryIndex' must be ${PLAIN_FILE_NAMES}`);
+  }
   const tags = options.tags ?? DEFAULT_TAGS;
   if (!isTag(tags.start) || !isTag(tags.end)) {
     throw new TypeError("option 'tags' must have non-empty 'start' and 'end' without whitespace");
@@ -81,7 +88,7 @@ export function resolveRenderOptions(options: RenderOptions): ResolvedRenderOpti
     ssiExtensions: ssiExtensions.map((ext) => ext.toLowerCase()),
     expressionSyntax,
     legacyExpressionPrefixes: options.legacyExpressionPrefixes ?? [],
-    directoryIndex: options.directoryIndex ?? ['index.shtml', 'index.html'],
+    directoryIndex,
     errorMessage: options.errorMessage ?? DEFAULT_ERROR_MESSAGE,
     undefinedEcho: options.undefinedEcho ?? DEFAULT_UNDEFINED_ECHO,
     tags,
@@ -115,6 +122,25 @@ export function syntaxForPath(options: ResolvedRenderOptions, path: string): Exp
   return options.legacyExpressionPrefixes.some((prefix) => path.startsWith(prefix))
     ? 'legacy'
     : options.expressionSyntax;
+}
+
+/** What a directoryIndex entry must be, for error messages. */
+export const PLAIN_FILE_NAMES =
+  "a list of plain file names such as ['index.shtml'] (no '/', no '..', no dotfiles)";
+
+/**
+ * True for a file name that stays in its folder and is not hidden: a directory index entry is appended to the
+ * requested folder, so `../.env` or `a/../../x` would name another file, and dotfiles are never served.
+ */
+export function isPlainFileName(name: unknown): boolean {
+  return (
+    typeof name === 'string' &&
+    name.length > 0 &&
+    !name.startsWith('.') &&
+    !name.includes('/') &&
+    !name.includes('\\') &&
+    !name.includes('\0')
+  );
 }
 
 function isTag(tag: unknown): boolean {

@@ -65,6 +65,30 @@ describe('serve --config', () => {
   });
 });
 
+describe('a config file with a directoryIndex entry that is not a plain file name', () => {
+  let site: TempSite;
+  beforeEach(() => {
+    site = new TempSite().write('index.shtml', 'home');
+  });
+  afterEach(() => site.remove());
+
+  it.each([['../.env'], ['.htaccess'], ['sub/index.html']])(
+    '%j › one line on stderr naming the key, exit 2',
+    async (name) => {
+      const config = site.path('../index-' + process.pid + '.json');
+      writeFileSync(config, JSON.stringify({ directoryIndex: ['index.html', name] }));
+      const stderr: string[] = [];
+      const code = await runCli(
+        ['serve', site.root, '--config', config],
+        io([], stderr, new Promise(() => undefined)),
+      );
+      expect(code).toBe(2);
+      expect(stderr.join('')).toContain("'directoryIndex' must be a list of plain file names");
+      expect(stderr.join('').trim().split('\n')).toHaveLength(1);
+    },
+  );
+});
+
 describe('readConfigFile', () => {
   const file = `${require('node:os').tmpdir()}/cdn-include-config-${process.pid}.json`;
   it.each([

@@ -89,6 +89,22 @@ describe('include targets that try to leave the docroot', () => {
   });
 });
 
+describe('directoryIndex entries', () => {
+  it.each([['../.env'], ['.env'], ['a/index.html'], ['..'], [''], ['x\\y']])(
+    '%j › TypeError naming the option when the middleware is created',
+    (name) => {
+      expect(() => createApp({ root: site.root, directoryIndex: [name] })).toThrow(TypeError);
+      expect(() => createApp({ root: site.root, directoryIndex: [name] })).toThrow(/'directoryIndex'/);
+    },
+  );
+
+  it('plain names › used in order', async () => {
+    site.write('docs/start.html', 'start');
+    const app = createApp({ root: site.root, directoryIndex: ['start.html', 'index.shtml'] });
+    await request(app.callback()).get('/docs/').expect(200, 'start');
+  });
+});
+
 describe('other bad requests', () => {
   it('POST to a page › 405 with Allow', async () => {
     const response = await server.post('/index.shtml').expect(405);
