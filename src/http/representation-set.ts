@@ -2,6 +2,7 @@
 // (RFC 9110 §8.8.3.3); compressed copies are made on first demand and kept with the identity one.
 
 import { entityTagOf } from '../engine/validators';
+import { stringBytes } from '../ssi/string-bytes';
 import { ContentCoding, encodeBody } from './content-coding';
 import { Representation } from './representation';
 
@@ -42,10 +43,10 @@ export class RepresentationSet {
     return coding === 'identity' || !this.compressible || this.encoded[coding] !== undefined;
   }
 
-  /** Bytes held by every form made so far. */
+  /** Bytes held by every form made so far: bodies, header strings and the objects around them. */
   get bytes(): number {
-    let total = this.identity.body.length;
-    for (const form of Object.values(this.encoded)) if (form !== this.identity) total += form.body.length;
+    let total = SET_OVERHEAD + formBytes(this.identity) + fieldBytes(this.identity);
+    for (const form of Object.values(this.encoded)) if (form !== this.identity) total += formBytes(form);
     return total;
   }
 
@@ -67,4 +68,22 @@ export class RepresentationSet {
     this.identity.lastModifiedIsStrong = true;
     for (const form of Object.values(this.encoded)) form.lastModifiedIsStrong = true;
   }
+}
+
+// The set, its table of forms, and per form the Representation object and the Buffer object around its body.
+const SET_OVERHEAD = 96;
+const FORM_OVERHEAD = 224;
+
+/** What a form holds of its own: the body and the ETag (an encoded form shares the identity's other fields). */
+function formBytes(form: Representation): number {
+  return FORM_OVERHEAD + form.body.length + stringBytes(form.etag);
+}
+
+/** The header strings every form shares with the identity: Content-Type, Cache-Control, Vary, the CDN fields. */
+function fieldBytes(form: Representation): number {
+  let total = stringBytes(form.cacheControl);
+  if (form.contentType !== undefined) total += stringBytes(form.contentType);
+  if (form.vary !== undefined) total += stringBytes(form.vary);
+  for (const [name, value] of form.cdnHeaders ?? []) total += 32 + stringBytes(name) + stringBytes(value);
+  return total;
 }

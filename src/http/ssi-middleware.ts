@@ -8,7 +8,7 @@ import { Diagnostic } from '../engine/diagnostics';
 import { FileSource } from '../engine/file-source';
 import { NodeFileSource } from '../engine/node-file-source';
 import { RenderOptions, ResolvedRenderOptions, resolveRenderOptions } from '../engine/render-options';
-import { ValidatorHistory } from '../engine/validator-history';
+import { DEFAULT_VALIDATOR_HISTORY_BYTES, ValidatorHistory } from '../engine/validator-history';
 import { DEFAULT_CACHE_CONTROL, validateCacheControl } from './cache-headers';
 import { CachePolicyRule, compileCachePolicy } from './cache-policy';
 import { DEFAULT_COMPRESSION_THRESHOLD, negotiateContentCoding } from './content-coding';
@@ -38,6 +38,8 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    * an older file. @default true
    */
   rememberValidators?: boolean;
+  /** Bytes of that history, URLs, header values and ETags counted (least recently used go first). @default 8388608 */
+  validatorHistorySize?: number;
   /** Keep built responses in memory (the render cache); false renders every request. @default true */
   cache?: boolean;
   /** Bytes of built responses kept, compressed copies included (least recently used go first). @default 67108864 */
@@ -219,7 +221,7 @@ function resolveSsiOptions(options: SsiOptions) {
     policy: {
       cacheControl: validateCacheControl(options.cacheControl ?? DEFAULT_CACHE_CONTROL, 'cacheControl'),
       rules: options.cacheRules === undefined ? undefined : compileCachePolicy(options.cacheRules),
-      history: options.rememberValidators === false ? undefined : new ValidatorHistory(),
+      history: validatorHistory(options),
       compressionThreshold:
         options.compression === true
           ? byteCount(options.compressionThreshold, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD)
@@ -239,6 +241,12 @@ function resolveSsiOptions(options: SsiOptions) {
       ? new PageCache(files, { maxBytes: cacheSize, revalidateWindow })
       : undefined;
   return { settings, files, cache };
+}
+
+function validatorHistory(options: SsiOptions): ValidatorHistory | undefined {
+  if (options.rememberValidators === false) return undefined;
+  const size = byteCount(options.validatorHistorySize, 'validatorHistorySize', DEFAULT_VALIDATOR_HISTORY_BYTES);
+  return new ValidatorHistory(size);
 }
 
 function purgeTagOptions(options: SsiOptions) {
