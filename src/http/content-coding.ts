@@ -44,16 +44,30 @@ export function negotiateContentCoding(acceptEncoding: string | string[] | undef
   return NEGOTIATED.remember(field, chooseCoding(field));
 }
 
-/** Compresses `body` with `coding`. */
+/** Compresses `body` with `coding`, into a Buffer that holds no more memory than its own bytes. */
 export function encodeBody(body: Buffer, coding: Exclude<ContentCoding, 'identity'>): Buffer {
-  if (coding === 'gzip') return gzipSync(body, { level: GZIP_LEVEL });
-  return brotliCompressSync(body, {
-    params: {
-      [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
-      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-      [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
-    },
-  });
+  const encoded =
+    coding === 'gzip'
+      ? gzipSync(body, { level: GZIP_LEVEL })
+      : brotliCompressSync(body, {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+            [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+          },
+        });
+  return exactlySized(encoded);
+}
+
+/**
+ * zlib's sync calls return a view on their 16 KiB output chunk: a 40-byte body kept in the render cache would
+ * hold the whole chunk. A copy into memory of its own size (once per render and coding) is what gets kept.
+ */
+function exactlySized(buffer: Buffer): Buffer {
+  if (buffer.buffer.byteLength <= buffer.length + 1024) return buffer;
+  const copy = Buffer.allocUnsafeSlow(buffer.length);
+  buffer.copy(copy);
+  return copy;
 }
 
 function chooseCoding(field: string): ContentCoding {

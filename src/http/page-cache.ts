@@ -36,7 +36,7 @@ export interface CachedVariant {
 // README "Render cache"): per key the Map slot, the LRU entry and the variants array; per variant the record and
 // its two arrays; per header read and per stamped path the pair and the FileStamp.
 const KEY_OVERHEAD = 96;
-const VARIANT_OVERHEAD = 128;
+const VARIANT_OVERHEAD = 576;
 const HEADER_OVERHEAD = 48;
 const STAMP_OVERHEAD = 112;
 // A page that reads a header with endless values (User-Agent) keeps only its most recent variants.

@@ -45,8 +45,9 @@ export class RepresentationSet {
 
   /** Bytes held by every form made so far: bodies, header strings and the objects around them. */
   get bytes(): number {
-    let total = SET_OVERHEAD + formBytes(this.identity) + fieldBytes(this.identity);
-    for (const form of Object.values(this.encoded)) if (form !== this.identity) total += formBytes(form);
+    let total = SET_OVERHEAD + formBytes(this.identity, IDENTITY_FORM_OVERHEAD) + fieldBytes(this.identity);
+    for (const form of Object.values(this.encoded))
+      if (form !== this.identity) total += formBytes(form, ENCODED_FORM_OVERHEAD);
     return total;
   }
 
@@ -70,13 +71,25 @@ export class RepresentationSet {
   }
 }
 
-// The set, its table of forms, and per form the Representation object and the Buffer object around its body.
+// Measured with a full render cache (README "Render cache"): the set and its table of forms; per form the
+// Representation object and the Buffer and ArrayBuffer around its body; an encoded form also copies every field of
+// the identity into an object of its own and keeps zlib's exactly-sized output.
 const SET_OVERHEAD = 96;
-const FORM_OVERHEAD = 224;
+const IDENTITY_FORM_OVERHEAD = 320;
+const ENCODED_FORM_OVERHEAD = 672;
 
 /** What a form holds of its own: the body and the ETag (an encoded form shares the identity's other fields). */
-function formBytes(form: Representation): number {
-  return FORM_OVERHEAD + form.body.length + stringBytes(form.etag);
+function formBytes(form: Representation, overhead: number): number {
+  return overhead + bodyBytes(form.body) + stringBytes(form.etag);
+}
+
+/**
+ * The memory a body keeps alive: its length, or its whole ArrayBuffer when that is an allocation of its own
+ * (larger than Node's pool slabs), e.g. a page whose output is one slice of a larger fragment.
+ */
+function bodyBytes(body: Buffer): number {
+  const whole = body.buffer.byteLength;
+  return whole > Buffer.poolSize ? Math.max(whole, body.length) : body.length;
 }
 
 /** The header strings every form shares with the identity: Content-Type, Cache-Control, Vary, the CDN fields. */

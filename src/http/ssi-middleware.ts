@@ -88,7 +88,22 @@ export interface PageBuilt {
  * The middleware, with hooks that empty its caches (e.g. after a deploy that must show at once) or drop the
  * responses resting on given files (a watcher that saw them change), returning how many were dropped.
  */
-export type SsiMiddleware = Middleware & { clearCache(): void; invalidate(paths: readonly string[]): number };
+export type SsiMiddleware = Middleware & {
+  clearCache(): void;
+  invalidate(paths: readonly string[]): number;
+  /** The bytes each bounded cache holds now, as counted against its budget. */
+  memoryUsage(): SsiMemoryUsage;
+};
+
+/** What memoryUsage() reports, in bytes. */
+export interface SsiMemoryUsage {
+  /** The render cache (`cacheSize`): keys, bodies, header values and strings, stamped paths. */
+  responses: number;
+  /** The file cache (`fileCacheSize`): paths and file bytes. */
+  files: number;
+  /** The validator history (`validatorHistorySize`): keys and ETags. */
+  validators: number;
+}
 
 const ALLOWED_METHODS = 'GET, HEAD';
 
@@ -187,6 +202,13 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     invalidate(paths: readonly string[]): number {
       return cache?.invalidate(paths) ?? 0;
     },
+    memoryUsage(): SsiMemoryUsage {
+      return {
+        responses: cache?.bytes ?? 0,
+        files: files?.bytes ?? 0,
+        validators: settings.policy.history?.bytes ?? 0,
+      };
+    },
   });
 }
 
@@ -245,7 +267,11 @@ function resolveSsiOptions(options: SsiOptions) {
 
 function validatorHistory(options: SsiOptions): ValidatorHistory | undefined {
   if (options.rememberValidators === false) return undefined;
-  const size = byteCount(options.validatorHistorySize, 'validatorHistorySize', DEFAULT_VALIDATOR_HISTORY_BYTES);
+  const size = byteCount(
+    options.validatorHistorySize,
+    'validatorHistorySize',
+    DEFAULT_VALIDATOR_HISTORY_BYTES,
+  );
   return new ValidatorHistory(size);
 }
 
