@@ -1,7 +1,7 @@
 // The public API of cdn-include. No logic here: each name is defined in its layer.
 
 export { ssi } from './http/ssi-middleware';
-export type { SsiOptions, SsiMiddleware } from './http/ssi-middleware';
+export type { SsiOptions, SsiMiddleware, SsiMemoryUsage } from './http/ssi-middleware';
 export { directoryTagOf, purgeTagsFor, tagOf } from './http/purge-tags';
 export type { PurgeTagOptions, PurgeTagsResult } from './http/purge-tags';
 export type { PageBuilt } from './http/ssi-middleware';

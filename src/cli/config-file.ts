@@ -28,8 +28,12 @@ export interface ConfigFile {
   compression?: boolean;
   /** serve only: keep built responses in memory (the render cache). */
   cache?: boolean;
-  /** serve only: bytes of built responses kept. */
+  /** serve only: bytes of built responses kept, keys and header values counted. */
   cacheSize?: number;
+  /** serve only: bytes of file contents kept for renders. */
+  fileCacheSize?: number;
+  /** serve only: bytes of the validator history (last ETag and Last-Modified per page variant). */
+  validatorHistorySize?: number;
   /** serve only: ms a cached response is served without re-checking its files. */
   revalidateWindow?: number;
   /** serve only: static files bigger than this many bytes are streamed from disk. */
@@ -98,6 +102,8 @@ const KEYS: Record<keyof ConfigFile, { check: Check; expected: string }> = {
   compression: { check: isBoolean, expected: 'true or false' },
   cache: { check: isBoolean, expected: 'true or false' },
   cacheSize: { check: isCount, expected: 'a number of bytes' },
+  fileCacheSize: { check: isCount, expected: 'a number of bytes' },
+  validatorHistorySize: { check: isCount, expected: 'a number of bytes' },
   revalidateWindow: { check: isCount, expected: 'a number of milliseconds' },
   streamThreshold: {
     check: (v) => isCount(v) && (v as number) < 2 ** 31,

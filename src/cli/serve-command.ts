@@ -121,7 +121,8 @@ ${SITE_OPTIONS_HELP}
                           1 KB or more; every such response then carries Vary: Accept-Encoding (default: off)
   --no-cache              render every request again (default: built responses are kept in memory;
                           file bytes and parsed fragments are cached either way)
-  --cache-size MB         memory for built responses, compressed copies included (default: 64)
+  --cache-size MB         memory for built responses, compressed copies, URLs and the header values
+                          they vary on included (default: 64)
   --revalidate-window MS  serve a cached response for up to MS milliseconds without re-checking its
                           files: a change shows up at most MS late; 0 checks them on every request
                           (default: ${DEFAULT_REVALIDATE_WINDOW})

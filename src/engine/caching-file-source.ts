@@ -1,13 +1,14 @@
 // Keeps file bytes and lookups in memory, revalidated by one stat per use, so renders that share fragments
 // never re-read them; and hands each render a recording view that notes every stamp its output rests on.
 
+import { stringBytes } from '../ssi/string-bytes';
 import { ByteLru } from './byte-lru';
 import { FileContent, FileLookup, FileSource, LimitedFileContent } from './file-source';
 import { FileStamp, isSameStamp, stampOf, StampingFileSource } from './file-stamp';
 
 /** Options of CachingFileSource. */
 export interface CachingFileSourceOptions {
-  /** Bytes of file contents (and lookups, about 200 bytes each) kept; 0 keeps none. @default 33554432 (32 MiB) */
+  /** Bytes of file contents and lookups kept, paths counted (about 200 bytes each besides); 0 keeps none. @default 33554432 (32 MiB) */
   maxBytes?: number;
 }
 
@@ -17,7 +18,7 @@ export type StampRecorder = (path: string, stamp: FileStamp) => void;
 /** The default budget of the fragment cache. */
 export const DEFAULT_FILE_CACHE_BYTES = 32 * 1024 * 1024;
 
-// What a cached lookup or non-file answer is counted as: the Map entry, the stamp and the path.
+// What a cached answer costs besides its path and bytes: the Map slot, the LRU entry, the stamp, the file info.
 const ENTRY_OVERHEAD = 200;
 
 interface CachedFile {
@@ -100,7 +101,7 @@ export class CachingFileSource implements StampingFileSource {
     if (stamp.kind === 'missing') return { status: 'missing' };
     const content = await this.inner.read(path);
     if (agrees(stamp, content)) {
-      const size = ENTRY_OVERHEAD + (content.status === 'found' ? content.bytes.length : 0);
+      const size = entryBytes(path) + (content.status === 'found' ? content.bytes.length : 0);
       this.files.set(path, { stamp, content }, size);
     }
     return content;
@@ -137,7 +138,7 @@ export class CachingFileSource implements StampingFileSource {
     const cached = this.files.peek(path);
     // A cached read of the same state already answers lookups; keep its bytes rather than replace them.
     if (agrees(stamp, lookup) && !(cached && isSameStamp(cached.stamp, stamp))) {
-      this.files.set(path, { stamp, lookup }, ENTRY_OVERHEAD);
+      this.files.set(path, { stamp, lookup }, entryBytes(path));
     }
     return lookup;
   }
@@ -196,6 +197,10 @@ export class RecordingFileSource implements StampingFileSource {
       this.consistent = false;
     if (previous === undefined) this.stamps.set(path, stamp);
   };
+}
+
+function entryBytes(path: string): number {
+  return ENTRY_OVERHEAD + stringBytes(path);
 }
 
 /** Whether an answer matches the stamp taken just before it; if not, the file changed in between: cache nothing. */

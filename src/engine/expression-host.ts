@@ -1,6 +1,7 @@
 // Connects if/elif expressions to one render: variables, request headers, server variables, access checks.
 // Every read of the request or the clock is recorded, so the response gets the right Vary and Cache-Control.
 
+import { BoundedMemo } from '../ssi/bounded-memo';
 import { ByteString, utf8ToByteString } from '../ssi/byte-string';
 import { ExpressionHost, ParseResult, ExpressionSyntax, parseExpression } from '../ssi/expr';
 import { canonicalHeaderName } from './header-names';
@@ -35,19 +36,18 @@ export function createExpressionHost(render: RenderState, frame: DocumentFrame):
   };
 }
 
-const parsedExpressions = new Map<string, ParseResult>();
-const MAX_CACHED_EXPRESSIONS = 2000;
+// Keyed by page text, counted with the syntax tree as about four times the source (tokens, nodes, strings):
+// 2000 typical expressions, 4 MiB at most however long they are.
+const parsedExpressions = new BoundedMemo<ParseResult>({
+  maxBytes: 4 * 1024 * 1024,
+  maxEntries: 2000,
+  entryBytes: 512,
+});
 
 /** Parses an expression once per process: the same `if` in a shared fragment is seen on every page. */
 export function parseCached(source: ByteString, syntax: ExpressionSyntax): ParseResult {
   const key = `${syntax}\0${source}`;
-  let result = parsedExpressions.get(key);
-  if (!result) {
-    if (parsedExpressions.size >= MAX_CACHED_EXPRESSIONS) parsedExpressions.clear();
-    result = parseExpression(source, syntax);
-    parsedExpressions.set(key, result);
-  }
-  return result;
+  return parsedExpressions.get(key) ?? parsedExpressions.remember(key, parseExpression(source, syntax));
 }
 
 /**

@@ -38,8 +38,16 @@ export class OutputBuffer {
     return this.size;
   }
 
+  /**
+   * The bytes as one Buffer with memory of its own size: Buffer.concat would carve small outputs from Node's
+   * shared 8 KiB pool, and one cached page would then keep a whole slab alive (caches count bytes they hold).
+   */
   toBuffer(): Buffer {
-    return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+    if (this.chunks.length === 1) return this.chunks[0];
+    const output = Buffer.allocUnsafeSlow(this.size);
+    let offset = 0;
+    for (const chunk of this.chunks) offset += chunk.copy(output, offset);
+    return output;
   }
 }
 

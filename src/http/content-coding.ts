@@ -2,6 +2,7 @@
 // compressing, and the compression itself (node:zlib, gzip and brotli). Pure apart from CPU: no I/O.
 
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { BoundedMemo } from '../ssi/bounded-memo';
 
 /** A content-coding this server can send. */
 export type ContentCoding = 'br' | 'gzip' | 'identity';
@@ -17,8 +18,9 @@ const BROTLI_QUALITY = 5;
 const COMPRESSIBLE_TYPE =
   /^(text\/|application\/(javascript|json|xml|xhtml\+xml|manifest\+json|ld\+json)|image\/svg\+xml)|\+(xml|json)$/i;
 
-const NEGOTIATED = new Map<string, ContentCoding>();
-const MAX_REMEMBERED_HEADERS = 256;
+// Accept-Encoding is request-controlled: the memo is bounded by its keys' bytes (64 KiB), and a field longer than
+// a tenth of that (no browser sends one) is negotiated every time rather than remembered.
+const NEGOTIATED = new BoundedMemo<ContentCoding>({ maxBytes: 64 * 1024, maxEntries: 256, entryBytes: 64 });
 
 /** Whether a response of this type and length is sent compressed to clients that accept it (and so varies). */
 export function isCompressible(contentType: string | undefined, length: number, threshold: number): boolean {
@@ -39,22 +41,33 @@ export function negotiateContentCoding(acceptEncoding: string | string[] | undef
   const field = Array.isArray(acceptEncoding) ? acceptEncoding.join(',') : acceptEncoding;
   const known = NEGOTIATED.get(field);
   if (known !== undefined) return known;
-  const chosen = chooseCoding(field);
-  if (NEGOTIATED.size >= MAX_REMEMBERED_HEADERS) NEGOTIATED.clear();
-  NEGOTIATED.set(field, chosen);
-  return chosen;
+  return NEGOTIATED.remember(field, chooseCoding(field));
 }
 
-/** Compresses `body` with `coding`. */
+/** Compresses `body` with `coding`, into a Buffer that holds no more memory than its own bytes. */
 export function encodeBody(body: Buffer, coding: Exclude<ContentCoding, 'identity'>): Buffer {
-  if (coding === 'gzip') return gzipSync(body, { level: GZIP_LEVEL });
-  return brotliCompressSync(body, {
-    params: {
-      [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
-      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-      [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
-    },
-  });
+  const encoded =
+    coding === 'gzip'
+      ? gzipSync(body, { level: GZIP_LEVEL })
+      : brotliCompressSync(body, {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+            [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+          },
+        });
+  return exactlySized(encoded);
+}
+
+/**
+ * zlib's sync calls return a view on their 16 KiB output chunk: a 40-byte body kept in the render cache would
+ * hold the whole chunk. A copy into memory of its own size (once per render and coding) is what gets kept.
+ */
+function exactlySized(buffer: Buffer): Buffer {
+  if (buffer.buffer.byteLength <= buffer.length + 1024) return buffer;
+  const copy = Buffer.allocUnsafeSlow(buffer.length);
+  buffer.copy(copy);
+  return copy;
 }
 
 function chooseCoding(field: string): ContentCoding {

@@ -4,6 +4,7 @@
 import { ByteLru } from '../engine/byte-lru';
 import { FileStamp, isSameStamp, StampingFileSource } from '../engine/file-stamp';
 import { RequestHeaders } from '../engine/render-request';
+import { stringBytes } from '../ssi/string-bytes';
 import { RepresentationSet } from './representation-set';
 
 /** Options of PageCache. */
@@ -31,8 +32,13 @@ export interface CachedVariant {
   checkedAt: number;
 }
 
-// What a key's record of variants costs beyond the bodies: the key, the stamps, the header values.
-const VARIANT_OVERHEAD = 512;
+// What the objects around the counted strings and bodies cost (measured with heap snapshots of a full cache, see
+// README "Render cache"): per key the Map slot, the LRU entry and the variants array; per variant the record and
+// its two arrays; per header read and per stamped path the pair and the FileStamp.
+const KEY_OVERHEAD = 96;
+const VARIANT_OVERHEAD = 576;
+const HEADER_OVERHEAD = 48;
+const STAMP_OVERHEAD = 112;
 // A page that reads a header with endless values (User-Agent) keeps only its most recent variants.
 const MAX_VARIANTS_PER_KEY = 32;
 
@@ -79,13 +85,13 @@ export class PageCache {
     const variants = (this.entries.peek(key) ?? []).filter((other) => !sameHeaderValues(other, variant));
     variants.unshift(variant);
     if (variants.length > MAX_VARIANTS_PER_KEY) variants.length = MAX_VARIANTS_PER_KEY;
-    this.entries.set(key, variants, costOf(variants));
+    this.entries.set(key, variants, costOf(key, variants));
   }
 
   /** Recounts a key's bytes after a compressed copy was added to one of its variants. */
   grew(key: string): void {
     const variants = this.entries.peek(key);
-    if (variants) this.entries.resize(key, costOf(variants));
+    if (variants) this.entries.resize(key, costOf(key, variants));
   }
 
   /**
@@ -154,7 +160,7 @@ export class PageCache {
 
   private account(key: string, variants: CachedVariant[]): void {
     if (variants.length === 0) this.entries.delete(key);
-    else this.entries.resize(key, costOf(variants));
+    else this.entries.resize(key, costOf(key, variants));
   }
 }
 
@@ -174,9 +180,20 @@ function joined(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-function costOf(variants: CachedVariant[]): number {
-  let total = 0;
-  for (const variant of variants)
-    total += VARIANT_OVERHEAD + variant.representations.bytes + 100 * variant.stamps.length;
+/**
+ * The bytes a key's record holds: the key itself (method, URL with its query, Host…), and per variant its
+ * representations (bodies and header strings), the values of the request headers it read, and the stamped paths.
+ */
+export function costOf(key: string, variants: readonly CachedVariant[]): number {
+  let total = KEY_OVERHEAD + stringBytes(key);
+  for (const variant of variants) total += variantBytes(variant);
+  return total;
+}
+
+function variantBytes(variant: CachedVariant): number {
+  let total = VARIANT_OVERHEAD + variant.representations.bytes;
+  for (const [name, value] of variant.headers)
+    total += HEADER_OVERHEAD + stringBytes(name) + (value === undefined ? 0 : stringBytes(value));
+  for (const [path] of variant.stamps) total += STAMP_OVERHEAD + stringBytes(path);
   return total;
 }

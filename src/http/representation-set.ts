@@ -2,6 +2,7 @@
 // (RFC 9110 §8.8.3.3); compressed copies are made on first demand and kept with the identity one.
 
 import { entityTagOf } from '../engine/validators';
+import { stringBytes } from '../ssi/string-bytes';
 import { ContentCoding, encodeBody } from './content-coding';
 import { Representation } from './representation';
 
@@ -42,10 +43,11 @@ export class RepresentationSet {
     return coding === 'identity' || !this.compressible || this.encoded[coding] !== undefined;
   }
 
-  /** Bytes held by every form made so far. */
+  /** Bytes held by every form made so far: bodies, header strings and the objects around them. */
   get bytes(): number {
-    let total = this.identity.body.length;
-    for (const form of Object.values(this.encoded)) if (form !== this.identity) total += form.body.length;
+    let total = SET_OVERHEAD + formBytes(this.identity, IDENTITY_FORM_OVERHEAD) + fieldBytes(this.identity);
+    for (const form of Object.values(this.encoded))
+      if (form !== this.identity) total += formBytes(form, ENCODED_FORM_OVERHEAD);
     return total;
   }
 
@@ -67,4 +69,34 @@ export class RepresentationSet {
     this.identity.lastModifiedIsStrong = true;
     for (const form of Object.values(this.encoded)) form.lastModifiedIsStrong = true;
   }
+}
+
+// Measured with a full render cache (README "Render cache"): the set and its table of forms; per form the
+// Representation object and the Buffer and ArrayBuffer around its body; an encoded form also copies every field of
+// the identity into an object of its own and keeps zlib's exactly-sized output.
+const SET_OVERHEAD = 96;
+const IDENTITY_FORM_OVERHEAD = 320;
+const ENCODED_FORM_OVERHEAD = 672;
+
+/** What a form holds of its own: the body and the ETag (an encoded form shares the identity's other fields). */
+function formBytes(form: Representation, overhead: number): number {
+  return overhead + bodyBytes(form.body) + stringBytes(form.etag);
+}
+
+/**
+ * The memory a body keeps alive: its length, or its whole ArrayBuffer when that is an allocation of its own
+ * (larger than Node's pool slabs), e.g. a page whose output is one slice of a larger fragment.
+ */
+function bodyBytes(body: Buffer): number {
+  const whole = body.buffer.byteLength;
+  return whole > Buffer.poolSize ? Math.max(whole, body.length) : body.length;
+}
+
+/** The header strings every form shares with the identity: Content-Type, Cache-Control, Vary, the CDN fields. */
+function fieldBytes(form: Representation): number {
+  let total = stringBytes(form.cacheControl);
+  if (form.contentType !== undefined) total += stringBytes(form.contentType);
+  if (form.vary !== undefined) total += stringBytes(form.vary);
+  for (const [name, value] of form.cdnHeaders ?? []) total += 32 + stringBytes(name) + stringBytes(value);
+  return total;
 }

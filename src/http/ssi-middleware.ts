@@ -14,7 +14,7 @@ import {
   ResolvedRenderOptions,
   resolveRenderOptions,
 } from '../engine/render-options';
-import { ValidatorHistory } from '../engine/validator-history';
+import { DEFAULT_VALIDATOR_HISTORY_BYTES, ValidatorHistory } from '../engine/validator-history';
 import { DEFAULT_CACHE_CONTROL, validateCacheControl } from './cache-headers';
 import { CachePolicyRule, compileCachePolicy } from './cache-policy';
 import { DEFAULT_COMPRESSION_THRESHOLD, negotiateContentCoding } from './content-coding';
@@ -45,6 +45,8 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    * an older file. @default true
    */
   rememberValidators?: boolean;
+  /** Bytes of that history, URLs, header values and ETags counted (least recently used go first). @default 8388608 */
+  validatorHistorySize?: number;
   /** Keep built responses in memory (the render cache); false renders every request. @default true */
   cache?: boolean;
   /** Bytes of built responses kept, compressed copies included (least recently used go first). @default 67108864 */
@@ -99,7 +101,22 @@ export interface PageBuilt {
  * The middleware, with hooks that empty its caches (e.g. after a deploy that must show at once) or drop the
  * responses resting on given files (a watcher that saw them change), returning how many were dropped.
  */
-export type SsiMiddleware = Middleware & { clearCache(): void; invalidate(paths: readonly string[]): number };
+export type SsiMiddleware = Middleware & {
+  clearCache(): void;
+  invalidate(paths: readonly string[]): number;
+  /** The bytes each bounded cache holds now, as counted against its budget. */
+  memoryUsage(): SsiMemoryUsage;
+};
+
+/** What memoryUsage() reports, in bytes. */
+export interface SsiMemoryUsage {
+  /** The render cache (`cacheSize`): keys, bodies, header values and strings, stamped paths. */
+  responses: number;
+  /** The file cache (`fileCacheSize`): paths and file bytes. */
+  files: number;
+  /** The validator history (`validatorHistorySize`): keys and ETags. */
+  validators: number;
+}
 
 const ALLOWED_METHODS = 'GET, HEAD';
 
@@ -213,6 +230,13 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     invalidate(paths: readonly string[]): number {
       return cache?.invalidate(paths) ?? 0;
     },
+    memoryUsage(): SsiMemoryUsage {
+      return {
+        responses: cache?.bytes ?? 0,
+        files: files?.bytes ?? 0,
+        validators: settings.policy.history?.bytes ?? 0,
+      };
+    },
   });
 }
 
@@ -247,7 +271,7 @@ function resolveSsiOptions(options: SsiOptions) {
     policy: {
       cacheControl: validateCacheControl(options.cacheControl ?? DEFAULT_CACHE_CONTROL, 'cacheControl'),
       rules: options.cacheRules === undefined ? undefined : compileCachePolicy(options.cacheRules),
-      history: options.rememberValidators === false ? undefined : new ValidatorHistory(),
+      history: validatorHistory(options),
       compressionThreshold:
         options.compression === true
           ? byteCount(options.compressionThreshold, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD)
@@ -281,6 +305,16 @@ const MAX_STREAM_THRESHOLD = 2 ** 31 - 1;
 
 function isOpeningSource(source: FileSource): source is OpeningFileSource {
   return typeof source.open === 'function';
+}
+
+function validatorHistory(options: SsiOptions): ValidatorHistory | undefined {
+  if (options.rememberValidators === false) return undefined;
+  const size = byteCount(
+    options.validatorHistorySize,
+    'validatorHistorySize',
+    DEFAULT_VALIDATOR_HISTORY_BYTES,
+  );
+  return new ValidatorHistory(size);
 }
 
 function purgeTagOptions(options: SsiOptions) {

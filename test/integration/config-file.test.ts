@@ -96,6 +96,7 @@ describe('readConfigFile', () => {
     ['an array', '[]', /JSON object/],
     ['a wrong type', '{"ssiExtensions": ".shtml"}', /ssiExtensions' must be/],
     ['an unknown limit', '{"limits": {"maxDepth": 3}}', /limits' must be/],
+    ['a negative memory budget', '{"validatorHistorySize": -1}', /validatorHistorySize' must be/],
   ])('%s › UsageError', (_name, text, message) => {
     writeFileSync(file, text);
     expect(() => readConfigFile(file)).toThrow(UsageError);
@@ -105,5 +106,10 @@ describe('readConfigFile', () => {
   it('a valid file › its settings', () => {
     writeFileSync(file, JSON.stringify({ expressionSyntax: 'legacy', limits: { maxIncludes: 50 } }));
     expect(readConfigFile(file)).toEqual({ expressionSyntax: 'legacy', limits: { maxIncludes: 50 } });
+  });
+
+  it('memory budgets › taken as bytes', () => {
+    writeFileSync(file, JSON.stringify({ fileCacheSize: 1048576, validatorHistorySize: 2097152 }));
+    expect(readConfigFile(file)).toEqual({ fileCacheSize: 1048576, validatorHistorySize: 2097152 });
   });
 });

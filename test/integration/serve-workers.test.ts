@@ -2,10 +2,12 @@
 // run JavaScript), then started on a free port, asked for a page by several connections, stopped with SIGTERM.
 
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { at, TempSite } from '../support/temp-site';
+import { waitFor } from '../support/wait-for';
 
 jest.setTimeout(60_000);
 
@@ -47,6 +49,46 @@ function waitForUrl(process: ChildProcess, output: string[]): Promise<string> {
   });
 }
 
+/** The processes whose parent is `pid` (Linux /proc: field 4 of /proc/N/stat, after the parenthesized name). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === pid) children.push(Number(entry));
+    } catch {
+      // The process ended while the folder was read.
+    }
+  }
+  return children;
+}
+
+/** A loopback port free right now: the replacements of dead workers must listen on the same one. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.once('error', reject);
+  });
+}
+
+/** GETs `url` until it answers (a replacement may not listen yet), for a few seconds at most. */
+async function getOnceListening(url: string): Promise<request.Response> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await request(url).get('/').set('Connection', 'close');
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
 describe('serve --workers 2', () => {
   it('prints one URL, serves the page from both workers, and stops cleanly on SIGTERM', async () => {
     const output: string[] = [];
@@ -67,6 +109,49 @@ describe('serve --workers 2', () => {
       expect(reply.text).toBe('hi there');
     }
     expect(new Set(replies.map((reply) => reply.headers.etag)).size).toBe(1);
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    child = undefined;
+  });
+
+  it('a worker killed with SIGKILL › logged and replaced; the replacements serve', async () => {
+    const output: string[] = [];
+    child = spawn(
+      process.execPath,
+      [join(outDir, 'cli/main.js'), 'serve', site.root, '--port', String(await freePort())].concat([
+        '--host',
+        '127.0.0.1',
+        '--workers',
+        '2',
+        '--quiet',
+      ]),
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const url = await waitForUrl(child, output);
+    const primary = child.pid as number;
+    const original = childrenOf(primary);
+    expect(original).toHaveLength(2);
+    // Kill both original workers one after the other: every answer afterwards comes from a replacement.
+    for (const victim of original) {
+      process.kill(victim, 'SIGKILL');
+      await waitFor(
+        () => output.join('').includes(`worker ${victim} ended (SIGKILL); starting another`),
+        `the log line for worker ${victim}`,
+        10_000,
+      );
+      await waitFor(
+        () => {
+          const now = childrenOf(primary);
+          return now.length === 2 && !now.includes(victim);
+        },
+        'a replacement worker',
+        10_000,
+      );
+    }
+    const current = childrenOf(primary);
+    expect(current.some((pid) => original.includes(pid))).toBe(false);
+    for (let index = 0; index < 4; index++) expect((await getOnceListening(url)).text).toBe('hi there');
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -23,13 +23,19 @@ export function findCli(): string {
 }
 
 /**
- * Starts the CLI at `cli` serving `root`; resolves once it prints its address.
+ * Starts the CLI at `cli` serving `root`; resolves once it prints its address. `nodeArgs` go to node itself
+ * (e.g. `--max-old-space-size=256`).
  *
  * @example
  * const server = await startServer('dist/cli/main.js', '/tmp/site', []);
  */
-export function startServer(cli: string, root: string, extraArgs: string[]): Promise<ServerChild> {
-  const args = [cli, 'serve', root, '--port', '0', '--host', '127.0.0.1', ...extraArgs];
+export function startServer(
+  cli: string,
+  root: string,
+  extraArgs: string[],
+  nodeArgs: string[] = [],
+): Promise<ServerChild> {
+  const args = [...nodeArgs, cli, 'serve', root, '--port', '0', '--host', '127.0.0.1', ...extraArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderrLines = 0;
   // Both streams are drained: the access log alone is one line per request, and a full pipe would stall the server.

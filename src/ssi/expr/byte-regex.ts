@@ -1,6 +1,7 @@
 // Compiles and runs Apache-style regexes (PCRE2, DOTALL + DOLLAR_ENDONLY defaults) on ByteStrings. Pure: no I/O.
 // Apache: server/util_pcre.c ap_regcomp adds AP_REG_DEFAULT = DOTALL|DOLLAR_ENDONLY; JS `s` without `m` is the same.
 
+import { BoundedMemo } from '../bounded-memo';
 import type { ByteString } from '../byte-string';
 import { fromRegexAlphabet, toRegexAlphabet } from './byte-alphabet';
 import { translatePcre } from './pcre-to-js';
@@ -13,7 +14,6 @@ import { excerpt } from '../excerpt';
 export const MAX_PATTERN_LENGTH = 8191;
 /** AP_MAX_REG_MATCH: only $0..$9 are ever visible. */
 const MAX_CAPTURES = 10;
-const CACHE_LIMIT = 256;
 
 /** A compiled regex plus what Apache knows about it (re_nsub). */
 export interface ByteRegex {
@@ -27,7 +27,9 @@ export type RegexMatch = Array<ByteString | undefined>;
 
 export type CompileResult = { ok: true; regex: ByteRegex } | { ok: false; message: string };
 
-const cache = new Map<string, CompileResult>();
+// Legacy patterns are substituted before they are compiled, so a request can choose them: the memo is bounded by
+// pattern text (256 KiB, 256 patterns); V8's compiled code for a pattern grows with its length.
+const cache = new BoundedMemo<CompileResult>({ maxBytes: 256 * 1024, maxEntries: 256, entryBytes: 1024 });
 
 /**
  * Compiles `pattern` like ap_pregcomp. Star-height ≥ 2 patterns (`(a+)*`) are refused: JS has no regex timeout,
@@ -37,10 +39,7 @@ export function compileByteRegex(pattern: ByteString, caseInsensitive: boolean):
   const key = (caseInsensitive ? 'i' : '-') + pattern;
   const cached = cache.get(key);
   if (cached) return cached;
-  const result = compileUncached(pattern, caseInsensitive);
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, result);
-  return result;
+  return cache.remember(key, compileUncached(pattern, caseInsensitive));
 }
 
 function compileUncached(pattern: ByteString, caseInsensitive: boolean): CompileResult {

@@ -87,8 +87,8 @@ describe('ValidatorHistory', () => {
     expect(history.stamp('/p', '"b"', 4000, 12000)).toBe(9000);
   });
 
-  it('more pages than maxEntries › the least recently used is forgotten', () => {
-    const history = new ValidatorHistory(2);
+  it('more pages than its byte budget holds › the least recently used is forgotten', () => {
+    const history = new ValidatorHistory(2 * 200);
     history.stamp('/a', '"a"', 5000, 9000);
     history.stamp('/b', '"b"', 5000, 9000);
     history.stamp('/c', '"c"', 5000, 9000);
