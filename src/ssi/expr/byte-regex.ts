@@ -40,7 +40,7 @@ export type ExecResult = { ok: true; match: RegexMatch | null } | { ok: false; m
 /** The runtime error of a match that exceeded its budget; names the pattern as Apache's log would. */
 export function matchLimitMessage(pattern: ByteString): string {
   return (
-    `Regular expression match limit exceeded (${BACKTRACKING_BUDGET_MS} ms of backtracking): /${pattern}/; ` +
+    `Regular expression match limit exceeded (2 × ${BACKTRACKING_BUDGET_MS} ms of backtracking): /${pattern}/; ` +
     'backreferences and lookahead backtrack, other patterns run in linear time'
   );
 }
