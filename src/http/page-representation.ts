@@ -19,6 +19,8 @@ export interface PageCachePolicy {
   history: ValidatorHistory | undefined;
   /** Smallest body sent compressed; undefined when compression is off. @default undefined */
   compressionThreshold?: number;
+  /** Largest body sent compressed. @default 33554432 (DEFAULT_MAX_COMPRESS_BYTES) */
+  maxCompressBytes?: number;
 }
 
 /** Builds the representation of a successful render at time `now`. */
@@ -32,7 +34,7 @@ export function pageRepresentation(
   const contentType = ssiContentType(request.path);
   const compression =
     policy.compressionThreshold !== undefined &&
-    isCompressible(contentType, result.body.length, policy.compressionThreshold);
+    isCompressible(contentType, result.body.length, policy.compressionThreshold, policy.maxCompressBytes);
   const rule = policy.rules?.select(request.path, contentType);
   const configured = rule?.cacheControl ?? policy.cacheControl;
   const caching = cacheHeadersFor(result.requestDependence, { cacheControl: configured, compression });

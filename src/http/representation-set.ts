@@ -1,9 +1,11 @@
 // The representations of one cached response, one per content-coding, each with its own strong ETag
-// (RFC 9110 §8.8.3.3); compressed copies are made on first demand and kept with the identity one.
+// (RFC 9110 §8.8.3.3); compressed copies are made on first demand, once however many requests ask at the same
+// time, and kept with the identity one.
 
 import { entityTagOf } from '../engine/validators';
 import { stringBytes } from '../ssi/string-bytes';
-import { ContentCoding, encodeBody } from './content-coding';
+import { compressBody, type CompressionCoding } from './body-compression';
+import type { ContentCoding } from './content-coding';
 import { Representation } from './representation';
 
 /**
@@ -12,10 +14,11 @@ import { Representation } from './representation';
  *
  * @example
  * const set = new RepresentationSet(identity, true, strongAfter);
- * sendRepresentation(ctx, set.select('gzip', now), now);
+ * sendRepresentation(ctx, await set.select('gzip', now), now);
  */
 export class RepresentationSet {
-  private readonly encoded: Partial<Record<'br' | 'gzip', Representation>> = {};
+  private readonly encoded: Partial<Record<CompressionCoding, Representation>> = {};
+  private readonly encoding: Partial<Record<CompressionCoding, Promise<Representation>>> = {};
   private strong: boolean;
 
   /**
@@ -31,11 +34,11 @@ export class RepresentationSet {
     this.strong = identity.lastModifiedIsStrong;
   }
 
-  /** The representation to send for `coding` at time `now`. */
-  select(coding: ContentCoding, now: number): Representation {
+  /** The representation to send for `coding` at time `now`; concurrent callers share one compression. */
+  async select(coding: ContentCoding, now: number): Promise<Representation> {
     if (!this.strong && now >= this.strongAfter) this.makeStrong();
     if (coding === 'identity' || !this.compressible) return this.identity;
-    return this.encoded[coding] ?? this.encode(coding);
+    return this.encoded[coding] ?? (this.encoding[coding] ??= this.encode(coding));
   }
 
   /** Whether the form for `coding` exists already (selecting another one makes the set grow). */
@@ -51,8 +54,13 @@ export class RepresentationSet {
     return total;
   }
 
-  private encode(coding: 'br' | 'gzip'): Representation {
-    const body = encodeBody(this.identity.body, coding);
+  private async encode(coding: CompressionCoding): Promise<Representation> {
+    let body: Buffer;
+    try {
+      body = await compressBody(this.identity.body, coding);
+    } finally {
+      delete this.encoding[coding];
+    }
     // A coding that does not shrink the body is not worth a second copy: that client gets identity.
     const form: Representation =
       body.length >= this.identity.body.length

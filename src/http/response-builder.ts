@@ -165,8 +165,8 @@ function compressible(
   contentType: string | undefined,
   settings: ResponseBuilderSettings,
 ): boolean {
-  const threshold = settings.policy.compressionThreshold;
-  return threshold !== undefined && isCompressible(contentType, body.length, threshold);
+  const { compressionThreshold: threshold, maxCompressBytes } = settings.policy;
+  return threshold !== undefined && isCompressible(contentType, body.length, threshold, maxCompressBytes);
 }
 
 /** RFC 9110 §8.8.2.2: a Last-Modified is strong once a second has passed since it and since every change it covers. */

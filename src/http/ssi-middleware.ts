@@ -17,7 +17,11 @@ import {
 import { DEFAULT_VALIDATOR_HISTORY_BYTES, ValidatorHistory } from '../engine/validator-history';
 import { DEFAULT_CACHE_CONTROL, validateCacheControl } from './cache-headers';
 import { CachePolicyRule, compileCachePolicy } from './cache-policy';
-import { DEFAULT_COMPRESSION_THRESHOLD, negotiateContentCoding } from './content-coding';
+import {
+  DEFAULT_COMPRESSION_THRESHOLD,
+  DEFAULT_MAX_COMPRESS_BYTES,
+  negotiateContentCoding,
+} from './content-coding';
 import { CachedVariant, DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-cache';
 import { MAX_TAG_HEADER_BYTES, validateTagHeaderName } from './purge-tags';
 import { sendRepresentation } from './representation';
@@ -68,6 +72,11 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
   compression?: boolean;
   /** Smallest body, in bytes, that is sent compressed. @default 1024 */
   compressionThreshold?: number;
+  /**
+   * Largest body, in bytes, that is sent compressed; larger ones go out as they are. Bodies over 64 KiB are
+   * compressed on the libuv threadpool, two at a time, so the event loop is never held. @default 33554432 (32 MiB)
+   */
+  maxCompressBytes?: number;
   /**
    * Send purge tags, one per file a response rested on plus its own (SPEC.md B.6; README "Behind a CDN").
    * @default true
@@ -139,11 +148,11 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     if (!cache || (method !== 'GET' && method !== 'HEAD')) return serveUncached(ctx, next, target, now);
     const key = requestKey(ctx, target);
     const hit = cache.lookup(key, ctx.req.headers, now);
-    if (hit) return send(ctx, key, hit, now);
+    if (hit) return await send(ctx, key, hit, now);
     const { shared, variant } = await cache.once(key, () => buildAndStore(ctx, next, key, target, now));
     // Concurrent misses share the first build when its variant fits them; otherwise each builds its own.
     if (!shared) return;
-    if (variant && cache.matches(variant, ctx.req.headers)) return send(ctx, key, variant, now);
+    if (variant && cache.matches(variant, ctx.req.headers)) return await send(ctx, key, variant, now);
     return serveUncached(ctx, next, target, now);
   }
 
@@ -158,7 +167,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     if (!built) return void (await next());
     reportBuilt(target, located.path, built.dependencies);
     if (built.cacheable) cache?.store(key, built.variant);
-    send(ctx, key, built.variant, now);
+    await send(ctx, key, built.variant, now);
     return built.cacheable ? built.variant : undefined;
   }
 
@@ -178,7 +187,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     const built: BuiltResponse | undefined = await buildResponse(ctx, located, source, settings, now);
     if (!built) return next();
     reportBuilt(target, located.path, built.dependencies);
-    send(ctx, undefined, built.variant, now);
+    await send(ctx, undefined, built.variant, now);
   }
 
   /** Whether `path` is a static file above the streaming threshold (the lookup is one cached stat). */
@@ -202,11 +211,11 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     options.onPageBuilt?.({ url: query < 0 ? target : target.slice(0, query), path, dependencies });
   }
 
-  function send(ctx: Context, key: string | undefined, variant: CachedVariant, now: number): void {
+  async function send(ctx: Context, key: string | undefined, variant: CachedVariant, now: number) {
     const set = variant.representations;
     const coding = set.compressible ? negotiateContentCoding(ctx.req.headers['accept-encoding']) : 'identity';
     const grows = !set.has(coding);
-    sendRepresentation(ctx, set.select(coding, now), now);
+    sendRepresentation(ctx, await set.select(coding, now), now);
     if (grows && key !== undefined) cache?.grew(key);
   }
 
@@ -276,6 +285,7 @@ function resolveSsiOptions(options: SsiOptions) {
         options.compression === true
           ? byteCount(options.compressionThreshold, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD)
           : undefined,
+      maxCompressBytes: byteCount(options.maxCompressBytes, 'maxCompressBytes', DEFAULT_MAX_COMPRESS_BYTES),
     },
     staticCacheControl: validateCacheControl(
       options.staticCacheControl ?? DEFAULT_CACHE_CONTROL,

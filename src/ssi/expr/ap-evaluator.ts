@@ -5,7 +5,7 @@
 import type { ByteString } from '../byte-string';
 import type { ApCondition, ApWord, ComparisonOperator } from './ap-ast';
 import { applyPureFunction } from './ap-functions';
-import { execByteRegex, type ByteRegex, type RegexMatch } from './byte-regex';
+import { execByteRegex, testByteRegex, type ByteRegex, type RegexMatch } from './byte-regex';
 import { cString, compareBytes, parseInt64 } from './c-strings';
 import { globMatch } from './glob-match';
 import { isInSubnet, type IpSubnet } from './ip-subnet';
@@ -132,17 +132,24 @@ function compare(operator: ComparisonOperator, left: ByteString, right: ByteStri
 
 /**
  * op_REG/op_NRE: only a regex WITH capture groups touches $0..$9 ("$0 ... $9 may contain stuff the user wants
- * to keep"); a failed match then clears them (re_source = NULL).
+ * to keep"); a failed match then clears them (re_source = NULL). A match over its budget is a runtime error.
  */
 function evalRegex(ctx: Context, subject: ApWord, regex: ByteRegex): boolean {
   const word = evalWord(ctx, subject);
   if (ctx.error !== undefined) return false;
-  const match = execByteRegex(regex, word);
-  if (regex.groupCount > 0) {
-    ctx.captures = match;
-    ctx.host.setCaptures(match);
+  if (regex.groupCount === 0) {
+    const tested = testByteRegex(regex, word);
+    if (!tested.ok) ctx.error = tested.message;
+    return tested.ok && tested.matched;
   }
-  return match !== null;
+  const result = execByteRegex(regex, word);
+  if (!result.ok) {
+    ctx.error = result.message;
+    return false;
+  }
+  ctx.captures = result.match;
+  ctx.host.setCaptures(result.match);
+  return result.match !== null;
 }
 
 /** op_T: false for "", "0", and (case-blind) "off", "no", "false". */

@@ -123,14 +123,12 @@ function evalEquality(ctx: Context, node: LegacyNode): boolean {
  */
 function checkRegex(ctx: Context, subject: ByteString, pattern: ByteString): boolean {
   const compiled = compileByteRegex(pattern, false);
-  if (!compiled.ok) {
-    if (compiled.message.startsWith('Regular expression refused')) fail(ctx, compiled.message);
-    return true;
-  }
-  const match = execByteRegex(compiled.regex, subject);
-  ctx.captures = match;
-  ctx.host.setCaptures(match);
-  return match !== null;
+  if (!compiled.ok) return true;
+  const result = execByteRegex(compiled.regex, subject);
+  if (!result.ok) fail(ctx, result.message);
+  ctx.captures = result.match;
+  ctx.host.setCaptures(result.match);
+  return result.match !== null;
 }
 
 function evalOrdering(ctx: Context, node: LegacyNode): boolean {

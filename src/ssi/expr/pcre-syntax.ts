@@ -14,10 +14,8 @@ export interface Scan {
   out: string;
   groupCount: number;
   readonly totalGroups: number;
-  /** Per open group: does it contain an unbounded quantifier? (safety check, see translatePcre). */
-  readonly unboundedStack: boolean[];
-  nestedUnboundedRepeat: boolean;
-  lastAtomHadUnbounded: boolean;
+  /** Groups opened and not yet closed. */
+  openGroups: number;
 }
 
 const POSIX_CLASSES: Record<string, string> = {

@@ -8,15 +8,11 @@ import { PcreError, literalChar, translateCharEscape, translateClass, type Scan 
 
 /** A pattern ready for `new RegExp(source, flags)`, or why it cannot be (the caller reports a compile failure). */
 export type PcreTranslation =
-  | { ok: true; source: string; caseInsensitive: boolean; nestedUnboundedRepeat: boolean }
-  | { ok: false; message: string };
+  { ok: true; source: string; caseInsensitive: boolean } | { ok: false; message: string };
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/;
 
-/**
- * Translates `pattern`; `caseInsensitive` is the ap_expr `i` flag. `nestedUnboundedRepeat` flags star height ≥ 2
- * (`(a+)*`), the classic catastrophic-backtracking shape, so the caller can refuse it (JS regexes cannot time out).
- */
+/** Translates `pattern`; `caseInsensitive` is the ap_expr `i` flag. */
 export function translatePcre(pattern: ByteString, caseInsensitive: boolean): PcreTranslation {
   const scan: Scan = {
     pattern,
@@ -24,9 +20,7 @@ export function translatePcre(pattern: ByteString, caseInsensitive: boolean): Pc
     out: '',
     groupCount: 0,
     totalGroups: countGroups(pattern),
-    unboundedStack: [false],
-    nestedUnboundedRepeat: false,
-    lastAtomHadUnbounded: false,
+    openGroups: 0,
   };
   let insensitive = caseInsensitive;
   // PCRE allows option settings anywhere; we support the common leading `(?i)` only.
@@ -36,17 +30,12 @@ export function translatePcre(pattern: ByteString, caseInsensitive: boolean): Pc
   }
   try {
     while (scan.index < pattern.length) translateAtom(scan);
-    if (scan.unboundedStack.length !== 1) throw new PcreError('missing )');
+    if (scan.openGroups !== 0) throw new PcreError('missing )');
   } catch (err) {
     if (err instanceof PcreError) return { ok: false, message: err.message };
     throw err;
   }
-  return {
-    ok: true,
-    source: scan.out,
-    caseInsensitive: insensitive,
-    nestedUnboundedRepeat: scan.nestedUnboundedRepeat,
-  };
+  return { ok: true, source: scan.out, caseInsensitive: insensitive };
 }
 
 /** Counts capturing groups up front: PCRE decides `\12` (backreference or octal) by the total. */
@@ -74,7 +63,6 @@ function countGroups(pattern: ByteString): number {
 function translateAtom(scan: Scan): void {
   const ch = scan.pattern[scan.index];
   const atomStart = scan.out.length;
-  scan.lastAtomHadUnbounded = false;
   switch (ch) {
     case '\\':
       translateEscape(scan);
@@ -153,10 +141,6 @@ function translateQuantifier(scan: Scan, atomStart: number): void {
   }
   if (readQuantifier(scan.pattern, scan.index))
     throw new PcreError('quantifier does not follow a repeatable item');
-  if (quantifier.max === Infinity) {
-    if (scan.lastAtomHadUnbounded) scan.nestedUnboundedRepeat = true;
-    scan.unboundedStack[scan.unboundedStack.length - 1] = true;
-  }
 }
 
 function translateGroupOpen(scan: Scan): void {
@@ -195,16 +179,14 @@ function translateGroupOpen(scan: Scan): void {
   }
   scan.out += opener;
   scan.index += consumed;
-  scan.unboundedStack.push(false);
+  scan.openGroups++;
 }
 
 function translateGroupClose(scan: Scan): void {
-  if (scan.unboundedStack.length <= 1) throw new PcreError('unmatched closing parenthesis');
-  const inner = scan.unboundedStack.pop() ?? false;
+  if (scan.openGroups === 0) throw new PcreError('unmatched closing parenthesis');
+  scan.openGroups--;
   scan.out += ')';
   scan.index++;
-  scan.lastAtomHadUnbounded = inner;
-  if (inner) scan.unboundedStack[scan.unboundedStack.length - 1] = true;
 }
 
 function translateEscape(scan: Scan): void {

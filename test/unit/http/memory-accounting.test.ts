@@ -6,7 +6,7 @@ import { FileStamp } from '../../../src/engine/file-stamp';
 import { MemoryFileSource } from '../../../src/engine/memory-file-source';
 import { OutputBuffer } from '../../../src/engine/render-state';
 import { ValidatorHistory } from '../../../src/engine/validator-history';
-import { encodeBody } from '../../../src/http/content-coding';
+import { compressBody } from '../../../src/http/body-compression';
 import { CachedVariant, costOf, PageCache } from '../../../src/http/page-cache';
 import { Representation } from '../../../src/http/representation';
 import { RepresentationSet } from '../../../src/http/representation-set';
@@ -127,10 +127,14 @@ describe('RepresentationSet bytes', () => {
 });
 
 describe('buffers that are kept', () => {
-  it('a compressed body › has memory of its own size, not zlib’s 16 KiB chunk', () => {
-    const encoded = encodeBody(Buffer.from('<p>text</p>'.repeat(100)), 'gzip');
+  it.each([
+    ['inline (small)', 100],
+    ['on the threadpool (over 64 KiB)', 10000],
+  ])('a compressed body, %s › has memory of its own size, not zlib’s output chunk', async (_, copies) => {
+    const body = Buffer.from('<p>text</p>'.repeat(copies));
+    const encoded = await compressBody(body, 'gzip');
     expect(encoded.buffer.byteLength).toBe(encoded.length);
-    const brotli = encodeBody(Buffer.from('<p>text</p>'.repeat(100)), 'br');
+    const brotli = await compressBody(body, 'br');
     expect(brotli.buffer.byteLength).toBe(brotli.length);
   });
 

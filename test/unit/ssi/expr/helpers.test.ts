@@ -1,8 +1,9 @@
 // The building blocks: apr_fnmatch port, APR subnets, PCRE → JS translation on bytes.
 
-import { compileByteRegex, execByteRegex } from '../../../../src/ssi/expr/byte-regex';
+import { compileByteRegex } from '../../../../src/ssi/expr/byte-regex';
 import { globMatch } from '../../../../src/ssi/expr/glob-match';
 import { isInSubnet, parseSubnet } from '../../../../src/ssi/expr/ip-subnet';
+import { execRegex } from './regex-helpers';
 
 describe('globMatch (apr_fnmatch)', () => {
   it.each([
@@ -70,13 +71,11 @@ describe('byte regexes (PCRE2 semantics on ByteStrings)', () => {
     ['\\g{-1} is a relative backreference', '(a)(b)\\g{-1}', false, 'abb', ['abb', 'a', 'b']],
     ['\\Q…\\E quotes metacharacters', 'a\\Q.*\\E', false, 'a.*', ['a.*']],
   ] as const)('%s', (_name, pattern, caseInsensitive, subject, expected) => {
-    const compiled = compileByteRegex(pattern, caseInsensitive);
-    if (!compiled.ok) throw new Error(compiled.message);
-    expect(execByteRegex(compiled.regex, subject)).toEqual(expected);
+    expect(execRegex(pattern, caseInsensitive, subject)).toEqual({ ok: true, match: expected });
   });
 
-  it.each(['a++', '(?>a)', 'a\\Kb', '\\p{L}', '(?(1)a|b)', '(a+)+', '(?:\\w+\\s?)*$', 'a\\y'])(
-    'unsupported or unsafe %j › not compiled',
+  it.each(['a++', '(?>a)', 'a\\Kb', '\\p{L}', '(?(1)a|b)', 'a\\y'])(
+    'unsupported %j › not compiled',
     (pattern) => {
       expect(compileByteRegex(pattern, false).ok).toBe(false);
     },
