@@ -136,7 +136,7 @@ export class DependencyGraph {
 
   /** The files the page answering `url` (a canonical URL or a page file) rested on when last recorded. */
   dependenciesOf(url: string): string[] | undefined {
-    const file = this.fileOf(url);
+    const file = this.pages.has(url) ? url : this.fileOf(url);
     return file === undefined ? undefined : [...(this.pages.get(file)?.paths ?? [])];
   }
 
