@@ -140,6 +140,22 @@ async function changeTwice(server: ServerChild, site: TempSite, endpoint: PurgeE
   return { flooded, firstChangeAt, secondChangeAt, probes, settledMs: Date.now() - firstChangeAt };
 }
 
+/**
+ * RFC 9110 §10.2.3: after a 503 with `Retry-After: 1`, the server sends nothing to the endpoint for a second
+ * (requests already on their way may still land in the first few ms).
+ */
+function expectRetryAfterHonoured(endpoint: PurgeEndpoint): number {
+  const refusals = endpoint.received.filter((purge) => purge.status === 503);
+  for (const refusal of refusals) {
+    const answeredAt = refusal.answeredAt ?? 0;
+    const tooSoon = endpoint.received.filter(
+      (purge) => purge.receivedAt > answeredAt + 50 && purge.receivedAt < answeredAt + 990,
+    );
+    expect(tooSoon).toEqual([]);
+  }
+  return refusals.length;
+}
+
 function succeeded(purge: ReceivedPurge): boolean {
   return purge.status >= 200 && purge.status < 300;
 }
@@ -200,9 +216,12 @@ describe('purge storm: serve --watch with a purge target after a flood of aliase
     }
     expect(endpoint.maxInFlight()).toBeLessThanOrEqual(PURGE_CAP);
     expect(endpoint.maxConnections()).toBeLessThanOrEqual(PURGE_CAP);
+    expect(expectRetryAfterHonoured(endpoint)).toBeGreaterThan(0);
   });
 
   it('with {tags} in --purge-url (a batch per request) › the changed tag once per change, again after an in-flight purge', async () => {
+    // The second request (the purge after the in-flight one) is refused once with Retry-After.
+    endpoint.failEvery(2);
     server = await startServer(cli, site.root, [
       '--quiet',
       '--watch',
@@ -219,5 +238,6 @@ describe('purge storm: serve --watch with a purge target after a flood of aliase
     expect(successes.length).toBe(2);
     expect(successes[1].receivedAt).toBeGreaterThanOrEqual(successes[0].answeredAt ?? Infinity);
     expect(endpoint.maxInFlight()).toBeLessThanOrEqual(PURGE_CAP);
+    expect(expectRetryAfterHonoured(endpoint)).toBe(1);
   });
 });

@@ -33,6 +33,8 @@ export interface PurgeEndpoint {
   maxInFlight(): number;
   /** Requests awaiting their answer now. */
   inFlight(): number;
+  /** Changes which requests fail from now on (every n-th, 0 never). */
+  failEvery(n: number): void;
   close(): Promise<void>;
 }
 
@@ -43,10 +45,11 @@ export async function startPurgeEndpoint(options: PurgeEndpointOptions): Promise
   let maxConnections = 0;
   let inFlight = 0;
   let maxInFlight = 0;
+  let failEvery = options.failEvery;
   const server: Server = createServer((req, res) => {
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    const fail = options.failEvery > 0 && (received.length + 1) % options.failEvery === 0;
+    const fail = failEvery > 0 && (received.length + 1) % failEvery === 0;
     const record: ReceivedPurge = {
       method: req.method ?? '',
       url: req.url ?? '',
@@ -78,6 +81,7 @@ export async function startPurgeEndpoint(options: PurgeEndpointOptions): Promise
     maxConnections: () => maxConnections,
     maxInFlight: () => maxInFlight,
     inFlight: () => inFlight,
+    failEvery: (n) => void (failEvery = n),
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
