@@ -6,6 +6,7 @@ import { statSync, watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { changedPaths, DocrootSnapshot, scanDocroot } from './docroot-scan';
+import { watchFolders } from './folder-watch';
 
 /** What a running watch reports besides changes: it fell back to scanning, it watches again, it lost events. */
 export type WatcherStatus =
@@ -46,7 +47,7 @@ export interface DocrootWatcherOptions {
   retryIntervalMs?: number;
   /** How long, in ms, a new watch must run without an error before watching counts as restored. @default 1000 */
   restoreGraceMs?: number;
-  /** Starts the recursive watch. @default fs.watch with `recursive: true` */
+  /** Starts the recursive watch. @default one fs.watch per folder on Linux, fs.watch `recursive: true` elsewhere */
   startWatch?: StartWatch;
 }
 
@@ -59,11 +60,15 @@ export interface DocrootWatcher {
 /** The debounce of watchDocroot. */
 export const DEFAULT_WATCH_DEBOUNCE_MS = 50;
 
-const nodeWatch: StartWatch = (root, listener) => watch(root, { recursive: true }, listener);
+/** Linux: one watch per folder (see folder-watch.ts); elsewhere the platform's own recursive watch. */
+function defaultStartWatch(skip: (docrootPath: string) => boolean): StartWatch {
+  if (process.platform !== 'linux') return (root, listener) => watch(root, { recursive: true }, listener);
+  return (root, listener) =>
+    watchFolders(root, listener, (relative) => skip(`/${relative.split(path.sep).join('/')}`));
+}
 
 /**
- * Watches `root` recursively (Node 20 supports `recursive` on Linux, macOS and Windows; on Linux it takes one
- * inotify watch per file). Editors save in bursts (a temporary file, a rename, a chmod), so events are collected
+ * Watches `root` recursively (on Linux one inotify watch per folder, see folder-watch.ts). Editors save in bursts (a temporary file, a rename, a chmod), so events are collected
  * until `debounceMs` pass without one. Paths with a segment starting with '.' (`.git`, `.swp` files, the build
  * manifest) are never reported.
  *
@@ -82,11 +87,11 @@ export function watchDocroot(root: string, options: DocrootWatcherOptions): Docr
   const checkIntervalMs = options.checkIntervalMs ?? 2000;
   const retryIntervalMs = options.retryIntervalMs ?? 30_000;
   const restoreGraceMs = options.restoreGraceMs ?? 1000;
-  const startWatch = options.startWatch ?? nodeWatch;
   const excluded = (options.exclude ?? [])
     .map((folder) => docrootPath(root, folder))
     .filter((p) => p !== undefined);
   const skip = (changed: string) => isHidden(changed) || isExcluded(changed, excluded);
+  const startWatch = options.startWatch ?? defaultStartWatch(skip);
   const pending = new Set<string>();
   let debounce: NodeJS.Timeout | undefined;
   let checkTimer: NodeJS.Timeout | undefined;
