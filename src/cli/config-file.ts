@@ -45,7 +45,7 @@ export interface ConfigFile {
   maxTagHeaderBytes?: number;
   /** serve and build: watch ROOT and handle the pages each change affects (`--watch`). */
   watch?: boolean;
-  /** serve and build with watch: the purge request template, `{tag}`/`{url}` filled in per affected page. */
+  /** serve and build with watch: the purge request template, `{tag}`/`{url}` or `{tags}` filled in per purge. */
   purge?: PurgeTarget;
   /** serve with watch: a build manifest whose pages seed the dependency graph. */
   manifest?: string;
