@@ -100,7 +100,8 @@ const KEYS: Record<keyof ConfigFile, { check: Check; expected: string }> = {
   watch: { check: isBoolean, expected: 'true or false' },
   purge: {
     check: isObject,
-    expected: 'a request template { "method", "url", "headers", "body" } with {tag}/{url}',
+    expected:
+      'a request template { "method", "url", "headers", "body", "maxTags" } with {tag}/{url} or {tags}',
   },
   manifest: { check: isString, expected: 'the path of a build manifest' },
   limits: {
