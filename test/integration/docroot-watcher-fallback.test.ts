@@ -55,6 +55,18 @@ describe('watchDocroot when watching fails', () => {
     site.remove();
   });
 
+  /**
+   * Rewrites a file until a batch names it: the first scan after a failure is only the baseline, and when it runs
+   * depends on the machine's load, so one write could land before it and never count as a change.
+   */
+  const changeUntilSeen = async (docrootPath: string) => {
+    let version = 0;
+    await waitFor(() => {
+      writeFileSync(site.path(docrootPath), `version ${version++}`);
+      return seen().has(docrootPath);
+    }, `${docrootPath}, found by scanning`);
+  };
+
   const start = (startWatch?: StartWatch) =>
     watchDocroot(site.root, {
       ...FAST,
@@ -70,10 +82,7 @@ describe('watchDocroot when watching fails', () => {
     fake.started[0].emit('error', enospc());
     expect(fake.started[0].closed).toBe(true);
     expect(statuses).toEqual([{ kind: 'degraded', reason: expect.stringContaining('ENOSPC') }]);
-    // The first scan is the baseline; wait for it before changing a file.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    writeFileSync(site.path('inc/nav.html'), 'nav, longer');
-    await waitFor(() => seen().has('/inc/nav.html'), 'the change, found by scanning');
+    await changeUntilSeen('/inc/nav.html');
     await waitFor(() => kinds().includes('restored'), 'watching restored');
     expect(kinds()).toEqual(['degraded', 'restored']);
     // Restored: events of the new watch are reported again.
@@ -85,7 +94,7 @@ describe('watchDocroot when watching fails', () => {
     const fake = fakeStartWatch(Array.from({ length: 100 }, enospc));
     watcher = start(fake.startWatch);
     expect(kinds()).toEqual(['degraded']);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await changeUntilSeen('/inc/nav.html');
     rmSync(site.path('index.shtml'));
     mkdirSync(site.path('news'));
     writeFileSync(site.path('news/index.shtml'), 'news');

@@ -25,7 +25,12 @@ describe('cdn-include serve --watch', () => {
       .write('other.shtml', 'other', at(1))
       .write('inc/nav.html', 'nav 1', at(2));
   });
-  afterEach(() => {
+  // A server a failed test left running is stopped here, so its watcher and timers do not outlive the test.
+  let serving: RunningCli | undefined;
+  afterEach(async () => {
+    serving?.stop('SIGTERM');
+    await serving?.exitCode;
+    serving = undefined;
     receiver?.close();
     site.remove();
   });
@@ -84,7 +89,7 @@ describe('cdn-include serve --watch', () => {
   });
 
   it('when the docroot is deleted and recreated › says so, serves the new files, and watches the new folder', async () => {
-    const serve = await startServe([site.root, '--watch', '--revalidate-window', '600000']);
+    const serve = (serving = await startServe([site.root, '--watch', '--revalidate-window', '600000']));
     expect((await request(serve.url).get('/')).text).toBe('home nav 1');
 
     rmSync(site.root, { recursive: true, force: true });
@@ -104,16 +109,18 @@ describe('cdn-include serve --watch', () => {
     );
     // The new folder's files were reported as changed: the cached page was dropped despite the long window.
     expect((await request(serve.url).get('/')).text).toBe('new home nav A');
+    const seenBefore = serve.stdout.join('').length;
     writeFileSync(site.path('inc/nav.html'), 'nav B');
     await waitFor(
-      () => serve.stdout.join('').includes('changed /inc/nav.html → 1 page: /'),
+      () => serve.stdout.join('').slice(seenBefore).includes('changed /inc/nav.html → 1 page: /'),
       'a change seen by the new watch',
     );
     expect((await request(serve.url).get('/')).text).toBe('new home nav B');
     expect(serve.stderr.join('').match(/watch: cannot watch/g)).toHaveLength(1);
     serve.stop('SIGINT');
     expect(await serve.exitCode).toBe(0);
-  });
+    // The watcher checks the root every 2 s and trusts a new watch after 1 s: a few seconds in all.
+  }, 30_000);
 
   it('with a purge target but no --watch › is a usage error (exit 2)', async () => {
     const { code, stderr } = await runCliOnce(['serve', site.root, '--purge-url', 'http://127.0.0.1:1/']);
