@@ -23,7 +23,7 @@ export interface FolderWatch {
  */
 export function watchFolders(
   root: string,
-  listener: (event: string, relativePath: string) => void,
+  listener: (event: string, relativePath: string | null) => void,
   skip: (relativePath: string) => boolean = () => false,
 ): FolderWatch {
   const emitter = new EventEmitter();
@@ -40,7 +40,8 @@ export function watchFolders(
   const add = (folder: string) => {
     if (closed || watchers.has(folder)) return;
     const watcher = watch(folder, (event, name) => {
-      if (name === null) return listener(event, '');
+      // No name: the platform lost track of this folder's events; the caller decides what that means.
+      if (name === null) return listener(event, null);
       const full = path.join(folder, name.toString());
       const relative = path.relative(root, full);
       listener(event, relative);
