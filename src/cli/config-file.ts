@@ -60,7 +60,7 @@ export interface ConfigFile {
   keepAliveTimeout?: number;
   /** serve and build: watch ROOT and handle the pages each change affects (`--watch`). */
   watch?: boolean;
-  /** serve and build with watch: the purge request template, `{tag}`/`{url}` filled in per affected page. */
+  /** serve and build with watch: the purge request template, `{tag}`/`{url}` or `{tags}` filled in per purge. */
   purge?: PurgeTarget;
   /** serve with watch: a build manifest whose pages seed the dependency graph. */
   manifest?: string;
@@ -131,7 +131,8 @@ const KEYS: Record<keyof ConfigFile, { check: Check; expected: string }> = {
   watch: { check: isBoolean, expected: 'true or false' },
   purge: {
     check: isObject,
-    expected: 'a request template { "method", "url", "headers", "body" } with {tag}/{url}',
+    expected:
+      'a request template { "method", "url", "headers", "body", "maxTags" } with {tag}/{url} or {tags}',
   },
   manifest: { check: isString, expected: 'the path of a build manifest' },
   limits: {

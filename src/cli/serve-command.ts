@@ -223,6 +223,8 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   let watching: WatchSettings;
   let graph: DependencyGraph | undefined;
   let limits: ConnectionLimits;
+  let revalidateWindow: number | undefined;
+  let maxTagHeaderBytes: number | undefined;
   try {
     const { workers, accessLog, watch, purge, manifest, ...rest } = siteSettings(options);
     const { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout, ...settings } = rest;
@@ -244,13 +246,15 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     graph = watching.watch ? new DependencyGraph({ directoryIndex: settings.directoryIndex }) : undefined;
     const record = graph && graph.record.bind(graph);
     const logging = options.accessLog ?? accessLog ?? true;
+    revalidateWindow = options.revalidateWindow ?? settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW;
+    maxTagHeaderBytes = settings.maxTagHeaderBytes;
     app = createApp({
       ...settings,
       cacheControl: options.cacheControl ?? settings.cacheControl,
       compression: options.compression ?? settings.compression,
       cache: options.cache ?? settings.cache,
       cacheSize: options.cacheSize ?? settings.cacheSize,
-      revalidateWindow: options.revalidateWindow ?? settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW,
+      revalidateWindow,
       purgeTags: options.purgeTags ?? settings.purgeTags,
       surrogateKeyHeader: options.surrogateKeyHeader ?? settings.surrogateKeyHeader,
       cacheTagHeader: options.cacheTagHeader ?? settings.cacheTagHeader,
@@ -292,7 +296,12 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   }
   if (isClusterWorker()) reportListening(listeningUrl(server, options.host));
   else io.stdout(`cdn-include serving ${options.root} at ${listeningUrl(server, options.host)}\n`);
-  const watchMode = graph && startWatching(options.root, watching, graph, app.ssi, io);
+  const watchMode =
+    graph &&
+    startWatching(options.root, watching, graph, app.ssi, io, {
+      revalidateWindow: revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW,
+      maxTagHeaderBytes,
+    });
   const signal = await io.stopSignal;
   io.stdout(`cdn-include: ${signal} received, stopping\n`);
   await watchMode?.close();
@@ -304,13 +313,18 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
 /** Error codes of a response whose client went away before it was sent in full. */
 const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
 
-/** Seeds the graph from the manifest, then drops cached responses and purges pages as files change. */
+/**
+ * Seeds the graph from the manifest, then drops cached responses and purges as files change. Should watching
+ * fail, the watcher scans the files instead, and the render cache re-checks every response's files once its
+ * revalidation window has passed, as it always does: a change is never served late by more than that window.
+ */
 function startWatching(
   root: string,
   watching: WatchSettings,
   graph: DependencyGraph,
   cache: SsiMiddleware,
   io: CommandIo,
+  site: { revalidateWindow: number; maxTagHeaderBytes: number | undefined },
 ): WatchMode {
   const problem = watching.manifest === undefined ? undefined : loadManifestInto(graph, watching.manifest);
   if (problem !== undefined) io.stderr(`cdn-include serve: ${problem}\n`);
@@ -325,6 +339,8 @@ function startWatching(
     log: (line) => io.stdout(`${line}\n`),
     warn: (line) => io.stderr(`${line}\n`),
     onChanges: (paths) => void cache.invalidate(paths),
+    maxTagHeaderBytes: site.maxTagHeaderBytes,
+    fallbackNote: ` (cached responses are re-checked against their files after ${site.revalidateWindow} ms, as --revalidate-window says)`,
   });
 }
 

@@ -20,7 +20,8 @@ export const WATCH_OPTIONS_HELP = [
   '  -w, --watch             watch ROOT; on a change, log the pages it affects (from the pages rendered',
   '                          so far and the build manifest) and purge them when a purge target is set',
   '  --purge-url URL         purge each affected page with a request to URL (with --watch); {tag} and',
-  "                          {url} in URL become the page's purge tag and URL path",
+  "                          {url} in URL become the page's purge tag and URL path; with {tags} in URL,",
+  "                          the changed files' tags go out in batches of up to 30, space-separated",
   '  --purge-method M        PURGE or BAN (default: PURGE)',
   '  --purge-tag-header NAME header carrying the tag (default: X-Purge-Tag; the URL path goes in X-Purge-URL)',
 ].join('\n');

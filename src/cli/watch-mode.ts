@@ -1,13 +1,14 @@
 // `--watch` for serve and build: watches ROOT, logs the pages each change affects, lets the command act on them
-// (drop cached responses, rebuild), then purges them through the configured target. One batch at a time.
+// (drop cached responses, rebuild), then purges through the configured target: the changed files' tags, or the
+// affected pages' URLs where the target needs URLs. One batch at a time; watcher trouble is logged, never silent.
 
 import { readFileSync } from 'node:fs';
 import { parseManifest } from '../build/manifest';
 import type { DependencyGraph } from '../engine/dependency-graph';
-import { watchDocroot } from '../engine/docroot-watcher';
+import { watchDocroot, type DocrootWatcherOptions, type WatcherStatus } from '../engine/docroot-watcher';
 import { formatPurgeEvent, PurgeQueue, type PurgeQueueOptions } from '../http/purge-queue';
-import type { PurgeJob, PurgeTarget } from '../http/purge-target';
-import { tagOf } from '../http/purge-tags';
+import { purgeTargetKind, type PurgeJob, type PurgeTarget, type PurgeTargetKind } from '../http/purge-target';
+import { MAX_TAG_HEADER_BYTES, purgeTagsFor, tagOf } from '../http/purge-tags';
 import { formatChange, reportChanges } from './change-report';
 
 /** Options of startWatchMode. */
@@ -29,6 +30,15 @@ export interface WatchModeOptions {
   exclude?: string[];
   /** Retry settings of the purge queue (tests shorten them). @default PurgeQueue's */
   retry?: Omit<PurgeQueueOptions, 'onEvent' | 'send'>;
+  /** The largest tag header of the site's responses: above it they carry folder tags. @default 16384 */
+  maxTagHeaderBytes?: number;
+  /** What the command does while watching has failed, for the warning line. @default '' */
+  fallbackNote?: string;
+  /** Watcher settings (tests inject failures and shorten intervals). @default watchDocroot's */
+  watcher?: Pick<
+    DocrootWatcherOptions,
+    'checkIntervalMs' | 'retryIntervalMs' | 'restoreGraceMs' | 'startWatch'
+  >;
 }
 
 /** A running watch mode. */
@@ -46,6 +56,8 @@ export function startWatchMode(options: WatchModeOptions): WatchMode {
       ...options.retry,
       onEvent: (event) => (event.kind === 'purged' ? log : warn)(formatPurgeEvent(event)),
     });
+  const kind = options.purge && purgeTargetKind(options.purge);
+  const maxTagHeaderBytes = options.maxTagHeaderBytes ?? MAX_TAG_HEADER_BYTES;
   let chain: Promise<void> = Promise.resolve();
   const handle = async (paths: string[]) => {
     const report = reportChanges(graph, paths);
@@ -55,12 +67,15 @@ export function startWatchMode(options: WatchModeOptions): WatchMode {
     } catch (err) {
       warn(`watch: handling ${paths.join(' ')} failed: ${(err as Error).message}`);
     }
-    queue?.enqueue(purgeJobs(graph, report.pages));
+    if (queue && kind) queue.enqueue(purgeJobs(graph, paths, kind, maxTagHeaderBytes));
   };
+  const checkIntervalMs = options.watcher?.checkIntervalMs ?? 2000;
   const watcher = watchDocroot(options.root, {
+    ...options.watcher,
     exclude: options.exclude,
     onChange: (paths) => void (chain = chain.then(() => handle(paths))),
-    onError: (err) => warn(`watch: stopped watching ${options.root}: ${err.message}`),
+    onStatus: (status) =>
+      reportStatus(status, options.root, checkIntervalMs, options.fallbackNote ?? '', log, warn),
   });
   return {
     async close() {
@@ -72,12 +87,52 @@ export function startWatchMode(options: WatchModeOptions): WatchMode {
   };
 }
 
-/** A purge per page: its own file's tag (always among its tags, even coarsened) and its URL, percent-encoded. */
-export function purgeJobs(graph: DependencyGraph, pages: readonly string[]): PurgeJob[] {
-  return pages.map((url) => ({
-    tag: tagOf(graph.fileOf(url) ?? url),
-    url: url.replace(/[^\x21-\x7e]|["\\]/g, (c) => encodeURIComponent(c)),
-  }));
+/** The log line of a watcher status: a fallback or a lost event is a warning, a recovery news. */
+function reportStatus(
+  status: WatcherStatus,
+  root: string,
+  checkIntervalMs: number,
+  fallbackNote: string,
+  log: (line: string) => void,
+  warn: (line: string) => void,
+): void {
+  if (status.kind === 'restored') return log(`watch: watching ${root} again`);
+  if (status.kind === 'overflow')
+    return warn(`watch: events under ${root} were lost; treating every file as changed`);
+  warn(
+    `watch: cannot watch ${root} (${status.reason}); checking its files every ${checkIntervalMs / 1000} s ` +
+      `instead${fallbackNote}, and trying to watch again`,
+  );
+}
+
+/**
+ * The purges of a batch of changed files. A target that needs URLs (`{url}`) gets one per affected page URL,
+ * with that page's own tag (always among its tags, even coarsened). Any other gets the tag of each changed
+ * file some page rests on (each file below a changed folder), once, plus the own tag of each affected page whose
+ * tags may have been coarsened to folder tags (it does not carry the file's tag).
+ */
+export function purgeJobs(
+  graph: DependencyGraph,
+  changed: readonly string[],
+  kind: PurgeTargetKind,
+  maxTagHeaderBytes: number = MAX_TAG_HEADER_BYTES,
+): PurgeJob[] {
+  const pages = [...new Set(changed.flatMap((path) => graph.affectedFiles(path)))].sort();
+  if (kind === 'url')
+    return pages.flatMap((page) =>
+      graph.urlsOf(page).map((url) => ({ tag: tagOf(page), url: encodeUrl(url) })),
+    );
+  const files = new Set(changed.flatMap((path) => graph.knownPathsAt(path)));
+  for (const page of pages) {
+    const paths = graph.dependenciesOf(page) ?? [];
+    if (purgeTagsFor(paths, { maxHeaderBytes: maxTagHeaderBytes }).level !== 'file') files.add(page);
+  }
+  return [...files].sort().map((path) => ({ tag: tagOf(path), url: encodeUrl(path) }));
+}
+
+/** Percent-encodes what cannot go in a header or a JSON string as is. */
+function encodeUrl(url: string): string {
+  return url.replace(/[^\x21-\x7e]|["\\]/g, (c) => encodeURIComponent(c));
 }
 
 /**

@@ -1,12 +1,18 @@
-// Where and how a page is purged from a CDN: a request template with {tag} and {url} placeholders, checked once,
-// expanded per page, and sent with node:http(s). Knows nothing of retries (purge-queue.ts does).
+// Where and how pages are purged from a CDN: a request template with {tag}, {url} or {tags} placeholders, checked
+// once, expanded per purge (or per batch of tags), and sent with node:http(s). Knows nothing of retries or
+// concurrency (purge-queue.ts does).
 
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { parseHttpDate } from './http-date';
 
 /**
- * A purge request template. `{tag}` becomes the page's purge tag (12 hex digits, see tagOf) and `{url}` its URL
- * path (`/news/`), in the URL, the header values and the body.
+ * A purge request template, filled in the URL, the header values and the body:
+ * - `{tag}`: one purge tag (12 hex digits, see tagOf) per request;
+ * - `{url}`: one page URL path (`/news/`) per request, `{tag}` then being that page's own tag;
+ * - `{tags}` (space-separated) or `{tags:json}` (a JSON array of strings): up to `maxTags` tags in one request,
+ *   for APIs that purge several at once (Fastly's batch purge by surrogate key, Cloudflare's purge by tags).
+ * `{tags}` cannot be mixed with `{tag}` or `{url}`.
  */
 export interface PurgeTarget {
   /** @default 'PURGE' */
@@ -17,13 +23,21 @@ export interface PurgeTarget {
   headers?: Record<string, string>;
   /** @default none */
   body?: string;
+  /** Most tags in one request of a `{tags}` template. @default 30 (Cloudflare's limit; Fastly takes 256) */
+  maxTags?: number;
 }
 
-/** One purge: a page's own tag and its URL path. */
+/**
+ * One purge: a tag, and the URL path it stands for: a page's own tag and its URL, or a changed file's tag and
+ * its docroot path (which is its URL too).
+ */
 export interface PurgeJob {
   tag: string;
   url: string;
 }
+
+/** How a target takes its purges: one URL per request, one tag per request, or batches of tags. */
+export type PurgeTargetKind = 'url' | 'tag' | 'batch';
 
 /** A template with its placeholders filled in, ready to send. */
 export interface PurgeRequest {
@@ -39,11 +53,24 @@ export const DEFAULT_PURGE_TAG_HEADER = 'X-Purge-Tag';
 /** Gives up on one attempt after this many ms without an answer. */
 export const PURGE_TIMEOUT_MS = 10_000;
 
+/** The batch size of a `{tags}` template without `maxTags`. */
+export const DEFAULT_MAX_TAGS_PER_PURGE = 30;
+
+/** What a purge request got back: its status and, for a 429 or 503, how long the target asked to wait. */
+export interface PurgeAnswer {
+  status: number;
+  /** `Retry-After` in ms from now (RFC 9110 §10.2.3), or undefined when absent or unreadable. */
+  retryAfterMs?: number;
+}
+
+const BATCH = /\{tags(?::json)?\}/;
+
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e]*$/;
 
 /**
- * The target of `--purge-url URL --purge-method PURGE|BAN`: the tag in `tagHeader`, the URL path in X-Purge-URL.
+ * The target of `--purge-url URL --purge-method PURGE|BAN`: the tag in `tagHeader`, the URL path in X-Purge-URL;
+ * with `{tags}` in URL, batches of tags, space-separated in URL and `tagHeader`, without X-Purge-URL.
  * @example
  * purgeTargetFromFlags('http://127.0.0.1:6081/', 'BAN', 'Surrogate-Key');
  * // → { method: 'BAN', url: 'http://127.0.0.1:6081/', headers: { 'Surrogate-Key': '{tag}', 'X-Purge-URL': '{url}' } }
@@ -53,20 +80,29 @@ export function purgeTargetFromFlags(
   method = 'PURGE',
   tagHeader = DEFAULT_PURGE_TAG_HEADER,
 ): PurgeTarget {
-  return checkPurgeTarget(
-    { method, url, headers: { [tagHeader]: '{tag}', 'X-Purge-URL': '{url}' } },
-    'purge',
-  );
+  const headers = BATCH.test(url)
+    ? { [tagHeader]: '{tags}' }
+    : { [tagHeader]: '{tag}', 'X-Purge-URL': '{url}' };
+  return checkPurgeTarget({ method, url, headers }, 'purge');
+}
+
+/** `batch` with `{tags}`, `url` with `{url}` (the flags' X-Purge-URL), else `tag`. */
+export function purgeTargetKind(target: PurgeTarget): PurgeTargetKind {
+  const text = JSON.stringify([target.url, target.headers ?? {}, target.body ?? '']);
+  if (BATCH.test(text)) return 'batch';
+  return text.includes('{url}') ? 'url' : 'tag';
 }
 
 /** Checks a template (from a config file or an embedder); throws TypeError naming `name` and the bad field. */
 export function checkPurgeTarget(value: unknown, name: string): PurgeTarget {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new TypeError(`${name} must be an object { method, url, headers, body }`);
-  const { method = 'PURGE', url, headers = {}, body, ...rest } = value as Record<string, unknown>;
+  const { method = 'PURGE', url, headers = {}, body, maxTags, ...rest } = value as Record<string, unknown>;
   const unknown = Object.keys(rest)[0];
   if (unknown !== undefined)
-    throw new TypeError(`${name}.${unknown} is not a purge setting (known: method, url, headers, body)`);
+    throw new TypeError(
+      `${name}.${unknown} is not a purge setting (known: method, url, headers, body, maxTags)`,
+    );
   if (typeof method !== 'string' || !TOKEN.test(method))
     throw new TypeError(`${name}.method must be an HTTP method such as PURGE or BAN`);
   if (typeof url !== 'string' || !/^https?:\/\/[^/\s]/.test(url))
@@ -79,15 +115,40 @@ export function checkPurgeTarget(value: unknown, name: string): PurgeTarget {
       throw new TypeError(`${name}.headers['${header}'] must be a header name with a one-line string value`);
   }
   if (body !== undefined && typeof body !== 'string') throw new TypeError(`${name}.body must be a string`);
-  return { method: method.toUpperCase(), url, headers: headers as Record<string, string>, body };
+  if (
+    maxTags !== undefined &&
+    (!Number.isInteger(maxTags) || (maxTags as number) < 1 || (maxTags as number) > 1000)
+  )
+    throw new TypeError(`${name}.maxTags must be a whole number from 1 to 1000`);
+  const target: PurgeTarget = {
+    method: method.toUpperCase(),
+    url,
+    headers: headers as Record<string, string>,
+    body,
+  };
+  if (purgeTargetKind(target) === 'batch' && /\{(tag|url)\}/.test(JSON.stringify([url, headers, body ?? ''])))
+    throw new TypeError(
+      `${name}: {tags} sends several tags per request and cannot be mixed with {tag} or {url}`,
+    );
+  if (maxTags !== undefined) target.maxTags = maxTags as number;
+  return target;
 }
 
 /**
- * Fills `{tag}` and `{url}` in. Tags are hex and URL paths come percent-encoded, so neither can break a header,
- * a URL or a JSON string.
+ * Fills the placeholders in: `{tag}` and `{url}` from the first job, `{tags}` and `{tags:json}` from all of them.
+ * Tags are hex and URL paths come percent-encoded, so neither can break a header, a URL or a JSON string.
  */
-export function expandPurgeTarget(target: PurgeTarget, job: PurgeJob): PurgeRequest {
-  const fill = (text: string) => text.replace(/\{(tag|url)\}/g, (_match, name: 'tag' | 'url') => job[name]);
+export function expandPurgeTarget(target: PurgeTarget, jobs: PurgeJob | readonly PurgeJob[]): PurgeRequest {
+  const all = Array.isArray(jobs) ? (jobs as readonly PurgeJob[]) : [jobs as PurgeJob];
+  const tags = all.map((job) => job.tag);
+  const values: Record<string, string> = {
+    tag: all[0]?.tag ?? '',
+    url: all[0]?.url ?? '',
+    tags: tags.join(' '),
+    'tags:json': JSON.stringify(tags),
+  };
+  const fill = (text: string) =>
+    text.replace(/\{(tag|url|tags|tags:json)\}/g, (_match, name: string) => values[name]);
   return {
     method: target.method ?? 'PURGE',
     url: fill(target.url),
@@ -98,20 +159,56 @@ export function expandPurgeTarget(target: PurgeTarget, job: PurgeJob): PurgeRequ
   };
 }
 
-/** Sends one purge request; resolves with the status code, rejects on a network error or a timeout. */
-export function sendPurgeRequest(purge: PurgeRequest, timeoutMs = PURGE_TIMEOUT_MS): Promise<number> {
+/** The connection pools of one purge queue: at most `maxSockets` connections to the target at once. */
+export interface PurgeAgents {
+  http: HttpAgent;
+  https: HttpsAgent;
+}
+
+/** Connection pools holding at most `maxSockets` connections each, kept alive between purges. */
+export function createPurgeAgents(maxSockets: number): PurgeAgents {
+  return {
+    http: new HttpAgent({ keepAlive: true, maxSockets }),
+    https: new HttpsAgent({ keepAlive: true, maxSockets }),
+  };
+}
+
+/**
+ * Sends one purge request; resolves with its status and Retry-After, rejects on a network error or a timeout.
+ * Through `agents` when given (the queue's capped pools), else Node's global agents.
+ */
+export function sendPurgeRequest(
+  purge: PurgeRequest,
+  timeoutMs = PURGE_TIMEOUT_MS,
+  agents?: PurgeAgents,
+): Promise<PurgeAnswer> {
   return new Promise((resolve, reject) => {
     const url = new URL(purge.url);
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const secure = url.protocol === 'https:';
+    const send = secure ? httpsRequest : httpRequest;
+    const agent = agents === undefined ? undefined : secure ? agents.https : agents.http;
     const headers: Record<string, string | number> = { ...purge.headers };
     if (purge.body !== undefined) headers['Content-Length'] = Buffer.byteLength(purge.body);
-    const req = send(url, { method: purge.method, headers, timeout: timeoutMs }, (res) => {
+    const req = send(url, { method: purge.method, headers, timeout: timeoutMs, agent }, (res) => {
       res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+      const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfterMs }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(purge.body);
   });
+}
+
+/**
+ * RFC 9110 §10.2.3: `Retry-After` is delay-seconds or an HTTP-date; returns the wait in ms from `now`, never
+ * negative, or undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = parseHttpDate(text, now);
+  return date === undefined ? undefined : Math.max(0, date - now);
 }

@@ -1,5 +1,5 @@
 // The purge queue against a local node:http purge receiver that fails the first N requests: templates, retries
-// with backoff, give-up lines, never a silent loss.
+// with backoff (the jitter pinned to its upper bound), give-up lines, never a silent loss.
 
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo, createServer as createNetServer } from 'node:net';
@@ -92,6 +92,7 @@ describe('PurgeQueue', () => {
     const queue = new PurgeQueue(purgeTargetFromFlags(`${purge.base}/`), {
       onEvent: (e) => void events.push(e),
       baseDelayMs: 5,
+      random: () => 1,
     });
     queue.enqueue([JOB]);
     await queue.idle();
@@ -116,6 +117,7 @@ describe('PurgeQueue', () => {
       baseDelayMs: 5,
       maxDelayMs: 12,
       maxAttempts: 4,
+      random: () => 1,
     });
     queue.enqueue([JOB]);
     await queue.idle();
@@ -167,6 +169,7 @@ describe('PurgeQueue', () => {
     const queue = new PurgeQueue(purgeTargetFromFlags(`${purge.base}/`), {
       onEvent: (e) => void events.push(e),
       baseDelayMs: 60_000,
+      random: () => 1,
     });
     queue.enqueue([JOB]);
     while (events.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -230,7 +233,7 @@ describe('checkPurgeTarget', () => {
     [{ url: 'http://x', body: 1 }, 'purge.body must be a string'],
     [
       { url: 'http://x', tag: 'Surrogate-Key' },
-      'purge.tag is not a purge setting (known: method, url, headers, body)',
+      'purge.tag is not a purge setting (known: method, url, headers, body, maxTags)',
     ],
   ])('rejects %j › %s', (value, message) => {
     expect(() => checkPurgeTarget(value, 'purge')).toThrow(message);

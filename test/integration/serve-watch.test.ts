@@ -1,7 +1,7 @@
 // `cdn-include serve --watch` end to end: a changed fragment is logged with its pages, the render cache drops
 // them at once, and each page is purged at a local receiver that fails the first request.
 
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -25,7 +25,12 @@ describe('cdn-include serve --watch', () => {
       .write('other.shtml', 'other', at(1))
       .write('inc/nav.html', 'nav 1', at(2));
   });
-  afterEach(() => {
+  // A server a failed test left running is stopped here, so its watcher and timers do not outlive the test.
+  let serving: RunningCli | undefined;
+  afterEach(async () => {
+    serving?.stop('SIGTERM');
+    await serving?.exitCode;
+    serving = undefined;
     receiver?.close();
     site.remove();
   });
@@ -77,11 +82,45 @@ describe('cdn-include serve --watch', () => {
       ]),
     );
     expect(serve.stderr.join('')).toMatch(
-      /purge of \/(about\.shtml)? \(tag [0-9a-f]{12}\) failed: answered 503; retrying in 500 ms/,
+      /purge of \/(about\.shtml)? \(tag [0-9a-f]{12}\) failed: answered 503; retrying in \d+ ms/,
     );
     serve.stop('SIGINT');
     expect(await serve.exitCode).toBe(0);
   });
+
+  it('when the docroot is deleted and recreated › says so, serves the new files, and watches the new folder', async () => {
+    const serve = (serving = await startServe([site.root, '--watch', '--revalidate-window', '600000']));
+    expect((await request(serve.url).get('/')).text).toBe('home nav 1');
+
+    rmSync(site.root, { recursive: true, force: true });
+    await waitFor(() => serve.stderr.join('').includes('watch: cannot watch'), 'the warning', 10_000);
+    expect(serve.stderr.join('')).toContain(
+      `watch: cannot watch ${site.root} (${site.root} went away); checking its files every 2 s instead ` +
+        '(cached responses are re-checked against their files after 600000 ms, as --revalidate-window says), ' +
+        'and trying to watch again\n',
+    );
+    site
+      .write('index.shtml', 'new home <!--#include virtual="/inc/nav.html" -->', at(5))
+      .write('inc/nav.html', 'nav A', at(5));
+    await waitFor(
+      () => serve.stdout.join('').includes(`watch: watching ${site.root} again`),
+      'the recovery',
+      15_000,
+    );
+    // The new folder's files were reported as changed: the cached page was dropped despite the long window.
+    expect((await request(serve.url).get('/')).text).toBe('new home nav A');
+    const seenBefore = serve.stdout.join('').length;
+    writeFileSync(site.path('inc/nav.html'), 'nav B');
+    await waitFor(
+      () => serve.stdout.join('').slice(seenBefore).includes('changed /inc/nav.html → 1 page: /'),
+      'a change seen by the new watch',
+    );
+    expect((await request(serve.url).get('/')).text).toBe('new home nav B');
+    expect(serve.stderr.join('').match(/watch: cannot watch/g)).toHaveLength(1);
+    serve.stop('SIGINT');
+    expect(await serve.exitCode).toBe(0);
+    // The watcher checks the root every 2 s and trusts a new watch after 1 s: a few seconds in all.
+  }, 30_000);
 
   it('with a purge target but no --watch › is a usage error (exit 2)', async () => {
     const { code, stderr } = await runCliOnce(['serve', site.root, '--purge-url', 'http://127.0.0.1:1/']);

@@ -96,3 +96,43 @@ describe('DependencyGraph.recordManifest', () => {
     ]);
   });
 });
+
+describe('DependencyGraph keyed by the file that answered', () => {
+  it('when a page is asked for under thousands of aliases › holds one record with its canonical URLs', () => {
+    const graph = new DependencyGraph();
+    for (let index = 0; index < 5000; index++) {
+      // What the middleware reports for `//…/index.shtml`, `/%69ndex.shtml` and `//…/`: the raw path, the same file.
+      const slashes = '/'.repeat(1 + (index % 50));
+      const alias =
+        index % 3 === 0 ? slashes : index % 3 === 1 ? `${slashes}index.shtml` : `/%69ndex.shtml${index}`;
+      graph.record(alias, '/index.shtml', [found('/inc/nav.html')]);
+    }
+    expect(graph.size).toBe(1);
+    expect(graph.affectedPages('/inc/nav.html')).toEqual(['/', '/index.shtml']);
+    expect(graph.affectedFiles('/inc/nav.html')).toEqual(['/index.shtml']);
+  });
+
+  it('when many pages are rendered again and again › the graph grows with the files, not the requests', () => {
+    const graph = new DependencyGraph();
+    for (let round = 0; round < 20; round++)
+      for (let page = 0; page < 100; page++)
+        graph.record(`/${'/'.repeat(round)}p${page}.shtml`, `/p${page}.shtml`, [
+          found(`/inc/part${round}.html`),
+        ]);
+    expect(graph.size).toBe(100);
+    // Each record keeps the dependencies of its latest render only.
+    expect(graph.affectedFiles('/inc/part0.html')).toEqual([]);
+    expect(graph.affectedFiles('/inc/part19.html')).toHaveLength(100);
+  });
+
+  it('knownPathsAt › names the changed file, or the known files below a changed folder', () => {
+    const graph = siteGraph();
+    expect(graph.knownPathsAt('/inc/nav.html')).toEqual(['/inc/nav.html']);
+    expect(graph.knownPathsAt('/inc').sort()).toEqual([
+      '/inc/banner.html',
+      '/inc/footer.html',
+      '/inc/nav.html',
+    ]);
+    expect(graph.knownPathsAt('/unrelated.html')).toEqual([]);
+  });
+});

@@ -1,0 +1,90 @@
+// A recursive watch built from one non-recursive fs.watch per folder, for Linux: Node 20's own recursive watch
+// there takes one inotify watch per file and swallows ENOSPC raised while it starts, so the watch limit is hit
+// early and silently. Here a folder costs one watch, and the limit surfaces as an error. Reports only.
+
+import { EventEmitter } from 'node:events';
+import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+
+/** A running folder watch: `error` events carry a failure to watch a folder that appeared later. */
+export interface FolderWatch {
+  close(): void;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+/**
+ * Watches `root` and every folder below it (except those `skip` names, by path relative to `root`), calling
+ * `listener(event, relativePath)` as fs.watch does with `recursive: true`. Folders created later are watched as
+ * they appear, removed ones released. Throws at once when a watch cannot be set up (ENOSPC at the inotify limit,
+ * ENOENT for a missing root); a later failure is an `error` event.
+ *
+ * @example
+ * const handle = watchFolders('/srv/site', (event, name) => log(event, name), (name) => name.startsWith('.'));
+ */
+export function watchFolders(
+  root: string,
+  listener: (event: string, relativePath: string | null) => void,
+  skip: (relativePath: string) => boolean = () => false,
+): FolderWatch {
+  const emitter = new EventEmitter();
+  const watchers = new Map<string, FSWatcher>();
+  let closed = false;
+
+  const release = (folder: string) => {
+    for (const [watched, watcher] of watchers)
+      if (watched === folder || watched.startsWith(`${folder}${path.sep}`)) {
+        watcher.close();
+        watchers.delete(watched);
+      }
+  };
+  const add = (folder: string) => {
+    if (closed || watchers.has(folder)) return;
+    const watcher = watch(folder, (event, name) => {
+      // No name: the platform lost track of this folder's events; the caller decides what that means.
+      if (name === null) return listener(event, null);
+      const full = path.join(folder, name.toString());
+      const relative = path.relative(root, full);
+      listener(event, relative);
+      if (event === 'rename') followRename(full, relative);
+    });
+    watchers.set(folder, watcher);
+    watcher.on('error', (err) => emitter.emit('error', err));
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const child = path.join(folder, entry.name);
+      if (entry.isDirectory() && !skip(path.relative(root, child))) add(child);
+    }
+  };
+  // A folder that appeared is watched (with what it already holds, reported); one that went away is released.
+  const followRename = (full: string, relative: string) => {
+    let isFolder = false;
+    try {
+      isFolder = statSync(full).isDirectory();
+    } catch {
+      return release(full);
+    }
+    if (!isFolder || skip(relative) || watchers.has(full)) return;
+    try {
+      add(full);
+      for (const name of readdirSync(full, { recursive: true }) as string[])
+        listener('rename', path.join(relative, name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') emitter.emit('error', err);
+    }
+  };
+
+  try {
+    add(root);
+  } catch (err) {
+    release(root);
+    throw err;
+  }
+  return {
+    close() {
+      closed = true;
+      release(root);
+    },
+    on(event: 'error', handler: (err: Error) => void) {
+      return emitter.on(event, handler);
+    },
+  };
+}
