@@ -162,26 +162,16 @@ describe('maxCompressBytes', () => {
   it('a body above it › sent as it is, without Vary: Accept-Encoding', async () => {
     const small = createApp({ source, compression: true, maxCompressBytes: 1500 }).listen(0, '127.0.0.1');
     await new Promise((resolve) => small.once('listening', resolve));
-    const { port } = small.address() as AddressInfo;
+    const previous = server;
+    server = small;
     try {
-      const reply = await new Promise<Reply>((resolve, reject) => {
-        const path = '/style.css';
-        const headers = { 'Accept-Encoding': 'gzip, br' };
-        const req = httpRequest({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-          );
-        });
-        req.on('error', reject);
-        req.end();
-      });
+      const reply = await send('/style.css', { 'Accept-Encoding': 'gzip, br' });
       expect(reply.status).toBe(200);
       expect(reply.headers['content-encoding']).toBeUndefined();
       expect(reply.headers.vary).toBeUndefined();
       expect(reply.body.toString()).toBe(`body { color: red; }\n`.repeat(100));
     } finally {
+      server = previous;
       await new Promise<void>((resolve) => small.close(() => resolve()));
     }
   });
