@@ -10,16 +10,5 @@ export interface SiteLister {
   list(): Promise<string[]>;
 }
 
-/**
- * True when any segment of a docroot path starts with '.', such as `/.git/config` or `/a/.env`, except the
- * top-level `/.well-known/` folder (RFC 8615). The server never serves such paths, so the build neither renders
- * nor copies them; it also keeps the manifest, a dotfile in the output folder, out of the site.
- */
-export function isHiddenPath(path: string): boolean {
-  // Segment 0 is the empty string before the leading '/'; the server serves `.well-known` at the root only.
-  return path.split('/').some((segment, index) => segment.startsWith('.') && !isWellKnown(segment, index));
-}
-
-function isWellKnown(segment: string, index: number): boolean {
-  return index === 1 && segment === '.well-known';
-}
+/** Hidden paths (dotfiles, except `/.well-known/`) are never built; the rule is the server's own. */
+export { isHiddenPath } from '../engine/hidden-paths';

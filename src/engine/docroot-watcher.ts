@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { changedPaths, DocrootSnapshot, scanDocroot } from './docroot-scan';
 import { watchFolders } from './folder-watch';
+import { isHiddenPath } from './hidden-paths';
 
 /** What a running watch reports besides changes: it fell back to scanning, it watches again, it lost events. */
 export type WatcherStatus =
@@ -69,8 +70,8 @@ function defaultStartWatch(skip: (docrootPath: string) => boolean): StartWatch {
 
 /**
  * Watches `root` recursively (on Linux one inotify watch per folder, see folder-watch.ts). Editors save in bursts (a temporary file, a rename, a chmod), so events are collected
- * until `debounceMs` pass without one. Paths with a segment starting with '.' (`.git`, `.swp` files, the build
- * manifest) are never reported.
+ * until `debounceMs` pass without one. Hidden paths (`.git`, `.swp` files, the build manifest; not
+ * `/.well-known/`, which is served) are never reported.
  *
  * Watching is never lost silently: an error of the watch (ENOSPC at the inotify watch limit), or the root
  * deleted or replaced (its inode changed), reports `degraded` once and falls back to scanning the tree every
@@ -90,7 +91,7 @@ export function watchDocroot(root: string, options: DocrootWatcherOptions): Docr
   const excluded = (options.exclude ?? [])
     .map((folder) => docrootPath(root, folder))
     .filter((p) => p !== undefined);
-  const skip = (changed: string) => isHidden(changed) || isExcluded(changed, excluded);
+  const skip = (changed: string) => isHiddenPath(changed) || isExcluded(changed, excluded);
   const startWatch = options.startWatch ?? defaultStartWatch(skip);
   const pending = new Set<string>();
   let debounce: NodeJS.Timeout | undefined;
@@ -238,10 +239,6 @@ function docrootPath(root: string, file: string): string | undefined {
   const relative = path.relative(root, file);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
   return `/${relative.split(path.sep).join('/')}`;
-}
-
-function isHidden(docrootPathName: string): boolean {
-  return docrootPathName.split('/').some((segment) => segment.startsWith('.'));
 }
 
 function isExcluded(docrootPathName: string, excluded: readonly (string | undefined)[]): boolean {

@@ -4,6 +4,7 @@
 import { ByteString, fromByteString } from '../ssi/byte-string';
 import { percentDecode } from '../ssi/query-string';
 import { parentPath } from './file-source';
+import { isHiddenPath } from './hidden-paths';
 
 /**
  * A resolved include target. `kind` says which attribute named it: Apache looks `file=` up as a file
@@ -58,11 +59,6 @@ export function resolveVirtualAttribute(documentUrl: string | null, value: ByteS
   return finish('virtual', joinPath('/', segments), query, trailingSlash);
 }
 
-/** True for a path segment the server never serves: dotfiles and dot-directories, except `.well-known`. */
-export function isHiddenSegment(segment: string): boolean {
-  return segment.startsWith('.') && segment !== '.well-known';
-}
-
 function finish(
   kind: 'file' | 'virtual',
   path: string | undefined,
@@ -70,7 +66,7 @@ function finish(
   trailingSlash: boolean,
 ): IncludeTarget {
   if (path === undefined) return { ok: false, reason: 'the path rises above the document root' };
-  if (path.split('/').some(isHiddenSegment)) return { ok: false, reason: 'hidden files are never served' };
+  if (isHiddenPath(path)) return { ok: false, reason: 'hidden files are never served' };
   return { ok: true, kind, path, query, trailingSlash };
 }
 

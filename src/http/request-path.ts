@@ -1,6 +1,8 @@
 // The request-path guard: turns a request-target into a decoded path that cannot leave the docroot, or refuses.
 // Pure: no I/O. Symlinks and realpath checks belong to the filesystem layer, not here.
 
+import { isHiddenSegment } from '../engine/hidden-paths';
+
 /** A usable path, or the status and a stable kebab-case reason code for refusing the request. */
 export type RequestPathResult =
   | {
@@ -120,15 +122,8 @@ function refuseUnsafeSegments(segments: string[]): Refusal | undefined {
   if (segments.some((segment) => segment.split('/').some(isDotSegment))) return refuse(403, 'dot-segment');
   if (segments.some((segment) => segment.includes('/'))) return refuse(404, 'encoded-slash');
   // RFC 8615: /.well-known/ is the one dot-directory meant to be served, and only at the root.
-  const hidden = segments.findIndex(
-    (segment, index) => segment.startsWith('.') && !isWellKnown(index, segment),
-  );
-  if (hidden !== -1) return refuse(404, 'dotfile');
+  if (segments.some(isHiddenSegment)) return refuse(404, 'dotfile');
   return undefined;
-}
-
-function isWellKnown(index: number, segment: string): boolean {
-  return index === 0 && segment === '.well-known';
 }
 
 function refuse(status: 400 | 403 | 404, reason: string): Refusal {

@@ -54,6 +54,13 @@ describe('watchDocroot', () => {
     expect([...seen()]).toEqual(['/inc/nav.html']);
   });
 
+  it('when a file under /.well-known/ changes › reports it, as the server serves it', async () => {
+    site.write('.well-known/security.txt', 'Contact: a');
+    watcher = watchDocroot(site.root, { onChange: (paths) => batches.push(paths) });
+    writeFileSync(site.path('.well-known/security.txt'), 'Contact: b');
+    await waitFor(() => seen().has('/.well-known/security.txt'), 'the /.well-known/ change');
+  });
+
   it('when closed › reports nothing more', async () => {
     watcher = watchDocroot(site.root, { onChange: (paths) => batches.push(paths) });
     watcher.close();
