@@ -26,11 +26,9 @@ describe('decodeEntities', () => {
     expect(decodeEntities(text)).toBe(expected);
   });
 
-  it('a long run of & without ; › stays linear', () => {
+  it('a long run of & without ; › passes through (its time is bounded in the hostile suite)', () => {
     const text = '&'.repeat(200_000);
-    const started = Date.now();
     expect(decodeEntities(text)).toBe(text);
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
 

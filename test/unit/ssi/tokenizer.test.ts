@@ -240,13 +240,14 @@ describe('tokenize', () => {
       ['1 MB of partial end tags', '<!--#x --'],
       ['1 MB of escaped quotes', '<!--#x y="\\"'],
       ['1 MB of empty directives', '<!--#-->'],
-    ])('%s › tokenized in linear time', (_condition, unit) => {
-      const page = Buffer.from(unit.repeat(Math.ceil(1_000_000 / unit.length)), 'latin1');
-      const started = Date.now();
-      const tokens = tokenize(page);
-      expect(Date.now() - started).toBeLessThan(2000);
-      expect(tokens.length).toBeGreaterThan(0);
-    });
+    ])(
+      '%s › tokenized (its time is bounded in test/hostile/pathological-input.hostile.ts)',
+      (_condition, unit) => {
+        const page = Buffer.from(unit.repeat(Math.ceil(1_000_000 / unit.length)), 'latin1');
+        const tokens = tokenize(page);
+        expect(tokens.length).toBeGreaterThan(0);
+      },
+    );
 
     it('a Uint8Array view into a larger buffer › offsets are relative to the view', () => {
       const backing = Buffer.from('xxx<!--#a -->yyy', 'latin1');
