@@ -49,9 +49,17 @@ export class GitTimesFileSource implements FileSource {
     return this.mappedLookup(path, this.inner.statSync(path));
   }
 
-  /** The inner source's own stamp: stamps tell whether a file changed, which the real mtime tells best. */
+  /**
+   * The inner source's stamp with the same time as this source's answers, since caches compare the two. The
+   * stamp still tells a change: any write moves the change time, and a file that no longer shows its recorded
+   * size and mtime shows its real mtime.
+   */
   stampSync(path: string): FileStamp {
-    return stampOf(this.inner, path);
+    const stamp = stampOf(this.inner, path);
+    const time = this.times.get(path);
+    if (time === undefined || (stamp.kind !== 'file' && stamp.kind !== 'directory')) return stamp;
+    const info = { size: stamp.size, mtimeMs: stamp.mtimeMs, isDirectory: stamp.kind === 'directory' };
+    return isAsRecorded(time, info) ? { ...stamp, mtimeMs: time.commitMs } : stamp;
   }
 
   private mappedLookup(path: string, lookup: FileLookup): FileLookup {
