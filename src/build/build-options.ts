@@ -16,6 +16,17 @@ export interface BuildOptions extends RenderOptions {
   output: OutputFs;
   /** Build start, epoch ms: the render time of every page (DATE_LOCAL…) and the stamp of changed pages. @default Date.now() */
   now?: number;
+  /**
+   * The clock a page is stamped with when its bytes changed but none of its files is newer than its previous
+   * Last-Modified. A reproducible build sets `now` to its commit's time and this to the real clock, since
+   * such a stamp must be later than anything sent before. @default now
+   */
+  stampTime?: number;
+  /**
+   * The text of the manifest of the previously deployed build: a build into an empty folder continues its
+   * validators, so no page's Last-Modified moves backward across deploys. @default none
+   */
+  previousManifest?: string;
   /** Files rendered or copied at the same time. @default 8 */
   concurrency?: number;
   /**
@@ -36,6 +47,8 @@ export interface ResolvedBuildOptions {
   lister: SiteLister;
   output: OutputFs;
   now: number;
+  stampTime: number;
+  previousManifest: string | undefined;
   concurrency: number;
   onProgress: ((done: number, total: number) => void) | undefined;
   /** renderOptionsHash of the render options and the generator. */
@@ -48,6 +61,8 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     lister,
     output,
     now = Date.now(),
+    stampTime = now,
+    previousManifest,
     concurrency = 8,
     generator = '',
     onProgress,
@@ -59,6 +74,10 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
   }
   if (!Number.isFinite(now) || now < 0)
     throw new TypeError("option 'now' must be a time in epoch milliseconds");
+  if (!Number.isFinite(stampTime) || stampTime < 0)
+    throw new TypeError("option 'stampTime' must be a time in epoch milliseconds");
+  if (previousManifest !== undefined && typeof previousManifest !== 'string')
+    throw new TypeError("option 'previousManifest' must be the text of a manifest");
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new TypeError("option 'concurrency' must be a positive integer");
   }
@@ -72,6 +91,8 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     lister,
     output,
     now,
+    stampTime,
+    previousManifest,
     concurrency,
     onProgress,
     optionsHash: renderOptionsHash(render, generator),

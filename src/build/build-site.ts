@@ -28,7 +28,7 @@ import { copyStaticFile } from './static-copier';
  * Other files are copied with their mtime. A manifest makes the next build render only what changed.
  *
  * Problems with single files are reported, not thrown; the promise rejects only when the site cannot be listed
- * or the manifest cannot be read or written.
+ * or a manifest (its own or `previousManifest`) cannot be read or written.
  *
  * @example
  * const report = await buildSite({
@@ -58,6 +58,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
 /** The state of one build: the previous manifest, the next one, and what happened to each file. */
 class BuildRun {
   private previous: Manifest = emptyManifest();
+  /** The previously deployed manifest (`previousManifest`), whose validators the pages continue. */
+  private deployed: Manifest = emptyManifest();
   readonly next: Manifest;
   private readonly counts = { rendered: 0, skipped: 0, copied: 0, unchanged: 0, removed: 0 };
   /** Pages built or found up to date, with the reason each was rendered (undefined: up to date). */
@@ -78,6 +80,12 @@ class BuildRun {
   }
 
   async loadManifest(): Promise<void> {
+    if (this.options.previousManifest !== undefined) {
+      const deployed = parseManifest(this.options.previousManifest);
+      // Building without it would let Last-Modified move backward: better no build than that.
+      if (!deployed.ok) throw new Error(`the previous manifest is not usable: ${deployed.problem}`);
+      this.deployed = deployed.manifest;
+    }
     const text = await this.options.output.readManifest();
     if (text === undefined) return;
     const parsed = parseManifest(text);
@@ -91,15 +99,18 @@ class BuildRun {
 
   async buildPage(path: string): Promise<void> {
     const previous = ownEntry(this.previous.pages, path);
+    const deployed = ownEntry(this.deployed.pages, path);
     try {
-      const reason = await pageStaleness(path, previous, this.stalenessContext());
+      let reason = await pageStaleness(path, previous, this.stalenessContext());
+      if (reason === undefined && deployed && !isSameValidators(deployed, previous))
+        reason = 'the previous manifest records other validators';
       if (reason === undefined && previous) {
         this.next.pages[path] = previous;
         this.counts.skipped++;
         this.outcomes.set(path, undefined);
         return;
       }
-      const result = await writePage(path, previous, this.options);
+      const result = await writePage(path, latestRecord(previous, deployed), this.options);
       if (!result.ok) return this.failPage(path, result.message, previous);
       this.next.pages[path] = result.record;
       this.counts.rendered++;
@@ -201,6 +212,18 @@ function pendingWarning(path: string, record: PageRecord): BuildWarning {
       `${path} changed within the second of its previous Last-Modified (${record.lastModified}), so it keeps ` +
       'that date until the next build stamps a later one; build again after a second.',
   };
+}
+
+/** True when the output folder's record of a page carries the validators the deployed one does. */
+function isSameValidators(deployed: PageRecord, own: PageRecord | undefined): boolean {
+  return own !== undefined && own.etag === deployed.etag && own.lastModifiedMs === deployed.lastModifiedMs;
+}
+
+/** The record whose Last-Modified is the later one: the next date must be later than both. */
+function latestRecord(own: PageRecord | undefined, deployed: PageRecord | undefined): PageRecord | undefined {
+  if (!deployed) return own;
+  if (!own) return deployed;
+  return deployed.lastModifiedMs > own.lastModifiedMs ? deployed : own;
 }
 
 function ownEntry<T>(record: Record<string, T>, key: string): T | undefined {

@@ -27,7 +27,12 @@ export async function writePage(
   if (result.status !== 'ok') return { ok: false, message: RENDER_FAILURES[result.status] };
   const etag = entityTagOf(result.body);
   const computed = virtualLastModified(result.dependencies, options.now);
-  const stamped = nextLastModified(previousValidators(previous), etag, computed, floorToSecond(options.now));
+  const stamped = nextLastModified(
+    previousValidators(previous),
+    etag,
+    computed,
+    floorToSecond(options.stampTime),
+  );
   // Undefined: the bytes changed within the second of the previous Last-Modified. No later date is honest yet,
   // so the file keeps that date and the next build stamps it again.
   const lastModifiedMs = stamped ?? previous?.lastModifiedMs ?? computed;

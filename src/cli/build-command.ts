@@ -1,5 +1,6 @@
 // `cdn-include build`: parses its arguments, renders the site to the output folder, and reports what it did.
 
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSite } from '../build/build-site';
 import { summarizeBuild, type BuildReport } from '../build/build-report';
@@ -9,6 +10,9 @@ import { formatDiagnostic } from '../engine/diagnostics';
 import { NodeFileSource } from '../engine/node-file-source';
 import { DEFAULT_MANIFEST_NAME } from '../build/node-output-fs';
 import { DependencyGraph } from '../engine/dependency-graph';
+import { GitTimesFileSource } from '../engine/git-times-file-source';
+import type { FileSource } from '../engine/file-source';
+import { GIT_TIMES_HELP, readGitFileTimes } from './git-file-times';
 import { siteSettings, type SiteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import { readPackageVersion } from './package-paths';
@@ -36,11 +40,17 @@ import { loadManifestInto, startWatchMode } from './watch-mode';
 export interface BuildOptions extends SiteArguments, WatchArguments {
   /** The folder the rendered site is written to, absolute; never ROOT itself nor a folder containing it. */
   out: string;
+  /** `--git-times`: clean tracked files take the time of their last commit. @default false */
+  gitTimes: boolean;
+  /** `--previous-manifest FILE`, absolute: the deployed build whose validators the pages continue. */
+  previousManifest: string | undefined;
 }
 
 const BUILD_OPTIONS = {
   ...SITE_OPTIONS,
   out: { type: 'string', short: 'o' },
+  'git-times': { type: 'boolean' },
+  'previous-manifest': { type: 'string' },
   ...WATCH_OPTIONS,
 } as const;
 
@@ -59,6 +69,14 @@ Arguments:
 Options:
   -o, --out DIR           the folder to write the site to (required); must not be ROOT or contain it
 ${SITE_OPTIONS_HELP}
+${GIT_TIMES_HELP}
+                          and the build's clock (DATE_LOCAL, the manifest's builtAt) is HEAD's commit
+                          time while ROOT has no modified or untracked file, so two clones of one
+                          commit build identical files, mtimes and manifest
+  --previous-manifest FILE
+                          continue the validators of this manifest (the deployed build's
+                          .cdn-include-manifest.json): building into an empty DIR, no page's
+                          Last-Modified moves backward, and changed bytes get a newer one
 ${WATCH_OPTIONS_HELP}
                           with --watch, build again (incrementally) on every change until Ctrl-C
   -h, --help              show this help
@@ -66,6 +84,7 @@ ${WATCH_OPTIONS_HELP}
 Examples:
   cdn-include build ./public --out ./dist-site
   cdn-include build ./public --out ./dist-site --watch
+  cdn-include build ./public --out ./dist-site --git-times --previous-manifest ./deployed-manifest.json
 `;
 
 /**
@@ -87,7 +106,15 @@ export function parseBuildArguments(args: string[], cwd: string): ArgumentsResul
     const watch = parseWatchArguments(values, cwd);
     if (watch.manifest !== undefined)
       throw new UsageError("option '--manifest' is for serve; build reads DIR's own manifest");
-    return { ...site, ...watch, out };
+    const previous = values['previous-manifest'];
+    if (previous === '') throw new UsageError("option '--previous-manifest' needs a FILE");
+    return {
+      ...site,
+      ...watch,
+      out,
+      gitTimes: values['git-times'] === true,
+      previousManifest: previous === undefined ? undefined : path.resolve(cwd, previous),
+    };
   });
 }
 
@@ -128,7 +155,14 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
     manifest: _manifest,
     ...renderSettings
   } = settings;
-  const code = await buildOnce(options, renderSettings, io);
+  let inputs: BuildInputs;
+  try {
+    inputs = await buildInputs(options);
+  } catch (err) {
+    io.stderr(formatUsageError('build', (err as Error).message));
+    return EXIT_USAGE;
+  }
+  const code = await buildOnce(options, renderSettings, inputs, io);
   if (!watching.watch) return code;
   const graph = new DependencyGraph({ directoryIndex: renderSettings.directoryIndex });
   const manifest = path.join(options.out, DEFAULT_MANIFEST_NAME);
@@ -143,7 +177,7 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
     warn: (line) => io.stderr(`${line}\n`),
     // The incremental build renders exactly the pages whose files changed; its manifest then updates the graph.
     onChanges: async () => {
-      await buildOnce(options, renderSettings, io);
+      await buildOnce(options, renderSettings, inputs, io);
       const problem = loadManifestInto(graph, manifest);
       if (problem !== undefined) io.stderr(`cdn-include build: ${problem}\n`);
     },
@@ -154,10 +188,42 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
   return EXIT_SUCCESS;
 }
 
+/** What a build reads besides the docroot: the previous deploy's manifest and, with --git-times, git's times. */
+interface BuildInputs {
+  previousManifest: string | undefined;
+  /** Makes the file source of one build. */
+  source: () => FileSource;
+  /** The build's clock: HEAD's commit time for a clean checkout with --git-times, else undefined (the real one). */
+  now: number | undefined;
+}
+
+/** Reads `--previous-manifest` and asks git for its times; a problem is an Error with a one-line message. */
+async function buildInputs(options: BuildOptions): Promise<BuildInputs> {
+  let previousManifest: string | undefined;
+  if (options.previousManifest !== undefined) {
+    try {
+      previousManifest = readFileSync(options.previousManifest, 'utf8');
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new Error(`cannot read '--previous-manifest ${options.previousManifest}' (${reason})`);
+    }
+  }
+  if (!options.gitTimes)
+    return { previousManifest, source: () => new NodeFileSource(options.root), now: undefined };
+  const git = await readGitFileTimes(options.root);
+  return {
+    previousManifest,
+    source: () => new GitTimesFileSource(new NodeFileSource(options.root), git.times),
+    // A checkout with local changes is no commit's build: its clock stays the real one.
+    now: git.changed.length === 0 ? git.headMs : undefined,
+  };
+}
+
 /** One (incremental) build; prints one line per rendered page and a summary on stdout, problems on stderr. */
 async function buildOnce(
   options: BuildOptions,
   renderSettings: Omit<SiteSettings, 'cacheControl' | 'staticCacheControl'>,
+  inputs: BuildInputs,
   io: CommandIo,
 ): Promise<number> {
   let report: BuildReport;
@@ -169,7 +235,11 @@ async function buildOnce(
   try {
     report = await buildSite({
       ...renderSettings,
-      source: new NodeFileSource(options.root),
+      source: inputs.source(),
+      previousManifest: inputs.previousManifest,
+      now: inputs.now,
+      // A page stamped because its bytes changed must get a date later than any sent before: the real clock.
+      stampTime: Date.now(),
       // The output folder may sit inside ROOT; it must never be built into itself.
       lister: new NodeSiteLister(options.root, { exclude: [options.out] }),
       output: new NodeOutputFs(options.out),

@@ -17,7 +17,10 @@ import {
   parseConnectionArguments,
   type ConnectionArguments,
 } from './connection-arguments';
+import { GIT_TIMES_HELP, readGitFileTimes } from './git-file-times';
 import { readOpenFileLimit } from './open-file-limit';
+import { GitTimesFileSource } from '../engine/git-times-file-source';
+import { NodeFileSource } from '../engine/node-file-source';
 import {
   SITE_OPTIONS,
   SITE_OPTIONS_HELP,
@@ -81,6 +84,8 @@ export interface ServeOptions extends SiteArguments, WatchArguments, ConnectionA
   surrogateKeyHeader: string | false | undefined;
   /** `--cache-tag-header NAME` (`none`: not sent). @default 'Cache-Tag' */
   cacheTagHeader: string | false | undefined;
+  /** `--git-times`: clean tracked files take the time of their last commit. @default false */
+  gitTimes: boolean;
 }
 
 const SERVE_OPTIONS = {
@@ -97,6 +102,7 @@ const SERVE_OPTIONS = {
   'no-purge-tags': { type: 'boolean' },
   'surrogate-key-header': { type: 'string' },
   'cache-tag-header': { type: 'string' },
+  'git-times': { type: 'boolean' },
   ...CONNECTION_OPTIONS,
   ...WATCH_OPTIONS,
 } as const;
@@ -131,6 +137,9 @@ ${SITE_OPTIONS_HELP}
   --surrogate-key-header NAME
                           header of the space-separated tags; none sends none (default: Surrogate-Key)
   --cache-tag-header NAME header of the comma-separated tags; none sends none (default: Cache-Tag)
+${GIT_TIMES_HELP}
+                          (read once at start; a file edited since shows its own mtime). Static files
+                          are then read whole, never streamed, so each gets its commit time
 ${CONNECTION_OPTIONS_HELP}
 ${WATCH_OPTIONS_HELP}
                           with --watch, cached responses resting on a changed file are dropped at once
@@ -177,6 +186,7 @@ export function parseServeArguments(args: string[], cwd: string): ArgumentsResul
     purgeTags: values['no-purge-tags'] === true ? false : undefined,
     surrogateKeyHeader: parseTagHeader(values['surrogate-key-header'], 'surrogate-key-header'),
     cacheTagHeader: parseTagHeader(values['cache-tag-header'], 'cache-tag-header'),
+    gitTimes: values['git-times'] === true,
   }));
 }
 
@@ -248,8 +258,10 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     const logging = options.accessLog ?? accessLog ?? true;
     revalidateWindow = options.revalidateWindow ?? settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW;
     maxTagHeaderBytes = settings.maxTagHeaderBytes;
+    const docroot = options.gitTimes ? await gitTimesDocroot(options.root) : undefined;
     app = createApp({
       ...settings,
+      ...docroot,
       cacheControl: options.cacheControl ?? settings.cacheControl,
       compression: options.compression ?? settings.compression,
       cache: options.cache ?? settings.cache,
@@ -308,6 +320,14 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   await closeServer(server);
   leaveCluster();
   return EXIT_SUCCESS;
+}
+
+/** The docroot with git's commit times (`--git-times`); no git work tree or no git throws a one-line Error. */
+async function gitTimesDocroot(root: string): Promise<{ source: GitTimesFileSource; documentRoot: string }> {
+  const inner = new NodeFileSource(root);
+  const git = await readGitFileTimes(root);
+  // DOCUMENT_ROOT names the real folder, as it does without the wrapper.
+  return { source: new GitTimesFileSource(inner, git.times), documentRoot: inner.root };
 }
 
 /** Error codes of a response whose client went away before it was sent in full. */

@@ -84,6 +84,7 @@ describe('parseServeArguments', () => {
         legacyExpr: false,
         config: undefined,
         cacheControl: undefined,
+        gitTimes: false,
       },
     });
     expect(path.basename(DEMO_SITE_ROOT)).toBe('site');
@@ -102,6 +103,7 @@ describe('parseServeArguments', () => {
         legacyExpr: true,
         config: undefined,
         cacheControl: 'public, s-maxage=60',
+        gitTimes: false,
       },
     });
   });
@@ -136,6 +138,7 @@ describe('parseBuildArguments', () => {
         ssiExtensions: undefined,
         legacyExpr: false,
         config: undefined,
+        gitTimes: false,
       },
     });
   });
