@@ -6,6 +6,7 @@ import request from 'supertest';
 import { TIMESTAMP_GRANULARITY_MS } from '../../src/engine/racy-stamp';
 import { ssi } from '../../src/http/ssi-middleware';
 import { CoarseFileSource } from '../support/coarse-file-source';
+import { fakeDateOnly } from '../support/fake-date';
 
 const START = Date.UTC(2026, 0, 1, 12, 0, 0, 250);
 
@@ -17,24 +18,7 @@ function site(): CoarseFileSource {
   return files;
 }
 
-beforeEach(() => {
-  // Only Date is faked: the sockets of supertest keep their real timers.
-  jest.useFakeTimers({
-    doNotFake: [
-      'nextTick',
-      'setImmediate',
-      'clearImmediate',
-      'setTimeout',
-      'clearTimeout',
-      'setInterval',
-      'clearInterval',
-      'queueMicrotask',
-      'hrtime',
-      'performance',
-    ],
-    now: START,
-  });
-});
+beforeEach(() => fakeDateOnly(START));
 
 afterEach(() => jest.useRealTimers());
 
