@@ -220,12 +220,21 @@ export class RecordingFileSource implements StampingFileSource {
   }
 
   /**
-   * True when every path used still has the stamp taken before it was used: then all the bytes the render read
+   * True when every path used still has the stamp taken before it was used, and every racy file it read still has
+   * the bytes it read (a stamp cannot tell a same-size rewrite within its tick): then all the bytes the render read
    * were on disk together at this moment, so the output never mixes file versions that never coexisted.
    */
-  isUnchangedNow(): boolean {
+  async isUnchangedNow(): Promise<boolean> {
     for (const [path, stamp] of this.stamps)
       if (!isSameStamp(stamp, this.shared.stampSync(path))) return false;
+    if (!this.racy) return true;
+    for (const [path, reading] of this.reads) {
+      const stamp = this.stamps.get(path);
+      if (stamp === undefined || !this.shared.isRacy(stamp, this.startedAt)) continue;
+      const [first, now] = await Promise.all([reading, this.shared.readStamped(path, undefined)]);
+      if (first.status === 'found' && (now.status !== 'found' || !now.bytes.equals(first.bytes)))
+        return false;
+    }
     return true;
   }
 

@@ -6,6 +6,8 @@ import request from 'supertest';
 import { FileContent } from '../../src/engine/file-source';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
 import { ssi } from '../../src/http/ssi-middleware';
+import { CoarseFileSource } from '../support/coarse-file-source';
+import { fakeDateOnly } from '../support/fake-date';
 
 /** A docroot where reading `/inc/a.html` the first time rewrites `/inc/b.html`, which the page has already read. */
 class ChangingWhileRead extends MemoryFileSource {
@@ -116,5 +118,37 @@ describe('a page including one fragment twice while the fragment is rewritten on
       .set('If-None-Match', '"x"')
       .expect(200);
     expect(second.text).not.toBe(first.text);
+  });
+});
+
+/** A one-second file system where reading `/inc/a.html` rewrites `/inc/b.html` to the same size in the same tick. */
+class CoarseChangingWhileRead extends CoarseFileSource {
+  private changed = false;
+
+  override async read(path: string): Promise<FileContent> {
+    const content = await super.read(path);
+    if (path === '/inc/a.html' && !this.changed) {
+      this.changed = true;
+      this.put('/inc/b.html', 'b2');
+    }
+    return content;
+  }
+}
+
+describe('a same-size rewrite within the tick, during a render, on a file system with coarse timestamps', () => {
+  beforeEach(() => fakeDateOnly(Date.UTC(2026, 0, 1, 12, 0, 0, 100)));
+  afterEach(() => jest.useRealTimers());
+
+  it.each([
+    ['with the render cache', {}],
+    ['without the render cache', { cache: false }],
+  ])('%s › seen by the bytes though the stamp did not move: rendered again', async (_name, options) => {
+    const files = new CoarseChangingWhileRead(() => Date.now());
+    files.put('/p.shtml', '<!--#include virtual="/inc/b.html" -->+<!--#include virtual="/inc/a.html" -->');
+    files.put('/inc/a.html', 'a1');
+    files.put('/inc/b.html', 'b1');
+    const app = new Koa().use(ssi({ source: files, ...options }));
+    const response = await request(app.callback()).get('/p.shtml').expect(200);
+    expect(response.text).toBe('b2+a1');
   });
 });
