@@ -127,6 +127,7 @@ class BuildRun {
         path,
         ownEntry(this.previous.pages, path) !== undefined,
         this.options,
+        this.previousBuildStart(),
       );
       if (!result.ok) return this.failFile(path, result.message, previous);
       this.next.files[path] = result.output;
@@ -189,7 +190,16 @@ class BuildRun {
       optionsChanged: this.previous.optionsHash !== this.options.optionsHash,
       output: this.options.output,
       stats: this.stats,
+      previousBuildStart: this.previousBuildStart() ?? Number.NaN,
     };
+  }
+
+  /**
+   * When the previous build started (its manifest's builtAt, a whole second: never later than its reads);
+   * undefined without a previous manifest, NaN (everything racy) if its date cannot be read.
+   */
+  private previousBuildStart(): number | undefined {
+    return this.previous.builtAt === '' ? undefined : Date.parse(this.previous.builtAt);
   }
 
   /** Reports a page that failed; its old record stays, without dependencies, so its output is tracked and retried. */

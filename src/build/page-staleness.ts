@@ -1,8 +1,10 @@
 // Decides whether a page must be rendered again, from its manifest record and cheap stats: never by rendering.
-// The test is make's and rsync's: a file whose existence, size or mtime is unchanged is taken as unchanged.
+// The test is make's and rsync's: a file whose existence, size or mtime is unchanged is taken as unchanged,
+// unless its mtime was within a timestamp tick of the previous build's start (git's "racy clean" rule).
 
 import { Dependency } from '../engine/dependency-set';
 import { FileLookup, FileSource } from '../engine/file-source';
+import { isRacy } from '../engine/racy-stamp';
 import { OutputFs, isSameTime } from './output-fs';
 import { PageRecord } from './manifest';
 
@@ -28,6 +30,8 @@ export interface StalenessContext {
   optionsChanged: boolean;
   output: OutputFs;
   stats: StatCache;
+  /** When the previous build started, epoch ms (NaN when unknown): its reads came after it. */
+  previousBuildStart: number;
 }
 
 /**
@@ -53,7 +57,12 @@ export async function pageStaleness(
     return 'output file changed';
   }
   const changed = await firstChangedDependency(record.dependencies, context.stats);
-  return changed && `dependency ${changed.path} ${changed.exists ? 'changed' : 'appeared'}`;
+  if (changed) return `dependency ${changed.path} ${changed.exists ? 'changed' : 'appeared'}`;
+  const racy = record.dependencies.find(
+    (dependency) => dependency.exists && isRacy(dependency.mtimeMs, context.previousBuildStart),
+  );
+  // A same-size rewrite in the tick the previous build read it would keep its size and mtime: render again.
+  return racy && `dependency ${racy.path} changed within a timestamp tick of the previous build`;
 }
 
 /** The first dependency whose current state differs from the recorded one. */

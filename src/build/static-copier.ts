@@ -1,5 +1,6 @@
 // Copies one file that is not an SSI page into the output, byte for byte with its mtime, unless already there.
 
+import { isRacy } from '../engine/racy-stamp';
 import { OutputFileInfo, isSameTime } from './output-fs';
 import { ResolvedBuildOptions } from './build-options';
 
@@ -10,15 +11,18 @@ export type CopyResult =
 /**
  * Copies the file at `path` keeping its mtime, so static servers behind a CDN send the same Last-Modified as
  * cdn-include would. It is skipped when the output already has the same size and mtime (rsync's quick check),
- * unless the output is the rendering of a page that is no longer one (`wasPage`).
+ * unless the output is the rendering of a page that is no longer one (`wasPage`), or the file's mtime is within a
+ * timestamp tick of `previousBuildStart` (epoch ms; undefined for a first build, which trusts the quick check as
+ * rsync does), when a same-size rewrite since that build would have kept both.
  *
  * @example
- * const result = await copyStaticFile('/css/site.css', false, options);
+ * const result = await copyStaticFile('/css/site.css', false, options, Date.parse(previous.builtAt));
  */
 export async function copyStaticFile(
   path: string,
   wasPage: boolean,
   options: ResolvedBuildOptions,
+  previousBuildStart?: number,
 ): Promise<CopyResult> {
   const lookup = await options.render.source.stat(path);
   if (lookup.status !== 'found' || lookup.info.isDirectory)
@@ -27,6 +31,7 @@ export async function copyStaticFile(
   if (
     !wasPage &&
     existing &&
+    !(previousBuildStart !== undefined && isRacy(lookup.info.mtimeMs, previousBuildStart)) &&
     existing.size === lookup.info.size &&
     isSameTime(existing.mtimeMs, lookup.info.mtimeMs)
   ) {

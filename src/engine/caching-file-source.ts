@@ -1,15 +1,21 @@
-// Keeps file bytes and lookups in memory, revalidated by one stat per use, so renders that share fragments
-// never re-read them; and hands each render a recording view that notes every stamp its output rests on.
+// Keeps file bytes and lookups in memory, revalidated by one stat per use (and by their bytes while the stat is
+// racy), so renders that share fragments never re-read them; and hands each render a recording view that notes
+// every stamp its output rests on and reads each path once.
 
 import { stringBytes } from '../ssi/string-bytes';
 import { ByteLru } from './byte-lru';
 import { FileContent, FileLookup, FileSource, LimitedFileContent } from './file-source';
 import { FileStamp, isSameStamp, stampOf, StampingFileSource } from './file-stamp';
+import { isRacyStamp, TIMESTAMP_GRANULARITY_MS } from './racy-stamp';
 
 /** Options of CachingFileSource. */
 export interface CachingFileSourceOptions {
   /** Bytes of file contents and lookups kept, paths counted (about 200 bytes each besides); 0 keeps none. @default 33554432 (32 MiB) */
   maxBytes?: number;
+  /** The clock, epoch ms, that racy stamps are judged by (tests inject a coarse one). @default Date.now */
+  clock?: () => number;
+  /** The file system's timestamp granularity assumed, ms. @default 2000 (TIMESTAMP_GRANULARITY_MS) */
+  timestampGranularity?: number;
 }
 
 /** Receives the stamp taken for a path before the source answered for it. */
@@ -26,6 +32,11 @@ interface CachedFile {
   stamp: FileStamp;
   content?: FileContent;
   lookup?: FileLookup;
+  /**
+   * The stamp was within a timestamp tick of the read, so a same-size rewrite in that tick would not change it:
+   * the bytes are compared again on each use until a read happens a whole tick after the stamp.
+   */
+  racy?: boolean;
 }
 
 /**
@@ -38,12 +49,18 @@ interface CachedFile {
  */
 export class CachingFileSource implements StampingFileSource {
   private readonly files: ByteLru<string, CachedFile>;
+  /** The clock racy stamps are judged by. */
+  readonly clock: () => number;
+  /** The timestamp granularity assumed, ms. */
+  readonly timestampGranularity: number;
 
   constructor(
     readonly inner: FileSource,
     options: CachingFileSourceOptions = {},
   ) {
     this.files = new ByteLru(options.maxBytes ?? DEFAULT_FILE_CACHE_BYTES);
+    this.clock = options.clock ?? Date.now;
+    this.timestampGranularity = options.timestampGranularity ?? TIMESTAMP_GRANULARITY_MS;
   }
 
   stampSync(path: string): FileStamp {
@@ -97,14 +114,41 @@ export class CachingFileSource implements StampingFileSource {
     if (maxBytes !== undefined && stamp.kind === 'file' && stamp.size > maxBytes)
       return this.inner.read(path, maxBytes);
     const cached = this.files.get(path);
-    if (cached?.content && isSameStamp(cached.stamp, stamp)) return cached.content;
-    if (stamp.kind === 'missing') return { status: 'missing' };
-    const content = await this.inner.read(path);
-    if (agrees(stamp, content)) {
-      const size = entryBytes(path) + (content.status === 'found' ? content.bytes.length : 0);
-      this.files.set(path, { stamp, content }, size);
+    if (cached?.content && isSameStamp(cached.stamp, stamp)) {
+      // The warm path: one stat and one flag; only a racy entry is read again.
+      if (!cached.racy) return cached.content;
+      return this.verifyRacy(path, stamp, cached.content);
     }
+    if (stamp.kind === 'missing') return { status: 'missing' };
+    const readAt = this.clock();
+    const content = await this.inner.read(path);
+    if (agrees(stamp, content)) this.keep(path, stamp, content, readAt);
     return content;
+  }
+
+  /** Whether `stamp`, taken before bytes read from `readAt` on, cannot vouch for them (see isRacyStamp). */
+  isRacy(stamp: FileStamp, readAt: number): boolean {
+    return isRacyStamp(stamp, readAt, this.timestampGranularity);
+  }
+
+  /**
+   * Reads a racy entry again and compares the bytes: the same bytes keep the very Buffer (so the token cache keeps
+   * hitting) and, read a whole tick after the stamp, stop being racy; other bytes replace them.
+   */
+  private async verifyRacy(path: string, stamp: FileStamp, cached: FileContent): Promise<FileContent> {
+    const readAt = this.clock();
+    const content = await this.inner.read(path);
+    if (!agrees(stamp, content)) return content;
+    const unchanged =
+      content.status === 'found' && cached.status === 'found' && content.bytes.equals(cached.bytes);
+    const kept = unchanged ? cached : content;
+    this.keep(path, stamp, kept, readAt);
+    return kept;
+  }
+
+  private keep(path: string, stamp: FileStamp, content: FileContent, readAt: number): void {
+    const size = entryBytes(path) + (content.status === 'found' ? content.bytes.length : 0);
+    this.files.set(path, { stamp, content, racy: this.isRacy(stamp, readAt) }, size);
   }
 
   /** stat(), telling `record` the stamp the answer rests on. */
@@ -144,17 +188,31 @@ export class CachingFileSource implements StampingFileSource {
   }
 }
 
-/** One render's window on a CachingFileSource: every path it touches is stamped and remembered. */
+/**
+ * One render's window on a CachingFileSource: every path it touches is stamped and remembered, and read once —
+ * a path read again within the render gets the bytes of its first read, so one output never holds two versions
+ * of one file.
+ */
 export class RecordingFileSource implements StampingFileSource {
   /** Each path used, with the stamp its answer rests on (the first, if the render used it twice). */
   readonly stamps = new Map<string, FileStamp>();
+  private readonly reads = new Map<string, Promise<LimitedFileContent>>();
   private consistent = true;
+  private racy = false;
+  // Taken before any stamp, so it is never later than the moment any bytes of the render were read.
+  private startedAt: number;
 
-  constructor(private readonly shared: CachingFileSource) {}
+  constructor(private readonly shared: CachingFileSource) {
+    this.startedAt = shared.clock();
+  }
 
-  /** False when a path changed between two uses within the render, or could not be stamped: do not cache. */
+  /**
+   * False when a path changed between two uses within the render, could not be stamped, or rests on a racy stamp
+   * (one a same-size rewrite within its timestamp tick would not change): then no cache may reuse the output on
+   * the strength of its stamps.
+   */
   get isCacheable(): boolean {
-    return this.consistent;
+    return this.consistent && !this.racy;
   }
 
   stampSync(path: string): FileStamp {
@@ -162,25 +220,45 @@ export class RecordingFileSource implements StampingFileSource {
   }
 
   /**
-   * True when every path used still has the stamp taken before it was used: then all the bytes the render read
+   * True when every path used still has the stamp taken before it was used, and every racy file it read still has
+   * the bytes it read (a stamp cannot tell a same-size rewrite within its tick): then all the bytes the render read
    * were on disk together at this moment, so the output never mixes file versions that never coexisted.
    */
-  isUnchangedNow(): boolean {
+  async isUnchangedNow(): Promise<boolean> {
     for (const [path, stamp] of this.stamps)
       if (!isSameStamp(stamp, this.shared.stampSync(path))) return false;
+    if (!this.racy) return true;
+    for (const [path, reading] of this.reads) {
+      const stamp = this.stamps.get(path);
+      if (stamp === undefined || !this.shared.isRacy(stamp, this.startedAt)) continue;
+      const [first, now] = await Promise.all([reading, this.shared.readStamped(path, undefined)]);
+      if (first.status === 'found' && (now.status !== 'found' || !now.bytes.equals(first.bytes)))
+        return false;
+    }
     return true;
   }
 
   /** Takes every path's current stamp as its new starting point, for a render that is done again. */
   renew(): void {
-    for (const path of this.stamps.keys()) this.stamps.set(path, this.shared.stampSync(path));
+    this.startedAt = this.shared.clock();
+    this.reads.clear();
+    this.racy = false;
+    for (const path of this.stamps.keys()) {
+      const stamp = this.shared.stampSync(path);
+      this.stamps.set(path, stamp);
+      if (this.shared.isRacy(stamp, this.startedAt)) this.racy = true;
+    }
     this.consistent = true;
   }
 
   read(path: string): Promise<FileContent>;
   read(path: string, maxBytes: number): Promise<LimitedFileContent>;
   read(path: string, maxBytes?: number): Promise<LimitedFileContent> {
-    return this.shared.readStamped(path, this.record, maxBytes);
+    const first = this.reads.get(path);
+    if (first) return first.then((content) => this.reuse(path, content, maxBytes));
+    const reading = this.shared.readStamped(path, this.record, maxBytes);
+    this.reads.set(path, reading);
+    return reading;
   }
 
   stat(path: string): Promise<FileLookup> {
@@ -191,11 +269,29 @@ export class RecordingFileSource implements StampingFileSource {
     return this.shared.statSyncStamped(path, this.record);
   }
 
+  /** The first read's answer for a later read of `path`, unless the first did not read bytes this one needs. */
+  private reuse(
+    path: string,
+    first: LimitedFileContent,
+    maxBytes: number | undefined,
+  ): Promise<LimitedFileContent> | LimitedFileContent {
+    if (first.status === 'too-large' && (maxBytes === undefined || first.info.size <= maxBytes)) {
+      const reading = this.shared.readStamped(path, this.record, maxBytes);
+      this.reads.set(path, reading);
+      return reading;
+    }
+    if (first.status === 'found' && maxBytes !== undefined && first.bytes.length > maxBytes)
+      return { status: 'too-large', info: first.info };
+    return first;
+  }
+
   private readonly record: StampRecorder = (path, stamp) => {
     const previous = this.stamps.get(path);
     if (stamp.kind === 'unknown' || (previous !== undefined && !isSameStamp(previous, stamp)))
       this.consistent = false;
-    if (previous === undefined) this.stamps.set(path, stamp);
+    if (previous !== undefined) return;
+    this.stamps.set(path, stamp);
+    if (this.shared.isRacy(stamp, this.startedAt)) this.racy = true;
   };
 }
 

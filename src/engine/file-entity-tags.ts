@@ -5,6 +5,7 @@ import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { ByteLru } from './byte-lru';
 import { hashFile } from './file-hash';
+import { isRacy } from './racy-stamp';
 
 /** Options of FileEntityTags. */
 export interface FileEntityTagsOptions {
@@ -60,10 +61,14 @@ export class FileEntityTags {
   }
 
   private async hash(handle: FileHandle, stats: Stats, key: string): Promise<string | undefined> {
+    const startedAt = Date.now();
     const { etag, bytesRead } = await hashFile(handle);
     // The stamp before (the key) and after the read: a write in between could have mixed two versions' bytes.
     if (bytesRead !== stats.size || fileVersionKey(await handle.stat()) !== key) return undefined;
-    this.tags.set(key, etag, ENTRY_OVERHEAD + 2 * (key.length + etag.length));
+    // A version changed within a timestamp tick of the hashing could be rewritten to the same size without a new
+    // key (racy): its tag serves this response only, and the next request hashes the file again.
+    if (!isRacy(Math.max(stats.mtimeMs, stats.ctimeMs), startedAt))
+      this.tags.set(key, etag, ENTRY_OVERHEAD + 2 * (key.length + etag.length));
     return etag;
   }
 }

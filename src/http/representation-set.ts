@@ -88,7 +88,7 @@ const ENCODED_FORM_OVERHEAD = 672;
 
 /** What a form holds of its own: the body and the ETag (an encoded form shares the identity's other fields). */
 function formBytes(form: Representation, overhead: number): number {
-  return overhead + bodyBytes(form.body) + stringBytes(form.etag);
+  return overhead + bodyBytes(form.body) + stringBytes(form.etag ?? '');
 }
 
 /**

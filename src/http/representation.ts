@@ -22,8 +22,8 @@ export interface Representation {
   streamed?: StreamedBody;
   /** Content-Type, sent as given (no charset is added: pages are bytes in whatever charset they were written). */
   contentType: string | undefined;
-  /** Strong ETag, quotes included. */
-  etag: string;
+  /** Strong ETag, quotes included; undefined to send none (a render that could not be read consistently). */
+  etag: string | undefined;
   /** Epoch ms, whole second; undefined to send no Last-Modified. */
   lastModified: number | undefined;
   /** False while a dependency changed within the last second (RFC 9110 §8.8.2.2): If-Range may not match by date. */
@@ -116,8 +116,13 @@ const NOT_MODIFIED = { outcome: 'not-modified', rangeAllowed: false } as const;
  * The common revalidation, one If-None-Match equal to the current strong ETag and no If-Match or
  * If-Unmodified-Since, is a match under any comparison (RFC 9110 §13.1.2): answered without parsing.
  */
-function isPlainEtagRevalidation(method: string, headers: Context['req']['headers'], etag: string): boolean {
+function isPlainEtagRevalidation(
+  method: string,
+  headers: Context['req']['headers'],
+  etag: string | undefined,
+): boolean {
   return (
+    etag !== undefined &&
     headers['if-none-match'] === etag &&
     headers['if-match'] === undefined &&
     headers['if-unmodified-since'] === undefined &&
@@ -153,7 +158,7 @@ function isConditional(headers: Context['req']['headers']): boolean {
 
 function setValidatorHeaders(ctx: Context, representation: Representation, now: number): void {
   ctx.set('Date', httpDateOf(now));
-  ctx.set('ETag', representation.etag);
+  if (representation.etag !== undefined) ctx.set('ETag', representation.etag);
   if (representation.lastModified !== undefined)
     ctx.set('Last-Modified', httpDateOf(representation.lastModified));
   ctx.set('Cache-Control', representation.cacheControl);

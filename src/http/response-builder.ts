@@ -56,7 +56,7 @@ export async function buildResponse(
       : await buildStatic(located.path, source, settings, now);
     // A file that changed while the page was read could pair its new bytes with older ones of another file:
     // render again from the current state (a few times at most; a page under constant change is not cached).
-    readConsistently = !built || !recording || recording.isUnchangedNow();
+    readConsistently = !built || !recording || (await recording.isUnchangedNow());
     if (readConsistently || attempt >= MAX_RENDER_ATTEMPTS) break;
     recording?.renew();
   }
@@ -65,7 +65,7 @@ export async function buildResponse(
   const variant: CachedVariant = {
     headers: built.headers.map((name) => [name.toLowerCase(), headerValue(ctx.req.headers, name)] as const),
     stamps: recording ? [...recording.stamps] : [],
-    representations: built.representations,
+    representations: readConsistently ? built.representations : unsettled(built.representations),
     checkedAt: now,
   };
   return { variant, cacheable, dependencies: built.dependencies };
@@ -73,6 +73,31 @@ export async function buildResponse(
 
 /** Renders of one response before giving up on a consistent read of a page whose files keep changing. */
 const MAX_RENDER_ATTEMPTS = 4;
+
+/**
+ * The form of a response whose files changed during every attempt: each file appears in one version only (the
+ * recording view reads a path once per render), but versions of different files may never have coexisted on disk.
+ * It is sent, since the page exists and any of its versions is as good as Apache's single read, but as a
+ * one-off: `no-store` (RFC 9111 §5.2.2.5) so neither a browser nor a CDN keeps it, no ETag and no Last-Modified so
+ * no 304 can ever confirm it (RFC 9110 §13.1), identity only, and without Surrogate-Control or CDN-Cache-Control,
+ * which a CDN would obey over Cache-Control. A 503 was weighed and refused: a page with a live fragment would then
+ * be unavailable for as long as it is written to, and CDNs cache 5xx answers (CloudFront for 10 s by default).
+ */
+function unsettled(set: RepresentationSet): RepresentationSet {
+  const identity: Representation = {
+    ...set.identity,
+    etag: undefined,
+    lastModified: undefined,
+    lastModifiedIsStrong: false,
+    cacheControl: 'no-store',
+    vary: undefined,
+    cdnHeaders: set.identity.cdnHeaders?.filter(([name]) => !CDN_CACHE_FIELDS.has(name.toLowerCase())),
+  };
+  return new RepresentationSet(identity, false, Infinity);
+}
+
+/** Fields through which a CDN takes its caching orders instead of Cache-Control. */
+const CDN_CACHE_FIELDS = new Set(['surrogate-control', 'cdn-cache-control']);
 
 interface Built {
   representations: RepresentationSet;

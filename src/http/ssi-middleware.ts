@@ -158,7 +158,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
 
   /** The first miss of a key: builds, answers its own request, and stores what may be reused. */
   async function buildAndStore(ctx: Context, next: Next, key: string, target: string, now: number) {
-    const view = (files as CachingFileSource).recordingView();
+    const view = files.recordingView();
     const located = await locateResource({ ...renderOptions, source: view }, target);
     if (located.kind !== 'file') return void (await answerElsewise(ctx, next, located));
     if (await isStreamed(located.path, view))
@@ -172,11 +172,8 @@ export function ssi(options: SsiOptions): SsiMiddleware {
   }
 
   async function serveUncached(ctx: Context, next: Next, target: string, now: number): Promise<void> {
-    const source = files ? files.recordingView() : renderOptions.source;
-    const located = await locateResource(
-      source === renderOptions.source ? renderOptions : { ...renderOptions, source },
-      target,
-    );
+    const source = files.recordingView();
+    const located = await locateResource({ ...renderOptions, source }, target);
     if (located.kind !== 'file') return answerElsewise(ctx, next, located);
     // SPEC B.3 [DECIDED]: pages are served for GET and HEAD only; preconditions are not evaluated for others.
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
@@ -234,7 +231,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
   return Object.assign(ssiMiddleware, {
     clearCache(): void {
       cache?.clear();
-      files?.clear();
+      files.clear();
     },
     invalidate(paths: readonly string[]): number {
       return cache?.invalidate(paths) ?? 0;
@@ -242,7 +239,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     memoryUsage(): SsiMemoryUsage {
       return {
         responses: cache?.bytes ?? 0,
-        files: files?.bytes ?? 0,
+        files: files.bytes,
         validators: settings.policy.history?.bytes ?? 0,
       };
     },
@@ -268,11 +265,12 @@ function resolveSsiOptions(options: SsiOptions) {
   const inner = options.source ?? new NodeFileSource(options.root as string);
   // The fragment cache stays on with the render cache off, so a cold render never re-reads or re-scans a fragment.
   const fileCacheSize = byteCount(options.fileCacheSize, 'fileCacheSize', DEFAULT_FILE_CACHE_BYTES);
-  const files = fileCacheSize > 0 ? new CachingFileSource(inner, { maxBytes: fileCacheSize }) : undefined;
+  // With a budget of 0 it keeps no bytes but still gives each render its recording view: one version per file.
+  const files = new CachingFileSource(inner, { maxBytes: fileCacheSize });
   const documentRoot = options.documentRoot ?? (inner instanceof NodeFileSource ? inner.root : '/');
   const renderOptions: ResolvedRenderOptions = resolveRenderOptions({
     ...options,
-    source: files ?? inner,
+    source: files,
     documentRoot,
   });
   const settings: ResponseBuilderSettings = {
@@ -297,7 +295,7 @@ function resolveSsiOptions(options: SsiOptions) {
   const revalidateWindow = byteCount(options.revalidateWindow, 'revalidateWindow', 0);
   const cacheSize = byteCount(options.cacheSize, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES);
   const cache =
-    files && options.cache !== false
+    fileCacheSize > 0 && options.cache !== false
       ? new PageCache(files, { maxBytes: cacheSize, revalidateWindow })
       : undefined;
   const streamThreshold = byteCount(options.streamThreshold, 'streamThreshold', DEFAULT_STREAM_THRESHOLD);

@@ -12,6 +12,7 @@ import { FileRangeStream } from '../../src/engine/file-range-stream';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
 import { entityTagOf } from '../../src/engine/validators';
 import { createApp } from '../../src/http/app';
+import { fakeDateOnly } from '../support/fake-date';
 import { at, TempSite } from '../support/temp-site';
 
 // A small threshold, so the tests stream files of a few kilobytes.
@@ -28,6 +29,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  jest.useRealTimers();
   jest.restoreAllMocks();
   site.remove();
 });
@@ -104,12 +106,21 @@ describe('a static file above the threshold', () => {
   });
 
   it('repeated and concurrent requests › the file is hashed once', async () => {
+    // Its ctime is now: stand a few seconds later, when its stamp is no longer racy.
+    fakeDateOnly(Date.now() + 10_000);
     const hash = jest.spyOn(fileHash, 'hashFile');
     // Distinct queries: distinct cache keys, so each request opens the file itself.
     await Promise.all([1, 2, 3, 4, 5].map((n) => server.get(`/big.bin?${n}`).buffer(true).expect(200)));
     await server.head('/big.bin').expect(200);
     await server.get('/big.bin').set('Range', 'bytes=1-2').expect(206);
     expect(hash).toHaveBeenCalledTimes(1);
+  });
+
+  it('changed within a timestamp tick of its hashing › hashed again on each request (racy)', async () => {
+    const hash = jest.spyOn(fileHash, 'hashFile');
+    await server.get('/big.bin').buffer(true).expect(200);
+    await server.get('/big.bin').buffer(true).expect(200);
+    expect(hash).toHaveBeenCalledTimes(2);
   });
 
   it('changed between two requests › the new bytes and a new ETag', async () => {

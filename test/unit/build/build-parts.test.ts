@@ -111,7 +111,7 @@ describe('pageStaleness', () => {
     return pageStaleness(
       '/p.shtml',
       { ...record, ...change },
-      { optionsChanged, output, stats: new StatCache(site) },
+      { optionsChanged, output, stats: new StatCache(site), previousBuildStart: 100_000 },
     );
   }
 
@@ -163,6 +163,7 @@ describe('pageStaleness', () => {
         optionsChanged: false,
         output,
         stats: new StatCache(site),
+        previousBuildStart: 100_000,
       }),
     ).toBe('new page');
   });

@@ -279,7 +279,14 @@ describe('problems', () => {
     expect(outputMtime(output, '/index.shtml')).toBe(BASE + 5_000);
     expect(sameSecond.warnings.map((warning) => warning.code)).toContain('last-modified-pending');
     const later = await build(site, output, SECOND_BUILD);
-    expect(renderedPaths(later)).toEqual(['/inc/nav.shtml', '/index.shtml', '/news/index.shtml']);
+    // /about.shtml and /solo.shtml rest on files dated within a timestamp tick of the build at 5.4 s (racy).
+    expect(renderedPaths(later)).toEqual([
+      '/about.shtml',
+      '/inc/nav.shtml',
+      '/index.shtml',
+      '/news/index.shtml',
+      '/solo.shtml',
+    ]);
     expect(outputMtime(output, '/index.shtml')).toBe(SECOND_BUILD);
     expect(later.warnings.map((warning) => warning.code)).not.toContain('last-modified-pending');
   });

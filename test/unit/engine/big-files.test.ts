@@ -12,6 +12,7 @@ import { CachingFileSource } from '../../../src/engine/caching-file-source';
 import { NodeFileSource } from '../../../src/engine/node-file-source';
 import { renderPage } from '../../../src/engine/render';
 import { entityTagOf } from '../../../src/engine/validators';
+import { fakeDateOnly } from '../../support/fake-date';
 import { at, TempSite } from '../../support/temp-site';
 
 const BYTES = Buffer.from(Array.from({ length: 300_000 }, (_, index) => (index * 31) % 256));
@@ -25,6 +26,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
+  jest.useRealTimers();
   jest.restoreAllMocks();
   await Promise.all(handles.splice(0).map((handle) => handle.close().catch(() => undefined)));
   site.remove();
@@ -56,6 +58,8 @@ describe('hashFile', () => {
 
 describe('FileEntityTags', () => {
   it('the same version twice, and concurrently › hashed once', async () => {
+    // Its ctime is now: stand a few seconds later, when its stamp is no longer racy.
+    fakeDateOnly(Date.now() + 10_000);
     const hash = jest.spyOn(fileHash, 'hashFile');
     const tags = new FileEntityTags();
     const handle = await openSite('f.bin');

@@ -1,10 +1,13 @@
-// The byte-bounded LRU, the fragment cache (same Buffer while unchanged, stamps per render) and the token cache.
+// The byte-bounded LRU, the fragment cache (same Buffer while unchanged, racy stamps verified by bytes, stamps and
+// one read per path per render) and the token cache.
 
 import { ByteLru } from '../../../src/engine/byte-lru';
 import { CachingFileSource } from '../../../src/engine/caching-file-source';
 import { MemoryFileSource } from '../../../src/engine/memory-file-source';
+import { TIMESTAMP_GRANULARITY_MS } from '../../../src/engine/racy-stamp';
 import { tokenizeCached } from '../../../src/engine/token-cache';
 import { DEFAULT_TAGS } from '../../../src/ssi/tokenizer';
+import { CoarseFileSource } from '../../support/coarse-file-source';
 
 describe('ByteLru', () => {
   it('past its budget › evicts the least recently used entries by bytes, not by count', () => {
@@ -78,5 +81,100 @@ describe('tokenizeCached', () => {
     expect(Object.isFrozen(tokens)).toBe(true);
     expect(tokenizeCached(Buffer.from(bytes), DEFAULT_TAGS)).not.toBe(tokens);
     expect(tokenizeCached(bytes, { start: '<%', end: '%>' })).not.toBe(tokens);
+  });
+});
+
+describe('CachingFileSource on a file system with coarse timestamps', () => {
+  /** A one-second file system and a clock the test moves by hand. */
+  function coarse(startMs = 1_700_000_000_000) {
+    let now = startMs;
+    const inner = new CoarseFileSource(() => now);
+    const source = new CachingFileSource(inner, { clock: () => now });
+    return { inner, source, advance: (ms: number) => (now += ms) };
+  }
+
+  async function text(source: CachingFileSource, path: string): Promise<string | undefined> {
+    const content = await source.read(path);
+    return content.status === 'found' ? content.bytes.toString() : undefined;
+  }
+
+  it('a same-size rewrite within the tick of the read › the new bytes, though the stamp is the same', async () => {
+    const { inner, source, advance } = coarse();
+    inner.put('/f.html', 'old');
+    const stamp = inner.stampSync('/f.html');
+    expect(await text(source, '/f.html')).toBe('old');
+    advance(300);
+    inner.put('/f.html', 'new');
+    expect(inner.stampSync('/f.html')).toEqual(stamp);
+    expect(await text(source, '/f.html')).toBe('new');
+  });
+
+  it('a racy entry whose bytes did not change › the same Buffer (the token cache keeps hitting)', async () => {
+    const { inner, source } = coarse();
+    inner.put('/f.html', 'same');
+    const first = await source.read('/f.html');
+    const second = await source.read('/f.html');
+    expect(first.status === 'found' && second.status === 'found' && first.bytes === second.bytes).toBe(true);
+  });
+
+  it('racy entries › verified by their bytes until a read a whole tick later, then trusted by the stamp', async () => {
+    const { inner, source, advance } = coarse();
+    inner.put('/f.html', 'v');
+    const read = jest.spyOn(inner, 'read');
+    await source.read('/f.html');
+    await source.read('/f.html');
+    expect(read).toHaveBeenCalledTimes(2);
+    advance(TIMESTAMP_GRANULARITY_MS + 1000);
+    await source.read('/f.html');
+    expect(read).toHaveBeenCalledTimes(3);
+    await source.read('/f.html');
+    await source.read('/f.html');
+    expect(read).toHaveBeenCalledTimes(3);
+  });
+
+  it('a file stamped in the future (a clock ahead of ours) › racy until our clock passes it', async () => {
+    let now = 1_700_000_000_000;
+    const inner = new CoarseFileSource(() => now + 60_000);
+    const source = new CachingFileSource(inner, { clock: () => now });
+    inner.put('/f.html', 'old');
+    await source.read('/f.html');
+    inner.put('/f.html', 'new');
+    expect(await text(source, '/f.html')).toBe('new');
+    now += 10_000;
+    expect(source.isRacy(inner.stampSync('/f.html'), now)).toBe(true);
+  });
+
+  it('a render resting on a racy stamp › not cacheable; the same render a tick later › cacheable', async () => {
+    const { inner, source, advance } = coarse();
+    inner.put('/f.html', 'v');
+    const racy = source.recordingView();
+    await racy.read('/f.html');
+    expect(racy.isCacheable).toBe(false);
+    advance(TIMESTAMP_GRANULARITY_MS);
+    const settled = source.recordingView();
+    await settled.read('/f.html');
+    expect(settled.isCacheable).toBe(true);
+  });
+});
+
+describe('RecordingFileSource', () => {
+  it('a path read twice while it is rewritten › the second read gets the bytes of the first', async () => {
+    const inner = new MemoryFileSource({ '/f.html': { content: 'one', mtimeMs: 1000 } });
+    const view = new CachingFileSource(inner).recordingView();
+    const first = await view.read('/f.html');
+    inner.write('/f.html', 'two', 2000);
+    const second = await view.read('/f.html');
+    expect(second).toBe(first);
+  });
+
+  it('a second read with a smaller limit › too-large from the first bytes; renew() › reads afresh', async () => {
+    const inner = new MemoryFileSource({ '/f.html': { content: 'twelve bytes', mtimeMs: 1000 } });
+    const view = new CachingFileSource(inner).recordingView();
+    await view.read('/f.html');
+    expect((await view.read('/f.html', 4)).status).toBe('too-large');
+    inner.write('/f.html', 'new', 2000);
+    view.renew();
+    const fresh = await view.read('/f.html');
+    expect(fresh.status === 'found' && fresh.bytes.toString()).toBe('new');
   });
 });
