@@ -21,6 +21,11 @@ export interface PageCachePolicy {
   compressionThreshold?: number;
   /** Largest body sent compressed. @default 33554432 (DEFAULT_MAX_COMPRESS_BYTES) */
   maxCompressBytes?: number;
+  /**
+   * No Last-Modified precedes this time (ms): when the docroot last switched to the release served, which every
+   * response depends on, so a rollback to older files is never answered 304 for a newer release's date. @default 0
+   */
+  lastModifiedFloor?: number;
 }
 
 /** Builds the representation of a successful render at time `now`. */
@@ -40,7 +45,9 @@ export function pageRepresentation(
   const caching = cacheHeadersFor(result.requestDependence, { cacheControl: configured, compression });
   let lastModified: number | undefined;
   if (caching.sendLastModified) {
-    const computed = virtualLastModified(result.dependencies, now);
+    const computed = floorToSecond(
+      Math.min(now, Math.max(virtualLastModified(result.dependencies, now), policy.lastModifiedFloor ?? 0)),
+    );
     const key = variantKey(request, result.requestDependence.headers);
     lastModified = policy.history ? policy.history.stamp(key, etag, computed, floorToSecond(now)) : computed;
   }
@@ -52,6 +59,7 @@ export function pageRepresentation(
     lastModifiedIsStrong:
       lastModified !== undefined &&
       isLastModifiedStrong(result.dependencies, now) &&
+      now - (policy.lastModifiedFloor ?? 0) >= 1000 &&
       lastModified < floorToSecond(now),
     cacheControl: caching.cacheControl,
     vary: caching.vary,

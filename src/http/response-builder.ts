@@ -126,13 +126,12 @@ async function buildStatic(
 ): Promise<Built | undefined> {
   const content = await source.read(path);
   if (content.status !== 'found') return undefined;
-  const representation = staticRepresentation(
-    path,
-    content.bytes,
-    content.info,
-    settings.staticCacheControl,
-    now,
-  );
+  // The docroot's switch to this release is a dependency too: a rolled-back file is dated no earlier than it.
+  const info = {
+    ...content.info,
+    mtimeMs: Math.max(content.info.mtimeMs, settings.policy.lastModifiedFloor ?? 0),
+  };
+  const representation = staticRepresentation(path, content.bytes, info, settings.staticCacheControl, now);
   applyStaticPolicy(representation, path, settings);
   const isCoded = compressible(content.bytes, representation.contentType, settings);
   // RFC 9110 §12.5.5, SPEC B.5: Vary names Accept-Encoding on every form, identity included.
@@ -141,7 +140,7 @@ async function buildStatic(
     representations: new RepresentationSet(
       representation,
       isCoded,
-      strongAfter(content.info.mtimeMs, representation.lastModified),
+      strongAfter(info.mtimeMs, representation.lastModified),
     ),
     headers: [],
     cacheable: true,

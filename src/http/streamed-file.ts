@@ -53,7 +53,8 @@ export async function sendStreamedFile(
     body.stats = version.stats;
     const representation = streamedRepresentation(
       path,
-      version.stats.mtimeMs,
+      // The docroot's switch to this release is a dependency too: a rolled-back file is dated no earlier than it.
+      Math.max(version.stats.mtimeMs, settings.policy.lastModifiedFloor ?? 0),
       version.etag,
       body,
       settings.staticCacheControl,
