@@ -1,5 +1,5 @@
 // `serve --workers N`: a node:cluster primary forks N workers that share one listening socket, prints the URL
-// once they all listen, replaces a worker that dies, and stops them all on SIGINT/SIGTERM.
+// once they all listen, replaces a worker that dies, passes SIGHUP on, and stops them all on SIGINT/SIGTERM.
 
 import cluster, { type Worker } from 'node:cluster';
 import { EXIT_FAILURE, EXIT_SUCCESS, type CommandIo } from './command';
@@ -48,7 +48,12 @@ export async function runWorkers(count: number, root: string, io: CommandIo): Pr
     return EXIT_FAILURE;
   }
   io.stdout(`cdn-include serving ${root} at ${url} with ${count} workers\n`);
+  // Each worker reloads on its own (its docroot, caches and config file): the primary only passes SIGHUP on.
+  const stopReloading = io.onReload?.(() => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
+  });
   const signal = await io.stopSignal;
+  stopReloading?.();
   stopping = true;
   io.stdout(`cdn-include: ${signal} received, stopping ${count} workers\n`);
   await stopAll();

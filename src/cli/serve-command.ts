@@ -219,7 +219,7 @@ export const serveCommand: Command = {
 
 /** Runs the server until SIGINT/SIGTERM; one access-log line per request on stdout, diagnostics on stderr. */
 async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
-  let app;
+  let app: ServeApp;
   let watching: WatchSettings;
   let graph: DependencyGraph | undefined;
   let limits: ConnectionLimits;
@@ -244,27 +244,9 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       throw new UsageError("'--watch' needs a single process ('--workers 1')");
     if (workerCount > 1 && !isClusterWorker()) return runWorkers(workerCount, options.root, io);
     graph = watching.watch ? new DependencyGraph({ directoryIndex: settings.directoryIndex }) : undefined;
-    const record = graph && graph.record.bind(graph);
-    const logging = options.accessLog ?? accessLog ?? true;
     revalidateWindow = options.revalidateWindow ?? settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW;
     maxTagHeaderBytes = settings.maxTagHeaderBytes;
-    app = createApp({
-      ...settings,
-      cacheControl: options.cacheControl ?? settings.cacheControl,
-      compression: options.compression ?? settings.compression,
-      cache: options.cache ?? settings.cache,
-      cacheSize: options.cacheSize ?? settings.cacheSize,
-      revalidateWindow,
-      purgeTags: options.purgeTags ?? settings.purgeTags,
-      surrogateKeyHeader: options.surrogateKeyHeader ?? settings.surrogateKeyHeader,
-      cacheTagHeader: options.cacheTagHeader ?? settings.cacheTagHeader,
-      accessLog: logging ? (line) => io.stdout(`${line}\n`) : undefined,
-      onError: (err, ctx) =>
-        io.stderr(`cdn-include serve: ${requestLabel(ctx)} answered 500: ${stackOf(err)}\n`),
-      onDiagnostic: (diagnostic, ctx) =>
-        io.stderr(`${formatDiagnostic(diagnostic)} [${requestLabel(ctx)}]\n`),
-      onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
-    });
+    app = createServeApp(options, io, graph);
   } catch (err) {
     // A bad config file or option value: one line, like any usage error.
     io.stderr(formatUsageError('serve', (err as Error).message));
@@ -279,7 +261,9 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     logged.add(err);
     io.stderr(`cdn-include serve: ${ctx ? `${requestLabel(ctx)}: ` : ''}${err.message}\n`);
   });
-  const server = createLimitedServer(app.callback(), limits).listen({
+  // The handler is looked up per request, so a reload (SIGHUP) can put a new app in place between two requests.
+  let handle = app.callback();
+  const server = createLimitedServer((req, res) => handle(req, res), limits).listen({
     port: options.port,
     host: options.host,
   });
@@ -298,16 +282,92 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   else io.stdout(`cdn-include serving ${options.root} at ${listeningUrl(server, options.host)}\n`);
   const watchMode =
     graph &&
-    startWatching(options.root, watching, graph, app.ssi, io, {
+    startWatching(options.root, watching, graph, () => app.ssi, io, {
       revalidateWindow: revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW,
       maxTagHeaderBytes,
     });
+  const stopReloading = io.onReload?.(() => {
+    const reloaded = reloadServeApp(options, io, graph, app);
+    app = reloaded;
+    handle = reloaded.callback();
+  });
   const signal = await io.stopSignal;
+  stopReloading?.();
   io.stdout(`cdn-include: ${signal} received, stopping\n`);
   await watchMode?.close();
   await closeServer(server);
   leaveCluster();
   return EXIT_SUCCESS;
+}
+
+/** The running app, with the settings it was made from (as JSON), to tell whether a reload changed them. */
+type ServeApp = ReturnType<typeof createApp> & { settingsText: string };
+
+/** The app `serve` runs for the current config file and flags; throws on a bad config file or value. */
+function createServeApp(options: ServeOptions, io: CommandIo, graph: DependencyGraph | undefined): ServeApp {
+  const all = serveSettings(options);
+  const { accessLog, ...settings } = all;
+  const record = graph && graph.record.bind(graph);
+  const logging = options.accessLog ?? accessLog ?? true;
+  const app = createApp({
+    ...settings,
+    cacheControl: options.cacheControl ?? settings.cacheControl,
+    compression: options.compression ?? settings.compression,
+    cache: options.cache ?? settings.cache,
+    cacheSize: options.cacheSize ?? settings.cacheSize,
+    revalidateWindow: options.revalidateWindow ?? settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW,
+    purgeTags: options.purgeTags ?? settings.purgeTags,
+    surrogateKeyHeader: options.surrogateKeyHeader ?? settings.surrogateKeyHeader,
+    cacheTagHeader: options.cacheTagHeader ?? settings.cacheTagHeader,
+    accessLog: logging ? (line) => io.stdout(`${line}\n`) : undefined,
+    onError: (err, ctx) =>
+      io.stderr(`cdn-include serve: ${requestLabel(ctx)} answered 500: ${stackOf(err)}\n`),
+    onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${requestLabel(ctx)}]\n`),
+    onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
+  });
+  return Object.assign(app, { settingsText: JSON.stringify(all) });
+}
+
+/** The settings of the app itself: what a reload may change (not the port, workers, limits or watching). */
+function serveSettings(options: ServeOptions) {
+  const { workers, watch, purge, manifest, ...rest } = siteSettings(options);
+  const { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout, ...settings } = rest;
+  return settings;
+}
+
+/**
+ * SIGHUP: reads the config file again and resolves the docroot again, with every cache dropped. Unchanged
+ * settings keep the running app (and the validators it remembers); changed ones start a new app. A bad config
+ * file is one line on stderr and the running app goes on with its settings (its docroot still re-resolved).
+ */
+function reloadServeApp(
+  options: ServeOptions,
+  io: CommandIo,
+  graph: DependencyGraph | undefined,
+  running: ServeApp,
+): ServeApp {
+  let text: string;
+  try {
+    text = JSON.stringify(serveSettings(options));
+  } catch (err) {
+    io.stderr(`cdn-include serve: reload kept the running configuration: ${(err as Error).message}\n`);
+    running.ssi.reload();
+    return running;
+  }
+  if (text === running.settingsText) {
+    running.ssi.reload();
+    io.stdout(`cdn-include: SIGHUP received, docroot resolved again and caches dropped\n`);
+    return running;
+  }
+  try {
+    const app = createServeApp(options, io, graph);
+    io.stdout(`cdn-include: SIGHUP received, configuration read again and caches dropped\n`);
+    return app;
+  } catch (err) {
+    io.stderr(`cdn-include serve: reload kept the running configuration: ${(err as Error).message}\n`);
+    running.ssi.reload();
+    return running;
+  }
 }
 
 /** Error codes of a response whose client went away before it was sent in full. */
@@ -322,7 +382,7 @@ function startWatching(
   root: string,
   watching: WatchSettings,
   graph: DependencyGraph,
-  cache: SsiMiddleware,
+  cache: () => SsiMiddleware,
   io: CommandIo,
   site: { revalidateWindow: number; maxTagHeaderBytes: number | undefined },
 ): WatchMode {
@@ -338,7 +398,7 @@ function startWatching(
     purge: watching.purge,
     log: (line) => io.stdout(`${line}\n`),
     warn: (line) => io.stderr(`${line}\n`),
-    onChanges: (paths) => void cache.invalidate(paths),
+    onChanges: (paths) => void cache().invalidate(paths),
     maxTagHeaderBytes: site.maxTagHeaderBytes,
     fallbackNote: ` (cached responses are re-checked against their files after ${site.revalidateWindow} ms, as --revalidate-window says)`,
   });

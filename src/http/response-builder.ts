@@ -61,7 +61,10 @@ export async function buildResponse(
     recording?.renew();
   }
   if (!built) return undefined;
-  const cacheable = built.cacheable && readConsistently && recording !== undefined && recording.isCacheable;
+  // In the first second after a docroot switch responses go without Last-Modified: none of them is kept.
+  const settled = now >= (settings.policy.lastModifiedFloor ?? 0);
+  const cacheable =
+    settled && built.cacheable && readConsistently && recording !== undefined && recording.isCacheable;
   const variant: CachedVariant = {
     headers: built.headers.map((name) => [name.toLowerCase(), headerValue(ctx.req.headers, name)] as const),
     stamps: recording ? [...recording.stamps] : [],
@@ -127,11 +130,15 @@ async function buildStatic(
   const content = await source.read(path);
   if (content.status !== 'found') return undefined;
   // The docroot's switch to this release is a dependency too: a rolled-back file is dated no earlier than it.
-  const info = {
-    ...content.info,
-    mtimeMs: Math.max(content.info.mtimeMs, settings.policy.lastModifiedFloor ?? 0),
-  };
-  const representation = staticRepresentation(path, content.bytes, info, settings.staticCacheControl, now);
+  const floor = settings.policy.lastModifiedFloor ?? 0;
+  const representation = staticRepresentation(
+    path,
+    content.bytes,
+    content.info,
+    settings.staticCacheControl,
+    now,
+    floor,
+  );
   applyStaticPolicy(representation, path, settings);
   const isCoded = compressible(content.bytes, representation.contentType, settings);
   // RFC 9110 §12.5.5, SPEC B.5: Vary names Accept-Encoding on every form, identity included.
@@ -140,7 +147,7 @@ async function buildStatic(
     representations: new RepresentationSet(
       representation,
       isCoded,
-      strongAfter(info.mtimeMs, representation.lastModified),
+      strongAfter(Math.max(content.info.mtimeMs, floor), representation.lastModified),
     ),
     headers: [],
     cacheable: true,

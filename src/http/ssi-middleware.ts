@@ -6,6 +6,7 @@ import { CachingFileSource, DEFAULT_FILE_CACHE_BYTES } from '../engine/caching-f
 import { GraphDependency } from '../engine/dependency-graph';
 import { Diagnostic } from '../engine/diagnostics';
 import { DocrootFollower } from '../engine/docroot-follower';
+import { floorToSecond } from '../engine/validators';
 import { FileEntityTags } from '../engine/file-entity-tags';
 import { FileSource } from '../engine/file-source';
 import { NodeFileSource } from '../engine/node-file-source';
@@ -390,7 +391,8 @@ function openRelease(
   });
   const settings: ResponseBuilderSettings = {
     renderOptions,
-    policy: { ...shared.policy, lastModifiedFloor: since },
+    // The second after the switch: a response of the switch's own second could share a date with the release before.
+    policy: { ...shared.policy, lastModifiedFloor: since === 0 ? 0 : floorToSecond(since) + 1000 },
     staticCacheControl: shared.staticCacheControl,
     cdn: shared.cdn,
     onDiagnostic: options.onDiagnostic,

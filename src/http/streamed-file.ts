@@ -53,12 +53,12 @@ export async function sendStreamedFile(
     body.stats = version.stats;
     const representation = streamedRepresentation(
       path,
-      // The docroot's switch to this release is a dependency too: a rolled-back file is dated no earlier than it.
-      Math.max(version.stats.mtimeMs, settings.policy.lastModifiedFloor ?? 0),
+      version.stats.mtimeMs,
       version.etag,
       body,
       settings.staticCacheControl,
       now,
+      settings.policy.lastModifiedFloor,
     );
     applyStaticPolicy(representation, path, settings);
     sendRepresentation(ctx, representation, now);
