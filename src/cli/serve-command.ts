@@ -138,7 +138,9 @@ ${WATCH_OPTIONS_HELP}
   -q, --quiet             no access log
   -h, --help              show this help
 
-Stops on Ctrl-C (SIGINT) or SIGTERM.
+ROOT may be a symlink (current -> releases/N): a switch or rollback is served at the next request.
+SIGHUP resolves ROOT again, drops every cache and re-reads --config; a bad config file is logged
+and the running configuration kept. Stops on Ctrl-C (SIGINT) or SIGTERM.
 
 Examples:
   cdn-include serve
