@@ -29,6 +29,17 @@ export function leaveCluster(): void {
  */
 export async function runWorkers(count: number, root: string, io: CommandIo): Promise<number> {
   let stopping = false;
+  // Installed before any worker starts, so SIGHUP never finds the primary without a handler (which would end
+  // it); passed on only to workers that listen, which have theirs.
+  const listening = new Set<Worker>();
+  const onListening = (worker: Worker, message: unknown): void => {
+    if ((message as { type?: string } | null)?.type === LISTENING) listening.add(worker);
+  };
+  cluster.on('message', onListening);
+  cluster.on('exit', (worker) => listening.delete(worker));
+  const stopReloading = io.onReload?.(() => {
+    for (const worker of listening) worker.process.kill('SIGHUP');
+  });
   const started = waitUntilListening(count);
   cluster.on('exit', (worker, code, signal) => {
     if (stopping || !started.settled) return;
@@ -43,15 +54,12 @@ export async function runWorkers(count: number, root: string, io: CommandIo): Pr
   try {
     url = await started.promise;
   } catch {
+    stopReloading?.();
     stopping = true;
     await stopAll();
     return EXIT_FAILURE;
   }
   io.stdout(`cdn-include serving ${root} at ${url} with ${count} workers\n`);
-  // Each worker reloads on its own (its docroot, caches and config file): the primary only passes SIGHUP on.
-  const stopReloading = io.onReload?.(() => {
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
-  });
   const signal = await io.stopSignal;
   stopReloading?.();
   stopping = true;

@@ -280,6 +280,11 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     );
     return EXIT_FAILURE;
   }
+  // Before the server says it listens, so a SIGHUP that follows never finds it without a handler.
+  const stopReloading = io.onReload?.(() => {
+    app = reloadServeApp(options, io, graph, app);
+    handle = app.callback();
+  });
   if (isClusterWorker()) reportListening(listeningUrl(server, options.host));
   else io.stdout(`cdn-include serving ${options.root} at ${listeningUrl(server, options.host)}\n`);
   const watchMode =
@@ -288,11 +293,6 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       revalidateWindow: revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW,
       maxTagHeaderBytes,
     });
-  const stopReloading = io.onReload?.(() => {
-    const reloaded = reloadServeApp(options, io, graph, app);
-    app = reloaded;
-    handle = reloaded.callback();
-  });
   const signal = await io.stopSignal;
   stopReloading?.();
   io.stdout(`cdn-include: ${signal} received, stopping\n`);

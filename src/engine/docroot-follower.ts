@@ -42,7 +42,10 @@ export class DocrootFollower<T> {
     private readonly open: ReleaseOpener<T>,
   ) {
     const realRoot = realpathSync.native(root);
-    const since = linkTime(root) ?? 0;
+    // At start, what is known of the last switch is the link's change time; file times come from the kernel's
+    // coarse clock, up to a tick behind the real one, so a tick's slack keeps that second after the switch.
+    const changed = linkTime(root);
+    const since = changed === undefined ? 0 : Math.min(Date.now(), changed + COARSE_CLOCK_SLACK_MS);
     this.release = { realRoot, since, state: open(realRoot, since) };
     this.identity = statSync(realRoot);
     this.forgetAtNextTurn();
@@ -73,10 +76,9 @@ export class DocrootFollower<T> {
     } catch {
       return this.release;
     }
-    const now = Date.now();
-    // The switch's own time is a dependency of every response: the link's change time when the docroot path is
-    // the link itself (the same for every process on this machine), else the moment the switch was seen.
-    const since = Math.min(now, Math.max(linkTime(this.root) ?? now, this.release.since));
+    // The switch's own time is a dependency of every response: the moment it was seen, which is after every
+    // response of the release before was dated (a link's change time can lag the real clock by a tick).
+    const since = Math.max(Date.now(), this.release.since);
     this.release = { realRoot, since, state: this.open(realRoot, since) };
     this.identity = identity;
     return this.release;
@@ -89,6 +91,9 @@ export class DocrootFollower<T> {
     }).unref();
   }
 }
+
+/** More than one tick of the kernel's coarse clock (4 ms at HZ=250, 10 ms at HZ=100). */
+const COARSE_CLOCK_SLACK_MS = 20;
 
 function isSameFolder(a: { dev: number; ino: number }, b: { dev: number; ino: number }): boolean {
   return a.dev === b.dev && a.ino === b.ino;

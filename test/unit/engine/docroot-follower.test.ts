@@ -31,14 +31,17 @@ describe('DocrootFollower', () => {
     const release = follower.current();
     expect(release.realRoot).toBe(realpathSync(site.path('releases/1')));
     expect(release.state).toBe(`state of ${release.realRoot}`);
-    expect(release.since).toBe(lstatSync(site.path('current')).ctimeMs);
+    expect(release.since).toBeGreaterThanOrEqual(lstatSync(site.path('current')).ctimeMs);
+    expect(release.since).toBeLessThanOrEqual(Date.now());
   });
 
-  it('after a switch › the next turn opens the new release once, and keeps it', async () => {
+  it('after a switch › the next turn opens the new release once, dated when it was seen, and keeps it', async () => {
     const first = follower.current();
     pointAt(site, 'releases/2');
     await nextTurn();
+    const seen = Date.now();
     const second = follower.current();
+    expect(second.since).toBeGreaterThanOrEqual(seen);
     expect(second.realRoot).toBe(realpathSync(site.path('releases/2')));
     expect(second.since).toBeGreaterThanOrEqual(first.since);
     await nextTurn();
