@@ -1,5 +1,5 @@
 // `serve --workers N`: a node:cluster primary forks N workers that share one listening socket, prints the URL
-// once they all listen, replaces a worker that dies, and stops them all on SIGINT/SIGTERM.
+// once they all listen, replaces a worker that dies, passes SIGHUP on, and stops them all on SIGINT/SIGTERM.
 
 import cluster, { type Worker } from 'node:cluster';
 import { EXIT_FAILURE, EXIT_SUCCESS, type CommandIo } from './command';
@@ -29,6 +29,17 @@ export function leaveCluster(): void {
  */
 export async function runWorkers(count: number, root: string, io: CommandIo): Promise<number> {
   let stopping = false;
+  // Installed before any worker starts, so SIGHUP never finds the primary without a handler (which would end
+  // it); passed on only to workers that listen, which have theirs.
+  const listening = new Set<Worker>();
+  const onListening = (worker: Worker, message: unknown): void => {
+    if ((message as { type?: string } | null)?.type === LISTENING) listening.add(worker);
+  };
+  cluster.on('message', onListening);
+  cluster.on('exit', (worker) => listening.delete(worker));
+  const stopReloading = io.onReload?.(() => {
+    for (const worker of listening) worker.process.kill('SIGHUP');
+  });
   const started = waitUntilListening(count);
   cluster.on('exit', (worker, code, signal) => {
     if (stopping || !started.settled) return;
@@ -43,12 +54,14 @@ export async function runWorkers(count: number, root: string, io: CommandIo): Pr
   try {
     url = await started.promise;
   } catch {
+    stopReloading?.();
     stopping = true;
     await stopAll();
     return EXIT_FAILURE;
   }
   io.stdout(`cdn-include serving ${root} at ${url} with ${count} workers\n`);
   const signal = await io.stopSignal;
+  stopReloading?.();
   stopping = true;
   io.stdout(`cdn-include: ${signal} received, stopping ${count} workers\n`);
   await stopAll();

@@ -18,6 +18,11 @@ export interface CommandIo {
   cwd: string;
   /** Resolves with the signal's name (`SIGINT`, `SIGTERM`) when the process is asked to stop. */
   stopSignal: Promise<string>;
+  /**
+   * Calls `listener` each time the process is asked to reload (SIGHUP) and returns what stops that; absent
+   * where nothing can ask (then a command never reloads).
+   */
+  onReload?: (listener: () => void) => () => void;
 }
 
 /** One `cdn-include <name>` command, as listed in the dispatch table. */

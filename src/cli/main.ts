@@ -85,6 +85,11 @@ function processIo(): CommandIo {
       });
       return stopSignal;
     },
+    // A handler replaces Node's default for SIGHUP (ending the process): only a command that reloads installs one.
+    onReload(listener: () => void): () => void {
+      process.on('SIGHUP', listener);
+      return () => void process.off('SIGHUP', listener);
+    },
   };
 }
 

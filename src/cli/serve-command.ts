@@ -147,7 +147,9 @@ ${WATCH_OPTIONS_HELP}
   -q, --quiet             no access log
   -h, --help              show this help
 
-Stops on Ctrl-C (SIGINT) or SIGTERM.
+ROOT may be a symlink (current -> releases/N): a switch or rollback is served at the next request.
+SIGHUP resolves ROOT again, drops every cache and re-reads --config; a bad config file is logged
+and the running configuration kept. Stops on Ctrl-C (SIGINT) or SIGTERM.
 
 Examples:
   cdn-include serve
@@ -229,7 +231,7 @@ export const serveCommand: Command = {
 
 /** Runs the server until SIGINT/SIGTERM; one access-log line per request on stdout, diagnostics on stderr. */
 async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
-  let app;
+  let app: ServeApp;
   let watching: WatchSettings;
   let graph: DependencyGraph | undefined;
   let limits: ConnectionLimits;
@@ -254,29 +256,10 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       throw new UsageError("'--watch' needs a single process ('--workers 1')");
     if (workerCount > 1 && !isClusterWorker()) return runWorkers(workerCount, options.root, io);
     graph = watching.watch ? new DependencyGraph({ directoryIndex: settings.directoryIndex }) : undefined;
-    const record = graph && graph.record.bind(graph);
-    const logging = options.accessLog ?? accessLog ?? true;
     revalidateWindow = options.revalidateWindow ?? settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW;
     maxTagHeaderBytes = settings.maxTagHeaderBytes;
     const docroot = options.gitTimes ? await gitTimesDocroot(options.root) : undefined;
-    app = createApp({
-      ...settings,
-      ...docroot,
-      cacheControl: options.cacheControl ?? settings.cacheControl,
-      compression: options.compression ?? settings.compression,
-      cache: options.cache ?? settings.cache,
-      cacheSize: options.cacheSize ?? settings.cacheSize,
-      revalidateWindow,
-      purgeTags: options.purgeTags ?? settings.purgeTags,
-      surrogateKeyHeader: options.surrogateKeyHeader ?? settings.surrogateKeyHeader,
-      cacheTagHeader: options.cacheTagHeader ?? settings.cacheTagHeader,
-      accessLog: logging ? (line) => io.stdout(`${line}\n`) : undefined,
-      onError: (err, ctx) =>
-        io.stderr(`cdn-include serve: ${requestLabel(ctx)} answered 500: ${stackOf(err)}\n`),
-      onDiagnostic: (diagnostic, ctx) =>
-        io.stderr(`${formatDiagnostic(diagnostic)} [${requestLabel(ctx)}]\n`),
-      onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
-    });
+    app = createServeApp(options, io, graph, docroot);
   } catch (err) {
     // A bad config file or option value: one line, like any usage error.
     io.stderr(formatUsageError('serve', (err as Error).message));
@@ -291,7 +274,9 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     logged.add(err);
     io.stderr(`cdn-include serve: ${ctx ? `${requestLabel(ctx)}: ` : ''}${err.message}\n`);
   });
-  const server = createLimitedServer(app.callback(), limits).listen({
+  // The handler is looked up per request, so a reload (SIGHUP) can put a new app in place between two requests.
+  let handle = app.callback();
+  const server = createLimitedServer((req, res) => handle(req, res), limits).listen({
     port: options.port,
     host: options.host,
   });
@@ -306,15 +291,21 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     );
     return EXIT_FAILURE;
   }
+  // Before the server says it listens, so a SIGHUP that follows never finds it without a handler.
+  const stopReloading = io.onReload?.(() => {
+    app = reloadServeApp(options, io, graph, app);
+    handle = app.callback();
+  });
   if (isClusterWorker()) reportListening(listeningUrl(server, options.host));
   else io.stdout(`cdn-include serving ${options.root} at ${listeningUrl(server, options.host)}\n`);
   const watchMode =
     graph &&
-    startWatching(options.root, watching, graph, app.ssi, io, {
+    startWatching(options.root, watching, graph, () => app.ssi, io, {
       revalidateWindow: revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW,
       maxTagHeaderBytes,
     });
   const signal = await io.stopSignal;
+  stopReloading?.();
   io.stdout(`cdn-include: ${signal} received, stopping\n`);
   await watchMode?.close();
   await closeServer(server);
@@ -330,6 +321,88 @@ async function gitTimesDocroot(root: string): Promise<{ source: GitTimesFileSour
   return { source: new GitTimesFileSource(inner, git.times), documentRoot: inner.root };
 }
 
+/** A docroot served through another file source than the folder's own (`--git-times`). */
+type WrappedDocroot = { source: GitTimesFileSource; documentRoot: string } | undefined;
+
+/**
+ * The running app, with the settings it was made from (as JSON), to tell whether a reload changed them, and the
+ * wrapped docroot it serves (kept across reloads: git's times are read once, at start).
+ */
+type ServeApp = ReturnType<typeof createApp> & { settingsText: string; docroot: WrappedDocroot };
+
+/** The app `serve` runs for the current config file and flags; throws on a bad config file or value. */
+function createServeApp(
+  options: ServeOptions,
+  io: CommandIo,
+  graph: DependencyGraph | undefined,
+  docroot: WrappedDocroot,
+): ServeApp {
+  const all = serveSettings(options);
+  const { accessLog, ...settings } = all;
+  const record = graph && graph.record.bind(graph);
+  const logging = options.accessLog ?? accessLog ?? true;
+  const app = createApp({
+    ...settings,
+    ...docroot,
+    cacheControl: options.cacheControl ?? settings.cacheControl,
+    compression: options.compression ?? settings.compression,
+    cache: options.cache ?? settings.cache,
+    cacheSize: options.cacheSize ?? settings.cacheSize,
+    revalidateWindow: options.revalidateWindow ?? settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW,
+    purgeTags: options.purgeTags ?? settings.purgeTags,
+    surrogateKeyHeader: options.surrogateKeyHeader ?? settings.surrogateKeyHeader,
+    cacheTagHeader: options.cacheTagHeader ?? settings.cacheTagHeader,
+    accessLog: logging ? (line) => io.stdout(`${line}\n`) : undefined,
+    onError: (err, ctx) =>
+      io.stderr(`cdn-include serve: ${requestLabel(ctx)} answered 500: ${stackOf(err)}\n`),
+    onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${requestLabel(ctx)}]\n`),
+    onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
+  });
+  return Object.assign(app, { settingsText: JSON.stringify(all), docroot });
+}
+
+/** The settings of the app itself: what a reload may change (not the port, workers, limits or watching). */
+function serveSettings(options: ServeOptions) {
+  const { workers, watch, purge, manifest, ...rest } = siteSettings(options);
+  const { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout, ...settings } = rest;
+  return settings;
+}
+
+/**
+ * SIGHUP: reads the config file again and resolves the docroot again, with every cache dropped. Unchanged
+ * settings keep the running app (and the validators it remembers); changed ones start a new app. A bad config
+ * file is one line on stderr and the running app goes on with its settings (its docroot still re-resolved).
+ */
+function reloadServeApp(
+  options: ServeOptions,
+  io: CommandIo,
+  graph: DependencyGraph | undefined,
+  running: ServeApp,
+): ServeApp {
+  let text: string;
+  try {
+    text = JSON.stringify(serveSettings(options));
+  } catch (err) {
+    io.stderr(`cdn-include serve: reload kept the running configuration: ${(err as Error).message}\n`);
+    running.ssi.reload();
+    return running;
+  }
+  if (text === running.settingsText) {
+    running.ssi.reload();
+    io.stdout(`cdn-include: SIGHUP received, docroot resolved again and caches dropped\n`);
+    return running;
+  }
+  try {
+    const app = createServeApp(options, io, graph, running.docroot);
+    io.stdout(`cdn-include: SIGHUP received, configuration read again and caches dropped\n`);
+    return app;
+  } catch (err) {
+    io.stderr(`cdn-include serve: reload kept the running configuration: ${(err as Error).message}\n`);
+    running.ssi.reload();
+    return running;
+  }
+}
+
 /** Error codes of a response whose client went away before it was sent in full. */
 const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
 
@@ -342,7 +415,7 @@ function startWatching(
   root: string,
   watching: WatchSettings,
   graph: DependencyGraph,
-  cache: SsiMiddleware,
+  cache: () => SsiMiddleware,
   io: CommandIo,
   site: { revalidateWindow: number; maxTagHeaderBytes: number | undefined },
 ): WatchMode {
@@ -358,7 +431,7 @@ function startWatching(
     purge: watching.purge,
     log: (line) => io.stdout(`${line}\n`),
     warn: (line) => io.stderr(`${line}\n`),
-    onChanges: (paths) => void cache.invalidate(paths),
+    onChanges: (paths) => void cache().invalidate(paths),
     maxTagHeaderBytes: site.maxTagHeaderBytes,
     fallbackNote: ` (cached responses are re-checked against their files after ${site.revalidateWindow} ms, as --revalidate-window says)`,
   });

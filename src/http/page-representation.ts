@@ -21,6 +21,12 @@ export interface PageCachePolicy {
   compressionThreshold?: number;
   /** Largest body sent compressed. @default 33554432 (DEFAULT_MAX_COMPRESS_BYTES) */
   maxCompressBytes?: number;
+  /**
+   * The earliest Last-Modified (ms, a whole second) of the release served: the second after the docroot switched
+   * to it, a dependency of every response, so a rollback to older files never gets a 304 for a newer release's
+   * date. Until that second has begun, responses carry no Last-Modified. @default 0
+   */
+  lastModifiedFloor?: number;
 }
 
 /** Builds the representation of a successful render at time `now`. */
@@ -40,9 +46,14 @@ export function pageRepresentation(
   const caching = cacheHeadersFor(result.requestDependence, { cacheControl: configured, compression });
   let lastModified: number | undefined;
   if (caching.sendLastModified) {
-    const computed = virtualLastModified(result.dependencies, now);
+    const floor = policy.lastModifiedFloor ?? 0;
+    const computed = Math.max(virtualLastModified(result.dependencies, now), floor);
     const key = variantKey(request, result.requestDependence.headers);
-    lastModified = policy.history ? policy.history.stamp(key, etag, computed, floorToSecond(now)) : computed;
+    // RFC 9110 §8.8.2.1: never a Last-Modified later than the response's date; none is truthful meanwhile.
+    if (floor <= now)
+      lastModified = policy.history
+        ? policy.history.stamp(key, etag, computed, floorToSecond(now))
+        : computed;
   }
   return {
     body: result.body,

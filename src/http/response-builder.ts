@@ -61,7 +61,10 @@ export async function buildResponse(
     recording?.renew();
   }
   if (!built) return undefined;
-  const cacheable = built.cacheable && readConsistently && recording !== undefined && recording.isCacheable;
+  // In the first second after a docroot switch responses go without Last-Modified: none of them is kept.
+  const settled = now >= (settings.policy.lastModifiedFloor ?? 0);
+  const cacheable =
+    settled && built.cacheable && readConsistently && recording !== undefined && recording.isCacheable;
   const variant: CachedVariant = {
     headers: built.headers.map((name) => [name.toLowerCase(), headerValue(ctx.req.headers, name)] as const),
     stamps: recording ? [...recording.stamps] : [],
@@ -151,12 +154,15 @@ async function buildStatic(
 ): Promise<Built | undefined> {
   const content = await source.read(path);
   if (content.status !== 'found') return undefined;
+  // The docroot's switch to this release is a dependency too: a rolled-back file is dated no earlier than it.
+  const floor = settings.policy.lastModifiedFloor ?? 0;
   const representation = staticRepresentation(
     path,
     content.bytes,
     content.info,
     settings.staticCacheControl,
     now,
+    floor,
   );
   applyStaticPolicy(representation, path, settings);
   const isCoded = compressible(content.bytes, representation.contentType, settings);
@@ -166,7 +172,7 @@ async function buildStatic(
     representations: new RepresentationSet(
       representation,
       isCoded,
-      strongAfter(content.info.mtimeMs, representation.lastModified),
+      strongAfter(Math.max(content.info.mtimeMs, floor), representation.lastModified),
     ),
     headers: [],
     cacheable: true,

@@ -5,6 +5,8 @@ import type { Context, Middleware, Next } from 'koa';
 import { CachingFileSource, DEFAULT_FILE_CACHE_BYTES } from '../engine/caching-file-source';
 import { GraphDependency } from '../engine/dependency-graph';
 import { Diagnostic } from '../engine/diagnostics';
+import { DocrootFollower } from '../engine/docroot-follower';
+import { floorToSecond } from '../engine/validators';
 import { FileEntityTags } from '../engine/file-entity-tags';
 import { FileSource } from '../engine/file-source';
 import { NodeFileSource } from '../engine/node-file-source';
@@ -112,6 +114,8 @@ export interface PageBuilt {
  */
 export type SsiMiddleware = Middleware & {
   clearCache(): void;
+  /** Resolves the docroot path again (a symlink may lead elsewhere now) and starts from empty caches. */
+  reload(): void;
   invalidate(paths: readonly string[]): number;
   /** The bytes each bounded cache holds now, as counted against its budget. */
   memoryUsage(): SsiMemoryUsage;
@@ -138,64 +142,97 @@ const ALLOWED_METHODS = 'GET, HEAD';
  * new Koa().use(ssi({ root: 'public', compression: true })).listen(8080);
  */
 export function ssi(options: SsiOptions): SsiMiddleware {
-  const { settings, files, cache, streaming } = resolveSsiOptions(options);
-  const { renderOptions } = settings;
+  const releases = resolveSsiOptions(options);
 
   async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
+    // One release per request, from its first open to its last: a docroot switch mid-request changes nothing.
+    const release = releases.current();
     const target = ctx.req.url ?? '/';
     const now = Date.now();
     const method = ctx.method;
-    if (!cache || (method !== 'GET' && method !== 'HEAD')) return serveUncached(ctx, next, target, now);
+    const { cache } = release;
+    if (!cache || (method !== 'GET' && method !== 'HEAD'))
+      return serveUncached(release, ctx, next, target, now);
     const key = requestKey(ctx, target);
     const hit = cache.lookup(key, ctx.req.headers, now);
-    if (hit) return await send(ctx, key, hit, now);
-    const { shared, variant } = await cache.once(key, () => buildAndStore(ctx, next, key, target, now));
+    if (hit) return await send(release, ctx, key, hit, now);
+    const { shared, variant } = await cache.once(key, () =>
+      buildAndStore(release, ctx, next, key, target, now),
+    );
     // Concurrent misses share the first build when its variant fits them; otherwise each builds its own.
     if (!shared) return;
-    if (variant && cache.matches(variant, ctx.req.headers)) return await send(ctx, key, variant, now);
-    return serveUncached(ctx, next, target, now);
+    if (variant && cache.matches(variant, ctx.req.headers))
+      return await send(release, ctx, key, variant, now);
+    return serveUncached(release, ctx, next, target, now);
   }
 
   /** The first miss of a key: builds, answers its own request, and stores what may be reused. */
-  async function buildAndStore(ctx: Context, next: Next, key: string, target: string, now: number) {
+  async function buildAndStore(
+    release: Release,
+    ctx: Context,
+    next: Next,
+    key: string,
+    target: string,
+    now: number,
+  ) {
+    const { settings, files, cache } = release;
+    const { renderOptions } = settings;
     const view = files.recordingView();
     const located = await locateResource({ ...renderOptions, source: view }, target);
-    if (located.kind !== 'file') return void (await answerElsewise(ctx, next, located));
-    if (await isStreamed(located.path, view))
-      return void (await serveStreamed(ctx, next, target, located.path, now));
+    if (located.kind !== 'file') return void (await answerElsewise(release, ctx, next, located));
+    if (await isStreamed(release, located.path, view))
+      return void (await serveStreamed(release, ctx, next, target, located.path, now));
     const built = await buildResponse(ctx, located, view, settings, now);
     if (!built) return void (await next());
     reportBuilt(target, located.path, built.dependencies);
     if (built.cacheable) cache?.store(key, built.variant);
-    await send(ctx, key, built.variant, now);
+    await send(release, ctx, key, built.variant, now);
     return built.cacheable ? built.variant : undefined;
   }
 
-  async function serveUncached(ctx: Context, next: Next, target: string, now: number): Promise<void> {
+  async function serveUncached(
+    release: Release,
+    ctx: Context,
+    next: Next,
+    target: string,
+    now: number,
+  ): Promise<void> {
+    const { settings, files } = release;
+    const { renderOptions } = settings;
     const source = files.recordingView();
     const located = await locateResource({ ...renderOptions, source }, target);
-    if (located.kind !== 'file') return answerElsewise(ctx, next, located);
+    if (located.kind !== 'file') return answerElsewise(release, ctx, next, located);
     // SPEC B.3 [DECIDED]: pages are served for GET and HEAD only; preconditions are not evaluated for others.
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', ALLOWED_METHODS);
       return refuse(ctx, 405);
     }
-    if (await isStreamed(located.path, source)) return serveStreamed(ctx, next, target, located.path, now);
+    if (await isStreamed(release, located.path, source))
+      return serveStreamed(release, ctx, next, target, located.path, now);
     const built: BuiltResponse | undefined = await buildResponse(ctx, located, source, settings, now);
     if (!built) return next();
     reportBuilt(target, located.path, built.dependencies);
-    await send(ctx, undefined, built.variant, now);
+    await send(release, ctx, undefined, built.variant, now);
   }
 
   /** Whether `path` is a static file above the streaming threshold (the lookup is one cached stat). */
-  async function isStreamed(path: string, source: FileSource): Promise<boolean> {
-    if (!streaming || isSsiPath(renderOptions, path)) return false;
+  async function isStreamed(release: Release, path: string, source: FileSource): Promise<boolean> {
+    const { streaming, settings } = release;
+    if (!streaming || isSsiPath(settings.renderOptions, path)) return false;
     const lookup = await source.stat(path);
     return lookup.status === 'found' && lookup.info.size > streaming.threshold;
   }
 
   /** Sends a big static file from disk; it is not kept in the render cache (its bytes are not in memory). */
-  async function serveStreamed(ctx: Context, next: Next, target: string, path: string, now: number) {
+  async function serveStreamed(
+    release: Release,
+    ctx: Context,
+    next: Next,
+    target: string,
+    path: string,
+    now: number,
+  ) {
+    const { streaming, settings } = release;
     if (!streaming) return next();
     const outcome = await sendStreamedFile(ctx, path, streaming.source, streaming.tags, settings, now);
     if (outcome === 'missing') return next();
@@ -208,15 +245,22 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     options.onPageBuilt?.({ url: query < 0 ? target : target.slice(0, query), path, dependencies });
   }
 
-  async function send(ctx: Context, key: string | undefined, variant: CachedVariant, now: number) {
+  async function send(
+    release: Release,
+    ctx: Context,
+    key: string | undefined,
+    variant: CachedVariant,
+    now: number,
+  ) {
     const set = variant.representations;
     const coding = set.compressible ? negotiateContentCoding(ctx.req.headers['accept-encoding']) : 'identity';
     const grows = !set.has(coding);
     sendRepresentation(ctx, await set.select(coding, now), now);
-    if (grows && key !== undefined) cache?.grew(key);
+    if (grows && key !== undefined) release.cache?.grew(key);
   }
 
   async function answerElsewise(
+    release: Release,
     ctx: Context,
     next: Next,
     located: Exclude<LocatedResource, { kind: 'file' }>,
@@ -225,18 +269,23 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     if (located.kind === 'missing') return next();
     ctx.status = 301;
     ctx.set('Location', located.location);
-    ctx.set('Cache-Control', settings.policy.cacheControl);
+    ctx.set('Cache-Control', release.settings.policy.cacheControl);
   }
 
   return Object.assign(ssiMiddleware, {
     clearCache(): void {
+      const { cache, files } = releases.current();
       cache?.clear();
       files.clear();
     },
+    reload(): void {
+      releases.reload();
+    },
     invalidate(paths: readonly string[]): number {
-      return cache?.invalidate(paths) ?? 0;
+      return releases.current().cache?.invalidate(paths) ?? 0;
     },
     memoryUsage(): SsiMemoryUsage {
+      const { cache, files, settings } = releases.current();
       return {
         responses: cache?.bytes ?? 0,
         files: files.bytes,
@@ -256,25 +305,50 @@ function requestKey(ctx: Context, target: string): string {
   return `${req.method}\0${req.httpVersion}\0${ctx.protocol}\0${socket.localAddress}\0${socket.localPort}\0${req.headers.host ?? ''}\0${target}`;
 }
 
-function resolveSsiOptions(options: SsiOptions) {
+/** What one release of the docroot serves with: its file source, its caches, and settings that name it. */
+interface Release {
+  settings: ResponseBuilderSettings;
+  files: CachingFileSource;
+  cache: PageCache | undefined;
+  streaming: { source: OpeningFileSource; threshold: number; tags: FileEntityTags } | undefined;
+}
+
+/** The releases the middleware serves: one for a given `source`, or each real folder `root` leads to in turn. */
+interface Releases {
+  current(): Release;
+  /** Resolves `root` again and starts from empty caches. */
+  reload(): void;
+}
+
+function resolveSsiOptions(options: SsiOptions): Releases {
   if (!options || (options.root === undefined && options.source === undefined)) {
     throw new TypeError("ssi(): option 'root' (a folder) or 'source' (a FileSource) is required");
   }
   if (options.root !== undefined && typeof options.root !== 'string')
     throw new TypeError("ssi(): option 'root' must be a string");
-  const inner = options.source ?? new NodeFileSource(options.root as string);
-  // The fragment cache stays on with the render cache off, so a cold render never re-reads or re-scans a fragment.
-  const fileCacheSize = byteCount(options.fileCacheSize, 'fileCacheSize', DEFAULT_FILE_CACHE_BYTES);
-  // With a budget of 0 it keeps no bytes but still gives each render its recording view: one version per file.
-  const files = new CachingFileSource(inner, { maxBytes: fileCacheSize });
-  const documentRoot = options.documentRoot ?? (inner instanceof NodeFileSource ? inner.root : '/');
-  const renderOptions: ResolvedRenderOptions = resolveRenderOptions({
-    ...options,
-    source: files,
-    documentRoot,
-  });
-  const settings: ResponseBuilderSettings = {
-    renderOptions,
+  const shared = sharedSettings(options);
+  const given = options.source;
+  if (given !== undefined) {
+    let release = openRelease(options, shared, given, options.documentRoot ?? '/', 0);
+    return {
+      current: () => release,
+      reload: () => {
+        release = openRelease(options, shared, given, options.documentRoot ?? '/', 0);
+      },
+    };
+  }
+  // Each real folder gets its own file source and caches, keyed by the release, never mixed with another's;
+  // the validator history is shared, so a page's Last-Modified keeps moving forward across releases.
+  const docroot = new DocrootFollower(options.root as string, (realRoot, since) =>
+    openRelease(options, shared, new NodeFileSource(realRoot), options.documentRoot ?? realRoot, since),
+  );
+  return { current: () => docroot.current().state, reload: () => void docroot.reload() };
+}
+
+/** The settings every release shares: validated once, when the middleware is created. */
+function sharedSettings(options: SsiOptions) {
+  return {
+    fileCacheSize: byteCount(options.fileCacheSize, 'fileCacheSize', DEFAULT_FILE_CACHE_BYTES),
     policy: {
       cacheControl: validateCacheControl(options.cacheControl ?? DEFAULT_CACHE_CONTROL, 'cacheControl'),
       rules: options.cacheRules === undefined ? undefined : compileCachePolicy(options.cacheRules),
@@ -290,22 +364,52 @@ function resolveSsiOptions(options: SsiOptions) {
       'staticCacheControl',
     ),
     cdn: { tags: purgeTagOptions(options) },
+    revalidateWindow: byteCount(options.revalidateWindow, 'revalidateWindow', 0),
+    cacheSize: byteCount(options.cacheSize, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES),
+    streamThreshold: streamThreshold(options),
+  };
+}
+
+/** A release's own file cache, render cache and stream tags over `inner`; `since` floors its Last-Modified. */
+function openRelease(
+  options: SsiOptions,
+  shared: ReturnType<typeof sharedSettings>,
+  inner: FileSource,
+  documentRoot: string,
+  since: number,
+): Release {
+  // The fragment cache stays on with the render cache off, so a cold render never re-reads or re-scans a fragment.
+  // With a budget of 0 it keeps no bytes but still gives each render its recording view: one version per file.
+  const files = new CachingFileSource(inner, { maxBytes: shared.fileCacheSize });
+  const renderOptions: ResolvedRenderOptions = resolveRenderOptions({
+    ...options,
+    source: files,
+    documentRoot,
+  });
+  const settings: ResponseBuilderSettings = {
+    renderOptions,
+    // The second after the switch: a response of the switch's own second could share a date with the release before.
+    policy: { ...shared.policy, lastModifiedFloor: since === 0 ? 0 : floorToSecond(since) + 1000 },
+    staticCacheControl: shared.staticCacheControl,
+    cdn: shared.cdn,
     onDiagnostic: options.onDiagnostic,
   };
-  const revalidateWindow = byteCount(options.revalidateWindow, 'revalidateWindow', 0);
-  const cacheSize = byteCount(options.cacheSize, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES);
   const cache =
-    fileCacheSize > 0 && options.cache !== false
-      ? new PageCache(files, { maxBytes: cacheSize, revalidateWindow })
+    shared.fileCacheSize > 0 && options.cache !== false
+      ? new PageCache(files, { maxBytes: shared.cacheSize, revalidateWindow: shared.revalidateWindow })
       : undefined;
-  const streamThreshold = byteCount(options.streamThreshold, 'streamThreshold', DEFAULT_STREAM_THRESHOLD);
-  // Files are read whole above 2 GiB - 1 by no Node API: a larger threshold would make them unservable.
-  if (streamThreshold > MAX_STREAM_THRESHOLD)
-    throw new TypeError(`ssi(): option 'streamThreshold' must be at most ${MAX_STREAM_THRESHOLD}`);
   const streaming = isOpeningSource(inner)
-    ? { source: inner, threshold: streamThreshold, tags: new FileEntityTags() }
+    ? { source: inner, threshold: shared.streamThreshold, tags: new FileEntityTags() }
     : undefined;
   return { settings, files, cache, streaming };
+}
+
+function streamThreshold(options: SsiOptions): number {
+  const threshold = byteCount(options.streamThreshold, 'streamThreshold', DEFAULT_STREAM_THRESHOLD);
+  // Files are read whole above 2 GiB - 1 by no Node API: a larger threshold would make them unservable.
+  if (threshold > MAX_STREAM_THRESHOLD)
+    throw new TypeError(`ssi(): option 'streamThreshold' must be at most ${MAX_STREAM_THRESHOLD}`);
+  return threshold;
 }
 
 /** The largest file Node reads whole into one Buffer (fs.readFile's limit). */

@@ -12,8 +12,13 @@ export function staticRepresentation(
   info: FileInfo,
   cacheControl: string,
   now: number,
+  floor = 0,
 ): Representation {
-  return { ...fileFields(path, info.mtimeMs, cacheControl, now), body: bytes, etag: entityTagOf(bytes) };
+  return {
+    ...fileFields(path, info.mtimeMs, cacheControl, now, floor),
+    body: bytes,
+    etag: entityTagOf(bytes),
+  };
 }
 
 /**
@@ -27,17 +32,23 @@ export function streamedRepresentation(
   streamed: StreamedBody,
   cacheControl: string,
   now: number,
+  floor = 0,
 ): Representation {
-  return { ...fileFields(path, mtimeMs, cacheControl, now), body: EMPTY, streamed, etag };
+  return { ...fileFields(path, mtimeMs, cacheControl, now, floor), body: EMPTY, streamed, etag };
 }
 
 const EMPTY = Buffer.alloc(0);
 
-function fileFields(path: string, mtimeMs: number, cacheControl: string, now: number) {
+/**
+ * `floor`: the earliest Last-Modified of the docroot's release (see PageCachePolicy.lastModifiedFloor); before it
+ * has come, no Last-Modified is truthful (RFC 9110 §8.8.2.1: none later than the response's date).
+ */
+function fileFields(path: string, mtimeMs: number, cacheControl: string, now: number, floor: number) {
+  const dated = Math.max(mtimeMs, floor);
   return {
     contentType: mimeLookup(path) || undefined,
-    lastModified: floorToSecond(Math.min(mtimeMs, now)),
-    lastModifiedIsStrong: now - mtimeMs >= 1000,
+    lastModified: floor > now ? undefined : floorToSecond(Math.min(dated, now)),
+    lastModifiedIsStrong: now - dated >= 1000,
     cacheControl,
     vary: undefined,
   };

@@ -58,6 +58,7 @@ export async function sendStreamedFile(
       body,
       settings.staticCacheControl,
       now,
+      settings.policy.lastModifiedFloor,
     );
     applyStaticPolicy(representation, path, settings);
     sendRepresentation(ctx, representation, now);

@@ -13,6 +13,8 @@ export interface RunningCli {
   stderr: string[];
   /** Delivers a stop signal (`SIGINT`, `SIGTERM`), as the process would receive it. */
   stop: (signal: string) => void;
+  /** Delivers SIGHUP, as the process would receive it. */
+  reload: () => void;
   exitCode: Promise<number>;
 }
 
@@ -21,17 +23,23 @@ export async function startCli(argv: string[], readyText: string): Promise<Runni
   const stdout: string[] = [];
   const stderr: string[] = [];
   let stop: (signal: string) => void = () => undefined;
+  const reloadListeners = new Set<() => void>();
   const io: CommandIo = {
     stdout: (text) => void stdout.push(text),
     stderr: (text) => void stderr.push(text),
     env: {},
     cwd: process.cwd(),
     stopSignal: new Promise((resolve) => (stop = resolve)),
+    onReload: (listener) => {
+      reloadListeners.add(listener);
+      return () => void reloadListeners.delete(listener);
+    },
   };
   const exitCode = runCli(argv, io);
   await waitFor(() => stdout.join('').includes(readyText), `'${readyText}' from cdn-include ${argv[0]}`);
   const url = /http:\/\/\S+/.exec(stdout.join(''))?.[0].replace(/\/$/, '') ?? '';
-  return { url, stdout, stderr, stop, exitCode };
+  const reload = () => reloadListeners.forEach((listener) => listener());
+  return { url, stdout, stderr, stop, reload, exitCode };
 }
 
 /** What a command that runs to its end printed and returned. */
