@@ -119,7 +119,7 @@ function printReport(verifier: Verifier, mutator: Mutator, rss: RssSampler, diag
   const out = (text: string): boolean => process.stdout.write(`${text}\n`);
   const { counts } = verifier;
   out(
-    `requests ${counts.requests}: 200 ${counts.ok200}, 304 ${counts.notModified304}, other ${counts.other}, network errors ${counts.networkErrors}; conditional ${counts.conditional}`,
+    `requests ${counts.requests}: 200 ${counts.ok200} (${counts.unsettled200} unsettled, no-store), 304 ${counts.notModified304}, other ${counts.other}, network errors ${counts.networkErrors}; conditional ${counts.conditional}`,
   );
   out(
     `mutations: ${Object.entries(mutator.counts)
