@@ -13,7 +13,7 @@ export type PageWriteResult = { ok: true; record: PageRecord } | { ok: false; me
 /**
  * Renders the page at `path` (no query, no request headers, `time` = build start) and writes the bytes under
  * the same path, so links between pages keep working. The output's mtime is the page's Last-Modified: the newest
- * dependency mtime, or the build start when the bytes changed without any newer mtime (SPEC B.2).
+ * dependency mtime, or the build start when the bytes changed without any newer mtime (README "Caching semantics").
  *
  * @example
  * const result = await writePage('/index.shtml', manifest.pages['/index.shtml'], options);

@@ -42,7 +42,7 @@ export interface ConfigFile {
   accessLog?: boolean;
   /** serve only: cache policy rules, first match wins (README "Behind a CDN"). */
   cacheRules?: CachePolicyRule[];
-  /** serve only: send purge tags (SPEC.md B.6). */
+  /** serve only: send purge tags (README "Behind a CDN"). */
   purgeTags?: boolean;
   /** serve only: the space-separated tag header, or false for none. */
   surrogateKeyHeader?: string | false;

@@ -1,4 +1,4 @@
-// `cdn-include tag PATH…`: prints the purge tag of each docroot path and of its folder (SPEC.md B.6), so an
+// `cdn-include tag PATH…`: prints the purge tag of each docroot path and of its folder (README "Behind a CDN"), so an
 // operator can purge a fragment's pages from a CDN. Pure computation; no files are read.
 
 import { directoryTagOf, tagOf } from '../http/purge-tags';

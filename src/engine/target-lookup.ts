@@ -116,7 +116,7 @@ function recordFound(render: RenderState, path: string, role: DependencyRole, in
 
 /**
  * A missing target is a dependency too: its appearance must make the page stale. It carries the mtime of its
- * nearest existing ancestor directory, which creating the file updates (SPEC B.2).
+ * nearest existing ancestor directory, which creating the file updates (README "Caching semantics").
  */
 export async function recordMissing(render: RenderState, path: string, role: DependencyRole): Promise<void> {
   let directory = parentPath(path);

@@ -1,4 +1,4 @@
-// Cache policy for one render (SPEC.md B.2, B.5, B.6): Cache-Control, Vary, and whether Last-Modified is sent,
+// Cache policy for one render (README "Caching semantics" and "Behind a CDN"): Cache-Control, Vary, and whether Last-Modified is sent,
 // from what the render read of the request and the clock. Pure: no I/O; does not set headers itself.
 
 import { canonicalHeaderName } from '../engine/header-names';
@@ -6,7 +6,7 @@ import { RequestDependence } from '../engine/request-dependence';
 
 export { canonicalHeaderName };
 
-/** The configured Cache-Control for SSI output when none is given [DECIDED in SPEC.md B.6]. */
+/** The configured Cache-Control for SSI output when none is given (RFC 9111 §4.2.2: explicit, so no cache applies heuristic freshness). */
 export const DEFAULT_CACHE_CONTROL = 'public, max-age=0';
 
 /** Options of cacheHeadersFor. */
@@ -34,7 +34,7 @@ const SHARED_ONLY_DIRECTIVES = new Set(['s-maxage', 'proxy-revalidate']);
  * Chooses Cache-Control, Vary and Last-Modified for a render from its request dependence.
  *
  * - header-dependent: Vary lists the headers (case-insensitive dedup, first-seen order, canonical case,
- *   never Host), after `Accept-Encoding` when compression is negotiable (SPEC.md B.5);
+ *   never Host), after `Accept-Encoding` when compression is negotiable (RFC 9110 §12.5.5);
  * - personal (Cookie, Authorization): `public` becomes `private` and shared-cache-only directives
  *   (s-maxage, proxy-revalidate) are dropped, the rest kept;
  * - client (REMOTE_*, printenv): `private, no-cache` (plus `no-store` if configured), no Last-Modified;
@@ -53,7 +53,7 @@ export function cacheHeadersFor(
   return {
     cacheControl: cacheControlFor(dependence, configured),
     vary: varyNames.length === 0 ? undefined : varyNames.join(', '),
-    // SPEC.md B.2: a Last-Modified would claim the bytes changed no later than it; clock or client input breaks that.
+    // RFC 9110 §8.8.2: a Last-Modified would claim the bytes changed no later than it; clock or client input breaks that.
     sendLastModified: !dependence.client && !dependence.time,
   };
 }
@@ -105,7 +105,7 @@ function cacheControlProblem(value: unknown): string | undefined {
 function cacheControlFor(dependence: RequestDependence, configured: string): string {
   const directives = splitDirectives(configured);
   if (dependence.client) {
-    // SPEC.md B.2 / check 71: client-dependent output is never shared and always revalidated.
+    // RFC 9111 §5.2.2.7: client-dependent output is never shared and always revalidated.
     const noStore = directives.some((directive) => directiveName(directive) === 'no-store');
     return noStore ? 'private, no-cache, no-store' : 'private, no-cache';
   }
@@ -114,7 +114,7 @@ function cacheControlFor(dependence: RequestDependence, configured: string): str
 }
 
 /**
- * The Cache-Control of a response no shared cache may store (check 77): `public` becomes `private`, s-maxage and
+ * The Cache-Control of a response no shared cache may store: `public` becomes `private`, s-maxage and
  * proxy-revalidate go, the rest stays for the browser.
  *
  * @example sharedUncacheable('public, max-age=60, s-maxage=600') // 'private, max-age=60'
@@ -145,7 +145,7 @@ function varyList(headers: string[], compression: boolean): string[] {
   const result: string[] = [];
   for (const name of names) {
     const lower = name.toLowerCase();
-    // SPEC.md B.5: never Host (it selects the resource, not a variant). A name that is not a token (or `*`,
+    // RFC 9110 §12.5.5: never Host (it selects the resource, not a variant). A name that is not a token (or `*`,
     // which would mean "varies on everything") names no header a request can carry, so nothing varied on it.
     if (lower === 'host' || lower === '*' || !TOKEN.test(name) || seen.has(lower)) continue;
     seen.add(lower);

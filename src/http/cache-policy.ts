@@ -1,4 +1,4 @@
-// The cache policy (mod_expires' role, SPEC.md B.6): rules matched by URL-path glob and content type that set
+// The cache policy (mod_expires' role; README "Behind a CDN"): rules matched by URL-path glob and content type that set
 // Cache-Control and, optionally, Surrogate-Control and CDN-Cache-Control. Pure: no I/O; validated once.
 
 import picomatch from 'picomatch';
@@ -154,7 +154,7 @@ function matcherOf(rule: CachePolicyRule): (path: string, type: string) => boole
       (family !== undefined ? candidateType.startsWith(family) : candidateType === type));
 }
 
-// SPEC.md B.6 [DECIDED]: always an explicit freshness (max-age defaults to 0), so no cache applies a heuristic.
+// RFC 9111 §4.2.2: always an explicit freshness (max-age defaults to 0), so no cache applies a heuristic.
 function cacheControlOf(rule: CachePolicyRule): string {
   if (rule.noStore) return rule.private ? 'private, no-store' : 'no-store';
   const directives = [rule.private ? 'private' : 'public', `max-age=${rule.maxAge ?? 0}`];

@@ -1,4 +1,4 @@
-// The CDN-facing fields of one response (SPEC.md B.6): purge tags for every file it rested on, and the
+// The CDN-facing fields of one response (README "Behind a CDN"): purge tags for every file it rested on, and the
 // fallback when they do not fit. Pure: returns a diagnostic for the caller to log; sets no header itself.
 
 import { Diagnostic } from '../engine/diagnostics';
@@ -15,7 +15,7 @@ export interface CdnSettings {
  * Adds the tag headers of a response resting on `paths` (its own path first) to `representation`. When file tags
  * would exceed the header limit, folder tags are sent and a `purge-tags-coarsened` warning is returned; when even
  * those do not fit, no tag header is sent, Cache-Control is made `private` so no shared cache keeps a copy that
- * could not be purged (check 77), and a `purge-tags-dropped` error is returned.
+ * could not be purged, and a `purge-tags-dropped` error is returned.
  *
  * @example
  * const diagnostic = applyCdnHeaders(representation, ['/index.shtml', '/inc/nav.html'], settings);

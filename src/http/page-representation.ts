@@ -66,7 +66,7 @@ export function pageRepresentation(
       lastModified < floorToSecond(now),
     cacheControl: caching.cacheControl,
     vary: caching.vary,
-    // SPEC.md B.2 on top of the policy: a page made private for its request sends no CDN-only freshness.
+    // RFC 9111 §5.2.2.7 on top of the policy: a page made private for its request sends no CDN-only freshness.
     cdnHeaders: rule && caching.cacheControl === configured ? rule.cdnHeaders : undefined,
   };
 }

@@ -1,4 +1,4 @@
-// Conditional request evaluation, RFC 9110 §13.2.2 in its exact order (SPEC.md B.3 steps 1–6).
+// Conditional request evaluation, RFC 9110 §13.2.2 in its exact order (steps 1–6).
 // Pure: no I/O, no Koa. Never use Koa's ctx.fresh / jshttp fresh for this: they skip If-Match and If-Range.
 
 import { EntityTag, isStrongMatch, isWeakMatch, parseEntityTag, parseEntityTagList } from './entity-tag';
@@ -13,7 +13,7 @@ export interface RepresentationValidators {
   etag?: string;
   /** The Last-Modified value in epoch ms (whole seconds); absent when none is sent. */
   lastModified?: number;
-  /** Whether Last-Modified may act as a strong validator for If-Range (SPEC.md B.1). */
+  /** Whether Last-Modified may act as a strong validator for If-Range (RFC 9110 §8.8.2.2). */
   lastModifiedIsStrong: boolean;
 }
 
@@ -92,7 +92,7 @@ function evaluateOutcome(
   // Step 4, RFC 9110 §13.1.3: GET/HEAD only; RFC 9110 §13.2.2: If-None-Match wins over If-Modified-Since.
   if (!isGetOrHead || lastModified === undefined) return 'proceed';
   const ifModifiedSince = parseHttpDate(singleField(headers['if-modified-since']), now);
-  // SPEC.md B.3 [DECIDED]: a date later than the origin's clock is ignored (RFC 2616 §14.25, Apache).
+  // RFC 9110 §13.1.3: a date later than the origin's clock is ignored (RFC 2616 §14.25, Apache).
   if (ifModifiedSince === undefined || ifModifiedSince > now) return 'proceed';
   return lastModified <= ifModifiedSince ? 'not-modified' : 'proceed';
 }

@@ -1,4 +1,4 @@
-// Purge tags (SPEC.md B.6, checks 76–77): one short, stable tag per file a response rested on, for the
+// Purge tags (README "Behind a CDN"): one short, stable tag per file a response rested on, for the
 // Surrogate-Key and Cache-Tag headers, within the CDN limits. Pure: no I/O; the caller logs and sets headers.
 
 import { createHash } from 'node:crypto';
@@ -9,7 +9,7 @@ export interface PurgeTagOptions {
   surrogateKeyHeader?: string | false;
   /** Header carrying the tags comma-separated (Cloudflare); false sends none. @default 'Cache-Tag' */
   cacheTagHeader?: string | false;
-  /** Largest header value, in bytes (SPEC.md B.6: Fastly and Cloudflare stop at 16 KB). @default 16384 */
+  /** Largest header value, in bytes (Fastly and Cloudflare stop at 16 KB). @default 16384 */
   maxHeaderBytes?: number;
 }
 
@@ -18,13 +18,13 @@ export interface PurgeTagsResult {
   /** `file`: one tag per file; `directory`: the coarser fallback; `none`: nothing fits, tags dropped. */
   level: 'file' | 'directory' | 'none';
   tags: string[];
-  /** [name, value] pairs to send on 200, 206, HEAD and 304 alike (SPEC.md B.4 [DECIDED]). */
+  /** [name, value] pairs to send on 200, 206, HEAD and 304 alike (a CDN refreshes its entry from the 304, RFC 9111 §4.3.4). */
   headers: Array<readonly [string, string]>;
 }
 
-/** Fastly's limit on one header value; Cloudflare's on all Cache-Tag values together (SPEC.md B.6). */
+/** Fastly's limit on one header value; Cloudflare's on all Cache-Tag values together. */
 export const MAX_TAG_HEADER_BYTES = 16384;
-/** Fastly's limit on one key (SPEC.md B.6); a tag here is 12 characters, far below it. */
+/** Fastly's limit on one key; a tag here is 12 characters, far below it. */
 export const MAX_TAG_BYTES = 1024;
 /** Hex digits of the SHA-256 kept per tag: 48 bits, so a site of a million files meets a collision rarely. */
 export const TAG_LENGTH = 12;
@@ -53,7 +53,7 @@ export function directoryTagOf(docrootPath: string): string {
  * Chooses the tags of a response resting on `paths` (the page or static file first, then every dependency,
  * missing ones included, since their appearance changes the page): one per file; if a header would exceed
  * `maxHeaderBytes`, the page's own tag plus one per folder; if even that does not fit, none (`level: 'none'`,
- * and the caller makes the response uncacheable by shared caches: check 77). Never truncates.
+ * and the caller makes the response uncacheable by shared caches). Never truncates.
  *
  * @example purgeTagsFor(['/index.shtml', '/inc/header.html'], {}).headers
  * // [['Surrogate-Key', '<tag> <tag>'], ['Cache-Tag', '<tag>,<tag>']]

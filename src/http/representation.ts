@@ -32,7 +32,7 @@ export interface Representation {
   vary: string | undefined;
   /** Content-Encoding of `body` (`gzip`, `br`); undefined for identity. */
   contentEncoding?: string;
-  /** CDN fields (Surrogate-Key, Cache-Tag, …) sent on every status, 304 included (SPEC.md B.4 [DECIDED]). */
+  /** CDN fields (Surrogate-Key, Cache-Tag, …) sent on every status, 304 included (RFC 9111 §4.3.4: a refreshed entry takes them from the 304). */
   cdnHeaders?: ReadonlyArray<readonly [string, string]>;
 }
 

@@ -123,7 +123,7 @@ async function buildPage(
   if (settings.onDiagnostic)
     for (const diagnostic of result.diagnostics) settings.onDiagnostic(diagnostic, ctx);
   const representation = pageRepresentation(request, result, settings.policy, now);
-  // SPEC.md B.6: a tag per dependency, missing ones included (their appearance changes the page).
+  // README "Behind a CDN": a tag per dependency, missing ones included (their appearance changes the page).
   const tagProblem = applyCdnHeaders(
     representation,
     [path, ...result.dependencies.map((d) => d.path)],
@@ -166,7 +166,7 @@ async function buildStatic(
   );
   applyStaticPolicy(representation, path, settings);
   const isCoded = compressible(content.bytes, representation.contentType, settings);
-  // RFC 9110 §12.5.5, SPEC B.5: Vary names Accept-Encoding on every form, identity included.
+  // RFC 9110 §12.5.5: Vary names Accept-Encoding on every form, identity included.
   if (isCoded) representation.vary = 'Accept-Encoding';
   return {
     representations: new RepresentationSet(

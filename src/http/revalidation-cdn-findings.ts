@@ -25,7 +25,7 @@ export function judgeCdnFindings(
   if (behaviour.varyAny) {
     const message = 'Vary: * makes every cached copy unusable without revalidation (RFC 9111 §4.1)';
     const advice = 'prefer Cache-Control: private when the page depends on the client';
-    problems.push(warning('vary-any', 'get', `${message}; ${advice} (SPEC B.5).`));
+    problems.push(warning('vary-any', 'get', `${message}; ${advice} (RFC 9110 §12.5.5).`));
   }
   const firstCoding = contentCoding(first.headers);
   if (firstCoding !== 'identity' && !variesOnAcceptEncoding(first.headers)) {

@@ -211,7 +211,7 @@ function judgeNotModified(found: Findings, first: RecordedExchange, replay: Reco
     const message = `${label} has no ${fieldName(name)} though the 200 had one`;
     found.error('not-modified-drops-header', `${message}; ${rule} (RFC 9110 §15.4.5).`);
   }
-  // SPEC.md B.4 [DECIDED]: a refreshed CDN entry takes its headers from the 304, so dropped tags unlink it from purges.
+  // RFC 9111 §4.3.4: a refreshed CDN entry takes its headers from the 304, so dropped tags unlink it from purges.
   for (const name of PURGE_TAG_HEADERS) {
     if (first.headers[name] === undefined || replay.headers[name] !== undefined) continue;
     const message = `${label} has no ${fieldName(name)} though the 200 had one`;
@@ -222,7 +222,7 @@ function judgeNotModified(found: Findings, first: RecordedExchange, replay: Reco
   }
 }
 
-/** CDN purge-tag fields a 304 should repeat, so a refreshed entry keeps its tags (SPEC.md B.4 [DECIDED]). */
+/** CDN purge-tag fields a 304 should repeat, so a refreshed entry keeps its tags (RFC 9111 §4.3.4). */
 const PURGE_TAG_HEADERS: readonly RecordedHeaderName[] = ['surrogate-key', 'cache-tag'];
 
 function judgeHead(found: Findings, first: RecordedExchange, head: RecordedExchange): void {

@@ -80,7 +80,7 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    */
   maxCompressBytes?: number;
   /**
-   * Send purge tags, one per file a response rested on plus its own (SPEC.md B.6; README "Behind a CDN").
+   * Send purge tags, one per file a response rested on plus its own (README "Behind a CDN").
    * @default true
    */
   purgeTags?: boolean;
@@ -202,7 +202,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     const source = files.recordingView();
     const located = await locateResource({ ...renderOptions, source }, target);
     if (located.kind !== 'file') return answerElsewise(release, ctx, next, located);
-    // SPEC B.3 [DECIDED]: pages are served for GET and HEAD only; preconditions are not evaluated for others.
+    // RFC 9110 §9.1: pages are representations, served for GET and HEAD only; preconditions are not evaluated for others.
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', ALLOWED_METHODS);
       return refuse(ctx, 405);

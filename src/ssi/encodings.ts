@@ -1,4 +1,4 @@
-// echo/set `encoding=` and `decoding=`: the five codecs of mod_include, byte for byte (SPEC A.7).
+// echo/set `encoding=` and `decoding=`: the five codecs of mod_include, byte for byte.
 // Pure: ByteStrings in and out, no I/O.
 
 import { type ByteString } from './byte-string';

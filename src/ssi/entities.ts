@@ -44,7 +44,7 @@ function numericReferenceByte(digits: ByteString): number | undefined {
 }
 
 /**
- * Decodes HTML entities exactly as mod_include's decodehtml does (SPEC A.4).
+ * Decodes HTML entities exactly as mod_include's decodehtml does.
  *
  * `&#NNN;` is decimal only and yields the Latin-1 byte; references to unusable code points are deleted;
  * named entities are limited to Apache's table; unknown names and `&` without a later `;` stay as written.

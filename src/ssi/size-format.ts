@@ -1,4 +1,4 @@
-// fsize output: `sizefmt=abbrev` (apr_strfsize) and `sizefmt=bytes` (digits grouped by commas), SPEC A.8.
+// fsize output: `sizefmt=abbrev` (apr_strfsize) and `sizefmt=bytes` (digits grouped by commas).
 // Pure: numbers in, ByteStrings out.
 
 import { type ByteString } from './byte-string';

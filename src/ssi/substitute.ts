@@ -1,4 +1,4 @@
-// `$NAME` / `${NAME}` substitution in directive values, as mod_include's ap_ssi_parse_string (SPEC A.4).
+// `$NAME` / `${NAME}` substitution in directive values, as mod_include's ap_ssi_parse_string.
 // Pure: the variable table is reached only through the lookup passed in.
 
 import { type ByteString } from './byte-string';

@@ -1,4 +1,4 @@
-// `config timefmt`: C-locale strftime as glibc prints it, fed the way Apache's ap_ht_time feeds it (SPEC A.8).
+// `config timefmt`: C-locale strftime as glibc prints it, fed the way Apache's ap_ht_time feeds it.
 // Pure: no I/O; `local` reads the process time zone through Date and Intl only.
 
 import { type ByteString } from './byte-string';

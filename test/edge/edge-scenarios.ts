@@ -22,7 +22,7 @@ export type EdgePurger = (edgePort: number, tag: string) => Promise<EdgeResponse
  * passes stored-second + 1), so a real 1 s TTL can last just under 2 s.
  */
 const PAST_TTL_MS = 2200;
-/** All fixture mtimes lie in the past, so no Last-Modified is ever "within the current second" (SPEC B.1). */
+/** All fixture mtimes lie in the past, so no Last-Modified is ever "within the current second" (RFC 9110 §8.8.2.2). */
 const BASE_SECONDS = Math.floor(Date.now() / 1000) - 3600;
 
 const PAGES: Record<string, string> = {
@@ -141,7 +141,7 @@ export function describeEdgeScenarios(edgeName: string, startEdge: EdgeStarter, 
       expect(replaced.status).toBe(200);
       expect(replaced.body).toContain('fragment, restored copy');
       expect(originRequests()).toEqual(['GET /older-copy/page.shtml 200 conditional']);
-      // SPEC B.2: the Last-Modified moves past every earlier value, so If-Modified-Since alone cannot miss it.
+      // The Last-Modified moves past every earlier value, so If-Modified-Since alone cannot miss it.
       const before = Date.parse(first.headers['last-modified'] ?? '');
       expect(Date.parse(replaced.headers['last-modified'] ?? '')).toBeGreaterThan(before);
     });

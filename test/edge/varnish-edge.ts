@@ -26,7 +26,7 @@ backend origin {
   .port = "${originPort}";
 }
 
-# Purge by tag (SPEC B.6): \`curl -X BAN -H 'Surrogate-Key: <tag>'\` from this host evicts every object whose
+# Purge by tag (README "Behind a CDN"): \`curl -X BAN -H 'Surrogate-Key: <tag>'\` from this host evicts every object whose
 # Surrogate-Key lists the tag as a whole word; the ban is checked on each object's next lookup.
 acl purgers {
   "127.0.0.1";

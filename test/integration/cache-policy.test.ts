@@ -70,7 +70,7 @@ describe('cache policy', () => {
     expect(response.headers['surrogate-control']).toBeUndefined();
   });
 
-  it('tags that do not fit even by folder (check 77) › private and no Surrogate-Control either', async () => {
+  it('tags that do not fit even by folder › private and no Surrogate-Control either', async () => {
     const response = await request(app({ maxTagHeaderBytes: 5 }))
       .get('/index.shtml')
       .expect(200);

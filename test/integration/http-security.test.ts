@@ -116,7 +116,7 @@ describe('other bad requests', () => {
     expect(response.text).toBe('404 Not Found\n');
   });
 
-  it('a missing page with If-None-Match: * › still 404 (check 63)', async () => {
+  it('a missing page with If-None-Match: * › still 404', async () => {
     await server.get('/missing.shtml').set('If-None-Match', '*').expect(404);
   });
 

@@ -1,4 +1,4 @@
-// Purge tags through the middleware (SPEC.md B.4, B.6, checks 76–77): on 200 and 304, for pages and static
+// Purge tags through the middleware (README "Behind a CDN"): on 200 and 304, for pages and static
 // files, for missing includes, with the fallback and the switch; and `check` reporting them.
 
 import { createServer } from 'node:http';
@@ -37,7 +37,7 @@ function app(options: Partial<SsiOptions> = {}): ReturnType<Koa['callback']> {
 }
 
 describe('purge tags', () => {
-  it('a page › Surrogate-Key and Cache-Tag name the page and its fragment (check 76)', async () => {
+  it('a page › Surrogate-Key and Cache-Tag name the page and its fragment', async () => {
     const response = await request(app()).get('/a.shtml').expect(200);
     const tags = [tagOf('/a.shtml'), tagOf('/inc/frag.html')];
     expect(response.headers['surrogate-key']).toBe(tags.join(' '));
@@ -62,7 +62,7 @@ describe('purge tags', () => {
     expect(carrying).toEqual(['/a.shtml', '/b.shtml']);
   });
 
-  it('a 304 › repeats both tag headers (SPEC.md B.4 [DECIDED])', async () => {
+  it('a 304 › repeats both tag headers (RFC 9111 §4.3.4)', async () => {
     const callback = app();
     const first = await request(callback).get('/a.shtml').expect(200);
     const revalidated = await request(callback)
@@ -110,7 +110,7 @@ describe('purge tags', () => {
     expect(seen).toEqual(['purge-tags-coarsened']);
   });
 
-  it('even folder tags over the limit (check 77) › no tag header, private, on 200 and 304, with a diagnostic', async () => {
+  it('even folder tags over the limit › no tag header, private, on 200 and 304, with a diagnostic', async () => {
     const seen: string[] = [];
     const callback = app({
       maxTagHeaderBytes: 12,

@@ -1,4 +1,4 @@
-// Each variable and function that reads the request or the clock gives the response treatment of SPEC B.2/B.5
+// Each variable and function that reads the request or the clock gives the response treatment of README "Request-dependent pages"
 // (Vary, private, no Last-Modified), on the 200 and on the 304 that revalidates it.
 
 import request from 'supertest';
@@ -115,7 +115,7 @@ describe('request dependence on 200 and 304', () => {
   afterEach(() => site.remove());
 
   it.each(cases)(
-    '%s › Vary, Cache-Control and Last-Modified as SPEC B.2/B.5, the same on the 304',
+    '%s › Vary, Cache-Control and Last-Modified as the README table says, the same on the 304',
     async (_name, page, headers, expected) => {
       site = new TempSite().write('p.shtml', page, at(1));
       const server = request(createApp({ root: site.root }).callback());

@@ -1,6 +1,6 @@
 // <!--#if expr="…" -->, <!--#elif expr="…" -->, <!--#else -->, <!--#endif -->
 // Apache's state machine as the shipped httpd 2.4 binary runs it (mod_include handle_if … handle_endif), quirks
-// included. The binary differs from the 2.4.x source SPEC A.9 quotes: a failed if/elif clears PRINTING and
+// included. The binary differs from the 2.4.x source (modules/filters/mod_include.c): a failed if/elif clears PRINTING and
 // COND_TRUE and sets a third flag (0x10) that turns `else` into a no-op until the next `endif` clears it.
 
 import { evaluateExpression } from '../../ssi/expr';

@@ -1,5 +1,5 @@
 // Tokenizer of mod_include's legacy (2.2) expression syntax, following get_ptoken() in mod_include.c.
-// Pure: no I/O, no variable substitution (that happens per token after parsing, SPEC A.10.2).
+// Pure: no I/O, no variable substitution (that happens per token after parsing, as mod_include does).
 
 import type { ByteString } from '../byte-string';
 

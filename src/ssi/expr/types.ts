@@ -1,5 +1,5 @@
 // The contract between expression parsing/evaluation and the engine that hosts it. Pure types; no I/O.
-// The engine owns every request-dependent read, so it can record Vary and volatility (SPEC B.2, B.5).
+// The engine owns every request-dependent read, so it can record Vary and volatility (RFC 9110 §12.5.5).
 
 import type { ByteString } from '../byte-string';
 import type { ApCondition } from './ap-ast';

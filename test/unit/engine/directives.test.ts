@@ -1,4 +1,4 @@
-// The SSI directives through the whole engine, page in → bytes out (SPEC.md section C, checks 2–48).
+// The SSI directives through the whole engine, page in → bytes out (Apache mod_include behaviour).
 
 import { ERR, renderFiles, renderOne } from '../../support/render-memory';
 
@@ -17,7 +17,7 @@ describe('echo', () => {
       '',
     ],
     [
-      'default encoding › entity-escaped, apostrophe kept (check 5)',
+      'default encoding › entity-escaped, apostrophe kept',
       '<!--#set var="x" value=`<a href="q">&\'` --><!--#echo var="x" -->',
       "&lt;a href=&quot;q&quot;&gt;&amp;'",
     ],
@@ -54,7 +54,7 @@ describe('echo', () => {
     expect(await renderOne(page)).toBe(expected);
   });
 
-  it('when the query has escapes › QUERY_STRING_UNESCAPED is decoded and shell-escaped (check 48)', async () => {
+  it('when the query has escapes › QUERY_STRING_UNESCAPED is decoded and shell-escaped', async () => {
     const text = await renderOne(
       '<!--#echo encoding="none" var="QUERY_STRING_UNESCAPED" -->',
       {},

@@ -64,7 +64,7 @@ describe('include resolution', () => {
     expect(await renderOne(page, files)).toBe(expected);
   });
 
-  it('a nested document › resolves file= and virtual= against its own directory (check 23)', async () => {
+  it('a nested document › resolves file= and virtual= against its own directory', async () => {
     const result = await renderFiles(
       {
         '/p.shtml': '<!--#include virtual="/a/n.shtml" -->',
@@ -77,13 +77,13 @@ describe('include resolution', () => {
     expect(result.text).toBe('Y+Y');
   });
 
-  it('an included .html › inserted verbatim, directives and all (check 24)', async () => {
+  it('an included .html › inserted verbatim, directives and all', async () => {
     expect(await renderOne('<!--#include file="f.html" -->', { '/d/f.html': '<!--#echo var="x" -->' })).toBe(
       '<!--#echo var="x" -->',
     );
   });
 
-  it('a child sets a variable › the parent sees it afterwards (check 27)', async () => {
+  it('a child sets a variable › the parent sees it afterwards', async () => {
     expect(
       await renderOne('<!--#include file="c.shtml" --><!--#echo var="v" -->', {
         '/d/c.shtml': '<!--#set var="v" value="1" -->',
@@ -91,7 +91,7 @@ describe('include resolution', () => {
     ).toBe('1');
   });
 
-  it('virtual with a query › the child sees it, DOCUMENT_ARGS stays, the parent sees it after (check 28)', async () => {
+  it('virtual with a query › the child sees it, DOCUMENT_ARGS stays, the parent sees it after', async () => {
     const text = await renderOne(
       '<!--#include virtual="q.shtml?k=1" -->|<!--#echo var="QUERY_STRING" -->',
       { '/d/q.shtml': '<!--#echo var="QUERY_STRING" -->,<!--#echo var="DOCUMENT_ARGS" -->' },
@@ -102,7 +102,7 @@ describe('include resolution', () => {
 });
 
 describe('recursion and limits', () => {
-  it('a page including itself › the page and 10 nested copies, then the error text (check 29)', async () => {
+  it('a page including itself › the page and 10 nested copies, then the error text', async () => {
     const result = await renderFiles(
       { '/p.shtml': 'x<!--#include virtual="/p.shtml" -->' },
       { path: '/p.shtml' },
@@ -116,7 +116,7 @@ describe('recursion and limits', () => {
     expect(depthLimit?.includeChain).toHaveLength(11);
   });
 
-  it('a self-include guarded by a variable › stops by itself, no error text (check 30)', async () => {
+  it('a self-include guarded by a variable › stops by itself, no error text', async () => {
     const page =
       '<!--#set var="n" value="${n}x" -->[<!--#if expr="v(\'n\') != \'xxx\'" --><!--#include virtual="/p.shtml" --><!--#endif -->]';
     const result = await renderFiles({ '/p.shtml': page }, { path: '/p.shtml' });

@@ -19,7 +19,7 @@ describe('virtualLastModified', () => {
     ).toBe(3_000_000);
   });
 
-  it('a future mtime › clamped to now (check 52)', () => {
+  it('a future mtime › clamped to now', () => {
     expect(virtualLastModified([dependency(50_000_000)], 10_000_400)).toBe(10_000_000);
   });
 

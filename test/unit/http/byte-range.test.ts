@@ -4,7 +4,7 @@ const SIZE = 100;
 
 describe('parseRange', () => {
   it.each([
-    ['the first ten bytes (check 65)', 'bytes=0-9', { start: 0, end: 9 }],
+    ['the first ten bytes', 'bytes=0-9', { start: 0, end: 9 }],
     ['one byte', 'bytes=5-5', { start: 5, end: 5 }],
     ['the last byte by position', 'bytes=99-99', { start: 99, end: 99 }],
     ['an open range', 'bytes=10-', { start: 10, end: 99 }],

@@ -12,7 +12,7 @@ function dependence(overrides: Partial<RequestDependence>): RequestDependence {
 }
 
 describe('cacheHeadersFor', () => {
-  it('when the render read only files (check 50) › the default Cache-Control, no Vary, Last-Modified', () => {
+  it('when the render read only files › the default Cache-Control, no Vary, Last-Modified', () => {
     expect(cacheHeadersFor(independentOfRequest(), {})).toEqual({
       cacheControl: 'public, max-age=0',
       vary: undefined,
@@ -29,8 +29,8 @@ describe('cacheHeadersFor', () => {
   describe('Vary (B.5)', () => {
     it.each([
       ['nothing varies', [], false, undefined],
-      ['compression is negotiable (check 67)', [], true, 'Accept-Encoding'],
-      ['the page read Accept-Language (check 68)', ['Accept-Language'], false, 'Accept-Language'],
+      ['compression is negotiable', [], true, 'Accept-Encoding'],
+      ['the page read Accept-Language', ['Accept-Language'], false, 'Accept-Language'],
       ['compression and Accept-Language', ['Accept-Language'], true, 'Accept-Encoding, Accept-Language'],
       ['the page also read Accept-Encoding', ['Accept-Encoding', 'DNT'], true, 'Accept-Encoding, DNT'],
       [
@@ -45,7 +45,7 @@ describe('cacheHeadersFor', () => {
         false,
         'X-Lang, Accept-Language',
       ],
-      ['the page read Host (check 41)', ['Host', 'X-Lang'], false, 'X-Lang'],
+      ['the page read Host', ['Host', 'X-Lang'], false, 'X-Lang'],
       ['the page read only Host', ['host'], false, undefined],
       ['a name that is no header', ['X Lang', '', '*'], false, undefined],
       ['a lower-case well-known name', ['dnt', 'x-forwarded-for'], false, 'DNT, X-Forwarded-For'],
@@ -63,7 +63,7 @@ describe('cacheHeadersFor', () => {
     });
   });
 
-  describe('personal: Cookie or Authorization (check 69)', () => {
+  describe('personal: Cookie or Authorization', () => {
     it.each([
       ['the default', undefined, 'private, max-age=0'],
       ['public in the middle', 'max-age=60, public, must-revalidate', 'max-age=60, private, must-revalidate'],
@@ -88,7 +88,7 @@ describe('cacheHeadersFor', () => {
     });
   });
 
-  describe('client: REMOTE_* or printenv (check 71)', () => {
+  describe('client: REMOTE_* or printenv', () => {
     it.each([
       ['the default', undefined, 'private, no-cache'],
       [
@@ -114,7 +114,7 @@ describe('cacheHeadersFor', () => {
     });
   });
 
-  describe('time: DATE_LOCAL, DATE_GMT (check 70)', () => {
+  describe('time: DATE_LOCAL, DATE_GMT', () => {
     it('when the render read the clock › configured Cache-Control, no Last-Modified', () => {
       expect(cacheHeadersFor(dependence({ time: true }), {})).toEqual({
         cacheControl: 'public, max-age=0',

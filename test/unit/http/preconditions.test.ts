@@ -34,11 +34,11 @@ describe('evaluatePreconditions', () => {
 
   describe('step 1: If-Match (strong comparison)', () => {
     it.each([
-      ['If-Match is the current ETag (check 60)', ETAG, 'proceed'],
-      ['If-Match is * (check 60)', '*', 'proceed'],
+      ['If-Match is the current ETag', ETAG, 'proceed'],
+      ['If-Match is *', '*', 'proceed'],
       ['If-Match lists the current ETag among others', `${OTHER}, ${ETAG}`, 'proceed'],
-      ['If-Match is another tag (check 60)', OTHER, 'precondition-failed'],
-      ['If-Match is the weak form of the current ETag (check 60)', `W/${ETAG}`, 'precondition-failed'],
+      ['If-Match is another tag', OTHER, 'precondition-failed'],
+      ['If-Match is the weak form of the current ETag', `W/${ETAG}`, 'precondition-failed'],
       ['If-Match is malformed, treated as absent', `*, ${OTHER}`, 'proceed'],
     ])('when %s › %s', (_name, ifMatch, outcome) => {
       expect(evaluate({ 'if-match': ifMatch }).outcome).toBe(outcome);
@@ -62,7 +62,7 @@ describe('evaluatePreconditions', () => {
       expect(evaluate({ 'if-match': ETAG }, 'GET', validators).outcome).toBe('precondition-failed');
     });
 
-    it('when If-Match fails and If-None-Match matches (check 61) › precondition-failed', () => {
+    it('when If-Match fails and If-None-Match matches › precondition-failed', () => {
       expect(evaluate({ 'if-match': OTHER, 'if-none-match': ETAG }).outcome).toBe('precondition-failed');
     });
 
@@ -73,11 +73,11 @@ describe('evaluatePreconditions', () => {
 
   describe('step 2: If-Unmodified-Since', () => {
     it.each([
-      ['IUS is one second before LM (check 62)', { 'if-unmodified-since': BEFORE_LM }, 'precondition-failed'],
-      ['IUS equals LM (check 62)', { 'if-unmodified-since': AT_LM }, 'proceed'],
+      ['IUS is one second before LM', { 'if-unmodified-since': BEFORE_LM }, 'precondition-failed'],
+      ['IUS equals LM', { 'if-unmodified-since': AT_LM }, 'proceed'],
       ['IUS is after LM', { 'if-unmodified-since': AFTER_LM }, 'proceed'],
       [
-        'IUS is stale but If-Match matches (check 62)',
+        'IUS is stale but If-Match matches',
         { 'if-unmodified-since': BEFORE_LM, 'if-match': ETAG },
         'proceed',
       ],
@@ -102,25 +102,17 @@ describe('evaluatePreconditions', () => {
   describe('step 3: If-None-Match (weak comparison)', () => {
     it.each([
       ['INM is the current ETag', { 'if-none-match': ETAG }, 'not-modified'],
-      [
-        'INM is the weak form of the current ETag (check 58)',
-        { 'if-none-match': `W/${ETAG}` },
-        'not-modified',
-      ],
-      [
-        'INM lists another tag and the current one (check 58)',
-        { 'if-none-match': `"x", ${ETAG}` },
-        'not-modified',
-      ],
-      ['INM is * (check 58)', { 'if-none-match': '*' }, 'not-modified'],
+      ['INM is the weak form of the current ETag', { 'if-none-match': `W/${ETAG}` }, 'not-modified'],
+      ['INM lists another tag and the current one', { 'if-none-match': `"x", ${ETAG}` }, 'not-modified'],
+      ['INM is *', { 'if-none-match': '*' }, 'not-modified'],
       ['INM is another tag', { 'if-none-match': OTHER }, 'proceed'],
       [
-        'INM matches and IMS is older than LM (check 57)',
+        'INM matches and IMS is older than LM',
         { 'if-none-match': ETAG, 'if-modified-since': BEFORE_LM },
         'not-modified',
       ],
       [
-        'INM does not match and IMS equals LM (check 57)',
+        'INM does not match and IMS equals LM',
         { 'if-none-match': OTHER, 'if-modified-since': AT_LM },
         'proceed',
       ],
@@ -135,7 +127,7 @@ describe('evaluatePreconditions', () => {
     });
 
     it.each([
-      ['HEAD (check 59)', 'HEAD', 'not-modified'],
+      ['HEAD', 'HEAD', 'not-modified'],
       ['POST (check 59 without the 405 decision)', 'POST', 'precondition-failed'],
       ['PUT', 'PUT', 'precondition-failed'],
       ['lowercase get, not GET', 'get', 'precondition-failed'],
@@ -151,14 +143,14 @@ describe('evaluatePreconditions', () => {
 
   describe('step 4: If-Modified-Since', () => {
     it.each([
-      ['IMS equals LM (check 54)', AT_LM, 'not-modified'],
-      ['IMS is one second before LM (check 55)', BEFORE_LM, 'proceed'],
-      ['IMS equals LM in RFC 850 form (check 55)', RFC850_AT_LM, 'not-modified'],
-      ['IMS equals LM in asctime form (check 55)', ASCTIME_AT_LM, 'not-modified'],
+      ['IMS equals LM', AT_LM, 'not-modified'],
+      ['IMS is one second before LM', BEFORE_LM, 'proceed'],
+      ['IMS equals LM in RFC 850 form', RFC850_AT_LM, 'not-modified'],
+      ['IMS equals LM in asctime form', ASCTIME_AT_LM, 'not-modified'],
       ['IMS is after LM', AFTER_LM, 'not-modified'],
-      ['IMS is garbage (check 56)', 'garbage', 'proceed'],
-      ['IMS lists two dates (check 56)', `${AT_LM}, ${AT_LM}`, 'proceed'],
-      ['IMS is later than now (check 56)', FUTURE, 'proceed'],
+      ['IMS is garbage', 'garbage', 'proceed'],
+      ['IMS lists two dates', `${AT_LM}, ${AT_LM}`, 'proceed'],
+      ['IMS is later than now', FUTURE, 'proceed'],
       ['IMS is now, floored to the second', formatHttpDate(NOW), 'not-modified'],
     ])('when %s › %s', (_name, ifModifiedSince, outcome) => {
       expect(evaluate({ 'if-modified-since': ifModifiedSince }).outcome).toBe(outcome);
@@ -193,12 +185,12 @@ describe('evaluatePreconditions', () => {
   describe('step 5: If-Range', () => {
     const range = { range: 'bytes=0-9' };
     it.each([
-      ['If-Range is the current ETag (check 66)', ETAG, VALIDATORS, true],
-      ['If-Range is a stale ETag (check 66)', OTHER, VALIDATORS, false],
-      ['If-Range is the weak form of the ETag (check 66)', `W/${ETAG}`, VALIDATORS, false],
-      ['If-Range equals a strong LM (check 66)', AT_LM, VALIDATORS, true],
+      ['If-Range is the current ETag', ETAG, VALIDATORS, true],
+      ['If-Range is a stale ETag', OTHER, VALIDATORS, false],
+      ['If-Range is the weak form of the ETag', `W/${ETAG}`, VALIDATORS, false],
+      ['If-Range equals a strong LM', AT_LM, VALIDATORS, true],
       ['If-Range equals a strong LM in RFC 850 form', RFC850_AT_LM, VALIDATORS, true],
-      ['If-Range differs from LM (check 66)', BEFORE_LM, VALIDATORS, false],
+      ['If-Range differs from LM', BEFORE_LM, VALIDATORS, false],
       ['If-Range is later than LM', AFTER_LM, VALIDATORS, false],
       ['If-Range equals an unstable LM (B.1)', AT_LM, { ...VALIDATORS, lastModifiedIsStrong: false }, false],
       ['If-Range is a date and there is no LM', AT_LM, { etag: ETAG, lastModifiedIsStrong: true }, false],
@@ -222,7 +214,7 @@ describe('evaluatePreconditions', () => {
       expect(evaluate({ ...range, 'if-range': [ETAG, ETAG] }).rangeAllowed).toBe(false);
     });
 
-    it('when If-Range comes without Range (check 66) › ignored', () => {
+    it('when If-Range comes without Range › ignored', () => {
       expect(evaluate({ 'if-range': OTHER })).toEqual({ outcome: 'proceed', rangeAllowed: true });
     });
 

@@ -1,4 +1,4 @@
-// Purge tags (SPEC.md B.6, checks 76–77): the tag scheme, the header limits, the folder fallback, and no truncation.
+// Purge tags (README "Behind a CDN"): the tag scheme, the header limits, the folder fallback, and no truncation.
 
 import { createHash } from 'node:crypto';
 import { applyCdnHeaders } from '../../../src/http/cdn-headers';
@@ -36,7 +36,7 @@ describe('tagOf', () => {
 });
 
 describe('purgeTagsFor', () => {
-  it('when the set fits (check 76) › one tag per file, Surrogate-Key space- and Cache-Tag comma-separated', () => {
+  it('when the set fits › one tag per file, Surrogate-Key space- and Cache-Tag comma-separated', () => {
     const result = purgeTagsFor(['/index.shtml', '/inc/a.html', '/inc/missing.html', '/inc/a.html']);
     const tags = ['/index.shtml', '/inc/a.html', '/inc/missing.html'].map(tagOf);
     expect(result).toEqual({
@@ -75,7 +75,7 @@ describe('purgeTagsFor', () => {
       expect(Buffer.byteLength(value)).toBeLessThanOrEqual(MAX_TAG_HEADER_BYTES);
   });
 
-  it('when even folder tags exceed the limit (check 77) › no tags at all', () => {
+  it('when even folder tags exceed the limit › no tags at all', () => {
     const paths = Array.from({ length: 2000 }, (_, i) => `/d${i}/f.html`);
     expect(purgeTagsFor(paths)).toEqual({ level: 'none', tags: [], headers: [] });
   });
@@ -98,7 +98,7 @@ describe('applyCdnHeaders', () => {
     expect(target.cacheControl).toBe('public, max-age=60, s-maxage=600');
   });
 
-  it('when nothing fits (check 77) › no tag header, private Cache-Control, a purge-tags-dropped error', () => {
+  it('when nothing fits › no tag header, private Cache-Control, a purge-tags-dropped error', () => {
     const target = representation();
     const diagnostic = applyCdnHeaders(target, ['/a.shtml', '/x/b.html', '/y/c.html'], {
       tags: { maxHeaderBytes: 30 },

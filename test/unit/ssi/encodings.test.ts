@@ -1,4 +1,4 @@
-// encodings tests: SPEC A.7 and checks 6–8 (ap_escape_uri, ap_escape_urlencoded, ap_unescape_*, apr_base64).
+// encodings tests: mod_include (ap_escape_uri, ap_escape_urlencoded, ap_unescape_*, apr_base64).
 
 import { decodeValue, encodeValue, parseEncodingList } from '../../../src/ssi/encodings';
 

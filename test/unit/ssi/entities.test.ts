@@ -1,4 +1,4 @@
-// entities tests: mod_include decodehtml (SPEC A.4) and ap_escape_html2 (SPEC A.7).
+// entities tests: mod_include decodehtml and ap_escape_html2.
 
 import { decodeEntities, escapeHtml } from '../../../src/ssi/entities';
 

@@ -1,4 +1,4 @@
-// query-string tests: ap_unescape_url and QUERY_STRING_UNESCAPED (SPEC A.5, check 48).
+// query-string tests: ap_unescape_url and QUERY_STRING_UNESCAPED.
 
 import { percentDecode, truncateAtNul, unescapeQueryForShell } from '../../../src/ssi/query-string';
 

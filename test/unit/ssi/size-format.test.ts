@@ -1,4 +1,4 @@
-// size-format tests: SPEC A.8 examples (apr_strfsize, fsize sizefmt=bytes).
+// size-format tests: Apache examples (apr_strfsize, fsize sizefmt=bytes).
 
 import { formatSizeAbbrev, formatSizeBytes } from '../../../src/ssi/size-format';
 

@@ -1,4 +1,4 @@
-// substitute tests: mod_include ap_ssi_parse_string (SPEC A.4, checks 9 and 10).
+// substitute tests: mod_include ap_ssi_parse_string.
 
 import { substituteVariables } from '../../../src/ssi/substitute';
 

@@ -33,7 +33,7 @@ function lookupCaseInsensitive(
   return key === undefined ? undefined : table[key];
 }
 
-/** Builds a host whose $0..$9 follow SPEC A.5 (undefined when no match or out of range). */
+/** Builds a host whose $0..$9 follow mod_include's rules (undefined when no match or out of range). */
 export function fakeHost(options: FakeHostOptions = {}): FakeHost {
   let captures: ReadonlyArray<ByteString | undefined> | null = null;
   const host: FakeHost = {

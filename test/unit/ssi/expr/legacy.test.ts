@@ -1,11 +1,11 @@
-// Legacy (SSILegacyExprParser on) expressions: SPEC A.10.2, checks 31–36, httpd-tests if1–if11, regex, var128.
+// Legacy (SSILegacyExprParser on) expressions: httpd-tests if1–if11, regex, var128.
 
 import { fakeHost } from './fake-host';
 import { outcomeOf, run } from './test-helpers';
 
 const COOKIE_128 = 'x'.repeat(126) + 'yz';
 
-describe('legacy expressions (SPEC C checks 31–36)', () => {
+describe('legacy expressions', () => {
   it.each([
     ['check 31: $a = b && $c = d with a=b, c=d', '$a = b && $c = d', { a: 'b', c: 'd' }, 'T'],
     ['check 31: one side false', '$a = b && $c = d', { a: 'b', c: 'x' }, 'F'],
@@ -77,7 +77,7 @@ describe('legacy evaluation order', () => {
   });
 });
 
-describe('legacy captures (SPEC A.5, check 34, httpd-tests regex and var128)', () => {
+describe('legacy captures (httpd-tests regex and var128)', () => {
   it('check 34: $x = /^(f.)o/ with x=foo › captures foo, fo and nothing for $2', () => {
     const host = fakeHost({ variables: { x: 'foo' } });
     run('$x = /^(f.)o/', 'legacy', host);
