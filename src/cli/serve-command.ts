@@ -19,8 +19,16 @@ import {
 } from './connection-arguments';
 import { GIT_TIMES_HELP, readGitFileTimes } from './git-file-times';
 import { readOpenFileLimit } from './open-file-limit';
+import {
+  defaultStateFolder,
+  openStateStore,
+  parseStateArgument,
+  STATE_OPTIONS,
+  STATE_OPTIONS_HELP,
+} from './state-option';
 import { GitTimesFileSource } from '../engine/git-times-file-source';
 import { NodeFileSource } from '../engine/node-file-source';
+import type { LedgerStore } from '../engine/validator-ledger';
 import {
   SITE_OPTIONS,
   SITE_OPTIONS_HELP,
@@ -86,6 +94,8 @@ export interface ServeOptions extends SiteArguments, WatchArguments, ConnectionA
   cacheTagHeader: string | false | undefined;
   /** `--git-times`: clean tracked files take the time of their last commit. @default false */
   gitTimes: boolean;
+  /** `--state`: a folder or redis:// URL for the validator ledger; undefined for the default folder. */
+  state: string | undefined;
 }
 
 const SERVE_OPTIONS = {
@@ -103,6 +113,7 @@ const SERVE_OPTIONS = {
   'surrogate-key-header': { type: 'string' },
   'cache-tag-header': { type: 'string' },
   'git-times': { type: 'boolean' },
+  ...STATE_OPTIONS,
   ...CONNECTION_OPTIONS,
   ...WATCH_OPTIONS,
 } as const;
@@ -137,6 +148,7 @@ ${SITE_OPTIONS_HELP}
   --surrogate-key-header NAME
                           header of the space-separated tags; none sends none (default: Surrogate-Key)
   --cache-tag-header NAME header of the comma-separated tags; none sends none (default: Cache-Tag)
+${STATE_OPTIONS_HELP}
 ${GIT_TIMES_HELP}
                           (read once at start; a file edited since shows its own mtime). Static files
                           are then read whole, never streamed, so each gets its commit time
@@ -189,6 +201,7 @@ export function parseServeArguments(args: string[], cwd: string): ArgumentsResul
     surrogateKeyHeader: parseTagHeader(values['surrogate-key-header'], 'surrogate-key-header'),
     cacheTagHeader: parseTagHeader(values['cache-tag-header'], 'cache-tag-header'),
     gitTimes: values['git-times'] === true,
+    state: parseStateArgument(values.state, cwd),
   }));
 }
 
@@ -259,7 +272,9 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     revalidateWindow = options.revalidateWindow ?? settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW;
     maxTagHeaderBytes = settings.maxTagHeaderBytes;
     const docroot = options.gitTimes ? await gitTimesDocroot(options.root) : undefined;
-    app = createServeApp(options, io, graph, docroot);
+    // One ledger for the life of the process: a reload with new settings keeps what was sent.
+    const store = openStateStore(options.state ?? defaultStateFolder(options.root, process.env));
+    app = createServeApp(options, io, graph, { ...docroot, store });
   } catch (err) {
     // A bad config file or option value: one line, like any usage error.
     io.stderr(formatUsageError('serve', (err as Error).message));
@@ -309,6 +324,7 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   io.stdout(`cdn-include: ${signal} received, stopping\n`);
   await watchMode?.close();
   await closeServer(server);
+  await app.shared.store.close();
   leaveCluster();
   return EXIT_SUCCESS;
 }
@@ -321,29 +337,35 @@ async function gitTimesDocroot(root: string): Promise<{ source: GitTimesFileSour
   return { source: new GitTimesFileSource(inner, git.times), documentRoot: inner.root };
 }
 
-/** A docroot served through another file source than the folder's own (`--git-times`). */
-type WrappedDocroot = { source: GitTimesFileSource; documentRoot: string } | undefined;
-
 /**
- * The running app, with the settings it was made from (as JSON), to tell whether a reload changed them, and the
- * wrapped docroot it serves (kept across reloads: git's times are read once, at start).
+ * What every app of the process shares across reloads: the validator ledger's store, and the docroot when served
+ * through another file source than the folder's own (`--git-times`: git's times are read once, at start).
  */
-type ServeApp = ReturnType<typeof createApp> & { settingsText: string; docroot: WrappedDocroot };
+type ServeShared = { store: LedgerStore; source?: GitTimesFileSource; documentRoot?: string };
+
+/** The running app, with the settings it was made from (as JSON), to tell whether a reload changed them. */
+type ServeApp = ReturnType<typeof createApp> & { settingsText: string; shared: ServeShared };
 
 /** The app `serve` runs for the current config file and flags; throws on a bad config file or value. */
 function createServeApp(
   options: ServeOptions,
   io: CommandIo,
   graph: DependencyGraph | undefined,
-  docroot: WrappedDocroot,
+  shared: ServeShared,
 ): ServeApp {
   const all = serveSettings(options);
   const { accessLog, ...settings } = all;
   const record = graph && graph.record.bind(graph);
   const logging = options.accessLog ?? accessLog ?? true;
+  const { store, ...docroot } = shared;
   const app = createApp({
     ...settings,
     ...docroot,
+    validatorStore: store,
+    onValidatorStoreError: (err) =>
+      io.stderr(
+        `cdn-include serve: validator state unavailable, dating by file times until it is back: ${err.message}\n`,
+      ),
     cacheControl: options.cacheControl ?? settings.cacheControl,
     compression: options.compression ?? settings.compression,
     cache: options.cache ?? settings.cache,
@@ -358,7 +380,7 @@ function createServeApp(
     onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${requestLabel(ctx)}]\n`),
     onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
   });
-  return Object.assign(app, { settingsText: JSON.stringify(all), docroot });
+  return Object.assign(app, { settingsText: JSON.stringify(all), shared });
 }
 
 /** The settings of the app itself: what a reload may change (not the port, workers, limits or watching). */
@@ -393,7 +415,7 @@ function reloadServeApp(
     return running;
   }
   try {
-    const app = createServeApp(options, io, graph, running.docroot);
+    const app = createServeApp(options, io, graph, running.shared);
     io.stdout(`cdn-include: SIGHUP received, configuration read again and caches dropped\n`);
     return app;
   } catch (err) {

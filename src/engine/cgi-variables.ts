@@ -22,6 +22,9 @@ export interface PageFile {
   owner?: string;
 }
 
+/** Variables that carry the query string: reading one makes the output vary with the request-target. */
+const TARGET = { kind: 'target' } as const;
+
 /** Headers Apache never exports to the environment (util_script.c): credentials. */
 const HIDDEN_HEADERS = new Set(['authorization', 'proxy-authorization', 'proxy']);
 
@@ -49,10 +52,11 @@ function addIncludeVariables(
   table.set('DATE_GMT', (format) => formatTime(format, time, 'gmt'), { kind: 'time' });
   table.set('LAST_MODIFIED', (format) => formatTime(format, page.mtimeMs, 'local'));
   table.set('DOCUMENT_URI', path);
-  table.set('DOCUMENT_ARGS', request.query ?? '');
+  table.set('DOCUMENT_ARGS', request.query ?? '', TARGET);
   table.set('USER_NAME', () => page.owner ?? '<unknown>');
   table.set('DOCUMENT_NAME', path.slice(path.lastIndexOf('/') + 1));
-  if (request.query !== undefined) table.set('QUERY_STRING_UNESCAPED', unescapeQueryForShell(request.query));
+  if (request.query !== undefined)
+    table.set('QUERY_STRING_UNESCAPED', unescapeQueryForShell(request.query), TARGET);
 }
 
 function addHeaderVariables(table: VariableTable, request: RenderRequest): void {
@@ -95,7 +99,8 @@ function addServerVariables(table: VariableTable, request: RenderRequest, server
     ['REQUEST_URI', request.target ?? (request.query === undefined ? path : `${path}?${query}`)],
     ['SCRIPT_NAME', path],
   ];
-  for (const [name, value] of values) table.set(name, value);
+  for (const [name, value] of values)
+    table.set(name, value, name === 'QUERY_STRING' || name === 'REQUEST_URI' ? TARGET : undefined);
   table.set('REMOTE_ADDR', request.remoteAddress ?? '127.0.0.1', { kind: 'client' });
   table.set('REMOTE_PORT', String(request.remotePort ?? 0), { kind: 'client' });
 }

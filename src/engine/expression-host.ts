@@ -78,6 +78,7 @@ function serverVariable(render: RenderState, frame: DocumentFrame, name: string)
     return headerValue(request.headers, header) ?? '';
   }
   if (name.startsWith('REMOTE_') || name === 'CONN_REMOTE_ADDR') render.recorder.record({ kind: 'client' });
+  if (name === 'QUERY_STRING' || name === 'THE_REQUEST') render.recorder.record({ kind: 'target' });
   const path = utf8ToByteString(frame.path);
   const values: Record<string, ByteString | undefined> = {
     REQUEST_METHOD: request.method ?? 'GET',

@@ -3,7 +3,8 @@
 import { RequestDependence } from './request-dependence';
 
 /** What kind of outside input a variable stands for. */
-export type Volatility = { kind: 'header'; header: string } | { kind: 'client' } | { kind: 'time' };
+export type Volatility =
+  { kind: 'header'; header: string } | { kind: 'client' } | { kind: 'time' } | { kind: 'target' };
 
 /** Headers that identify a user: a page that reads them must not be stored by shared caches. */
 const PERSONAL_HEADERS = new Set(['cookie', 'authorization', 'proxy-authorization']);
@@ -14,11 +15,13 @@ export class RequestDependenceRecorder {
   private personal = false;
   private client = false;
   private time = false;
+  private target = false;
 
   /** Notes that the output read `volatility`. */
   record(volatility: Volatility): void {
     if (volatility.kind === 'header') this.header(volatility.header);
     else if (volatility.kind === 'client') this.client = true;
+    else if (volatility.kind === 'target') this.target = true;
     else this.time = true;
   }
 
@@ -36,6 +39,7 @@ export class RequestDependenceRecorder {
       personal: this.personal,
       client: this.client,
       time: this.time,
+      target: this.target,
     };
   }
 }

@@ -11,9 +11,11 @@ export interface RequestDependence {
   client: boolean;
   /** The output read the clock (`DATE_LOCAL`, `DATE_GMT`, ap_expr `TIME*`). */
   time: boolean;
+  /** The output read the request-target (`QUERY_STRING`, `DOCUMENT_ARGS`, `REQUEST_URI`, ap_expr `THE_REQUEST`). */
+  target: boolean;
 }
 
 /** A render that read nothing but files. */
 export function independentOfRequest(): RequestDependence {
-  return { headers: [], personal: false, client: false, time: false };
+  return { headers: [], personal: false, client: false, time: false, target: false };
 }

@@ -72,7 +72,7 @@ export const MAX_VARIANTS = 32;
 
 /**
  * Dates new or known bytes against a page's record. Three cases:
- * - the variant is known with the same ETag: its entry is sent again, unchanged;
+ * - the variant is known with the same ETag: its entry is sent again (moved forward if a file was touched forward);
  * - its bytes changed (or it is new) and the files are newer than anything sent: their date, `computed`;
  * - otherwise (an older file swapped in, a deletion, a rollback) the current second if it is later than anything
  *   sent, else no Last-Modified at all (two versions in one second cannot be told apart by date).
@@ -86,12 +86,16 @@ export function datePage(
   input: DatingInput,
 ): { write?: PageRecord; value: Dating } {
   const known = record?.variants.find(([key]) => key === input.variant)?.[1];
-  if (known && known.etag === input.etag) return { value: known };
   const nowSecond = floorToSecond(input.now);
   // Sends before the record began are unknown, but none of them is dated later than now.
   const newest = record ? record.newest : nowSecond;
   let entry: VariantEntry;
-  if (input.computed > newest) {
+  if (known && known.etag === input.etag) {
+    if (input.computed <= known.lastModified) return { value: datingOf(known) };
+    // A file touched forward: the same bytes follow their files' date, and what proved them still does.
+    const notModifiedSince = Math.max(input.computed, known.notModifiedSince);
+    entry = { etag: input.etag, lastModified: input.computed, notModifiedSince };
+  } else if (input.computed > newest) {
     entry = { etag: input.etag, lastModified: input.computed, notModifiedSince: input.computed };
   } else if (!known) {
     const unchangedFrom = Math.min(floorToSecond(input.changedAt), newest + 1000);
@@ -104,7 +108,11 @@ export function datePage(
   }
   const others = (record?.variants ?? []).filter(([key]) => key !== input.variant);
   const variants: PageRecord['variants'] = [...others.slice(-(MAX_VARIANTS - 1)), [input.variant, entry]];
-  return { write: { newest: Math.max(newest, entry.lastModified), variants }, value: entry };
+  return { write: { newest: Math.max(newest, entry.lastModified), variants }, value: datingOf(entry) };
+}
+
+function datingOf(entry: VariantEntry): Dating {
+  return { lastModified: entry.lastModified, notModifiedSince: entry.notModifiedSince };
 }
 
 /**

@@ -1,10 +1,11 @@
 // Turns a rendered SSI page into a Representation: ETag from the bytes, virtual Last-Modified from the
-// dependency set (kept moving forward by the validator history), Cache-Control and Vary from request dependence.
+// dependency set (the validator ledger then dates it, see representation-dating), Cache-Control and Vary from
+// request dependence.
 
 import { lookup as mimeLookup } from 'mime-types';
 import { RenderResult } from '../engine/render';
-import { RenderRequest, headerValue } from '../engine/render-request';
-import { ValidatorHistory } from '../engine/validator-history';
+import { RenderRequest } from '../engine/render-request';
+import { ValidatorLedger } from '../engine/validator-ledger';
 import { entityTagOf, floorToSecond, isLastModifiedStrong, virtualLastModified } from '../engine/validators';
 import { cacheHeadersFor } from './cache-headers';
 import { CachePolicy } from './cache-policy';
@@ -16,7 +17,8 @@ export interface PageCachePolicy {
   cacheControl: string;
   /** The `cacheRules`, consulted before `cacheControl`; undefined when there are none. @default undefined */
   rules?: CachePolicy;
-  history: ValidatorHistory | undefined;
+  /** Dates every representation so a Last-Modified never vouches for other bytes; undefined to date by files only. */
+  ledger: ValidatorLedger | undefined;
   /** Smallest body sent compressed; undefined when compression is off. @default undefined */
   compressionThreshold?: number;
   /** Largest body sent compressed. @default 33554432 (DEFAULT_MAX_COMPRESS_BYTES) */
@@ -47,13 +49,8 @@ export function pageRepresentation(
   let lastModified: number | undefined;
   if (caching.sendLastModified) {
     const floor = policy.lastModifiedFloor ?? 0;
-    const computed = Math.max(virtualLastModified(result.dependencies, now), floor);
-    const key = variantKey(request, result.requestDependence.headers);
     // RFC 9110 §8.8.2.1: never a Last-Modified later than the response's date; none is truthful meanwhile.
-    if (floor <= now)
-      lastModified = policy.history
-        ? policy.history.stamp(key, etag, computed, floorToSecond(now))
-        : computed;
+    if (floor <= now) lastModified = Math.max(virtualLastModified(result.dependencies, now), floor);
   }
   return {
     body: result.body,
@@ -75,10 +72,4 @@ export function pageRepresentation(
 function ssiContentType(path: string): string {
   const type = mimeLookup(path);
   return type && type.startsWith('text/') ? type : 'text/html';
-}
-
-/** One history entry per URL and per value of every header the page read, so variants never share a record. */
-function variantKey(request: RenderRequest, headers: string[]): string {
-  const values = headers.map((name) => `${name}=${headerValue(request.headers, name) ?? ''}`);
-  return [request.path, request.query ?? '', ...values].join('\0');
 }

@@ -13,6 +13,11 @@ export interface RepresentationValidators {
   etag?: string;
   /** The Last-Modified value in epoch ms (whole seconds); absent when none is sent. */
   lastModified?: number;
+  /**
+   * The earliest If-Modified-Since date that proves the client holds the current bytes, when later than
+   * `lastModified` (see the validator ledger); absent means `lastModified`.
+   */
+  notModifiedSince?: number;
   /** Whether Last-Modified may act as a strong validator for If-Range (RFC 9110 §8.8.2.2). */
   lastModifiedIsStrong: boolean;
 }
@@ -94,7 +99,8 @@ function evaluateOutcome(
   const ifModifiedSince = parseHttpDate(singleField(headers['if-modified-since']), now);
   // RFC 9110 §13.1.3: a date later than the origin's clock is ignored (RFC 2616 §14.25, Apache).
   if (ifModifiedSince === undefined || ifModifiedSince > now) return 'proceed';
-  return lastModified <= ifModifiedSince ? 'not-modified' : 'proceed';
+  const provenFrom = Math.max(lastModified, validators.notModifiedSince ?? lastModified);
+  return provenFrom <= ifModifiedSince ? 'not-modified' : 'proceed';
 }
 
 /** Step 5, RFC 9110 §13.1.5: If-Range counts only together with Range; a validator that fails drops Range. */

@@ -26,6 +26,11 @@ export interface Representation {
   etag: string | undefined;
   /** Epoch ms, whole second; undefined to send no Last-Modified. */
   lastModified: number | undefined;
+  /**
+   * The earliest If-Modified-Since date answered 304, when the validator ledger cannot vouch for every date from
+   * `lastModified` on (a client may hold other bytes dated that late); undefined means `lastModified`.
+   */
+  notModifiedSince?: number;
   /** False while a dependency changed within the last second (RFC 9110 §8.8.2.2): If-Range may not match by date. */
   lastModifiedIsStrong: boolean;
   cacheControl: string;
@@ -143,6 +148,7 @@ function isPlainDateRevalidation(
   return (
     since !== undefined &&
     representation.lastModified !== undefined &&
+    (representation.notModifiedSince ?? representation.lastModified) <= representation.lastModified &&
     headers['if-none-match'] === undefined &&
     headers['if-match'] === undefined &&
     headers['if-unmodified-since'] === undefined &&

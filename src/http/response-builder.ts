@@ -14,6 +14,7 @@ import { isCompressible } from './content-coding';
 import { CachedVariant } from './page-cache';
 import { PageCachePolicy, pageRepresentation } from './page-representation';
 import { Representation } from './representation';
+import { changedAtOf, dateRepresentation, variantOf } from './representation-dating';
 import { RepresentationSet } from './representation-set';
 import { staticRepresentation } from './static-representation';
 
@@ -63,12 +64,41 @@ export async function buildResponse(
   if (!built) return undefined;
   // In the first second after a docroot switch responses go without Last-Modified: none of them is kept.
   const settled = now >= (settings.policy.lastModifiedFloor ?? 0);
+  const headers = built.headers.map(
+    (name) => [name.toLowerCase(), headerValue(ctx.req.headers, name)] as const,
+  );
+  const computed = built.identity.lastModified;
+  // Only bytes that go out as they are get dated: the ledger must not remember a render that is not sent.
+  if (readConsistently)
+    await dateRepresentation(
+      built.identity,
+      settings.policy.ledger,
+      {
+        page: located.path,
+        variant: variantOf(headers, built.readTarget ? (located.query ?? '') : undefined),
+        changedAt: changedAtOf(recording, built.dependencyTimes, now),
+      },
+      now,
+    );
+  // New bytes within the second of the newest date sent go without Last-Modified: not kept, so the next request,
+  // a second later, gets one.
+  const dated = computed === undefined || built.identity.lastModified !== undefined;
   const cacheable =
-    settled && built.cacheable && readConsistently && recording !== undefined && recording.isCacheable;
+    settled &&
+    dated &&
+    built.cacheable &&
+    readConsistently &&
+    recording !== undefined &&
+    recording.isCacheable;
+  const representations = new RepresentationSet(
+    built.identity,
+    built.compressible,
+    strongAfter(built.newestChange, built.identity),
+  );
   const variant: CachedVariant = {
-    headers: built.headers.map((name) => [name.toLowerCase(), headerValue(ctx.req.headers, name)] as const),
+    headers,
     stamps: recording ? [...recording.stamps] : [],
-    representations: readConsistently ? built.representations : unsettled(built.representations),
+    representations: readConsistently ? representations : unsettled(representations),
     checkedAt: now,
   };
   return { variant, cacheable, dependencies: built.dependencies };
@@ -103,7 +133,15 @@ function unsettled(set: RepresentationSet): RepresentationSet {
 const CDN_CACHE_FIELDS = new Set(['surrogate-control', 'cdn-cache-control']);
 
 interface Built {
-  representations: RepresentationSet;
+  /** The uncompressed representation, dated by its files until the ledger dates it. */
+  identity: Representation;
+  compressible: boolean;
+  /** The newest mtime it rests on (a docroot switch included): its Last-Modified is strong a second after. */
+  newestChange: number;
+  /** The mtimes of what it rests on, a missing file's folder included (see changedAtOf). */
+  dependencyTimes: number[];
+  /** Whether the bytes depend on the query string. */
+  readTarget: boolean;
   headers: string[];
   cacheable: boolean;
   dependencies: GraphDependency[];
@@ -130,15 +168,14 @@ async function buildPage(
     settings.cdn,
   );
   if (tagProblem && settings.onDiagnostic) settings.onDiagnostic(tagProblem, ctx);
-  let newest = 0;
-  for (const dependency of result.dependencies) newest = Math.max(newest, dependency.mtimeMs);
+  const dependencyTimes = result.dependencies.map((dependency) => dependency.mtimeMs);
   const { requestDependence } = result;
   return {
-    representations: new RepresentationSet(
-      representation,
-      compressible(representation.body, representation.contentType, settings),
-      strongAfter(newest, representation.lastModified),
-    ),
+    identity: representation,
+    compressible: compressible(representation.body, representation.contentType, settings),
+    newestChange: dependencyTimes.reduce((newest, time) => Math.max(newest, time), 0),
+    dependencyTimes,
+    readTarget: requestDependence.target,
     headers: requestDependence.headers,
     // Output that read the client or the clock differs from one request to the next: never reuse it.
     cacheable: !requestDependence.client && !requestDependence.time,
@@ -169,11 +206,11 @@ async function buildStatic(
   // RFC 9110 §12.5.5: Vary names Accept-Encoding on every form, identity included.
   if (isCoded) representation.vary = 'Accept-Encoding';
   return {
-    representations: new RepresentationSet(
-      representation,
-      isCoded,
-      strongAfter(Math.max(content.info.mtimeMs, floor), representation.lastModified),
-    ),
+    identity: representation,
+    compressible: isCoded,
+    newestChange: Math.max(content.info.mtimeMs, floor),
+    dependencyTimes: [content.info.mtimeMs],
+    readTarget: false,
     headers: [],
     cacheable: true,
     dependencies: [{ path, exists: true }],
@@ -200,8 +237,14 @@ function compressible(
   return threshold !== undefined && isCompressible(contentType, body.length, threshold, maxCompressBytes);
 }
 
-/** RFC 9110 §8.8.2.2: a Last-Modified is strong once a second has passed since it and since every change it covers. */
-function strongAfter(newestMtimeMs: number, lastModified: number | undefined): number {
+/**
+ * RFC 9110 §8.8.2.2: a Last-Modified is strong once a second has passed since it and since every change it covers;
+ * never while some earlier date could still stand for other bytes (see dateRepresentation).
+ */
+function strongAfter(newestMtimeMs: number, representation: Representation): number {
+  const { lastModified, notModifiedSince } = representation;
+  if (lastModified !== undefined && notModifiedSince !== undefined && notModifiedSince > lastModified)
+    return Infinity;
   return Math.max(newestMtimeMs, lastModified ?? 0) + 1000;
 }
 

@@ -16,7 +16,8 @@ import {
   ResolvedRenderOptions,
   resolveRenderOptions,
 } from '../engine/render-options';
-import { DEFAULT_VALIDATOR_HISTORY_BYTES, ValidatorHistory } from '../engine/validator-history';
+import { DEFAULT_LEDGER_BYTES, MemoryLedgerStore } from '../engine/memory-ledger-store';
+import { LedgerStore, ValidatorLedger } from '../engine/validator-ledger';
 import { DEFAULT_CACHE_CONTROL, validateCacheControl } from './cache-headers';
 import { CachePolicyRule, compileCachePolicy } from './cache-policy';
 import {
@@ -47,12 +48,23 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    */
   cacheRules?: CachePolicyRule[];
   /**
-   * Remember each page's last ETag and Last-Modified, so Last-Modified moves forward when a fragment is replaced by
-   * an older file. @default true
+   * Keep the validator ledger: what each page variant was sent with, so a Last-Modified never vouches for other
+   * bytes (a fragment replaced by an older file, a rollback, a restart) — README "Validators that never lie".
+   * false dates by file times alone. @default true
    */
   rememberValidators?: boolean;
-  /** Bytes of that history, URLs, header values and ETags counted (least recently used go first). @default 8388608 */
+  /**
+   * Where the ledger is kept: a FolderLedgerStore (a state folder shared by workers and restarts), a
+   * RedisLedgerStore (a fleet), or your own. The middleware never closes it. @default in memory
+   */
+  validatorStore?: LedgerStore;
+  /** Bytes of the in-memory ledger (page paths, variant keys, ETags; least recently used go first). @default 8388608 */
   validatorHistorySize?: number;
+  /**
+   * Called when the validator store fails (once per streak of failures): responses go on, dated conservatively
+   * (README "Validators that never lie"). It must not throw. @default ignore
+   */
+  onValidatorStoreError?: (error: Error) => void;
   /** Keep built responses in memory (the render cache); false renders every request. @default true */
   cache?: boolean;
   /** Bytes of built responses kept, compressed copies included (least recently used go first). @default 67108864 */
@@ -289,7 +301,8 @@ export function ssi(options: SsiOptions): SsiMiddleware {
       return {
         responses: cache?.bytes ?? 0,
         files: files.bytes,
-        validators: settings.policy.history?.bytes ?? 0,
+        validators:
+          settings.policy.ledger?.store instanceof MemoryLedgerStore ? settings.policy.ledger.store.bytes : 0,
       };
     },
   });
@@ -352,7 +365,7 @@ function sharedSettings(options: SsiOptions) {
     policy: {
       cacheControl: validateCacheControl(options.cacheControl ?? DEFAULT_CACHE_CONTROL, 'cacheControl'),
       rules: options.cacheRules === undefined ? undefined : compileCachePolicy(options.cacheRules),
-      history: validatorHistory(options),
+      ledger: validatorLedger(options),
       compressionThreshold:
         options.compression === true
           ? byteCount(options.compressionThreshold, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD)
@@ -419,14 +432,13 @@ function isOpeningSource(source: FileSource): source is OpeningFileSource {
   return typeof source.open === 'function';
 }
 
-function validatorHistory(options: SsiOptions): ValidatorHistory | undefined {
+function validatorLedger(options: SsiOptions): ValidatorLedger | undefined {
   if (options.rememberValidators === false) return undefined;
-  const size = byteCount(
-    options.validatorHistorySize,
-    'validatorHistorySize',
-    DEFAULT_VALIDATOR_HISTORY_BYTES,
+  const size = byteCount(options.validatorHistorySize, 'validatorHistorySize', DEFAULT_LEDGER_BYTES);
+  return new ValidatorLedger(
+    options.validatorStore ?? new MemoryLedgerStore(size),
+    options.onValidatorStoreError,
   );
-  return new ValidatorHistory(size);
 }
 
 function purgeTagOptions(options: SsiOptions) {

@@ -9,6 +9,7 @@ import { FileRangeStream } from '../engine/file-range-stream';
 import { FileSource } from '../engine/file-source';
 import { ByteRange } from './byte-range';
 import { sendRepresentation, StreamedBody } from './representation';
+import { dateRepresentation } from './representation-dating';
 import { applyStaticPolicy, ResponseBuilderSettings } from './response-builder';
 import { streamedRepresentation } from './static-representation';
 
@@ -61,6 +62,14 @@ export async function sendStreamedFile(
       settings.policy.lastModifiedFloor,
     );
     applyStaticPolicy(representation, path, settings);
+    const { mtimeMs, ctimeMs } = version.stats;
+    const changedAt = Math.max(mtimeMs, ctimeMs);
+    await dateRepresentation(
+      representation,
+      settings.policy.ledger,
+      { page: path, variant: '', changedAt },
+      now,
+    );
     sendRepresentation(ctx, representation, now);
     return 'sent';
   } finally {

@@ -2,6 +2,7 @@
 module.exports = {
   rootDir: '../..',
   testEnvironment: 'node',
+  setupFiles: [require.resolve('../support/state-home.js')],
   roots: ['<rootDir>/test/apache'],
   testMatch: ['<rootDir>/test/apache/*.apache.ts'],
   transform: {

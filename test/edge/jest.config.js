@@ -2,6 +2,7 @@
 module.exports = {
   rootDir: '../..',
   testEnvironment: 'node',
+  setupFiles: [require.resolve('../support/state-home.js')],
   roots: ['<rootDir>/test/edge'],
   testMatch: ['<rootDir>/test/edge/*.edge.ts'],
   // TypeScript first: a stray compiled .js beside a source must never stand in for it.

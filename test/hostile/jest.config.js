@@ -6,6 +6,7 @@
 module.exports = {
   rootDir: '../..',
   testEnvironment: 'node',
+  setupFiles: [require.resolve('../support/state-home.js')],
   roots: ['<rootDir>/test/hostile'],
   testMatch: ['<rootDir>/test/hostile/*.hostile.ts'],
   // TypeScript first: a stray compiled .js beside a source must never stand in for it.

@@ -27,7 +27,7 @@ export async function startCli(argv: string[], readyText: string): Promise<Runni
   const io: CommandIo = {
     stdout: (text) => void stdout.push(text),
     stderr: (text) => void stderr.push(text),
-    env: {},
+    env: { XDG_STATE_HOME: process.env.XDG_STATE_HOME },
     cwd: process.cwd(),
     stopSignal: new Promise((resolve) => (stop = resolve)),
     onReload: (listener) => {
@@ -56,7 +56,7 @@ export async function runCliOnce(argv: string[]): Promise<CliOutcome> {
   const io: CommandIo = {
     stdout: (text) => void stdout.push(text),
     stderr: (text) => void stderr.push(text),
-    env: {},
+    env: { XDG_STATE_HOME: process.env.XDG_STATE_HOME },
     cwd: process.cwd(),
     stopSignal: new Promise(() => undefined),
   };

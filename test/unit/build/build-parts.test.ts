@@ -101,7 +101,7 @@ describe('pageStaleness', () => {
       { path: '/inc/a.html', role: 'include', exists: true, size: 2, mtimeMs: 2_000 },
       { path: '/inc/b.html', role: 'include', exists: false, size: -1, mtimeMs: 1_500 },
     ],
-    requestDependence: { headers: [], personal: false, client: false, time: false },
+    requestDependence: { headers: [], personal: false, client: false, time: false, target: false },
     diagnostics: [],
   };
 

@@ -22,7 +22,13 @@ const MANIFEST: Manifest = {
         { path: '/z.shtml', role: 'page', exists: true, size: 40, mtimeMs: 1_500.25 },
         { path: '/missing.html', role: 'include', exists: false, size: -1, mtimeMs: 1_000 },
       ],
-      requestDependence: { headers: ['Accept-Language'], personal: false, client: false, time: false },
+      requestDependence: {
+        headers: ['Accept-Language'],
+        personal: false,
+        client: false,
+        time: false,
+        target: false,
+      },
       diagnostics: [
         {
           code: 'include-not-found',

@@ -246,7 +246,13 @@ describe('request dependence', () => {
       { '/p.shtml': '<!--#echo var="DOCUMENT_NAME" --><!--#echo var="LAST_MODIFIED" -->' },
       { path: '/p.shtml' },
     );
-    expect(result.requestDependence).toEqual({ headers: [], personal: false, client: false, time: false });
+    expect(result.requestDependence).toEqual({
+      headers: [],
+      personal: false,
+      client: false,
+      time: false,
+      target: false,
+    });
   });
 
   it('req() in an expression › the header is recorded, Host is not', async () => {

@@ -1,7 +1,7 @@
 // Validators derived from the dependency set, and the history that keeps Last-Modified moving forward.
 
 import { Dependency } from '../../../src/engine/dependency-set';
-import { nextLastModified, ValidatorHistory } from '../../../src/engine/validator-history';
+import { nextLastModified } from '../../../src/engine/validator-history';
 import { entityTagOf, isLastModifiedStrong, virtualLastModified } from '../../../src/engine/validators';
 
 const dependency = (mtimeMs: number, exists = true): Dependency => ({
@@ -76,23 +76,5 @@ describe('nextLastModified', () => {
     ],
   ])('%s', (_name, previous, etag, computed, now, expected) => {
     expect(nextLastModified(previous, etag, computed, now)).toBe(expected);
-  });
-});
-
-describe('ValidatorHistory', () => {
-  it('an older file swapped in, then requested again › the stamped date stays', () => {
-    const history = new ValidatorHistory();
-    expect(history.stamp('/p', '"a"', 5000, 8000)).toBe(5000);
-    expect(history.stamp('/p', '"b"', 4000, 9000)).toBe(9000);
-    expect(history.stamp('/p', '"b"', 4000, 12000)).toBe(9000);
-  });
-
-  it('more pages than its byte budget holds › the least recently used is forgotten', () => {
-    const history = new ValidatorHistory(2 * 200);
-    history.stamp('/a', '"a"', 5000, 9000);
-    history.stamp('/b', '"b"', 5000, 9000);
-    history.stamp('/c', '"c"', 5000, 9000);
-    // '/a' was forgotten, so its new bytes are taken at their computed date.
-    expect(history.stamp('/a', '"a2"', 4000, 9000)).toBe(4000);
   });
 });

@@ -5,7 +5,8 @@ import { CachingFileSource } from '../../../src/engine/caching-file-source';
 import { FileStamp } from '../../../src/engine/file-stamp';
 import { MemoryFileSource } from '../../../src/engine/memory-file-source';
 import { OutputBuffer } from '../../../src/engine/render-state';
-import { ValidatorHistory } from '../../../src/engine/validator-history';
+import { MemoryLedgerStore } from '../../../src/engine/memory-ledger-store';
+import { datePage } from '../../../src/engine/validator-ledger';
 import { compressBody } from '../../../src/http/body-compression';
 import { CachedVariant, costOf, PageCache } from '../../../src/http/page-cache';
 import { Representation } from '../../../src/http/representation';
@@ -148,24 +149,28 @@ describe('buffers that are kept', () => {
   });
 });
 
-describe('ValidatorHistory bytes', () => {
-  it('distinct 8 KB keys › the history stays within its byte budget', () => {
-    const history = new ValidatorHistory(256 * 1024);
-    for (let index = 0; index < 1000; index++) history.stamp(`/p\0${index}${KB8}`, '"a"', 5000, 9000);
-    expect(history.bytes).toBeLessThanOrEqual(256 * 1024);
-    expect(history.bytes).toBeGreaterThan(200 * 1024);
+describe('MemoryLedgerStore bytes', () => {
+  const date = (store: MemoryLedgerStore, page: string, etag: string, computed: number, now: number) =>
+    store.transact(page, (record) =>
+      datePage(record, { page, variant: '', etag, computed, changedAt: 0, now }),
+    );
+
+  it('distinct 8 KB page paths › the ledger stays within its byte budget', async () => {
+    const store = new MemoryLedgerStore(256 * 1024);
+    for (let index = 0; index < 1000; index++) await date(store, `/p${index}${KB8}`, '"a"', 5000, 9000);
+    expect(store.bytes).toBeLessThanOrEqual(256 * 1024);
+    expect(store.bytes).toBeGreaterThan(200 * 1024);
   });
 
-  it('past its budget › the least recently used record is forgotten', () => {
-    const history = new ValidatorHistory(3 * (128 + stringBytes('/a') + stringBytes('"a"')));
-    history.stamp('/a', '"a"', 5000, 9000);
-    history.stamp('/b', '"b"', 5000, 9000);
-    history.stamp('/c', '"c"', 5000, 9000);
-    history.stamp('/a', '"a"', 5000, 9000);
-    history.stamp('/d', '"d"', 5000, 9000);
-    // '/b' was the least recently used: its new bytes are taken at their computed date.
-    expect(history.stamp('/b', '"e"', 4000, 9000)).toBe(4000);
-    // '/a' was kept: new bytes without a newer date are stamped with the current second.
-    expect(history.stamp('/a', '"a2"', 4000, 9000)).toBe(9000);
+  it('past its budget › the least recently used page is forgotten and met as for the first time', async () => {
+    const store = new MemoryLedgerStore(
+      3 * (160 + 120 + stringBytes('/a') + stringBytes('') + stringBytes('"a"')),
+    );
+    for (const page of ['/a', '/b', '/c', '/a', '/d'])
+      await date(store, page, `"${page.slice(1)}"`, 5000, 9000);
+    // '/b' was the least recently used: its new bytes are dated by their files, as on first contact.
+    expect(await date(store, '/b', '"e"', 4000, 20_000)).toMatchObject({ lastModified: 4000 });
+    // '/a' was kept: new bytes without a newer date get the current second.
+    expect(await date(store, '/a', '"a2"', 4000, 20_000)).toMatchObject({ lastModified: 20_000 });
   });
 });
