@@ -38,3 +38,7 @@ export type { BuildOptions } from './build/build-options';
 export type { BuildReport } from './build/build-report';
 export { NodeSiteLister } from './build/node-site-lister';
 export { NodeOutputFs } from './build/node-output-fs';
+export { ValidatorLedger } from './engine/validator-ledger';
+export type { LedgerStore, PageRecord, VariantEntry, Dating, DatingInput } from './engine/validator-ledger';
+export { FolderLedgerStore } from './engine/folder-ledger-store';
+export { MemoryLedgerStore } from './engine/memory-ledger-store';
