@@ -15,6 +15,8 @@ export interface RedisServer {
   port: number;
   /** `redis://127.0.0.1:PORT/DB`. */
   url(db?: number): string;
+  /** Sends `signal` to it by PID (SIGSTOP makes a Redis that holds its connections open and answers nothing). */
+  signal(signal: NodeJS.Signals): void;
   /** Kills it with SIGKILL (a crash: no goodbye to clients) and waits until its port is closed. */
   kill(): Promise<void>;
   /** Starts it again on the same port, empty (nothing is saved). */
@@ -40,11 +42,15 @@ export async function startRedisServer(): Promise<RedisServer> {
     ],
   };
   let running: ServerProcess | undefined = await startServerProcess(command);
+  const signal = (name: NodeJS.Signals): void => {
+    process.kill(Number(readFileSync(pidFile, 'utf8').trim()), name);
+  };
   return {
     port,
     url: (db = 0) => `redis://127.0.0.1:${port}/${db}`,
+    signal,
     async kill() {
-      process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+      signal('SIGKILL');
       await running?.stop();
       running = undefined;
     },
