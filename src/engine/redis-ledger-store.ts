@@ -45,16 +45,20 @@ type Decide<T> = (record: PageRecord | undefined) => { write?: PageRecord; value
  * WATCH belongs to a connection, so two transactions on one connection would share (and clear) each other's
  * watch set. Each connection is therefore a lane that carries one write at a time, and a page always takes the
  * same lane: writes of one page from one process take turns, writes of different pages spread over the lanes,
- * and reads (a plain GET, which does not touch the watch set) go out at once on the page's lane without waiting.
+ * and reads (a plain GET, which does not touch the watch set) go out at once on the page's lane without waiting;
+ * MULTI…EXEC is written as one pipeline in one go, so no read can land inside it.
  * @example
  * const ledger = new ValidatorLedger(new RedisLedgerStore({ host: '127.0.0.1', port: 6379, db: 2 }), log);
  */
 export class RedisLedgerStore implements LedgerStore {
   private readonly lanes: Array<{ client: Redis; turn: Promise<unknown> }>;
   private readonly transactTimeoutMs: number;
+  /** `HOST:PORT/DB` for messages (never the password). */
+  private readonly where: string;
 
   constructor(location: RedisLocation, options: RedisLedgerStoreOptions = {}) {
     this.transactTimeoutMs = options.transactTimeoutMs ?? 500;
+    this.where = `${location.host}:${location.port}/${location.db ?? 0}`;
     const count = Math.max(1, options.connections ?? 4);
     this.lanes = Array.from({ length: count }, () => ({
       client: connect(location, options.commandTimeoutMs ?? 250),
@@ -62,9 +66,29 @@ export class RedisLedgerStore implements LedgerStore {
     }));
   }
 
-  transact<T>(page: string, decide: Decide<T>): Promise<T> {
+  async transact<T>(page: string, decide: Decide<T>): Promise<T> {
     const deadline = Date.now() + this.transactTimeoutMs;
-    return withDeadline(this.run(page, decide, deadline), deadline, page);
+    try {
+      return await withDeadline(this.run(page, decide, deadline), deadline);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`validator ledger in Redis at ${this.where}: ${reason} (page ${page})`, {
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Resolves true once every connection is ready, false after `timeoutMs`: a server may wait for it briefly at
+   * start so its first requests are dated with the ledger. Nothing else needs it (transact never waits).
+   */
+  async whenConnected(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.lanes.some(({ client }) => client.status !== 'ready')) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return true;
   }
 
   async close(): Promise<void> {
@@ -76,6 +100,8 @@ export class RedisLedgerStore implements LedgerStore {
   private async run<T>(page: string, decide: Decide<T>, deadline: number): Promise<T> {
     const lane = this.lanes[laneOf(page, this.lanes.length)];
     const key = REDIS_KEY_PREFIX + page;
+    // ioredis would refuse too (no offline queue); saying so here names the state in the log.
+    if (lane.client.status !== 'ready') throw new Error(`not connected (${lane.client.status})`);
     // Most requests change nothing: decide on what is there, and lock only when there is something to write.
     const first = decide(parseRecord(await lane.client.get(key)));
     if (!first.write) return first.value;
@@ -116,7 +142,7 @@ async function watchedWrite<T>(client: Redis, key: string, decide: Decide<T>): P
 /** A pipeline's replies, or its first error thrown. */
 async function checked(replies: Promise<Array<[Error | null, unknown]> | null>): Promise<unknown[]> {
   const results = await replies;
-  if (!results) throw new Error('validator ledger: Redis pipeline gave no replies');
+  if (!results) throw new Error('a pipeline gave no replies');
   const failed = results.find(([error]) => error);
   if (failed?.[0]) throw failed[0];
   return results.map(([, reply]) => reply);
@@ -165,13 +191,10 @@ function laneOf(page: string, lanes: number): number {
 }
 
 /** `work`, or a rejection at `deadline` if it is not done by then (the work itself finishes in the background). */
-function withDeadline<T>(work: Promise<T>, deadline: number, page: string): Promise<T> {
+function withDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`validator ledger: Redis did not answer for ${page} in time`)),
-      Math.max(0, deadline - Date.now()),
-    );
+    timer = setTimeout(() => reject(new Error('no answer in time')), Math.max(0, deadline - Date.now()));
   });
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

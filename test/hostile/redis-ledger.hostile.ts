@@ -35,17 +35,10 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-/** Resolves once `store` answers (it connects in the background). */
+/** Resolves once every connection of `store` is ready (it connects in the background). */
 async function connected(store: RedisLedgerStore): Promise<void> {
-  for (let tries = 0; ; tries++) {
-    try {
-      await store.transact('/probe', () => ({ value: undefined }));
-      return;
-    } catch (error) {
-      if (tries > 500) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  if (!(await store.whenConnected(10_000)))
+    throw new Error('the store did not connect to redis-server within 10 s');
 }
 
 function percentile(sortedMs: number[], fraction: number): number {

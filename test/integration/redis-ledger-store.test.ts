@@ -26,18 +26,10 @@ function openStore(db = 0): RedisLedgerStore {
   return store;
 }
 
-/** Resolves once `store` answers a read (it connects in the background). */
+/** Resolves once every connection of `store` is ready (it connects in the background). */
 async function connected(store: RedisLedgerStore): Promise<void> {
-  const deadline = Date.now() + 10 * SECOND;
-  for (;;) {
-    try {
-      await store.transact('/probe', () => ({ value: undefined }));
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  if (!(await store.whenConnected(10_000)))
+    throw new Error('the store did not connect to redis-server within 10 s');
 }
 
 const read = (store: RedisLedgerStore, page: string): Promise<PageRecord | undefined> =>

@@ -65,7 +65,10 @@ describe('--state', () => {
     // Port 1 on loopback refuses at once: opening must not fail or wait, a read must fail fast.
     const store = openLedgerStore('redis://127.0.0.1:1/0');
     expect(store).toBeInstanceOf(RedisLedgerStore);
-    await expect(store.transact('/a', () => ({ value: 1 }))).rejects.toThrow();
+    await expect(store.transact('/a', () => ({ value: 1 }))).rejects.toThrow(
+      /^validator ledger in Redis at 127\.0\.0\.1:1\/0: .* \(page \/a\)$/,
+    );
+    await expect((store as RedisLedgerStore).whenConnected(50)).resolves.toBe(false);
     await store.close();
   });
 });
