@@ -120,7 +120,9 @@ export class RedisLedgerStore implements LedgerStore {
 async function watchedWrite<T>(client: Redis, key: string, decide: Decide<T>): Promise<T> {
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     // The watch set lives on this socket: a reconnection between WATCH and EXEC would drop it silently and let
-    // EXEC overwrite another writer's record. So EXEC goes out only on the socket that carried the WATCH.
+    // EXEC overwrite another writer's record. So EXEC goes out only on the socket that carried the WATCH. (The
+    // replies and the check below run in one turn of the event loop, and ioredis never resends a command cut off
+    // by a disconnection here, so this only guards against the client swapping sockets in between.)
     const socket = client.stream;
     const [, read] = await checked(client.pipeline().watch(key).get(key).exec());
     const { write, value } = decide(parseRecord(read as string | null));

@@ -2,7 +2,7 @@
 // lose no update, a killed Redis degrades the ledger and is used again once back, a flushed one means first contact.
 
 import Redis from 'ioredis';
-import { RedisLedgerStore } from '../../src/engine/redis-ledger-store';
+import { RedisLedgerStore, type RedisLedgerStoreOptions } from '../../src/engine/redis-ledger-store';
 import {
   datePage,
   dateWithoutRecord,
@@ -19,9 +19,15 @@ const T0 = Date.UTC(2026, 0, 1);
 let redis: RedisServer;
 const stores: RedisLedgerStore[] = [];
 
+/**
+ * Bounds for the tests of what is stored: long enough that a busy machine never times a command out (a timed-out
+ * transact may still have written, which would blur what they count). The Redis-dies test uses the defaults.
+ */
+const PATIENT = { commandTimeoutMs: 10_000, transactTimeoutMs: 20_000 };
+
 /** A store on the test's server ("one origin"); closed after each test. */
-function openStore(db = 0): RedisLedgerStore {
-  const store = new RedisLedgerStore(parseRedisUrl(redis.url(db)));
+function openStore(db = 0, options: RedisLedgerStoreOptions = PATIENT): RedisLedgerStore {
+  const store = new RedisLedgerStore(parseRedisUrl(redis.url(db)), options);
   stores.push(store);
   return store;
 }
@@ -97,12 +103,12 @@ describe('RedisLedgerStore', () => {
         origins[i % origins.length].transact('/hot.shtml', increment),
       ),
     );
-    const succeeded = outcomes.filter(({ status }) => status === 'fulfilled').length;
-    expect(succeeded).toBeGreaterThan(0);
-    await expect(read(origins[0], '/hot.shtml')).resolves.toEqual({ newest: succeeded, variants: [] });
-    // Each success saw its own value: no two writers wrote over the same record.
+    // A transact may give up after repeated conflicts (the request is then dated without the store); every one
+    // that succeeded wrote a value nobody else wrote, and the record holds the count of all writes made.
     const values = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-    expect(new Set(values).size).toBe(succeeded);
+    expect(values.length).toBeGreaterThan(0);
+    expect(new Set(values).size).toBe(values.length);
+    await expect(read(origins[0], '/hot.shtml')).resolves.toEqual({ newest: values.length, variants: [] });
   });
 
   it('when 200 writers on 2 origins raise newest to their own value › it ends at the largest', async () => {
@@ -138,7 +144,7 @@ describe('RedisLedgerStore', () => {
 
 describe('RedisLedgerStore when Redis dies', () => {
   it('when redis-server is killed mid-run › transacts reject, the ledger degrades, and it is used again once back', async () => {
-    const store = openStore(0);
+    const store = openStore(0, {});
     await connected(store);
     const errors: Error[] = [];
     const ledger = new ValidatorLedger(store, (error) => errors.push(error));
