@@ -58,7 +58,8 @@ export class RedisLedgerStore implements LedgerStore {
 
   constructor(location: RedisLocation, options: RedisLedgerStoreOptions = {}) {
     this.transactTimeoutMs = options.transactTimeoutMs ?? 500;
-    this.where = `${location.host}:${location.port}/${location.db ?? 0}`;
+    const host = location.host.includes(':') ? `[${location.host}]` : location.host;
+    this.where = `${host}:${location.port}/${location.db ?? 0}`;
     const count = Math.max(1, options.connections ?? 4);
     this.lanes = Array.from({ length: count }, () => ({
       client: connect(location, options.commandTimeoutMs ?? 250),
@@ -72,9 +73,7 @@ export class RedisLedgerStore implements LedgerStore {
       return await withDeadline(this.run(page, decide, deadline), deadline);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`validator ledger in Redis at ${this.where}: ${reason} (page ${page})`, {
-        cause: error,
-      });
+      throw new Error(`Redis at ${this.where}: ${reason} (page ${page})`, { cause: error });
     }
   }
 
@@ -106,8 +105,7 @@ export class RedisLedgerStore implements LedgerStore {
     const first = decide(parseRecord(await lane.client.get(key)));
     if (!first.write) return first.value;
     const write = async (): Promise<T> => {
-      if (Date.now() >= deadline)
-        throw new Error(`validator ledger: Redis write of ${page} timed out in its turn`);
+      if (Date.now() >= deadline) throw new Error('no answer in time (waiting to write)');
       return watchedWrite(lane.client, key, decide);
     };
     const turn = lane.turn.then(write, write);
@@ -133,12 +131,10 @@ async function watchedWrite<T>(client: Redis, key: string, decide: Decide<T>): P
       return value;
     }
     if (client.stream !== socket) continue;
-    // EXEC answers null when a watched key changed since WATCH (https://redis.io/docs/latest/develop/interactions/transactions/).
+    // EXEC answers null when a watched key changed since WATCH (Redis "Transactions": optimistic locking).
     if ((await client.multi().set(key, JSON.stringify(write)).exec()) !== null) return value;
   }
-  throw new Error(
-    `validator ledger: Redis record ${key} kept changing during ${MAX_WRITE_ATTEMPTS} attempts`,
-  );
+  throw new Error(`the record kept changing during ${MAX_WRITE_ATTEMPTS} attempts to write it`);
 }
 
 /** A pipeline's replies, or its first error thrown. */

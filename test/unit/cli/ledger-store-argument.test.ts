@@ -66,7 +66,7 @@ describe('--state', () => {
     const store = openLedgerStore('redis://127.0.0.1:1/0');
     expect(store).toBeInstanceOf(RedisLedgerStore);
     await expect(store.transact('/a', () => ({ value: 1 }))).rejects.toThrow(
-      /^validator ledger in Redis at 127\.0\.0\.1:1\/0: .* \(page \/a\)$/,
+      /^Redis at 127\.0\.0\.1:1\/0: .* \(page \/a\)$/,
     );
     await expect((store as RedisLedgerStore).whenConnected(50)).resolves.toBe(false);
     await store.close();
