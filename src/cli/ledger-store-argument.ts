@@ -1,7 +1,11 @@
 // Reads the value of `--state`: a Redis URL (the fleet's shared ledger) or a folder (this machine's ledger), and
-// opens the store it names. A value that looks like a URL but is not a usable Redis one is a usage error.
+// opens the store it names; without the flag, a state folder per ROOT outside the docroot, so a read-only docroot
+// works and every release of a symlinked one shares it. A value that looks like a URL but is not a usable Redis
+// one is a usage error.
 
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { FolderLedgerStore } from '../engine/folder-ledger-store';
 import { RedisLedgerStore, type RedisLocation } from '../engine/redis-ledger-store';
 import type { LedgerStore } from '../engine/validator-ledger';
@@ -15,6 +19,44 @@ const REDIS_FORM = 'redis://HOST[:PORT][/DB]';
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 const REDIS_SCHEME = /^rediss?:\/\//i;
 
+export const STATE_OPTIONS = { state: { type: 'string' } } as const;
+
+export const STATE_OPTIONS_HELP = `  --state DIR|redis://HOST:PORT[/DB]
+                          where the validator ledger is kept (what each page was sent with), so
+                          restarts, workers and a fleet never answer 304 for other bytes; redis://
+                          shares it between origins (default: a folder per ROOT under
+                          $STATE_DIRECTORY, else $XDG_STATE_HOME/cdn-include, else
+                          ~/.local/state/cdn-include)`;
+
+/**
+ * The `--state` value, checked: a Redis URL as given, a folder resolved against `cwd`, or undefined for the
+ * default. Throws a UsageError for a malformed Redis URL or another URL scheme.
+ */
+export function parseStateArgument(given: string | undefined, cwd: string): string | undefined {
+  if (given === undefined) return undefined;
+  if (REDIS_SCHEME.test(given)) {
+    parseRedisUrl(given);
+    return given;
+  }
+  if (URL_LIKE.test(given))
+    throw new UsageError(`option '--state' needs ${REDIS_FORM} or a folder, not '${withoutPassword(given)}'`);
+  if (given.trim() === '') throw new UsageError(`option '--state' needs ${REDIS_FORM} or a folder`);
+  return resolve(cwd, given);
+}
+
+/**
+ * The default state folder of `root`: one per docroot path as given (not its real path, so a symlink switch keeps
+ * the ledger), under systemd's StateDirectory, the XDG state home, or ~/.local/state.
+ */
+export function defaultStateFolder(root: string, env: NodeJS.ProcessEnv): string {
+  const base =
+    env.STATE_DIRECTORY?.split(':')[0] ||
+    (env.XDG_STATE_HOME ? join(env.XDG_STATE_HOME, 'cdn-include') : '') ||
+    join(homedir() || tmpdir(), '.local', 'state', 'cdn-include');
+  const digest = createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16);
+  return join(base, digest);
+}
+
 /**
  * Opens the ledger store `spec` names: `redis://HOST[:PORT][/DB]` (or `rediss://` for TLS, with an optional
  * `USER:PASSWORD@`) → a RedisLedgerStore; anything else → a FolderLedgerStore on that folder. Throws a UsageError
@@ -24,11 +66,9 @@ const REDIS_SCHEME = /^rediss?:\/\//i;
  * const store = openLedgerStore('redis://10.0.0.5:6379/3');
  */
 export function openLedgerStore(spec: string): LedgerStore {
-  if (REDIS_SCHEME.test(spec)) return new RedisLedgerStore(parseRedisUrl(spec));
-  if (URL_LIKE.test(spec))
-    throw new UsageError(`option '--state' needs ${REDIS_FORM} or a folder, not '${withoutPassword(spec)}'`);
-  if (spec === '') throw new UsageError(`option '--state' needs ${REDIS_FORM} or a folder`);
-  return new FolderLedgerStore(resolve(spec));
+  const checked = parseStateArgument(spec, process.cwd()) as string;
+  if (REDIS_SCHEME.test(checked)) return new RedisLedgerStore(parseRedisUrl(checked));
+  return new FolderLedgerStore(checked);
 }
 
 /** The server and database a `redis://` or `rediss://` URL names, or a UsageError saying what is wrong. */

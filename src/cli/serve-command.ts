@@ -21,13 +21,14 @@ import { GIT_TIMES_HELP, readGitFileTimes } from './git-file-times';
 import { readOpenFileLimit } from './open-file-limit';
 import {
   defaultStateFolder,
-  openStateStore,
+  openLedgerStore,
   parseStateArgument,
   STATE_OPTIONS,
   STATE_OPTIONS_HELP,
-} from './state-option';
+} from './ledger-store-argument';
 import { GitTimesFileSource } from '../engine/git-times-file-source';
 import { NodeFileSource } from '../engine/node-file-source';
+import { RedisLedgerStore } from '../engine/redis-ledger-store';
 import type { LedgerStore } from '../engine/validator-ledger';
 import {
   SITE_OPTIONS,
@@ -273,7 +274,12 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     maxTagHeaderBytes = settings.maxTagHeaderBytes;
     const docroot = options.gitTimes ? await gitTimesDocroot(options.root) : undefined;
     // One ledger for the life of the process: a reload with new settings keeps what was sent.
-    const store = openStateStore(options.state ?? defaultStateFolder(options.root, process.env));
+    const store = openLedgerStore(options.state ?? defaultStateFolder(options.root, io.env));
+    // A fleet's shared ledger: the first requests are dated with it when it answers within a second.
+    if (store instanceof RedisLedgerStore && !(await store.whenConnected(1000)))
+      io.stderr(
+        `cdn-include serve: ${options.state} does not answer yet; dating by file times until it does\n`,
+      );
     app = createServeApp(options, io, graph, { ...docroot, store });
   } catch (err) {
     // A bad config file or option value: one line, like any usage error.

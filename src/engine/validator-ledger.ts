@@ -144,19 +144,25 @@ export function isPageRecord(value: unknown): value is PageRecord {
   );
 }
 
+/** How long a failing store is left alone before it is asked again: requests meanwhile do not wait on it. */
+const STORE_RETRY_MS = 1000;
+
 /**
- * Dates representations through a store; a store failure costs the request nothing but a conservative dating,
- * reported once per failure streak through `onError`.
+ * Dates representations through a store. A store failure costs a request nothing but a conservative dating
+ * (marked `unrecorded`, so it is not kept); it is reported once per failure streak through `onError`, and the
+ * store is asked again a second later, not by every request in between.
  */
 export class ValidatorLedger {
   private failing = false;
+  private retryAt = 0;
 
   constructor(
     readonly store: LedgerStore,
     private readonly onError: (error: Error) => void = () => {},
   ) {}
 
-  async date(input: DatingInput): Promise<Dating> {
+  async date(input: DatingInput): Promise<Dating & { unrecorded?: true }> {
+    if (this.failing && input.now < this.retryAt) return { ...dateWithoutRecord(input), unrecorded: true };
     try {
       const value = await this.store.transact(input.page, (record) => datePage(record, input));
       this.failing = false;
@@ -164,7 +170,8 @@ export class ValidatorLedger {
     } catch (error) {
       if (!this.failing) this.onError(error instanceof Error ? error : new Error(String(error)));
       this.failing = true;
-      return dateWithoutRecord(input);
+      this.retryAt = input.now + STORE_RETRY_MS;
+      return { ...dateWithoutRecord(input), unrecorded: true };
     }
   }
 

@@ -19,17 +19,18 @@ export interface DatingSubject {
 /**
  * Replaces `representation`'s Last-Modified (its files' date) with the ledger's; a response without one is left
  * alone. The Last-Modified stays strong only when any date at or after it proves the bytes (RFC 9110 §13.1.5:
- * If-Range by date must never pair a range of these bytes with other ones).
+ * If-Range by date must never pair a range of these bytes with other ones). Returns false when the ledger's store
+ * could not be reached: the dating is then a conservative one for this response only, not to be kept.
  */
 export async function dateRepresentation(
   representation: Representation,
   ledger: ValidatorLedger | undefined,
   subject: DatingSubject,
   now: number,
-): Promise<void> {
+): Promise<boolean> {
   const computed = representation.lastModified;
-  if (!ledger || computed === undefined || representation.etag === undefined) return;
-  const { lastModified, notModifiedSince } = await ledger.date({
+  if (!ledger || computed === undefined || representation.etag === undefined) return true;
+  const { lastModified, notModifiedSince, unrecorded } = await ledger.date({
     ...subject,
     etag: representation.etag,
     computed,
@@ -42,6 +43,7 @@ export async function dateRepresentation(
     lastModified !== undefined &&
     lastModified < floorToSecond(now) &&
     (notModifiedSince === undefined || notModifiedSince <= lastModified);
+  return unrecorded !== true;
 }
 
 /**

@@ -69,8 +69,9 @@ export async function buildResponse(
   );
   const computed = built.identity.lastModified;
   // Only bytes that go out as they are get dated: the ledger must not remember a render that is not sent.
-  if (readConsistently)
-    await dateRepresentation(
+  const recorded =
+    !readConsistently ||
+    (await dateRepresentation(
       built.identity,
       settings.policy.ledger,
       {
@@ -79,13 +80,15 @@ export async function buildResponse(
         changedAt: changedAtOf(recording, built.dependencyTimes, now),
       },
       now,
-    );
+    ));
   // New bytes within the second of the newest date sent go without Last-Modified: not kept, so the next request,
   // a second later, gets one.
   const dated = computed === undefined || built.identity.lastModified !== undefined;
+  // A dating made without the ledger's store (Redis down) serves this request only: the next one asks again.
   const cacheable =
     settled &&
     dated &&
+    recorded &&
     built.cacheable &&
     readConsistently &&
     recording !== undefined &&

@@ -11,6 +11,8 @@ export interface ServerChild {
   child: ChildProcess;
   /** Lines the server wrote to stderr (diagnostics), counted rather than kept. */
   stderrLines: () => number;
+  /** The last 16 KiB the server wrote to stderr. */
+  stderrTail: () => string;
 }
 
 /** The built CLI of the nearest repository above this file (run from the sources or the compiled copy). */
@@ -38,9 +40,11 @@ export function startServer(
   const args = [...nodeArgs, cli, 'serve', root, '--port', '0', '--host', '127.0.0.1', ...extraArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderrLines = 0;
+  let stderrTail = '';
   // Both streams are drained: the access log alone is one line per request, and a full pipe would stall the server.
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderrLines += chunk.split('\n').length - 1;
+    stderrTail = (stderrTail + chunk).slice(-16384);
   });
   return new Promise((resolve, reject) => {
     let seen = '';
@@ -50,7 +54,7 @@ export function startServer(
       if (!match) return;
       child.stdout.off('data', onData);
       child.stdout.resume();
-      resolve({ origin: match[1], child, stderrLines: () => stderrLines });
+      resolve({ origin: match[1], child, stderrLines: () => stderrLines, stderrTail: () => stderrTail });
     };
     child.stdout.setEncoding('utf8').on('data', onData);
     child.once('error', reject);

@@ -114,16 +114,28 @@ describe('datePage', () => {
 });
 
 describe('ValidatorLedger', () => {
-  it('a store that fails › dates by the files, proven only from their change time, and reports once', async () => {
+  it('a store that fails › dates by the files, proven only from their change time, unrecorded, reported once', async () => {
+    let calls = 0;
     const failing: LedgerStore = {
-      transact: () => Promise.reject(new Error('store down')),
+      transact: () => {
+        calls++;
+        return Promise.reject(new Error('store down'));
+      },
       close: async () => {},
     };
     const errors: Error[] = [];
     const ledger = new ValidatorLedger(failing, (error) => errors.push(error));
     const given = input({ changedAt: 300 * S + 1 });
-    expect(await ledger.date(given)).toEqual({ lastModified: 100 * S, notModifiedSince: 300 * S });
-    await ledger.date(given);
+    expect(await ledger.date(given)).toEqual({
+      lastModified: 100 * S,
+      notModifiedSince: 300 * S,
+      unrecorded: true,
+    });
+    // Within the next second the store is left alone; after it, asked again.
+    await ledger.date({ ...given, now: given.now + 500 });
+    expect(calls).toBe(1);
+    await ledger.date({ ...given, now: given.now + 1000 });
+    expect(calls).toBe(2);
     expect(errors.map((error) => error.message)).toEqual(['store down']);
   });
 });
