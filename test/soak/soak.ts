@@ -32,7 +32,7 @@ const HELP = `Usage: npm run soak -- [--seconds N] [--connections N] [--mutation
   --restart-seconds N  stop the server every N seconds, restore every fragment with an older mtime while it is
                      down, and start it again with the same state folder; fragments stay unchanged
                      for 1.2 s before and 0.5 s after each restart (default 4; 0: never)
-  --switch-seconds N   switch the docroot symlink to the other release every N seconds (default 4; 0: never,
+  --switch-seconds N   switch the docroot symlink to the other release every N seconds (default 3; 0: never,
                      and the server is given the release's real folder instead of the link)
 Extra arguments after -- are passed to 'cdn-include serve'.
 `;
@@ -74,7 +74,7 @@ async function main(): Promise<number> {
   const link = join(base, 'current');
   symlinkSync(releases[0].target, link);
   const restartMs = option('restart-seconds', 4) * 1000;
-  const switchMs = option('switch-seconds', 4) * 1000;
+  const switchMs = option('switch-seconds', 3) * 1000;
   // Without switches the server is given the real folder: a docroot link dates each release from when the server
   // first saw it, which would shield restarts from what this soak checks.
   const root = switchMs > 0 ? link : releases[0].folder;
