@@ -113,38 +113,41 @@ describe('a fragment included twice, replaced every 2 ms while cold renders run'
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('serve --no-cache › 0 responses with two versions; the unsettled ones are no-store without validators', async () => {
-    const server = await startServer(findCli(), root, ['--no-cache']);
-    let version = 0;
-    // Each version is whole: written beside and renamed over, as deploy tools do.
-    writer = setInterval(() => {
-      const next = join(root, 'live.tmp');
-      writeFileSync(next, `v${++version}`.padEnd(FRAGMENT_BYTES, '.'));
-      renameSync(next, join(root, 'live.html'));
-    }, 2);
-    const answers: Answer[] = [];
-    try {
-      for (let i = 0; i < LIVE_REQUESTS; i++) answers.push(await getAnswer(`${server.origin}/twice.shtml`));
-    } finally {
-      clearInterval(writer);
-      writer = undefined;
-      await stopServer(server);
-    }
-    const mixed = answers.filter((answer) => {
-      const [first, second] = answer.body.split('|');
-      return first !== second;
-    });
-    const unsettled = answers.filter((answer) => answer.headers['cache-control'] === 'no-store');
-    const unsettledWithValidators = unsettled.filter(
-      (answer) => answer.headers.etag !== undefined || answer.headers['last-modified'] !== undefined,
-    );
-    console.log(
-      `mixed versions: ${answers.length} cold requests while ${version} versions were written (every 2 ms, ` +
-        `${FRAGMENT_BYTES / 1024} KB): ${mixed.length} with two versions, ${unsettled.length} unsettled sent ` +
-        `no-store, ${unsettledWithValidators.length} of them with a validator`,
-    );
-    expect(answers.every((answer) => answer.status === 200)).toBe(true);
-    expect(mixed).toHaveLength(0);
-    expect(unsettledWithValidators).toHaveLength(0);
-  });
+  it.each([[['--no-cache']], [['--no-cache', '--workers', '2']]])(
+    'serve %j › 0 responses with two versions; the unsettled ones are no-store without validators',
+    async (flags) => {
+      const server = await startServer(findCli(), root, flags);
+      let version = 0;
+      // Each version is whole: written beside and renamed over, as deploy tools do.
+      writer = setInterval(() => {
+        const next = join(root, 'live.tmp');
+        writeFileSync(next, `v${++version}`.padEnd(FRAGMENT_BYTES, '.'));
+        renameSync(next, join(root, 'live.html'));
+      }, 2);
+      const answers: Answer[] = [];
+      try {
+        for (let i = 0; i < LIVE_REQUESTS; i++) answers.push(await getAnswer(`${server.origin}/twice.shtml`));
+      } finally {
+        clearInterval(writer);
+        writer = undefined;
+        await stopServer(server);
+      }
+      const mixed = answers.filter((answer) => {
+        const [first, second] = answer.body.split('|');
+        return first !== second;
+      });
+      const unsettled = answers.filter((answer) => answer.headers['cache-control'] === 'no-store');
+      const unsettledWithValidators = unsettled.filter(
+        (answer) => answer.headers.etag !== undefined || answer.headers['last-modified'] !== undefined,
+      );
+      console.log(
+        `mixed versions, serve ${flags.join(' ')}: ${answers.length} cold requests while ${version} versions were written (every 2 ms, ` +
+          `${FRAGMENT_BYTES / 1024} KB): ${mixed.length} with two versions, ${unsettled.length} unsettled sent ` +
+          `no-store, ${unsettledWithValidators.length} of them with a validator`,
+      );
+      expect(answers.every((answer) => answer.status === 200)).toBe(true);
+      expect(mixed).toHaveLength(0);
+      expect(unsettledWithValidators).toHaveLength(0);
+    },
+  );
 });

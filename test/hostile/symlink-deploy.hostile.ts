@@ -1,9 +1,10 @@
 // Hostile: a real `cdn-include serve` on a docroot that is a symlink switched between two releases while clients
-// fetch (no response may mix them), rolled back under If-Modified-Since revalidation (no stale 304), and reloaded
+// fetch (no response may mix them), rolled back under If-Modified-Since revalidation (no stale 304), also across a
+// restart (the state folder remembers what the newer release was sent with), and reloaded
 // with SIGHUP, alone and with workers (it keeps serving); plus the warm-path cost of following the link.
 
 import http from 'node:http';
-import { realpathSync } from 'node:fs';
+import { lutimesSync, realpathSync } from 'node:fs';
 import { get } from '../soak/http-client';
 import { findCli, ServerChild, startServer, stopServer } from '../soak/server-child';
 import {
@@ -17,6 +18,8 @@ import {
 const CONCURRENCY = 16;
 const SWITCHING_REQUESTS = 3000;
 const WARM_REQUESTS = 4000;
+/** The mtime of release 1's files (see makeDeploySite). */
+const RELEASE_1_SECONDS = Date.UTC(2024, 0, 1) / 1000;
 
 /** GETs `path` `count` times, CONCURRENCY at a time; calls `check` with each response. */
 async function hammer(
@@ -127,6 +130,43 @@ describe('hostile: symlink-switch deploys', () => {
     );
     expect(stale).toBe(0);
   });
+
+  it.each([
+    ['a new link (ln -s, mv)', false],
+    ['the link dated back to release 1 (rsync -a of the deploy folder)', true],
+  ])(
+    'switch, restart, rollback to %s › If-Modified-Since with the newer release date never gets a 304',
+    async (_how, datedBack) => {
+      server = await startServer(cli, site.current, ['--quiet']);
+      const agent = new http.Agent();
+      let stale = 0;
+      let revalidations = 0;
+      const statuses: number[] = [];
+      for (let round = 0; round < 2; round++) {
+        switchRelease(site, 2);
+        const newer = await Promise.all(
+          ['/', '/style.css'].map((path) => settledLastModified(server!.origin, path)),
+        );
+        await stopServer(server);
+        switchRelease(site, 1);
+        // A link's own time is all a date-only server has to see a rollback by; a copied link keeps its source's.
+        if (datedBack) lutimesSync(site.current, RELEASE_1_SECONDS, RELEASE_1_SECONDS);
+        server = await startServer(cli, site.current, ['--quiet']);
+        for (const [index, path] of ['/', '/style.css'].entries()) {
+          const response = await get(agent, server.origin, path, { 'if-modified-since': newer[index].date });
+          revalidations++;
+          statuses.push(response.status);
+          if (response.status === 304 || releasesShown(response.body).join() !== '1') stale++;
+        }
+      }
+      agent.destroy();
+      console.log(
+        `symlink switch, restart, rollback to ${_how}: ${revalidations} revalidations with the newer release's date → ` +
+          `${statuses.join(' ')}, ${stale} stale`,
+      );
+      expect(stale).toBe(0);
+    },
+  );
 
   it.each([[[] as string[]], [['--workers', '2']]])(
     'SIGHUP (%j) › the server keeps serving, and serves a switch made before it',

@@ -26,7 +26,9 @@ export function findCli(): string {
 
 /**
  * Starts the CLI at `cli` serving `root`; resolves once it prints its address. `nodeArgs` go to node itself
- * (e.g. `--max-old-space-size=256`).
+ * (e.g. `--max-old-space-size=256`). The child gets `env`, by default this module's `process.env`: under jest that
+ * is the test's own copy, so a state home set by the test setup (XDG_STATE_HOME) reaches the server, which it
+ * would not through the real environment a child inherits by default.
  *
  * @example
  * const server = await startServer('dist/cli/main.js', '/tmp/site', []);
@@ -36,9 +38,10 @@ export function startServer(
   root: string,
   extraArgs: string[],
   nodeArgs: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<ServerChild> {
   const args = [...nodeArgs, cli, 'serve', root, '--port', '0', '--host', '127.0.0.1', ...extraArgs];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderrLines = 0;
   let stderrTail = '';
   // Both streams are drained: the access log alone is one line per request, and a full pipe would stall the server.

@@ -41,6 +41,7 @@ export class Verifier {
   readonly examples: string[] = [];
   private readonly seen = new Map<string, SeenResponse[]>();
   private readonly exampleCounts = new Map<ViolationKind, number>();
+  private noWindowBefore = -Infinity;
 
   /**
    * @param history the disk states
@@ -56,7 +57,7 @@ export class Verifier {
   check(page: string, response: TimedResponse, replayed?: SeenResponse): void {
     this.counts.requests++;
     if (replayed) this.counts.conditional++;
-    const since = response.start - this.windowMs;
+    const since = this.windowStart(response);
     if (response.status >= 500) return this.violation('server-error', `${page}: ${response.status}`);
     if (response.status === 304) {
       this.counts.notModified304++;
@@ -82,10 +83,23 @@ export class Verifier {
     this.violation('server-error', `${page}: ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  /** A random earlier 200 of `page`, for a conditional request; undefined before the first. */
+  /**
+   * An earlier 200 of `page`, for a conditional request: half the time the latest (what an edge holds, the one a
+   * restart or a rollback must not answer 304 for once its bytes are gone), else a random one; undefined before
+   * the first.
+   */
   pickReplay(page: string, random: () => number): SeenResponse | undefined {
     const list = this.seen.get(page);
-    return list && list.length > 0 ? list[Math.floor(random() * list.length)] : undefined;
+    if (!list || list.length === 0) return undefined;
+    return random() < 0.5 ? list[list.length - 1] : list[Math.floor(random() * list.length)];
+  }
+
+  /**
+   * A new server process starts at `time` (this process's monotonic clock): it has seen no earlier bytes, so no
+   * staleness window reaches back before it.
+   */
+  serverStartedAt(time: number): void {
+    this.noWindowBefore = time;
   }
 
   /** Records a violation found outside any response (RSS growth). */
@@ -99,6 +113,11 @@ export class Verifier {
   /** Every violation counted. */
   get totalViolations(): number {
     return Object.values(this.violations).reduce((sum, count) => sum + count, 0);
+  }
+
+  /** The earliest moment the bytes of `response` may have been on disk. */
+  private windowStart(response: TimedResponse): number {
+    return Math.min(response.start, Math.max(response.start - this.windowMs, this.noWindowBefore));
   }
 
   private checkBody(page: string, response: TimedResponse): void {
@@ -115,8 +134,9 @@ export class Verifier {
     }
     const shown = setShownBy(response.body.toString('latin1'));
     const key = shown && setKey(shown);
-    if (!key || !this.history.existedDuring(key, response.start - this.windowMs, response.end)) {
-      const during = this.history.statesDuring(response.start - this.windowMs, response.end);
+    const since = this.windowStart(response);
+    if (!key || !this.history.existedDuring(key, since, response.end)) {
+      const during = this.history.statesDuring(since, response.end);
       const span = `${response.start.toFixed(1)}…${response.end.toFixed(1)}`;
       this.violation(
         'mixed-versions',

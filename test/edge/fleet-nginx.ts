@@ -1,0 +1,85 @@
+// Writes and starts an nginx that caches a fleet of origins (an upstream, round-robin) and revalidates with
+// If-Modified-Since alone, as Akamai does by default: a hop in front of the origins drops their ETag before the
+// cache stores the response. Nothing in /etc/nginx is read or touched.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, startServerProcess, type ServerProcess } from '../support/server-process';
+import { NGINX_BINARY } from './nginx-edge';
+
+/** How long the edge keeps a page before revalidating it (its Cache-Control is ignored). */
+export const FLEET_EDGE_TTL = '1s';
+
+/**
+ * The whole nginx.conf: the edge on `port` caches for FLEET_EDGE_TTL whatever the origins say (proxy_cache_valid)
+ * and revalidates with `proxy_cache_revalidate on` (RFC 9111 §4.3.1); the hop on `hopPort` spreads requests over
+ * `originPorts` round-robin and hides their ETag, so the edge holds only a Last-Modified to revalidate with.
+ */
+export function fleetNginxConfig(
+  prefix: string,
+  port: number,
+  hopPort: number,
+  originPorts: number[],
+  user?: string,
+): string {
+  return `# cdn-include test:edge — nginx in front of a fleet of ${originPorts.length} origins
+${user === undefined ? '' : `user ${user};\n`}daemon off;
+master_process on;
+worker_processes 1;
+pid ${join(prefix, 'nginx.pid')};
+error_log ${join(prefix, 'error.log')} warn;
+events { worker_connections 256; }
+http {
+  access_log ${join(prefix, 'access.log')};
+  client_body_temp_path ${join(prefix, 'client_body')};
+  proxy_temp_path ${join(prefix, 'proxy_temp')};
+  fastcgi_temp_path ${join(prefix, 'fastcgi_temp')};
+  uwsgi_temp_path ${join(prefix, 'uwsgi_temp')};
+  scgi_temp_path ${join(prefix, 'scgi_temp')};
+  proxy_cache_path ${join(prefix, 'cache')} levels=1:2 keys_zone=edge:1m max_size=64m inactive=10m use_temp_path=off;
+  upstream origins {
+${originPorts.map((originPort) => `    server 127.0.0.1:${originPort} max_fails=0;`).join('\n')}
+  }
+  server {
+    listen 127.0.0.1:${hopPort};
+    location / {
+      proxy_pass http://origins;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_hide_header ETag;
+      add_header X-Origin $upstream_addr always;
+    }
+  }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://127.0.0.1:${hopPort};
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_cache edge;
+      proxy_cache_revalidate on;
+      proxy_ignore_headers Cache-Control Expires;
+      proxy_cache_valid 200 ${FLEET_EDGE_TTL};
+      add_header X-Cache-Status $upstream_cache_status always;
+    }
+  }
+}
+`;
+}
+
+/** Writes `prefix/nginx.conf` and starts nginx in the foreground on a free port, in front of `originPorts`. */
+export async function startFleetNginx(prefix: string, originPorts: number[]): Promise<ServerProcess> {
+  mkdirSync(prefix, { recursive: true });
+  const [port, hopPort] = [await freePort(), await freePort()];
+  const user = process.getuid?.() === 0 ? 'root' : undefined;
+  const configFile = join(prefix, 'nginx.conf');
+  writeFileSync(configFile, fleetNginxConfig(prefix, port, hopPort, originPorts, user));
+  const errorLog = join(prefix, 'error.log');
+  return startServerProcess({
+    name: 'nginx',
+    command: [NGINX_BINARY, '-p', prefix, '-c', configFile, '-e', errorLog],
+    port,
+    pidFile: join(prefix, 'nginx.pid'),
+    logFiles: [errorLog],
+  });
+}
