@@ -116,6 +116,30 @@ function datingOf(entry: VariantEntry): Dating {
 }
 
 /**
+ * Moves a doubted entry's Last-Modified to the date that proves it: a first-contact entry answers 304 only from
+ * `notModifiedSince`, so a client revalidating with the files' date would get 200 for ever; sending the proven date
+ * from then on lets it revalidate. Safe because no other bytes of the variant were sent with a date at or after it
+ * (the files have not changed since). Nothing is written when the entry is gone, other bytes, or not doubted.
+ */
+export function promoteEntry(
+  record: PageRecord | undefined,
+  variant: string,
+  etag: string,
+  now: number,
+): { write?: PageRecord; value: number | undefined } {
+  const entry = record?.variants.find(([key]) => key === variant)?.[1];
+  if (!record || !entry || entry.etag !== etag || entry.notModifiedSince <= entry.lastModified)
+    return { value: undefined };
+  // RFC 9110 §8.8.2.1: never a Last-Modified later than the response's date (a change time ahead of the clock).
+  if (entry.notModifiedSince > floorToSecond(now)) return { value: undefined };
+  const proven = entry.notModifiedSince;
+  const variants: PageRecord['variants'] = record.variants.map(([key, each]) =>
+    key === variant ? [key, { ...each, lastModified: proven }] : [key, each],
+  );
+  return { write: { newest: Math.max(record.newest, proven), variants }, value: proven };
+}
+
+/**
  * The dating a representation gets when the store cannot be reached: its files' date, answered 304 only to a date
  * from which the files have not changed, so nothing the store would have known can be contradicted.
  */
@@ -172,6 +196,18 @@ export class ValidatorLedger {
       this.failing = true;
       this.retryAt = input.now + STORE_RETRY_MS;
       return { ...dateWithoutRecord(input), unrecorded: true };
+    }
+  }
+
+  /**
+   * Promotes the entry of `etag` to its proven date (see promoteEntry); the new Last-Modified, or undefined when
+   * there is none to send (or the store failed: the next doubted revalidation tries again).
+   */
+  async promote(page: string, variant: string, etag: string, now: number): Promise<number | undefined> {
+    try {
+      return await this.store.transact(page, (record) => promoteEntry(record, variant, etag, now));
+    } catch {
+      return undefined;
     }
   }
 

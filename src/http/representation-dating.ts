@@ -4,6 +4,8 @@
 import { RecordingFileSource } from '../engine/caching-file-source';
 import { ValidatorLedger } from '../engine/validator-ledger';
 import { floorToSecond } from '../engine/validators';
+import { parseHttpDate } from './http-date';
+import type { RequestHeaders } from './preconditions';
 import { Representation } from './representation';
 
 /** Which page and which of its variants a representation is. */
@@ -38,6 +40,7 @@ export async function dateRepresentation(
   });
   representation.lastModified = lastModified;
   representation.notModifiedSince = notModifiedSince;
+  representation.datedAs = { page: subject.page, variant: subject.variant };
   representation.lastModifiedIsStrong =
     representation.lastModifiedIsStrong &&
     lastModified !== undefined &&
@@ -77,4 +80,24 @@ export function variantOf(
   let key = query === undefined ? '' : `?${query}`;
   for (const [name, value] of headerValues) key += `\0${name}=${value ?? ''}`;
   return key;
+}
+
+/**
+ * Whether `representation` answers this request 200 only because the ledger doubts the client's date: a bare
+ * If-Modified-Since at or after its Last-Modified, but before the date that proves the bytes (RFC 9110 §13.1.3
+ * allows a 200 at any time). Such a client will send the same date again: the entry is worth promoting.
+ */
+export function isDoubtedRevalidation(
+  method: string,
+  headers: RequestHeaders,
+  representation: Representation,
+  now: number,
+): boolean {
+  const { lastModified, notModifiedSince } = representation;
+  if (lastModified === undefined || notModifiedSince === undefined || notModifiedSince <= lastModified)
+    return false;
+  if ((method !== 'GET' && method !== 'HEAD') || headers['if-none-match'] !== undefined) return false;
+  const since = headers['if-modified-since'];
+  const date = typeof since === 'string' ? parseHttpDate(since, now) : undefined;
+  return date !== undefined && date >= lastModified && date < notModifiedSince;
 }

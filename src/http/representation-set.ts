@@ -70,6 +70,17 @@ export class RepresentationSet {
     return form;
   }
 
+  /**
+   * Sends `lastModified` from now on, in every form, as the date that proves the bytes (a promoted ledger entry);
+   * it stays weak for If-Range, as a first contact's date was.
+   */
+  redate(lastModified: number): void {
+    for (const form of [this.identity, ...Object.values(this.encoded)]) {
+      form.lastModified = lastModified;
+      form.notModifiedSince = lastModified;
+    }
+  }
+
   // A Last-Modified computed within a second of a change becomes strong once that second has passed.
   private makeStrong(): void {
     this.strong = true;

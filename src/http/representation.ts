@@ -31,6 +31,8 @@ export interface Representation {
    * `lastModified` on (a client may hold other bytes dated that late); undefined means `lastModified`.
    */
   notModifiedSince?: number;
+  /** The page and variant the validator ledger dated it as, so a doubted date can be promoted (see promoteEntry). */
+  datedAs?: { page: string; variant: string };
   /** False while a dependency changed within the last second (RFC 9110 §8.8.2.2): If-Range may not match by date. */
   lastModifiedIsStrong: boolean;
   cacheControl: string;

@@ -28,6 +28,8 @@ import {
 import { CachedVariant, DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-cache';
 import { MAX_TAG_HEADER_BYTES, validateTagHeaderName } from './purge-tags';
 import { sendRepresentation } from './representation';
+import { isDoubtedRevalidation } from './representation-dating';
+import type { RepresentationSet } from './representation-set';
 import { LocatedResource, locateResource } from './resource-locator';
 import { buildResponse, BuiltResponse, ResponseBuilderSettings } from './response-builder';
 import { DEFAULT_STREAM_THRESHOLD, OpeningFileSource, sendStreamedFile } from './streamed-file';
@@ -267,8 +269,20 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     const set = variant.representations;
     const coding = set.compressible ? negotiateContentCoding(ctx.req.headers['accept-encoding']) : 'identity';
     const grows = !set.has(coding);
-    sendRepresentation(ctx, await set.select(coding, now), now);
+    const representation = await set.select(coding, now);
+    sendRepresentation(ctx, representation, now);
     if (grows && key !== undefined) release.cache?.grew(key);
+    if (isDoubtedRevalidation(ctx.method, ctx.req.headers, representation, now))
+      void promote(release, set, now);
+  }
+
+  /** Records the proven date of a doubted first-contact entry, then sends it from the cached set too. */
+  async function promote(release: Release, set: RepresentationSet, now: number): Promise<void> {
+    const { ledger } = release.settings.policy;
+    const { datedAs, etag } = set.identity;
+    if (!ledger || !datedAs || etag === undefined) return;
+    const promoted = await ledger.promote(datedAs.page, datedAs.variant, etag, now);
+    if (promoted !== undefined) set.redate(promoted);
   }
 
   async function answerElsewise(

@@ -122,6 +122,25 @@ describe('first contact: the ledger has no record of the page', () => {
       .expect(200);
   });
 
+  it('that 200 › promotes the page to the date that proves it: the same client revalidates with 304 next', async () => {
+    const first = await server.get('/index.shtml').expect(200);
+    const doubted = await server
+      .get('/index.shtml')
+      .set('If-Modified-Since', lastModified(first) as string)
+      .expect(200);
+    expect(doubted.headers.etag).toBe(first.headers.etag);
+    // The promotion is written to the ledger after that answer: wait for the next response to carry it.
+    let promoted = lastModified(first);
+    for (let attempt = 0; attempt < 50 && promoted === lastModified(first); attempt++)
+      promoted = lastModified(await server.get('/index.shtml'));
+    expect(Date.parse(promoted as string)).toBeGreaterThan(Date.parse(lastModified(first) as string));
+    expect(Date.parse(promoted as string)).toBeLessThanOrEqual(Date.parse(first.headers.date));
+    await server
+      .get('/index.shtml')
+      .set('If-Modified-Since', promoted as string)
+      .expect(304);
+  });
+
   it('a date after the files last changed (their ctime) › 304', async () => {
     const first = await server.get('/index.shtml').expect(200);
     await server.get('/index.shtml').set('If-Modified-Since', first.headers.date).expect(304);

@@ -9,6 +9,7 @@ import {
   LedgerStore,
   MAX_VARIANTS,
   PageRecord,
+  promoteEntry,
   ValidatorLedger,
 } from '../../../src/engine/validator-ledger';
 
@@ -110,6 +111,27 @@ describe('datePage', () => {
     // Had they changed at 450 s, a client of v0 dated up to then may hold other bytes.
     const changed = { ...inputs[0], changedAt: 450 * S };
     expect(datePage(record, changed).value).toEqual({ lastModified: 100 * S, notModifiedSince: 450 * S });
+  });
+});
+
+describe('promoteEntry', () => {
+  const doubted = () => datePage(undefined, input({ changedAt: 300 * S + 400 })).write;
+
+  it('a first-contact entry doubted from the files date › moved to the date that proves it', () => {
+    const { write, value } = promoteEntry(doubted(), '', '"a"', 500 * S);
+    expect(value).toBe(300 * S);
+    expect(write?.variants).toEqual([
+      ['', { etag: '"a"', lastModified: 300 * S, notModifiedSince: 300 * S }],
+    ]);
+    expect(write?.newest).toBeGreaterThanOrEqual(300 * S);
+  });
+
+  it('other bytes, another variant, an entry already proven, or a proof ahead of the clock › nothing', () => {
+    expect(promoteEntry(doubted(), '', '"b"', 500 * S)).toEqual({ value: undefined });
+    expect(promoteEntry(doubted(), 'fr', '"a"', 500 * S)).toEqual({ value: undefined });
+    const proven = datePage(undefined, input({})).write;
+    expect(promoteEntry(proven, '', '"a"', 500 * S)).toEqual({ value: undefined });
+    expect(promoteEntry(doubted(), '', '"a"', 299 * S)).toEqual({ value: undefined });
   });
 });
 
