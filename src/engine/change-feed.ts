@@ -128,6 +128,8 @@ export function watchForChanges(root: string, options: ChangeFeedOptions): Chang
   try {
     handle = startWatch(root, onEvent, (relative) => isHiddenPath(`/${relative}`), {
       maxFolders: options.maxFolders ?? DEFAULT_MAX_WATCHED_FOLDERS,
+      // A server keeps the process alive; its watches should not keep alive one that is done.
+      persistent: false,
       onLink: (relative) => links.add(`/${relative.split(path.sep).join('/')}`),
       onFolder: () => folders++,
     });
@@ -178,7 +180,8 @@ function noteLink(root: string, relative: string, docrootPath: string, links: Se
 
 /** Linux: one fs.watch per folder (see folder-watch.ts); elsewhere the platform's own recursive watch. */
 const defaultStartWatch: StartFolderWatch = (root, listener, skip, options) => {
-  if (process.platform !== 'linux') return watch(root, { recursive: true }, listener);
+  if (process.platform !== 'linux')
+    return watch(root, { recursive: true, persistent: options.persistent }, listener);
   return watchFolders(root, listener, skip, options);
 };
 

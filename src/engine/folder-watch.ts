@@ -18,6 +18,8 @@ export interface FolderWatchOptions {
   maxFolders?: number;
   /** Told of each symbolic link met while folders are listed, by path relative to `root`. @default ignore */
   onLink?: (relativePath: string) => void;
+  /** Whether the watches keep the process alive (fs.watch's `persistent`). @default true */
+  persistent?: boolean;
   /** Told of each folder that starts being watched (to count the watches). @default ignore */
   onFolder?: () => void;
 }
@@ -53,7 +55,7 @@ export function watchFolders(
     if (closed || watchers.has(folder)) return;
     if (watchers.size >= maxFolders)
       throw Object.assign(new Error(`more than ${maxFolders} folders to watch`), { code: 'ENOSPC' });
-    const watcher = watch(folder, (event, name) => {
+    const watcher = watch(folder, { persistent: options.persistent ?? true }, (event, name) => {
       // No name: the platform lost track of this folder's events; the caller decides what that means.
       if (name === null) return listener(event, null);
       const full = path.join(folder, name.toString());

@@ -1,0 +1,114 @@
+// `cdn-include serve` as a real process under its default settings: a nested fragment changed (other size, same
+// size with an older mtime, same size with the very same mtime), then revalidated 30 ms later, must never get a
+// 304 for the bytes it no longer serves. Compiled to a scratch folder first, as serve-workers.test.ts does.
+
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { at, TempSite } from '../support/temp-site';
+
+jest.setTimeout(120_000);
+
+let outDir: string;
+let site: TempSite;
+let child: ChildProcess | undefined;
+
+const FRAGMENT = 'inc/a/b/frag.html';
+
+beforeAll(() => {
+  const cache = join(__dirname, '../../node_modules/.cache');
+  mkdirSync(cache, { recursive: true });
+  outDir = mkdtempSync(join(cache, 'cdn-include-dist-'));
+  const tsc = join(__dirname, '../../node_modules/typescript/bin/tsc');
+  execFileSync(
+    process.execPath,
+    [tsc, '-p', join(__dirname, '../../tsconfig.build.json'), '--outDir', outDir],
+    { stdio: 'ignore' },
+  );
+});
+
+beforeEach(() => {
+  site = new TempSite()
+    .write('deep/index.shtml', 'page <!--#include virtual="/inc/a/b/frag.html" --> end', at(1))
+    .write(FRAGMENT, 'v0000', at(2));
+});
+
+afterEach(() => {
+  child?.kill('SIGKILL');
+  child = undefined;
+  site.remove();
+});
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+function startServe(extra: string[]): Promise<string> {
+  const output: string[] = [];
+  const started = spawn(
+    process.execPath,
+    [join(outDir, 'cli/main.js'), 'serve', site.root, '--port', '0', '--quiet', ...extra],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child = started;
+  return new Promise((resolve, reject) => {
+    started.stderr?.on('data', (chunk: Buffer) => void output.push(chunk.toString()));
+    started.stdout?.on('data', (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const url = /http:\/\/\S+/.exec(output.join(''))?.[0];
+      if (url) resolve(url.replace(/\/$/, ''));
+    });
+    started.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output.join('')}`)));
+  });
+}
+
+/**
+ * Rewrites the fragment in one of three ways: other bytes of another size and a new mtime; the same size with
+ * an older mtime (`cp -p` of an older file); the same size with the mtime it had (`rsync -t`, `tar x`).
+ */
+function changeFragment(round: number): void {
+  const file = site.path(FRAGMENT);
+  const before = statSync(file);
+  const text = `v${String(round).padStart(4, '0')}`;
+  const kind = round % 3;
+  writeFileSync(file, kind === 0 ? `${text}+${'x'.repeat(round % 7)}` : text);
+  if (kind === 1) utimesSync(file, at(0), at(0) - round);
+  if (kind === 2) utimesSync(file, before.atime, before.mtime);
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `rounds` changes, each revalidated 30 ms later with If-None-Match and with If-Modified-Since; the stale 304s. */
+async function staleRevalidations(url: string, rounds: number): Promise<string[]> {
+  const stale: string[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const first = await request(url).get('/deep/').set('Connection', 'close');
+    expect(first.status).toBe(200);
+    changeFragment(round);
+    await pause(30);
+    const byTag = await request(url)
+      .get('/deep/')
+      .set('If-None-Match', first.headers.etag)
+      .set('Connection', 'close');
+    const byDate = await request(url)
+      .get('/deep/')
+      .set('If-Modified-Since', first.headers['last-modified'])
+      .set('Connection', 'close');
+    if (byTag.status === 304) stale.push(`round ${round}: If-None-Match answered 304`);
+    if (byDate.status === 304) stale.push(`round ${round}: If-Modified-Since answered 304`);
+    // The body served now is the fragment on disk.
+    if (byTag.status === 200) expect(byTag.text).toContain(`v${String(round).padStart(4, '0')}`);
+  }
+  return stale;
+}
+
+describe('serve, default settings: change a nested fragment, revalidate 30 ms later', () => {
+  it('100 rounds of size, older-mtime and same-mtime rewrites › no stale 304', async () => {
+    const url = await startServe([]);
+    expect(await staleRevalidations(url, 100)).toEqual([]);
+  });
+
+  it('--workers 2, each worker watching for itself › no stale 304', async () => {
+    const url = await startServe(['--workers', '2']);
+    expect(await staleRevalidations(url, 30)).toEqual([]);
+  });
+});
