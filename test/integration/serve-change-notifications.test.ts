@@ -89,12 +89,14 @@ async function staleRevalidations(url: string, rounds: number): Promise<string[]
       .get('/deep/')
       .set('If-None-Match', first.headers.etag)
       .set('Connection', 'close');
-    const byDate = await request(url)
-      .get('/deep/')
-      .set('If-Modified-Since', first.headers['last-modified'])
-      .set('Connection', 'close');
+    // A response dated within the current second carries no Last-Modified: nothing to revalidate by date then.
+    const lastModified: string | undefined = first.headers['last-modified'];
+    const byDate =
+      lastModified === undefined
+        ? undefined
+        : await request(url).get('/deep/').set('If-Modified-Since', lastModified).set('Connection', 'close');
     if (byTag.status === 304) stale.push(`round ${round}: If-None-Match answered 304`);
-    if (byDate.status === 304) stale.push(`round ${round}: If-Modified-Since answered 304`);
+    if (byDate?.status === 304) stale.push(`round ${round}: If-Modified-Since answered 304`);
     // The body served now is the fragment on disk.
     if (byTag.status === 200) expect(byTag.text).toContain(`v${String(round).padStart(4, '0')}`);
   }
