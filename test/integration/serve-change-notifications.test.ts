@@ -50,8 +50,7 @@ afterEach(() => {
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-function startServe(extra: string[]): Promise<string> {
-  const output: string[] = [];
+function startServe(extra: string[], output: string[] = []): Promise<string> {
   const started = spawn(
     process.execPath,
     [join(outDir, 'cli/main.js'), 'serve', site.root, '--port', '0', '--quiet', ...extra],
@@ -121,3 +120,35 @@ describe('serve, default settings: change a nested fragment, revalidate 30 ms la
     expect(await staleRevalidations(url, 30)).toEqual([]);
   });
 });
+
+describe('serve where the docroot has more folders than it watches (4096)', () => {
+  it('› says so once on stderr and re-checks files within the revalidation window instead', async () => {
+    for (let folder = 0; folder < 4100; folder++)
+      mkdirSync(site.path(`bulk/${folder % 50}/${folder}`), { recursive: true });
+    const output: string[] = [];
+    const url = await startServe([], output);
+    await waitForText(output, 'file change notifications unavailable');
+    expect(output.join('')).toContain(
+      '(more than 4096 folders to watch); re-checking the files of a cached response at most every 1000 ms',
+    );
+    const first = await request(url).get('/p1/').set('Connection', 'close');
+    changeFragment(1);
+    const deadline = Date.now() + 3_000;
+    let status = 304;
+    while (status === 304 && Date.now() < deadline) {
+      await pause(50);
+      const reply = await request(url)
+        .get('/p1/')
+        .set('If-None-Match', first.headers.etag)
+        .set('Connection', 'close');
+      status = reply.status;
+    }
+    expect(status).toBe(200);
+    expect(output.join('').split('notifications unavailable').length - 1).toBe(1);
+  });
+});
+
+async function waitForText(output: string[], text: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!output.join('').includes(text) && Date.now() < deadline) await pause(20);
+}
