@@ -150,7 +150,7 @@ ${GIT_TIMES_HELP}
                           are then read whole, never streamed, so each gets its commit time
 ${CONNECTION_OPTIONS_HELP}
 ${WATCH_OPTIONS_HELP}
-                          with --watch, cached responses resting on a changed file are dropped at once
+                          (cached responses resting on a changed file are dropped at once either way)
   --manifest FILE         with --watch, also count the pages of this build manifest as rendered
   -q, --quiet             no access log
   -h, --help              show this help
