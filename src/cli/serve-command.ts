@@ -374,7 +374,11 @@ function createServeApp(
  * Notifications keep the caches current; the revalidation window is the fallback where they are unavailable, and
  * runs beside them when the operator gave one. A `--git-times` docroot watches the folder it wraps.
  */
-function fileWatching(given: number | undefined, docroot: WrappedDocroot, io: CommandIo) {
+function fileWatching(
+  given: number | undefined,
+  docroot: { documentRoot?: string } | undefined,
+  io: CommandIo,
+) {
   const revalidateWindow = given ?? DEFAULT_REVALIDATE_WINDOW;
   return {
     revalidateWindow,
