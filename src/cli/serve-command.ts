@@ -54,6 +54,7 @@ import {
   type WatchSettings,
 } from './watch-arguments';
 import { loadManifestInto, startWatchMode, type WatchMode } from './watch-mode';
+import { watchStatusReporter } from './watch-status';
 
 /** The port `serve` listens on when none is given. */
 export const DEFAULT_PORT = 8080;
@@ -62,8 +63,10 @@ export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
 
 /**
- * How long `serve` sends a cached response without re-checking its files, in ms: the staleness bound. Checking
- * every file on every request costs more than half the throughput (README, Performance); one second does not.
+ * How long `serve` sends a cached response without re-checking its files, in ms, where file change notifications
+ * are unavailable (NFS, the inotify watch limit): the staleness bound there. Checking every file on every request
+ * costs more than half the throughput (README, Performance); one second does not. Given explicitly
+ * (`--revalidate-window`, the config key), the check also runs while notifications work.
  */
 export const DEFAULT_REVALIDATE_WINDOW = 1000;
 
@@ -83,7 +86,10 @@ export interface ServeOptions extends SiteArguments, WatchArguments, ConnectionA
   cache: boolean | undefined;
   /** Bytes of built responses kept (`--cache-size MB`). @default 64 MiB */
   cacheSize: number | undefined;
-  /** `--revalidate-window MS`: how long a cached response goes without re-checking its files. @default 1000 */
+  /**
+   * `--revalidate-window MS`: how long a cached response goes without re-checking its files where notifications
+   * are unavailable; given, also while they work. @default 1000, notifications only
+   */
   revalidateWindow: number | undefined;
   /** False for `--quiet`: no access log. @default true */
   accessLog: boolean | undefined;
@@ -141,9 +147,11 @@ ${SITE_OPTIONS_HELP}
                           file bytes and parsed fragments are cached either way)
   --cache-size MB         memory for built responses, compressed copies, URLs and the header values
                           they vary on included (default: 64)
-  --revalidate-window MS  serve a cached response for up to MS milliseconds without re-checking its
-                          files: a change shows up at most MS late; 0 checks them on every request
-                          (default: ${DEFAULT_REVALIDATE_WINDOW})
+  --revalidate-window MS  re-check a cached response's files at most every MS milliseconds (0: on every
+                          request). Without it, changes are learnt from the kernel's file notifications
+                          and drop cached responses at once; only where notifications are unavailable
+                          (NFS, SMB, FUSE, the inotify watch limit; logged once) are files re-checked,
+                          every ${DEFAULT_REVALIDATE_WINDOW} ms. Given, the check runs beside the notifications
   --no-purge-tags         send no purge tags (default: every response carries Surrogate-Key and
                           Cache-Tag, one tag per file it rests on; see cdn-include tag --help)
   --surrogate-key-header NAME
@@ -155,7 +163,7 @@ ${GIT_TIMES_HELP}
                           are then read whole, never streamed, so each gets its commit time
 ${CONNECTION_OPTIONS_HELP}
 ${WATCH_OPTIONS_HELP}
-                          with --watch, cached responses resting on a changed file are dropped at once
+                          (cached responses resting on a changed file are dropped at once either way)
   --manifest FILE         with --watch, also count the pages of this build manifest as rendered
   -q, --quiet             no access log
   -h, --help              show this help
@@ -330,6 +338,7 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   io.stdout(`cdn-include: ${signal} received, stopping\n`);
   await watchMode?.close();
   await closeServer(server);
+  app.ssi.close();
   await app.shared.store.close();
   leaveCluster();
   return EXIT_SUCCESS;
@@ -376,7 +385,7 @@ function createServeApp(
     compression: options.compression ?? settings.compression,
     cache: options.cache ?? settings.cache,
     cacheSize: options.cacheSize ?? settings.cacheSize,
-    revalidateWindow: options.revalidateWindow ?? settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW,
+    ...fileWatching(options.revalidateWindow ?? settings.revalidateWindow, docroot, io),
     purgeTags: options.purgeTags ?? settings.purgeTags,
     surrogateKeyHeader: options.surrogateKeyHeader ?? settings.surrogateKeyHeader,
     cacheTagHeader: options.cacheTagHeader ?? settings.cacheTagHeader,
@@ -387,6 +396,24 @@ function createServeApp(
     onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
   });
   return Object.assign(app, { settingsText: JSON.stringify(all), shared });
+}
+
+/**
+ * Notifications keep the caches current; the revalidation window is the fallback where they are unavailable, and
+ * runs beside them when the operator gave one. A `--git-times` docroot watches the folder it wraps.
+ */
+function fileWatching(
+  given: number | undefined,
+  docroot: { documentRoot?: string } | undefined,
+  io: CommandIo,
+) {
+  const revalidateWindow = given ?? DEFAULT_REVALIDATE_WINDOW;
+  return {
+    revalidateWindow,
+    revalidateWhileWatching: given !== undefined,
+    watchRoot: docroot?.documentRoot,
+    onWatchStatus: watchStatusReporter(io, revalidateWindow),
+  };
 }
 
 /** The settings of the app itself: what a reload may change (not the port, workers, limits or watching). */
@@ -422,6 +449,7 @@ function reloadServeApp(
   }
   try {
     const app = createServeApp(options, io, graph, running.shared);
+    running.ssi.close();
     io.stdout(`cdn-include: SIGHUP received, configuration read again and caches dropped\n`);
     return app;
   } catch (err) {

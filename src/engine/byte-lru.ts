@@ -13,8 +13,15 @@ export class ByteLru<K, V> {
   private readonly entries = new Map<K, { value: V; bytes: number }>();
   private total = 0;
 
-  /** @param maxBytes the budget; 0 stores nothing. */
-  constructor(readonly maxBytes: number) {}
+  /**
+   * @param maxBytes the budget; 0 stores nothing.
+   * @param onRemove told of each entry that leaves, deleted, replaced or evicted (not by clear()): for an index
+   *   kept beside the map.
+   */
+  constructor(
+    readonly maxBytes: number,
+    private readonly onRemove?: (key: K, value: V) => void,
+  ) {}
 
   /** The value under `key`, marking it most recently used. */
   get(key: K): V | undefined {
@@ -55,6 +62,7 @@ export class ByteLru<K, V> {
     if (entry === undefined) return;
     this.entries.delete(key);
     this.total -= entry.bytes;
+    this.onRemove?.(key, entry.value);
   }
 
   clear(): void {

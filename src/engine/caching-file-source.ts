@@ -91,6 +91,17 @@ export class CachingFileSource implements StampingFileSource {
     this.files.clear();
   }
 
+  /**
+   * Drops the cached answers for `paths`, reported changed (`/`: everything), so their next use reads the file
+   * again even when its stamp did not move (a rewrite within one timestamp tick).
+   */
+  forget(paths: readonly string[]): void {
+    for (const path of paths) {
+      if (path === '/' || path === '') return this.clear();
+      this.files.delete(path);
+    }
+  }
+
   /** Bytes held. */
   get bytes(): number {
     return this.files.bytes;

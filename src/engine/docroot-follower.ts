@@ -20,6 +20,9 @@ export interface DocrootRelease<T> {
 /** Builds the caller's state for a newly resolved release. */
 export type ReleaseOpener<T> = (realRoot: string, since: number) => T;
 
+/** Releases what a release's state holds (its file watches) once the docroot no longer leads there. */
+export type ReleaseCloser<T> = (state: T) => void;
+
 /**
  * The current release of a docroot path, re-checked at most once per turn of the event loop with one stat of the
  * path (which follows every symlink in it): the directory's device and inode tell whether it still leads to the
@@ -36,10 +39,14 @@ export class DocrootFollower<T> {
   private identity: { dev: number; ino: number };
   private checkedThisTurn = true;
 
-  /** @param root the configured docroot path, symlinks and all; it must exist. */
+  /**
+   * @param root the configured docroot path, symlinks and all; it must exist.
+   * @param closeRelease called with the state of each release that another replaced, and by close().
+   */
   constructor(
     readonly root: string,
     private readonly open: ReleaseOpener<T>,
+    private readonly closeRelease: ReleaseCloser<T> = () => undefined,
   ) {
     const realRoot = realpathSync.native(root);
     // At start, what is known of the last switch is the link's change time; file times come from the kernel's
@@ -67,6 +74,11 @@ export class DocrootFollower<T> {
     return this.resolve();
   }
 
+  /** Closes the current release; the follower must not be used afterwards. */
+  close(): void {
+    this.closeRelease(this.release.state);
+  }
+
   private resolve(): DocrootRelease<T> {
     let realRoot: string;
     let identity: Stats;
@@ -79,8 +91,11 @@ export class DocrootFollower<T> {
     // The switch's own time is a dependency of every response: the moment it was seen, which is after every
     // response of the release before was dated (a link's change time can lag the real clock by a tick).
     const since = Math.max(Date.now(), this.release.since);
+    const previous = this.release;
     this.release = { realRoot, since, state: this.open(realRoot, since) };
     this.identity = identity;
+    // Requests still running on the old release finish with it; only its watches end now.
+    this.closeRelease(previous.state);
     return this.release;
   }
 

@@ -12,6 +12,18 @@ export interface FolderWatch {
   on(event: 'error', listener: (err: Error) => void): unknown;
 }
 
+/** Options of watchFolders. */
+export interface FolderWatchOptions {
+  /** At most this many folders are watched (one inotify watch each); one more is an error. @default unbounded */
+  maxFolders?: number;
+  /** Told of each symbolic link met while folders are listed, by path relative to `root`. @default ignore */
+  onLink?: (relativePath: string) => void;
+  /** Whether the watches keep the process alive (fs.watch's `persistent`). @default true */
+  persistent?: boolean;
+  /** Told of each folder that starts being watched (to count the watches). @default ignore */
+  onFolder?: () => void;
+}
+
 /**
  * Watches `root` and every folder below it (except those `skip` names, by path relative to `root`), calling
  * `listener(event, relativePath)` as fs.watch does with `recursive: true`. Folders created later are watched as
@@ -25,7 +37,9 @@ export function watchFolders(
   root: string,
   listener: (event: string, relativePath: string | null) => void,
   skip: (relativePath: string) => boolean = () => false,
+  options: FolderWatchOptions = {},
 ): FolderWatch {
+  const maxFolders = options.maxFolders ?? Infinity;
   const emitter = new EventEmitter();
   const watchers = new Map<string, FSWatcher>();
   let closed = false;
@@ -39,7 +53,9 @@ export function watchFolders(
   };
   const add = (folder: string) => {
     if (closed || watchers.has(folder)) return;
-    const watcher = watch(folder, (event, name) => {
+    if (watchers.size >= maxFolders)
+      throw Object.assign(new Error(`more than ${maxFolders} folders to watch`), { code: 'ENOSPC' });
+    const watcher = watch(folder, { persistent: options.persistent ?? true }, (event, name) => {
       // No name: the platform lost track of this folder's events; the caller decides what that means.
       if (name === null) return listener(event, null);
       const full = path.join(folder, name.toString());
@@ -48,9 +64,11 @@ export function watchFolders(
       if (event === 'rename') followRename(full, relative);
     });
     watchers.set(folder, watcher);
+    options.onFolder?.();
     watcher.on('error', (err) => emitter.emit('error', err));
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       const child = path.join(folder, entry.name);
+      if (entry.isSymbolicLink()) options.onLink?.(path.relative(root, child));
       if (entry.isDirectory() && !skip(path.relative(root, child))) add(child);
     }
   };

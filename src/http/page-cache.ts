@@ -1,10 +1,13 @@
 // The render cache: each response the middleware built, per request key and per variant of the headers its
-// render read, revalidated by re-stamping the files it rested on. Bounded by bytes; one build per key at a time.
+// render read, dropped as soon as a file it rested on is reported changed, or (where changes are not reported)
+// revalidated by re-stamping those files. Bounded by bytes; one build per key at a time.
 
 import { ByteLru } from '../engine/byte-lru';
+import { ChangeFeed } from '../engine/change-feed';
 import { FileStamp, isSameStamp, StampingFileSource } from '../engine/file-stamp';
 import { RequestHeaders } from '../engine/render-request';
 import { stringBytes } from '../ssi/string-bytes';
+import { DependentsIndex } from './dependents-index';
 import { RepresentationSet } from './representation-set';
 
 /** Options of PageCache. */
@@ -13,9 +16,17 @@ export interface PageCacheOptions {
   maxBytes?: number;
   /**
    * For how long (ms) a response whose files were stamped unchanged is served without stamping them again:
-   * the staleness bound. 0 stamps every file of the page on every request. @default 0
+   * the staleness bound where changes are not reported. 0 stamps every file of the page on every request.
+   * @default 0
    */
   revalidateWindow?: number;
+  /**
+   * Reports changes of the files: while it is healthy and covers every file of a response, the response is sent
+   * without stamping them (invalidate() drops it when one changes). @default none: every response is stamped
+   */
+  changes?: Pick<ChangeFeed, 'healthy' | 'covers'>;
+  /** Stamp (within `revalidateWindow`) even responses that `changes` covers. @default false */
+  revalidateWhileWatching?: boolean;
 }
 
 /** The default budget of the render cache. */
@@ -30,6 +41,8 @@ export interface CachedVariant {
   readonly representations: RepresentationSet;
   /** When the stamps were last found unchanged, epoch ms. */
   checkedAt: number;
+  /** Every stamped path was covered by the change feed when the variant was stored; set by store(). */
+  watched?: boolean;
 }
 
 // What the objects around the counted strings and bodies cost (measured with heap snapshots of a full cache, see
@@ -38,7 +51,10 @@ export interface CachedVariant {
 const KEY_OVERHEAD = 96;
 const VARIANT_OVERHEAD = 576;
 const HEADER_OVERHEAD = 48;
-const STAMP_OVERHEAD = 112;
+// A stamped path also costs two Set slots of the invalidation index (estimated, about 40 bytes each in V8).
+const STAMP_OVERHEAD = 112 + 80;
+// How many recent changes are remembered for builds still running when they came (see store()).
+const CHANGE_LOG_LENGTH = 256;
 // A page that reads a header with endless values (User-Agent) keeps only its most recent variants.
 const MAX_VARIANTS_PER_KEY = 32;
 
@@ -50,14 +66,27 @@ const MAX_VARIANTS_PER_KEY = 32;
 export class PageCache {
   private readonly entries: ByteLru<string, CachedVariant[]>;
   private readonly building = new Map<string, Promise<CachedVariant | undefined>>();
+  private readonly index = new DependentsIndex();
+  private readonly changes: Pick<ChangeFeed, 'healthy' | 'covers'> | undefined;
+  private readonly revalidateWhileWatching: boolean;
+  // The paths of the last CHANGE_LOG_LENGTH invalidations, by their sequence number modulo the length.
+  private readonly changeLog: string[] = [];
+  private changeCount = 0;
   readonly revalidateWindow: number;
 
   constructor(
     private readonly source: StampingFileSource,
     options: PageCacheOptions = {},
   ) {
-    this.entries = new ByteLru(options.maxBytes ?? DEFAULT_PAGE_CACHE_BYTES);
+    this.entries = new ByteLru(options.maxBytes ?? DEFAULT_PAGE_CACHE_BYTES, (key) => this.index.remove(key));
     this.revalidateWindow = options.revalidateWindow ?? 0;
+    this.changes = options.changes;
+    this.revalidateWhileWatching = options.revalidateWhileWatching ?? false;
+  }
+
+  /** A mark to give store() for a build that starts now: changes reported after it keep the build out. */
+  get changeMark(): number {
+    return this.changeCount;
   }
 
   /** A current variant under `key` for a request with `headers`, or undefined; a stale one is dropped. */
@@ -67,6 +96,8 @@ export class PageCache {
     for (let index = 0; index < variants.length; index++) {
       const variant = variants[index];
       if (!matchesHeaders(variant, headers)) continue;
+      // Reported changes drop a watched variant the moment they are read, so one still here is current.
+      if (variant.watched && !this.revalidateWhileWatching && this.changes?.healthy) return variant;
       // Within the window the last check stands; its time is kept, so the staleness bound holds from it.
       if (now - variant.checkedAt < this.revalidateWindow) return variant;
       if (this.isUnchanged(variant)) {
@@ -80,12 +111,21 @@ export class PageCache {
     return undefined;
   }
 
-  /** Keeps `variant` under `key`, replacing any variant with the same header values. */
-  store(key: string, variant: CachedVariant): void {
+  /**
+   * Keeps `variant` under `key`, replacing any variant with the same header values. With `since` (the changeMark
+   * taken before the build read any file), a variant resting on a file reported changed since then is not kept:
+   * its bytes may predate the change, and the report that would have dropped it has already come.
+   */
+  store(key: string, variant: CachedVariant, since?: number): void {
+    if (since !== undefined && this.changedSince(since, variant)) return;
+    const changes = this.changes;
+    variant.watched =
+      changes !== undefined && changes.healthy && variant.stamps.every(([path]) => changes.covers(path));
     const variants = (this.entries.peek(key) ?? []).filter((other) => !sameHeaderValues(other, variant));
     variants.unshift(variant);
     if (variants.length > MAX_VARIANTS_PER_KEY) variants.length = MAX_VARIANTS_PER_KEY;
     this.entries.set(key, variants, costOf(key, variants));
+    if (this.entries.peek(key) === variants) this.index.add(key, variants);
   }
 
   /** Recounts a key's bytes after a compressed copy was added to one of its variants. */
@@ -117,19 +157,30 @@ export class PageCache {
   /** Forgets every response (the invalidation hook for deploys, tests and embedders). */
   clear(): void {
     this.entries.clear();
+    this.index.clear();
+    this.logChange('/');
   }
 
   /**
    * Drops every response that rested on one of `paths`, or on a file below one of them (a folder that went
-   * away), without waiting for the revalidation window; returns how many responses were dropped.
+   * away; `/` is everything), without waiting for the revalidation window; returns how many were dropped.
+   * The index of dependents makes it cost the responses it drops, not the size of the cache.
    */
   invalidate(paths: readonly string[]): number {
     if (paths.length === 0) return 0;
+    for (const path of paths) this.logChange(path);
+    if (paths.some((path) => path === '/' || path === '')) {
+      let all = 0;
+      for (const key of this.entries.keys()) all += this.entries.peek(key)?.length ?? 0;
+      this.entries.clear();
+      this.index.clear();
+      return all;
+    }
     const folders = paths.map((path) => (path.endsWith('/') ? path : `${path}/`));
     const touches = (file: string) =>
       paths.includes(file) || folders.some((folder) => file.startsWith(folder));
     let dropped = 0;
-    for (const key of this.entries.keys()) {
+    for (const key of this.index.keysOf(paths)) {
       const variants = this.entries.peek(key);
       if (variants === undefined) continue;
       const kept = variants.filter((variant) => !variant.stamps.some(([file]) => touches(file)));
@@ -156,6 +207,24 @@ export class PageCache {
       if (!isSameStamp(this.source.stampSync(path), stamp)) return false;
     }
     return true;
+  }
+
+  private logChange(path: string): void {
+    this.changeLog[this.changeCount % CHANGE_LOG_LENGTH] = path;
+    this.changeCount++;
+  }
+
+  /** Whether a change logged since the mark `since` touches a file `variant` rests on (or the log lost track). */
+  private changedSince(since: number, variant: CachedVariant): boolean {
+    if (this.changeCount === since) return false;
+    if (this.changeCount - since > CHANGE_LOG_LENGTH) return true;
+    for (let seq = since; seq < this.changeCount; seq++) {
+      const changed = this.changeLog[seq % CHANGE_LOG_LENGTH];
+      if (changed === '/' || changed === '') return true;
+      const folder = changed.endsWith('/') ? changed : `${changed}/`;
+      if (variant.stamps.some(([file]) => file === changed || file.startsWith(folder))) return true;
+    }
+    return false;
   }
 
   private account(key: string, variants: CachedVariant[]): void {

@@ -1,8 +1,10 @@
 // The Koa middleware: serves a docroot, expanding SSI pages and serving other files, with exact conditional
-// requests; keeps what it built in a render cache revalidated by one stat per file the response rested on.
+// requests; keeps what it built in a render cache that the kernel's file notifications keep current (or, where
+// there are none, one stat per file the response rested on).
 
 import type { Context, Middleware, Next } from 'koa';
 import { CachingFileSource, DEFAULT_FILE_CACHE_BYTES } from '../engine/caching-file-source';
+import { ChangeFeed, ChangeFeedStatus, StartFolderWatch, watchForChanges } from '../engine/change-feed';
 import { GraphDependency } from '../engine/dependency-graph';
 import { Diagnostic } from '../engine/diagnostics';
 import { DocrootFollower } from '../engine/docroot-follower';
@@ -74,10 +76,29 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
   /** Bytes of file contents (fragments, pages, static files) kept for renders; 0 reads every file every time. @default 33554432 */
   fileCacheSize?: number;
   /**
-   * Milliseconds a cached response is served without re-stamping its files: the bound on how stale a response
-   * can be. 0 stats every file of the response on every request, so no change is ever missed. @default 0
+   * Learn of changes from the kernel's file notifications (one inotify watch per folder of the docroot): a
+   * response is dropped from the render cache, and a file from the file cache, as soon as the change is read,
+   * and cached responses are sent without a stat of their files. Only for a `root`, or with `watchRoot`.
+   * @default true
+   */
+  watchFiles?: boolean;
+  /** The real folder `source` reads, to watch it as a `root` is watched. @default none (a `source` is not watched) */
+  watchRoot?: string;
+  /**
+   * Milliseconds a cached response is served without re-stamping its files where file notifications are off or
+   * unavailable (or always, with `revalidateWhileWatching`): the bound on how stale a response can be there. 0
+   * stats every file of the response on every request. @default 0
    */
   revalidateWindow?: number;
+  /** Re-stamp cached responses (within `revalidateWindow`) even while notifications work. @default false */
+  revalidateWhileWatching?: boolean;
+  /**
+   * Told, for each real docroot folder, whether it is watched or why notifications cannot be relied on there
+   * (then responses are re-stamped within `revalidateWindow`). It must not throw. @default ignore
+   */
+  onWatchStatus?: (status: ChangeFeedStatus, realRoot: string) => void;
+  /** Starts a folder tree's watch: the seam through which tests inject failures. @default one fs.watch per folder */
+  startWatch?: StartFolderWatch;
   /**
    * Static files bigger than this many bytes are sent from disk as they are read (never compressed, never held
    * in memory), their ETag hashed once per file version; smaller ones are read whole and cached. Only for a
@@ -131,6 +152,8 @@ export type SsiMiddleware = Middleware & {
   /** Resolves the docroot path again (a symlink may lead elsewhere now) and starts from empty caches. */
   reload(): void;
   invalidate(paths: readonly string[]): number;
+  /** Stops watching the docroot's files (the middleware must not serve afterwards). */
+  close(): void;
   /** The bytes each bounded cache holds now, as counted against its budget. */
   memoryUsage(): SsiMemoryUsage;
 };
@@ -191,6 +214,8 @@ export function ssi(options: SsiOptions): SsiMiddleware {
   ) {
     const { settings, files, cache } = release;
     const { renderOptions } = settings;
+    // Taken before any file is read: a change reported while the build runs keeps its response out of the cache.
+    const mark = cache?.changeMark;
     const view = files.recordingView();
     const located = await locateResource({ ...renderOptions, source: view }, target);
     if (located.kind !== 'file') return void (await answerElsewise(release, ctx, next, located));
@@ -199,7 +224,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     const built = await buildResponse(ctx, located, view, settings, now);
     if (!built) return void (await next());
     reportBuilt(target, located.path, built.dependencies);
-    if (built.cacheable) cache?.store(key, built.variant);
+    if (built.cacheable) cache?.store(key, built.variant, mark);
     await send(release, ctx, key, built.variant, now);
     return built.cacheable ? built.variant : undefined;
   }
@@ -307,6 +332,9 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     reload(): void {
       releases.reload();
     },
+    close(): void {
+      releases.close();
+    },
     invalidate(paths: readonly string[]): number {
       return releases.current().cache?.invalidate(paths) ?? 0;
     },
@@ -338,6 +366,8 @@ interface Release {
   files: CachingFileSource;
   cache: PageCache | undefined;
   streaming: { source: OpeningFileSource; threshold: number; tags: FileEntityTags } | undefined;
+  /** The file notifications keeping the caches current, if the release's folder is watched. */
+  changes: ChangeFeed | undefined;
 }
 
 /** The releases the middleware serves: one for a given `source`, or each real folder `root` leads to in turn. */
@@ -345,6 +375,8 @@ interface Releases {
   current(): Release;
   /** Resolves `root` again and starts from empty caches. */
   reload(): void;
+  /** Closes the current release's watches. */
+  close(): void;
 }
 
 function resolveSsiOptions(options: SsiOptions): Releases {
@@ -356,20 +388,37 @@ function resolveSsiOptions(options: SsiOptions): Releases {
   const shared = sharedSettings(options);
   const given = options.source;
   if (given !== undefined) {
-    let release = openRelease(options, shared, given, options.documentRoot ?? '/', 0);
+    const open = () => openRelease(options, shared, given, options.documentRoot ?? '/', 0, options.watchRoot);
+    let release = open();
     return {
       current: () => release,
       reload: () => {
-        release = openRelease(options, shared, given, options.documentRoot ?? '/', 0);
+        release.changes?.close();
+        release = open();
       },
+      close: () => release.changes?.close(),
     };
   }
   // Each real folder gets its own file source and caches, keyed by the release, never mixed with another's;
   // the validator history is shared, so a page's Last-Modified keeps moving forward across releases.
-  const docroot = new DocrootFollower(options.root as string, (realRoot, since) =>
-    openRelease(options, shared, new NodeFileSource(realRoot), options.documentRoot ?? realRoot, since),
+  const docroot = new DocrootFollower(
+    options.root as string,
+    (realRoot, since) =>
+      openRelease(
+        options,
+        shared,
+        new NodeFileSource(realRoot),
+        options.documentRoot ?? realRoot,
+        since,
+        realRoot,
+      ),
+    (release) => release.changes?.close(),
   );
-  return { current: () => docroot.current().state, reload: () => void docroot.reload() };
+  return {
+    current: () => docroot.current().state,
+    reload: () => void docroot.reload(),
+    close: () => docroot.close(),
+  };
 }
 
 /** The settings every release shares: validated once, when the middleware is created. */
@@ -392,18 +441,23 @@ function sharedSettings(options: SsiOptions) {
     ),
     cdn: { tags: purgeTagOptions(options) },
     revalidateWindow: byteCount(options.revalidateWindow, 'revalidateWindow', 0),
+    watchFiles: options.watchFiles !== false,
     cacheSize: byteCount(options.cacheSize, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES),
     streamThreshold: streamThreshold(options),
   };
 }
 
-/** A release's own file cache, render cache and stream tags over `inner`; `since` floors its Last-Modified. */
+/**
+ * A release's own file cache, render cache and stream tags over `inner`; `since` floors its Last-Modified. The
+ * real folder `watchRoot` is watched before anything is read from it, so no change after a read goes unreported.
+ */
 function openRelease(
   options: SsiOptions,
   shared: ReturnType<typeof sharedSettings>,
   inner: FileSource,
   documentRoot: string,
   since: number,
+  watchRoot: string | undefined,
 ): Release {
   // The fragment cache stays on with the render cache off, so a cold render never re-reads or re-scans a fragment.
   // With a budget of 0 it keeps no bytes but still gives each render its recording view: one version per file.
@@ -421,14 +475,31 @@ function openRelease(
     cdn: shared.cdn,
     onDiagnostic: options.onDiagnostic,
   };
-  const cache =
+  let cache: PageCache | undefined;
+  const changes =
+    watchRoot !== undefined && shared.watchFiles
+      ? watchForChanges(watchRoot, {
+          onChange: (paths) => {
+            files.forget(paths);
+            cache?.invalidate(paths);
+          },
+          onStatus: (status) => options.onWatchStatus?.(status, watchRoot),
+          startWatch: options.startWatch,
+        })
+      : undefined;
+  cache =
     shared.fileCacheSize > 0 && options.cache !== false
-      ? new PageCache(files, { maxBytes: shared.cacheSize, revalidateWindow: shared.revalidateWindow })
+      ? new PageCache(files, {
+          maxBytes: shared.cacheSize,
+          revalidateWindow: shared.revalidateWindow,
+          changes,
+          revalidateWhileWatching: options.revalidateWhileWatching === true,
+        })
       : undefined;
   const streaming = isOpeningSource(inner)
     ? { source: inner, threshold: shared.streamThreshold, tags: new FileEntityTags() }
     : undefined;
-  return { settings, files, cache, streaming };
+  return { settings, files, cache, streaming, changes };
 }
 
 function streamThreshold(options: SsiOptions): number {
