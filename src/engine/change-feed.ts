@@ -47,6 +47,11 @@ export interface ChangeFeed {
   close(): void;
 }
 
+/** File events in one second past which watching is paused (each event costs the event loop a few microseconds). */
+export const STORM_EVENTS_PER_SECOND = 10_000;
+/** How long a storm pauses watching before the folders are watched again. */
+export const STORM_PAUSE_MS = 5_000;
+
 /** The default bound on the folders one feed watches (each costs one of the user's inotify watches). */
 export const DEFAULT_MAX_WATCHED_FOLDERS = 4096;
 
@@ -100,15 +105,38 @@ export function watchForChanges(root: string, options: ChangeFeedOptions): Chang
     // Whatever happened since the last event reached us is unknown.
     if (wasHealthy) options.onChange(['/']);
   };
+  let secondStartedAt = 0;
+  let eventsThisSecond = 0;
   const countEvent = () => {
     if (eventsThisTurn++ === 0) setImmediate(() => (eventsThisTurn = 0)).unref();
     return eventsThisTurn === overflowAt;
   };
+  /** Whether this event makes a storm (see pause). */
+  const isStorm = () => {
+    const now = Date.now();
+    if (now - secondStartedAt >= 1000) {
+      secondStartedAt = now;
+      eventsThisSecond = 0;
+    }
+    return ++eventsThisSecond > STORM_EVENTS_PER_SECOND;
+  };
+  // Every event is reported at once (a render stored between two events of one turn must still be dropped by the
+  // second), but whether a renamed path is now a link is looked up once per path and turn: a storm of renames of one
+  // entry (a folder swapped for a link and back, thousands of times a second) costs one lstat a turn.
+  const renamed = new Map<string, string>();
   const onEvent = (event: string, relative: string | null) => {
-    if (closed) return;
+    if (closed || !healthy) return;
+    if (isStorm()) return pause();
     if (countEvent() || relative === null) return options.onChange(['/']);
     const docrootPath = `/${relative.split(path.sep).join('/')}`;
-    if (event === 'rename') noteLink(root, relative, docrootPath, links);
+    if (event === 'rename') {
+      if (renamed.size === 0)
+        setImmediate(() => {
+          for (const [docroot, relativePath] of renamed) noteLink(root, relativePath, docroot, links);
+          renamed.clear();
+        }).unref();
+      renamed.set(docrootPath, relative);
+    }
     options.onChange([docrootPath]);
   };
 
@@ -124,21 +152,41 @@ export function watchForChanges(root: string, options: ChangeFeedOptions): Chang
       () => undefined,
     );
   }
-  let folders = 0;
-  try {
-    handle = startWatch(root, onEvent, (relative) => isHiddenPath(`/${relative}`), {
-      maxFolders: options.maxFolders ?? DEFAULT_MAX_WATCHED_FOLDERS,
-      // A server keeps the process alive; its watches should not keep alive one that is done.
-      persistent: false,
-      onLink: (relative) => links.add(`/${relative.split(path.sep).join('/')}`),
-      onFolder: () => folders++,
+  // Arms the watch (again, after a storm); whatever changed while nothing watched is unknown: `/` after a re-arm.
+  const arm = (again: boolean) => {
+    if (closed) return;
+    let folders = 0;
+    try {
+      handle = startWatch(root, onEvent, (relative) => isHiddenPath(`/${relative}`), {
+        maxFolders: options.maxFolders ?? DEFAULT_MAX_WATCHED_FOLDERS,
+        // A server keeps the process alive; its watches should not keep alive one that is done.
+        persistent: false,
+        onLink: (relative) => links.add(`/${relative.split(path.sep).join('/')}`),
+        onFolder: () => folders++,
+      });
+      handle.on('error', (err: Error) => fail(err.message));
+      healthy = true;
+      options.onStatus?.({ kind: 'watching', folders });
+      if (again) options.onChange(['/']);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  };
+  // An event storm (a file written thousands of times a second, a huge deploy): every event costs the event loop a
+  // callback, so the watches are closed for a while and files are checked instead, then watched again.
+  const pause = () => {
+    healthy = false;
+    const current = handle;
+    handle = undefined;
+    current?.close();
+    options.onStatus?.({
+      kind: 'unavailable',
+      reason: `an event storm: more than ${STORM_EVENTS_PER_SECOND} file events in a second; paused`,
     });
-    handle.on('error', (err: Error) => fail(err.message));
-    healthy = true;
-    options.onStatus?.({ kind: 'watching', folders });
-  } catch (err) {
-    fail((err as Error).message);
-  }
+    options.onChange(['/']);
+    setTimeout(() => arm(true), STORM_PAUSE_MS).unref();
+  };
+  arm(false);
   return feedOf(
     () => healthy,
     links,

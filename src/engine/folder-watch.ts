@@ -3,7 +3,7 @@
 // early and silently. Here a folder costs one watch, and the limit surfaces as an error. Reports only.
 
 import { EventEmitter } from 'node:events';
-import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { lstatSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 
 /** A running folder watch: `error` events carry a failure to watch a folder that appeared later. */
@@ -61,7 +61,7 @@ export function watchFolders(
       const full = path.join(folder, name.toString());
       const relative = path.relative(root, full);
       listener(event, relative);
-      if (event === 'rename') followRename(full, relative);
+      if (event === 'rename') followLater(full, relative);
     });
     watchers.set(folder, watcher);
     options.onFolder?.();
@@ -72,14 +72,29 @@ export function watchFolders(
       if (entry.isDirectory() && !skip(path.relative(root, child))) add(child);
     }
   };
+  // Renames are followed once per turn of the event loop and path, however many events came: a storm of renames
+  // of one entry (a folder swapped for a link and back, thousands of times a second) costs one stat per turn.
+  const pending = new Map<string, string>();
+  const followLater = (full: string, relative: string) => {
+    if (pending.size === 0)
+      setImmediate(() => {
+        const renamed = [...pending];
+        pending.clear();
+        for (const [fullPath, relativePath] of renamed) followRename(fullPath, relativePath);
+      }).unref();
+    pending.set(full, relative);
+  };
   // A folder that appeared is watched (with what it already holds, reported); one that went away is released.
+  // A symbolic link is not followed: what lies behind it is not the docroot's to watch.
   const followRename = (full: string, relative: string) => {
+    if (closed) return;
     let isFolder = false;
     try {
-      isFolder = statSync(full).isDirectory();
+      isFolder = lstatSync(full).isDirectory();
     } catch {
       return release(full);
     }
+    if (!isFolder) release(full);
     if (!isFolder || skip(relative) || watchers.has(full)) return;
     try {
       add(full);

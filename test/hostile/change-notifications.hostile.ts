@@ -2,6 +2,7 @@
 // revalidation stops getting 304 (write-to-invalidation latency as a client sees it), that none is stale 30 ms
 // later, and how many inotify watches the server holds (bounded by folders, not files).
 
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,4 +73,50 @@ describe('serve, default settings, 10,000 files: write then revalidate', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+});
+
+describe('serve, default settings: a file in the docroot written as fast as a process can', () => {
+  it('› watching pauses (said once), pages keep being answered and a change still shows within the window', async () => {
+    const root = makeNotificationSite(2, 2, 1);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const server = await startServer(findCli(), root, ['--quiet']);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    // A log appended to inside the docroot: hundreds of thousands of events a second.
+    const writer = spawn(process.execPath, [
+      '-e',
+      `const fs=require('fs');const fd=fs.openSync(${JSON.stringify(join(root, 'live.log'))},'a');` +
+        `const end=Date.now()+4000;while(Date.now()<end)fs.writeSync(fd,'x');`,
+    ]);
+    const latencies: number[] = [];
+    let stale = 0;
+    try {
+      const started = performance.now();
+      while (performance.now() - started < 3_000) {
+        const before = performance.now();
+        await get(agent, server.origin, '/p0.shtml', {});
+        latencies.push(performance.now() - before);
+      }
+      // A change made during the storm shows within the fallback window (1 s), never later.
+      const first = await get(agent, server.origin, '/p0.shtml', {});
+      writeFileSync(join(root, fragmentOf(0)), 'changed during the storm');
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const later = await get(agent, server.origin, '/p0.shtml', {
+        'if-none-match': String(first.headers.etag),
+      });
+      if (later.status === 304) stale++;
+      const p99 = percentile(latencies, 0.99);
+      console.log(
+        `event storm: a log in the docroot appended to for 4 s; ${latencies.length} page requests in 3 s, ` +
+          `p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; a change 1.1 s later: ${stale} stale`,
+      );
+      expect(server.stderrTail().match(/event storm/g)).toHaveLength(1);
+      expect(stale).toBe(0);
+      expect(p99).toBeLessThan(MAX_LATENCY_MS);
+    } finally {
+      writer.kill();
+      agent.destroy();
+      await stopServer(server);
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

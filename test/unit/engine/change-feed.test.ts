@@ -7,6 +7,8 @@ import {
   ChangeFeed,
   ChangeFeedStatus,
   StartFolderWatch,
+  STORM_EVENTS_PER_SECOND,
+  STORM_PAUSE_MS,
   watchForChanges,
 } from '../../../src/engine/change-feed';
 import { TempSite } from '../../support/temp-site';
@@ -161,6 +163,35 @@ describe('watchForChanges where notifications cannot be relied on', () => {
     });
     for (let event = 0; event < 5; event++) listener?.('change', `f${event}.html`);
     expect(changes).toEqual(['/f0.html', '/f1.html', '/f2.html', '/', '/f4.html']);
+  });
+
+  it('an event storm › watching paused (everything changed, reported once), files checked, then watched again', () => {
+    jest.useFakeTimers();
+    try {
+      let listener: ((event: string, name: string | null) => void) | undefined;
+      let armed = 0;
+      const feed = start({
+        maxQueuedEvents: 1 << 30,
+        startWatch: (_root, given) => {
+          armed++;
+          listener = given;
+          return Object.assign(new EventEmitter(), { close: () => undefined });
+        },
+      });
+      for (let event = 0; event <= STORM_EVENTS_PER_SECOND + 10; event++) listener?.('change', 'log.txt');
+      expect(feed.healthy).toBe(false);
+      expect(changes.filter((path) => path === '/')).toHaveLength(1);
+      expect(changes.length).toBe(STORM_EVENTS_PER_SECOND + 1);
+      expect(statuses.map((status) => status.kind)).toEqual(['watching', 'unavailable']);
+      jest.advanceTimersByTime(STORM_PAUSE_MS);
+      expect(armed).toBe(2);
+      expect(feed.healthy).toBe(true);
+      // Whatever changed while nothing watched is unknown.
+      expect(changes.at(-1)).toBe('/');
+      feed.close();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('an event without a name › reported as everything changed', () => {
