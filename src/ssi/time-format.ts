@@ -1,6 +1,7 @@
 // `config timefmt`: C-locale strftime as glibc prints it, fed the way Apache's ap_ht_time feeds it.
 // Pure: no I/O; `local` reads the process time zone through Date and Intl only.
 
+import { BoundedMemo } from './bounded-memo';
 import { type ByteString } from './byte-string';
 
 /** mod_include's DEFAULT_TIME_FORMAT, e.g. `Tuesday, 04-Mar-2025 10:15:30 UTC`. */
@@ -65,8 +66,25 @@ const zoneNameFormatters = new Map<string, Intl.DateTimeFormat[]>();
 /** English locales whose ICU short zone names include the tzdata abbreviations (EST, CET, IST, AEST, …). */
 const ZONE_NAME_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'en-NZ', 'en-ZA', 'en-SG', 'en-CA'];
 
+// Asking ICU costs tens of microseconds, and a page formats the same few dates again and again: the answer is kept
+// per zone (as TZ names it), offset and minute. A zone's abbreviation changes with its offset (daylight saving) or
+// a change of its rules, at a transition on a whole minute. Keys are dates, not request data.
+const abbreviations = new BoundedMemo<string | null>({
+  maxBytes: 256 * 1024,
+  maxEntries: 2048,
+  entryBytes: 96,
+});
+const MINUTE_MS = 60_000;
+
 /** ICU's short English name of the process zone at an instant, when it is a real abbreviation (EST, CET, …). */
 function icuAbbreviation(date: Date, offsetSeconds: number): string | undefined {
+  const key = `${process.env.TZ ?? ''}\0${offsetSeconds}\0${Math.floor(date.getTime() / MINUTE_MS)}`;
+  const known = abbreviations.get(key);
+  if (known !== undefined) return known ?? undefined;
+  return abbreviations.remember(key, askIcu(date, offsetSeconds) ?? null) ?? undefined;
+}
+
+function askIcu(date: Date, offsetSeconds: number): string | undefined {
   const zone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
   let formatters = zoneNameFormatters.get(zone);
   if (formatters === undefined) {
