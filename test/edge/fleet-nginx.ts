@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, startServerProcess, type ServerProcess } from '../support/server-process';
-import { NGINX_BINARY } from './nginx-edge';
+import { NGINX_BINARY, nginxPreamble } from './nginx-edge';
 
 /** How long the edge keeps a page before revalidating it (its Cache-Control is ignored). */
 export const FLEET_EDGE_TTL = '1s';
@@ -23,21 +23,7 @@ export function fleetNginxConfig(
   user?: string,
 ): string {
   return `# cdn-include test:edge — nginx in front of a fleet of ${originPorts.length} origins
-${user === undefined ? '' : `user ${user};\n`}daemon off;
-master_process on;
-worker_processes 1;
-pid ${join(prefix, 'nginx.pid')};
-error_log ${join(prefix, 'error.log')} warn;
-events { worker_connections 256; }
-http {
-  access_log ${join(prefix, 'access.log')};
-  client_body_temp_path ${join(prefix, 'client_body')};
-  proxy_temp_path ${join(prefix, 'proxy_temp')};
-  fastcgi_temp_path ${join(prefix, 'fastcgi_temp')};
-  uwsgi_temp_path ${join(prefix, 'uwsgi_temp')};
-  scgi_temp_path ${join(prefix, 'scgi_temp')};
-  proxy_cache_path ${join(prefix, 'cache')} levels=1:2 keys_zone=edge:1m max_size=64m inactive=10m use_temp_path=off;
-  upstream origins {
+${nginxPreamble(prefix, user)}  upstream origins {
 ${originPorts.map((originPort) => `    server 127.0.0.1:${originPort} max_fails=0;`).join('\n')}
   }
   server {

@@ -19,14 +19,11 @@ export interface NginxConfigOptions {
 }
 
 /**
- * The whole nginx.conf: one server on 127.0.0.1:port caching everything from the origin. nginx takes the TTL from
- * the origin's Cache-Control (RFC 9111 §4.2.1), revalidates a stale entry with If-Modified-Since and
- * If-None-Match (`proxy_cache_revalidate on`, RFC 9111 §4.3.1), and keeps one entry per Vary variant.
+ * What every edge config of the tests starts with, up to the open `http {` block: one worker in the foreground,
+ * every path (pid, logs, temp folders, the cache) under `prefix`, and the cache zone `edge`.
  */
-export function nginxConfig(options: NginxConfigOptions): string {
-  const { prefix, port, originPort, user } = options;
-  return `# cdn-include test:edge — nginx as a caching edge in front of the origin on 127.0.0.1:${originPort}
-${user === undefined ? '' : `user ${user};\n`}daemon off;
+export function nginxPreamble(prefix: string, user: string | undefined): string {
+  return `${user === undefined ? '' : `user ${user};\n`}daemon off;
 master_process on;
 worker_processes 1;
 pid ${join(prefix, 'nginx.pid')};
@@ -40,7 +37,18 @@ http {
   uwsgi_temp_path ${join(prefix, 'uwsgi_temp')};
   scgi_temp_path ${join(prefix, 'scgi_temp')};
   proxy_cache_path ${join(prefix, 'cache')} levels=1:2 keys_zone=edge:1m max_size=64m inactive=10m use_temp_path=off;
-  server {
+`;
+}
+
+/**
+ * The whole nginx.conf: one server on 127.0.0.1:port caching everything from the origin. nginx takes the TTL from
+ * the origin's Cache-Control (RFC 9111 §4.2.1), revalidates a stale entry with If-Modified-Since and
+ * If-None-Match (`proxy_cache_revalidate on`, RFC 9111 §4.3.1), and keeps one entry per Vary variant.
+ */
+export function nginxConfig(options: NginxConfigOptions): string {
+  const { prefix, port, originPort, user } = options;
+  return `# cdn-include test:edge — nginx as a caching edge in front of the origin on 127.0.0.1:${originPort}
+${nginxPreamble(prefix, user)}  server {
     listen 127.0.0.1:${port};
     location / {
       proxy_pass http://127.0.0.1:${originPort};
