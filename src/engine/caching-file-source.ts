@@ -30,6 +30,11 @@ const ENTRY_OVERHEAD = 200;
 interface CachedFile {
   /** Taken before the answer was read, so the bytes are never older than the stamp (a race only costs a re-read). */
   stamp: FileStamp;
+  /**
+   * The watch epoch in which the stamp was taken while file notifications covered the path: while the epoch lasts
+   * and the entry is not forgotten, no change happened to it, and it is answered without a stat.
+   */
+  watchedIn?: number;
   content?: FileContent;
   lookup?: FileLookup;
   /**
@@ -47,8 +52,18 @@ interface CachedFile {
  * const source = new CachingFileSource(new NodeFileSource('site'));
  * const view = source.recordingView(); await renderPage({ path: '/' }, { source: view }); view.stamps;
  */
+/** What the file cache needs of a change feed to answer without a stat (see watchWith). */
+export interface WatchedPaths {
+  readonly healthy: boolean;
+  covers(docrootPath: string): boolean;
+}
+
 export class CachingFileSource implements StampingFileSource {
   private readonly files: ByteLru<string, CachedFile>;
+  private watched: WatchedPaths | undefined;
+  // Moves on every change reported for a path the cache does not hold (a folder renamed, a file created): whatever
+  // it means for the entries below, they are stamped again before they are trusted.
+  private watchEpoch = 0;
   /** The clock racy stamps are judged by. */
   readonly clock: () => number;
   /** The timestamp granularity assumed, ms. */
@@ -89,17 +104,44 @@ export class CachingFileSource implements StampingFileSource {
   /** Forgets every cached file (an invalidation hook for tests and embedders). */
   clear(): void {
     this.files.clear();
+    this.watchEpoch++;
+  }
+
+  /**
+   * Answers from memory without a stat the paths `watched` covers while it is healthy: every change to them is
+   * then reported through forget(), so a cold render stats each file once (its final consistency check), not twice.
+   */
+  watchWith(watched: WatchedPaths | undefined): void {
+    this.watched = watched;
+    this.watchEpoch++;
   }
 
   /**
    * Drops the cached answers for `paths`, reported changed (`/`: everything), so their next use reads the file
-   * again even when its stamp did not move (a rewrite within one timestamp tick).
+   * again even when its stamp did not move (a rewrite within one timestamp tick). A path the cache does not hold may
+   * be a folder above cached files: they are stamped again before they are trusted.
    */
   forget(paths: readonly string[]): void {
     for (const path of paths) {
       if (path === '/' || path === '') return this.clear();
+      if (this.files.peek(path) === undefined) this.watchEpoch++;
       this.files.delete(path);
     }
+  }
+
+  /** The cached entry of `path` if notifications vouch that it is current: no stat needed. */
+  private trusted(path: string): CachedFile | undefined {
+    const watched = this.watched;
+    if (watched === undefined || !watched.healthy) return undefined;
+    const cached = this.files.get(path);
+    if (cached === undefined || cached.watchedIn !== this.watchEpoch || cached.racy) return undefined;
+    return watched.covers(path) ? cached : undefined;
+  }
+
+  /** The watch epoch a stamp taken now belongs to, if notifications cover `path`. */
+  private watchedNow(path: string): number | undefined {
+    const watched = this.watched;
+    return watched !== undefined && watched.healthy && watched.covers(path) ? this.watchEpoch : undefined;
   }
 
   /** Bytes held. */
@@ -119,6 +161,13 @@ export class CachingFileSource implements StampingFileSource {
     record: StampRecorder | undefined,
     maxBytes?: number,
   ): Promise<LimitedFileContent> {
+    const known = this.trusted(path);
+    if (known?.content && (maxBytes === undefined || known.stamp.size <= maxBytes)) {
+      // Notifications vouch for it: not even a stat.
+      record?.(path, known.stamp);
+      return known.content;
+    }
+    const watchedIn = this.watchedNow(path);
     const stamp = this.stampSync(path);
     record?.(path, stamp);
     // Too big for the reader: the inner source answers from its fstat without reading; nothing is cached.
@@ -127,13 +176,16 @@ export class CachingFileSource implements StampingFileSource {
     const cached = this.files.get(path);
     if (cached?.content && isSameStamp(cached.stamp, stamp)) {
       // The warm path: one stat and one flag; only a racy entry is read again.
-      if (!cached.racy) return cached.content;
-      return this.verifyRacy(path, stamp, cached.content);
+      if (!cached.racy) {
+        cached.watchedIn = watchedIn;
+        return cached.content;
+      }
+      return this.verifyRacy(path, stamp, cached.content, watchedIn);
     }
     if (stamp.kind === 'missing') return { status: 'missing' };
     const readAt = this.clock();
     const content = await this.inner.read(path);
-    if (agrees(stamp, content)) this.keep(path, stamp, content, readAt);
+    if (agrees(stamp, content)) this.keep(path, stamp, content, readAt, watchedIn);
     return content;
   }
 
@@ -146,54 +198,89 @@ export class CachingFileSource implements StampingFileSource {
    * Reads a racy entry again and compares the bytes: the same bytes keep the very Buffer (so the token cache keeps
    * hitting) and, read a whole tick after the stamp, stop being racy; other bytes replace them.
    */
-  private async verifyRacy(path: string, stamp: FileStamp, cached: FileContent): Promise<FileContent> {
+  private async verifyRacy(
+    path: string,
+    stamp: FileStamp,
+    cached: FileContent,
+    watchedIn: number | undefined,
+  ): Promise<FileContent> {
     const readAt = this.clock();
     const content = await this.inner.read(path);
     if (!agrees(stamp, content)) return content;
     const unchanged =
       content.status === 'found' && cached.status === 'found' && content.bytes.equals(cached.bytes);
     const kept = unchanged ? cached : content;
-    this.keep(path, stamp, kept, readAt);
+    this.keep(path, stamp, kept, readAt, watchedIn);
     return kept;
   }
 
-  private keep(path: string, stamp: FileStamp, content: FileContent, readAt: number): void {
+  private keep(
+    path: string,
+    stamp: FileStamp,
+    content: FileContent,
+    readAt: number,
+    watchedIn: number | undefined,
+  ): void {
     const size = entryBytes(path) + (content.status === 'found' ? content.bytes.length : 0);
-    this.files.set(path, { stamp, content, racy: this.isRacy(stamp, readAt) }, size);
+    this.files.set(path, { stamp, content, racy: this.isRacy(stamp, readAt), watchedIn }, size);
   }
 
   /** stat(), telling `record` the stamp the answer rests on. */
   async statStamped(path: string, record: StampRecorder | undefined): Promise<FileLookup> {
+    const known = this.trustedLookup(path, record);
+    if (known) return known;
+    const watchedIn = this.watchedNow(path);
     const stamp = this.stampSync(path);
     record?.(path, stamp);
-    const cached = this.cachedLookup(path, stamp);
+    const cached = this.cachedLookup(path, stamp, watchedIn);
     if (cached) return cached;
-    return this.remember(path, stamp, await this.inner.stat(path));
+    return this.remember(path, stamp, await this.inner.stat(path), watchedIn);
   }
 
   /** statSync(), telling `record` the stamp the answer rests on. */
   statSyncStamped(path: string, record: StampRecorder | undefined): FileLookup {
+    const known = this.trustedLookup(path, record);
+    if (known) return known;
+    const watchedIn = this.watchedNow(path);
     const stamp = this.stampSync(path);
     record?.(path, stamp);
-    return this.cachedLookup(path, stamp) ?? this.remember(path, stamp, this.inner.statSync(path));
+    return (
+      this.cachedLookup(path, stamp, watchedIn) ??
+      this.remember(path, stamp, this.inner.statSync(path), watchedIn)
+    );
   }
 
-  private cachedLookup(path: string, stamp: FileStamp): FileLookup | undefined {
+  /** A lookup answered from an entry notifications vouch for, its stamp recorded; else undefined. */
+  private trustedLookup(path: string, record: StampRecorder | undefined): FileLookup | undefined {
+    const known = this.trusted(path);
+    const lookup = known && lookupOf(known);
+    if (known && lookup) record?.(path, known.stamp);
+    return lookup;
+  }
+
+  private cachedLookup(
+    path: string,
+    stamp: FileStamp,
+    watchedIn: number | undefined,
+  ): FileLookup | undefined {
     if (stamp.kind === 'missing') return { status: 'missing' };
     const cached = this.files.get(path);
     if (!cached || !isSameStamp(cached.stamp, stamp)) return undefined;
-    if (cached.lookup) return cached.lookup;
-    const content = cached.content;
-    if (content?.status === 'found' || content?.status === 'directory')
-      return { status: 'found', info: content.info };
-    return content?.status === 'forbidden' ? content : undefined;
+    const lookup = lookupOf(cached);
+    if (lookup && !cached.racy) cached.watchedIn = watchedIn;
+    return lookup;
   }
 
-  private remember(path: string, stamp: FileStamp, lookup: FileLookup): FileLookup {
+  private remember(
+    path: string,
+    stamp: FileStamp,
+    lookup: FileLookup,
+    watchedIn: number | undefined,
+  ): FileLookup {
     const cached = this.files.peek(path);
     // A cached read of the same state already answers lookups; keep its bytes rather than replace them.
     if (agrees(stamp, lookup) && !(cached && isSameStamp(cached.stamp, stamp))) {
-      this.files.set(path, { stamp, lookup }, entryBytes(path));
+      this.files.set(path, { stamp, lookup, watchedIn }, entryBytes(path));
     }
     return lookup;
   }
@@ -236,6 +323,8 @@ export class RecordingFileSource implements StampingFileSource {
    * were on disk together at this moment, so the output never mixes file versions that never coexisted.
    */
   async isUnchangedNow(): Promise<boolean> {
+    // Always by a stat, notifications or not: an event still in the kernel's queue would not show a file that
+    // changed while the render read another one after it, and the two versions never coexisted on disk.
     for (const [path, stamp] of this.stamps)
       if (!isSameStamp(stamp, this.shared.stampSync(path))) return false;
     if (!this.racy) return true;
@@ -304,6 +393,15 @@ export class RecordingFileSource implements StampingFileSource {
     this.stamps.set(path, stamp);
     if (this.shared.isRacy(stamp, this.startedAt)) this.racy = true;
   };
+}
+
+/** What a cached entry answers to a stat: its lookup, or what its read learned. */
+function lookupOf(cached: CachedFile): FileLookup | undefined {
+  if (cached.lookup) return cached.lookup;
+  const content = cached.content;
+  if (content?.status === 'found' || content?.status === 'directory')
+    return { status: 'found', info: content.info };
+  return content?.status === 'forbidden' ? content : undefined;
 }
 
 function entryBytes(path: string): number {

@@ -487,6 +487,8 @@ function openRelease(
           startWatch: options.startWatch,
         })
       : undefined;
+  // While notifications cover a file, its cached bytes are answered without a stat, in cold renders too.
+  if (options.revalidateWhileWatching !== true) files.watchWith(changes);
   cache =
     shared.fileCacheSize > 0 && options.cache !== false
       ? new PageCache(files, {
