@@ -2,10 +2,8 @@
 // If-Modified-Since alone, as Akamai does by default: a hop in front of the origins drops their ETag before the
 // cache stores the response. Nothing in /etc/nginx is read or touched.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort, startServerProcess, type ServerProcess } from '../support/server-process';
-import { NGINX_BINARY, nginxPreamble } from './nginx-edge';
+import { freePort, type ServerProcess } from '../support/server-process';
+import { nginxPreamble, startNginxWith } from './nginx-edge';
 
 /** How long the edge keeps a page before revalidating it (its Cache-Control is ignored). */
 export const FLEET_EDGE_TTL = '1s';
@@ -55,17 +53,6 @@ ${originPorts.map((originPort) => `    server 127.0.0.1:${originPort} max_fails=
 
 /** Writes `prefix/nginx.conf` and starts nginx in the foreground on a free port, in front of `originPorts`. */
 export async function startFleetNginx(prefix: string, originPorts: number[]): Promise<ServerProcess> {
-  mkdirSync(prefix, { recursive: true });
   const [port, hopPort] = [await freePort(), await freePort()];
-  const user = process.getuid?.() === 0 ? 'root' : undefined;
-  const configFile = join(prefix, 'nginx.conf');
-  writeFileSync(configFile, fleetNginxConfig(prefix, port, hopPort, originPorts, user));
-  const errorLog = join(prefix, 'error.log');
-  return startServerProcess({
-    name: 'nginx',
-    command: [NGINX_BINARY, '-p', prefix, '-c', configFile, '-e', errorLog],
-    port,
-    pidFile: join(prefix, 'nginx.pid'),
-    logFiles: [errorLog],
-  });
+  return startNginxWith(prefix, port, (user) => fleetNginxConfig(prefix, port, hopPort, originPorts, user));
 }

@@ -65,11 +65,23 @@ ${nginxPreamble(prefix, user)}  server {
 
 /** Writes `prefix/nginx.conf` and starts nginx in the foreground on a free port. */
 export async function startNginx(prefix: string, originPort: number): Promise<EdgeProcess> {
-  mkdirSync(prefix, { recursive: true });
   const port = await freePort();
+  return startNginxWith(prefix, port, (user) => nginxConfig({ prefix, port, originPort, user }));
+}
+
+/**
+ * Writes `prefix/nginx.conf` from `config` (given the user to run as: root when the tests are, else none) and
+ * starts nginx in the foreground, ready once it listens on `port`.
+ */
+export async function startNginxWith(
+  prefix: string,
+  port: number,
+  config: (user: string | undefined) => string,
+): Promise<EdgeProcess> {
+  mkdirSync(prefix, { recursive: true });
   const user = process.getuid?.() === 0 ? 'root' : undefined;
   const configFile = join(prefix, 'nginx.conf');
-  writeFileSync(configFile, nginxConfig({ prefix, port, originPort, user }));
+  writeFileSync(configFile, config(user));
   const errorLog = join(prefix, 'error.log');
   return startServerProcess({
     name: 'nginx',

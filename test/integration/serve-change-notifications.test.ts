@@ -2,11 +2,12 @@
 // size with an older mtime, same size with the very same mtime), then revalidated 30 ms later, must never get a
 // 304 for the bytes it no longer serves. Compiled to a scratch folder first, as serve-workers.test.ts does.
 
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { at, TempSite } from '../support/temp-site';
+import { compileToTemporaryFolder } from '../support/compiled-cli';
 
 jest.setTimeout(120_000);
 
@@ -20,15 +21,7 @@ const ROUNDS = 100;
 const fragmentOf = (round: number) => `inc/${round}/a/b/frag.html`;
 
 beforeAll(() => {
-  const cache = join(__dirname, '../../node_modules/.cache');
-  mkdirSync(cache, { recursive: true });
-  outDir = mkdtempSync(join(cache, 'cdn-include-dist-'));
-  const tsc = join(__dirname, '../../node_modules/typescript/bin/tsc');
-  execFileSync(
-    process.execPath,
-    [tsc, '-p', join(__dirname, '../../tsconfig.build.json'), '--outDir', outDir],
-    { stdio: 'ignore' },
-  );
+  outDir = compileToTemporaryFolder();
 });
 
 beforeEach(async () => {

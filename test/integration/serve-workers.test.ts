@@ -1,13 +1,14 @@
 // `cdn-include serve --workers 2` as a real process: compiled to a scratch folder first (cluster workers must
 // run JavaScript), then started on a free port, asked for a page by several connections, stopped with SIGTERM.
 
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { at, TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
+import { compileToTemporaryFolder } from '../support/compiled-cli';
 
 jest.setTimeout(60_000);
 
@@ -16,16 +17,7 @@ let site: TempSite;
 let child: ChildProcess | undefined;
 
 beforeAll(() => {
-  // Inside node_modules, so the compiled files resolve koa and the other dependencies of the package.
-  const cache = join(__dirname, '../../node_modules/.cache');
-  mkdirSync(cache, { recursive: true });
-  outDir = mkdtempSync(join(cache, 'cdn-include-dist-'));
-  const tsc = join(__dirname, '../../node_modules/typescript/bin/tsc');
-  execFileSync(
-    process.execPath,
-    [tsc, '-p', join(__dirname, '../../tsconfig.build.json'), '--outDir', outDir],
-    { stdio: 'ignore' },
-  );
+  outDir = compileToTemporaryFolder();
   site = new TempSite()
     .write('index.shtml', 'hi <!--#include virtual="/inc/x.html" -->', at(1))
     .write('inc/x.html', 'there', at(2));
