@@ -8,6 +8,7 @@ import { compileCachePolicy, type CachePolicyRule } from '../http/cache-policy';
 import { checkPurgeTarget, type PurgeTarget } from '../http/purge-target';
 import { DEFAULT_SSI_EXTENSIONS, type SiteArguments } from './site-arguments';
 import { UsageError } from './usage';
+import { isToken } from '../engine/http-fields';
 
 /** What a config file may set (ROOT stays a command-line argument). */
 export interface ConfigFile {
@@ -72,7 +73,7 @@ const isBoolean: Check = (value) => typeof value === 'boolean';
 const isCount: Check = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 // RFC 9110 §5.1: field-name = token.
 const isHeaderNameOrFalse: Check = (value) =>
-  value === false || (isString(value) && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value as string));
+  value === false || (isString(value) && isToken(value as string));
 const isRuleList: Check = (value) =>
   Array.isArray(value) &&
   value.every((rule) => typeof rule === 'object' && rule !== null && !Array.isArray(rule));

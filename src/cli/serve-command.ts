@@ -55,6 +55,7 @@ import {
 } from './watch-arguments';
 import { loadManifestInto, startWatchMode, type WatchMode } from './watch-mode';
 import { watchStatusReporter } from './watch-status';
+import { isToken } from '../engine/http-fields';
 
 /** The port `serve` listens on when none is given. */
 export const DEFAULT_PORT = 8080;
@@ -225,8 +226,7 @@ function parseTagHeader(given: string | undefined, flag: string): string | false
   if (given === undefined) return undefined;
   if (given === 'none') return false;
   // RFC 9110 §5.1: field-name = token.
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(given))
-    throw new UsageError(`option '--${flag}' needs a header name or none, not '${given}'`);
+  if (!isToken(given)) throw new UsageError(`option '--${flag}' needs a header name or none, not '${given}'`);
   return given;
 }
 

@@ -7,6 +7,7 @@ import { formatTime } from '../ssi/time-format';
 import { canonicalHeaderName } from './header-names';
 import { RenderRequest } from './render-request';
 import { VariableTable } from './variables';
+import { fieldValue } from './http-fields';
 
 /** Facts about the server that CGI variables report. */
 export interface ServerIdentity {
@@ -62,7 +63,7 @@ function addIncludeVariables(
 function addHeaderVariables(table: VariableTable, request: RenderRequest): void {
   for (const [name, value] of Object.entries(request.headers ?? {})) {
     if (value === undefined || HIDDEN_HEADERS.has(name)) continue;
-    const joined = Array.isArray(value) ? value.join(', ') : value;
+    const joined = fieldValue(value) as string;
     const header = canonicalHeaderName(name);
     if (name === 'content-type') table.set('CONTENT_TYPE', joined, { kind: 'header', header });
     else if (name === 'content-length') table.set('CONTENT_LENGTH', joined, { kind: 'header', header });

@@ -1,6 +1,7 @@
 // The request a page is rendered for: what its CGI-style variables and ap_expr request functions read. No I/O.
 
 import { ByteString } from '../ssi/byte-string';
+import { fieldValue } from './http-fields';
 
 /** Request header values as Node gives them (latin1, so they are ByteStrings), by lower-case name. */
 export type RequestHeaders = Record<string, string | string[] | undefined>;
@@ -35,6 +36,5 @@ export interface RenderRequest {
 
 /** Reads one request header as a single value (repeated headers joined with ', '). */
 export function headerValue(headers: RequestHeaders | undefined, name: string): ByteString | undefined {
-  const value = headers?.[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(', ') : value;
+  return fieldValue(headers?.[name.toLowerCase()]);
 }

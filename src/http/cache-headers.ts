@@ -3,6 +3,7 @@
 
 import { canonicalHeaderName } from '../engine/header-names';
 import { RequestDependence } from '../engine/request-dependence';
+import { isToken } from '../engine/http-fields';
 
 export { canonicalHeaderName };
 
@@ -25,8 +26,6 @@ export interface CacheHeadersResult {
   sendLastModified: boolean;
 }
 
-// RFC 9110 §5.6.2: field-name = token.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // RFC 9111 §5.2.2.10, §5.2.2.8: directives that only shared caches obey; meaningless next to `private`.
 const SHARED_ONLY_DIRECTIVES = new Set(['s-maxage', 'proxy-revalidate']);
 
@@ -147,7 +146,7 @@ function varyList(headers: string[], compression: boolean): string[] {
     const lower = name.toLowerCase();
     // RFC 9110 §12.5.5: never Host (it selects the resource, not a variant). A name that is not a token (or `*`,
     // which would mean "varies on everything") names no header a request can carry, so nothing varied on it.
-    if (lower === 'host' || lower === '*' || !TOKEN.test(name) || seen.has(lower)) continue;
+    if (lower === 'host' || lower === '*' || !isToken(name) || seen.has(lower)) continue;
     seen.add(lower);
     result.push(canonicalHeaderName(name));
   }

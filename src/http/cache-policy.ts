@@ -2,6 +2,7 @@
 // Cache-Control and, optionally, Surrogate-Control and CDN-Cache-Control. Pure: no I/O; validated once.
 
 import picomatch from 'picomatch';
+import { isMediaRange } from '../engine/http-fields';
 
 /** One rule; the first rule whose `path` and `type` both match a response decides its caching fields. */
 export interface CachePolicyRule {
@@ -124,10 +125,7 @@ function compileRule(rule: unknown, name: string) {
   // picomatch reads `[!ab]` as `[!ab]` literally or one of `!`, `a`, `b`: never what was meant.
   if (typed.path?.includes('[!'))
     throw new TypeError(`${name}.path: write a negated class as [^…], not [!…]: '${typed.path}'`);
-  if (
-    typed.type !== undefined &&
-    !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\/[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(typed.type)
-  ) {
+  if (typed.type !== undefined && !isMediaRange(typed.type)) {
     throw new TypeError(
       `${name}.type must be a media type such as 'text/html' or 'image/*': '${typed.type}'`,
     );

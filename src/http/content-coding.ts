@@ -2,6 +2,7 @@
 // worth compressing (body-compression.ts does the compressing). Pure: no I/O.
 
 import { BoundedMemo } from '../ssi/bounded-memo';
+import { fieldValue } from '../engine/http-fields';
 
 /** A content-coding this server can send. */
 export type ContentCoding = 'br' | 'gzip' | 'identity';
@@ -49,7 +50,7 @@ export function isCompressible(
  */
 export function negotiateContentCoding(acceptEncoding: string | string[] | undefined): ContentCoding {
   if (acceptEncoding === undefined) return 'identity';
-  const field = Array.isArray(acceptEncoding) ? acceptEncoding.join(',') : acceptEncoding;
+  const field = fieldValue(acceptEncoding) as string;
   const known = NEGOTIATED.get(field);
   if (known !== undefined) return known;
   return NEGOTIATED.remember(field, chooseCoding(field));

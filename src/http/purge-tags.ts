@@ -2,6 +2,7 @@
 // Surrogate-Key and Cache-Tag headers, within the CDN limits. Pure: no I/O; the caller logs and sets headers.
 
 import { createHash } from 'node:crypto';
+import { isToken } from '../engine/http-fields';
 
 /** Options of purgeTagsFor. */
 export interface PurgeTagOptions {
@@ -78,7 +79,7 @@ export function validateTagHeaderName(value: unknown, optionName: string, fallba
   if (value === undefined) return fallback;
   if (value === false) return false;
   // RFC 9110 §5.1: field-name = token.
-  if (typeof value !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) {
+  if (typeof value !== 'string' || !isToken(value)) {
     throw new TypeError(
       `ssi(): option '${optionName}' must be a header name such as '${fallback}', or false`,
     );

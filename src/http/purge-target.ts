@@ -5,6 +5,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { parseHttpDate } from './http-date';
+import { isToken } from '../engine/http-fields';
 
 /**
  * A purge request template, filled in the URL, the header values and the body:
@@ -65,7 +66,6 @@ export interface PurgeAnswer {
 
 const BATCH = /\{tags(?::json)?\}/;
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e]*$/;
 
 /**
@@ -103,7 +103,7 @@ export function checkPurgeTarget(value: unknown, name: string): PurgeTarget {
     throw new TypeError(
       `${name}.${unknown} is not a purge setting (known: method, url, headers, body, maxTags)`,
     );
-  if (typeof method !== 'string' || !TOKEN.test(method))
+  if (typeof method !== 'string' || !isToken(method))
     throw new TypeError(`${name}.method must be an HTTP method such as PURGE or BAN`);
   if (typeof url !== 'string' || !/^https?:\/\/[^/\s]/.test(url))
     throw new TypeError(`${name}.url must be an http:// or https:// URL`);
@@ -111,7 +111,7 @@ export function checkPurgeTarget(value: unknown, name: string): PurgeTarget {
     throw new TypeError(`${name}.headers must be an object of header values`);
   for (const [header, text] of Object.entries(headers)) {
     // RFC 9110 §5.1, §5.5: a token name; a value of visible characters, so no CR/LF can split the request.
-    if (!TOKEN.test(header) || typeof text !== 'string' || !FIELD_VALUE.test(text))
+    if (!isToken(header) || typeof text !== 'string' || !FIELD_VALUE.test(text))
       throw new TypeError(`${name}.headers['${header}'] must be a header name with a one-line string value`);
   }
   if (body !== undefined && typeof body !== 'string') throw new TypeError(`${name}.body must be a string`);

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { ByteRange, parseRange } from './byte-range';
 import { formatHttpDate } from './http-date';
 import { evaluatePreconditions } from './preconditions';
+import { fieldValue } from '../engine/http-fields';
 
 /** A body sent from an open file instead of memory (big static files): read only when, and where, it is sent. */
 export interface StreamedBody {
@@ -83,7 +84,7 @@ export function sendRepresentation(ctx: Context, representation: Representation,
   // RFC 9110 §8.4: the coding is part of the representation, so 200, 206 and 416 name it (a 304 does not).
   if (representation.contentEncoding) ctx.set('Content-Encoding', representation.contentEncoding);
   const length = representation.streamed?.length ?? body.length;
-  const range = rangeAllowed ? parseRange(headerString(ctx.req.headers.range), length) : undefined;
+  const range = rangeAllowed ? parseRange(fieldValue(ctx.req.headers.range), length) : undefined;
   if (range === 'unsatisfiable') {
     ctx.status = 416;
     ctx.set('Content-Range', `bytes */${length}`);
@@ -186,8 +187,4 @@ function httpDateOf(epochMs: number): string {
     formattedDates.set(second, text);
   }
   return text;
-}
-
-function headerString(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(',') : value;
 }

@@ -16,6 +16,7 @@ import {
   type SkippedStep,
 } from './revalidation-exchange';
 import { judgeRevalidation, type RevalidationVerdict } from './revalidation-verdict';
+import { fieldValue } from '../engine/http-fields';
 
 /** How `checkRevalidation` sends its requests. */
 export interface RevalidationCheckOptions {
@@ -134,7 +135,7 @@ function recordHeaders(headers: http.IncomingHttpHeaders): RecordedHeaders {
   const recorded: RecordedHeaders = {};
   for (const name of RECORDED_HEADERS) {
     const value = headers[name];
-    if (value !== undefined) recorded[name] = Array.isArray(value) ? value.join(', ') : value;
+    if (value !== undefined) recorded[name] = fieldValue(value);
   }
   return recorded;
 }

@@ -1,0 +1,25 @@
+// HTTP field syntax shared by every layer that reads or writes header fields (RFC 9110 §5): the token rule and the
+// flattening of a field sent on several lines. Pure.
+
+// RFC 9110 §5.6.2: token = 1*tchar; tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_"
+// / "`" / "|" / "~" / DIGIT / ALPHA.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Whether `text` is a token (RFC 9110 §5.6.2): a field name, a method, a Cache-Control directive name. */
+export function isToken(text: string): boolean {
+  return TOKEN.test(text);
+}
+
+/** Whether `text` is `type/subtype`, each a token (RFC 9110 §8.3.1); `*` is a token, so `image/*` is one too. */
+export function isMediaRange(text: string): boolean {
+  const slash = text.indexOf('/');
+  return slash > 0 && isToken(text.slice(0, slash)) && isToken(text.slice(slash + 1));
+}
+
+/**
+ * One value of a field as Node's IncomingHttpHeaders holds it: lines of a repeated field joined with `, `, which
+ * RFC 9110 §5.3 makes equivalent to one comma-separated line.
+ */
+export function fieldValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
