@@ -1,11 +1,12 @@
 // Conditional request evaluation, RFC 9110 §13.2.2 in its exact order (steps 1–6).
 // Pure: no I/O, no Koa. Never use Koa's ctx.fresh / jshttp fresh for this: they skip If-Match and If-Range.
 
+import type { RequestHeaders } from '../engine/render-request';
+import { floorToSecond } from '../engine/validators';
 import { EntityTag, isStrongMatch, isWeakMatch, parseEntityTag, parseEntityTagList } from './entity-tag';
 import { parseHttpDate } from './http-date';
 
-/** Request headers as Node's IncomingHttpHeaders holds them: lower-case names, repeated fields as arrays. */
-export type RequestHeaders = Record<string, string | string[] | undefined>;
+export type { RequestHeaders };
 
 /** The validators of the representation the unconditional request would have selected. */
 export interface RepresentationValidators {
@@ -34,7 +35,6 @@ export interface PreconditionResult {
 
 // RFC 9110 §13.2.1: methods that do not select a representation ignore every precondition.
 const METHODS_WITHOUT_PRECONDITIONS = new Set(['OPTIONS', 'TRACE', 'CONNECT']);
-const SECOND = 1000;
 
 /**
  * Evaluates If-Match, If-Unmodified-Since, If-None-Match, If-Modified-Since and If-Range against the current
@@ -148,8 +148,4 @@ function listField(value: string | string[] | undefined): string | undefined {
 function singleField(value: string | string[] | undefined): string | undefined {
   if (value === undefined || typeof value === 'string') return value;
   return value.length === 1 ? value[0] : undefined;
-}
-
-function floorToSecond(epochMs: number): number {
-  return Math.floor(epochMs / SECOND) * SECOND;
 }
