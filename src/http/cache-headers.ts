@@ -4,6 +4,7 @@
 import { canonicalHeaderName } from '../engine/header-names';
 import { RequestDependence } from '../engine/request-dependence';
 import { isToken } from '../engine/http-fields';
+import { directiveName, splitCacheControl } from './cache-control';
 
 export { canonicalHeaderName };
 
@@ -94,7 +95,7 @@ export function headerNameForVariable(httpVariable: string): string {
 
 function cacheControlProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return `got ${value === null ? 'null' : typeof value}`;
-  if (splitDirectives(value).length === 0) return 'got an empty value';
+  if (splitCacheControl(value).length === 0) return 'got an empty value';
   // RFC 9110 §5.5: CR, LF and NUL in a field value are invalid; a line break would inject a header.
   if (/[\r\n]/.test(value)) return 'got a line break (CR or LF)';
   if (/[^\t\x20-\x7e]/.test(value)) return 'got a control or non-ASCII character';
@@ -102,7 +103,7 @@ function cacheControlProblem(value: unknown): string | undefined {
 }
 
 function cacheControlFor(dependence: RequestDependence, configured: string): string {
-  const directives = splitDirectives(configured);
+  const directives = splitCacheControl(configured);
   if (dependence.client) {
     // RFC 9111 §5.2.2.7: client-dependent output is never shared and always revalidated.
     const noStore = directives.some((directive) => directiveName(directive) === 'no-store');
@@ -119,7 +120,7 @@ function cacheControlFor(dependence: RequestDependence, configured: string): str
  * @example sharedUncacheable('public, max-age=60, s-maxage=600') // 'private, max-age=60'
  */
 export function sharedUncacheable(cacheControl: string): string {
-  return makePrivate(splitDirectives(cacheControl)).join(', ');
+  return makePrivate(splitCacheControl(cacheControl)).join(', ');
 }
 
 // RFC 9111 §5.2.2.7: `private` keeps shared caches from storing; a qualified private="…" would not, so it
@@ -151,33 +152,4 @@ function varyList(headers: string[], compression: boolean): string[] {
     result.push(canonicalHeaderName(name));
   }
   return result;
-}
-
-// RFC 9111 §5.2: Cache-Control = #cache-directive; quoted-string arguments may contain commas.
-function splitDirectives(value: string): string[] {
-  const directives: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (let index = 0; index < value.length; index++) {
-    const char = value[index];
-    if (quoted && char === '\\') {
-      current += char + (value[index + 1] ?? '');
-      index++;
-      continue;
-    }
-    if (char === '"') quoted = !quoted;
-    if (char === ',' && !quoted) {
-      directives.push(current);
-      current = '';
-      continue;
-    }
-    current += char;
-  }
-  directives.push(current);
-  return directives.map((directive) => directive.trim()).filter((directive) => directive !== '');
-}
-
-function directiveName(directive: string): string {
-  const equals = directive.indexOf('=');
-  return (equals === -1 ? directive : directive.slice(0, equals)).trim().toLowerCase();
 }

@@ -2,6 +2,7 @@
 // §4.1–§4.3, §5.2.2; RFC 5861). Pure: no I/O and no clock; the `check` command and its tests use it.
 
 import { parseHttpDate } from './http-date';
+import { parseCacheControl } from './cache-control';
 
 /** Where a response's freshness lifetime comes from (RFC 9111 §4.2.1, §4.2.2). */
 export type FreshnessSource = 's-maxage' | 'max-age' | 'expires' | 'heuristic' | 'none';
@@ -77,23 +78,6 @@ export function sharedCacheBehaviour(status: number, headers: CacheRelevantHeade
     varyOn: vary.filter((name) => name !== '*'),
     varyAny: vary.includes('*'),
   };
-}
-
-/**
- * Cache-Control directives by lower-case name; a directive without a value maps to `''`, a quoted value is
- * unquoted. The first occurrence of a repeated directive wins (RFC 9111 §4.2.1).
- */
-export function parseCacheControl(value: string | undefined): Map<string, string> {
-  const directives = new Map<string, string>();
-  // RFC 9111 §5.2: directive = token [ "=" ( token / quoted-string ) ], comma-separated.
-  const pattern = /\s*([^=,\s]+)(?:\s*=\s*("(?:[^"\\]|\\.)*"|[^,]*))?\s*(?:,|$)/g;
-  for (const match of (value ?? '').matchAll(pattern)) {
-    const name = match[1].toLowerCase();
-    const raw = (match[2] ?? '').trim();
-    const unquoted = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw;
-    if (!directives.has(name)) directives.set(name, unquoted);
-  }
-  return directives;
 }
 
 function notStorableReason(

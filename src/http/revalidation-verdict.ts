@@ -12,6 +12,7 @@ import {
 import { parseEntityTag } from './entity-tag';
 import { judgeCdnFindings } from './revalidation-cdn-findings';
 import { parseHttpDate } from './http-date';
+import { parseCacheControl } from './cache-control';
 
 /** Stable codes of the problems a check can report; logs and tests depend on them. */
 export type RevalidationProblemCode =
@@ -162,9 +163,8 @@ function judgeLastModified(
 /** RFC 9111 §4.2.2: without max-age, s-maxage or Expires a cache may use a heuristic lifetime. */
 function hasExplicitFreshness(headers: RecordedHeaders): boolean {
   if (headers.expires !== undefined) return true;
-  const directives = (headers['cache-control'] ?? '').split(',');
-  const names = directives.map((directive) => directive.split('=')[0].trim().toLowerCase());
-  return names.some((name) => ['max-age', 's-maxage', 'no-cache', 'no-store'].includes(name));
+  const directives = parseCacheControl(headers['cache-control']);
+  return ['max-age', 's-maxage', 'no-cache', 'no-store'].some((name) => directives.has(name));
 }
 
 function judgeFollowUp(first: RecordedExchange, exchange: RecordedExchange): RevalidationProblem[] {

@@ -1,10 +1,7 @@
 // What a shared cache does with a response (RFC 9111), as tables of header literals.
 
-import {
-  parseCacheControl,
-  sharedCacheBehaviour,
-  type CacheRelevantHeaders,
-} from '../../../src/http/cdn-behaviour';
+import { parseCacheControl } from '../../../src/http/cache-control';
+import { sharedCacheBehaviour, type CacheRelevantHeaders } from '../../../src/http/cdn-behaviour';
 
 const DATE = 'Tue, 04 Mar 2025 12:00:00 GMT';
 const TEN_HOURS_EARLIER = 'Tue, 04 Mar 2025 02:00:00 GMT';
