@@ -57,6 +57,11 @@ function childrenOf(pid: number): number[] {
   return children;
 }
 
+/** The read system calls process `pid` made so far (Linux /proc/PID/io, `syscr`). */
+function readCalls(pid: number): number {
+  return Number(/syscr: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1]);
+}
+
 /** A loopback port free right now: the replacements of dead workers must listen on the same one. */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -93,9 +98,15 @@ describe('serve --workers 2', () => {
     );
     const url = await waitForUrl(child, output);
     expect(output.join('')).toContain('with 2 workers');
+    const workers = childrenOf(child.pid as number);
+    expect(workers).toHaveLength(2);
+    const readsBefore = workers.map(readCalls);
     const replies = await Promise.all(
-      Array.from({ length: 8 }, () => request(url).get('/').set('Connection', 'close')),
+      Array.from({ length: 16 }, () => request(url).get('/').set('Connection', 'close')),
     );
+    // Each worker read requests from sockets of its own: both answered (node:cluster hands out connections in turn).
+    const readsAfter = workers.map(readCalls);
+    for (const [index, before] of readsBefore.entries()) expect(readsAfter[index]).toBeGreaterThan(before);
     for (const reply of replies) {
       expect(reply.status).toBe(200);
       expect(reply.text).toBe('hi there');
