@@ -5,14 +5,13 @@
 import http from 'node:http';
 import { join } from 'node:path';
 import { get } from '../soak/http-client';
-import { findCli, ServerChild, startServer, stopServer } from '../soak/server-child';
+import { findCli, startServer } from '../soak/server-child';
 import {
   BACKWARD_CHANGES,
   folderSize,
   holdPage,
-  makeProofSite,
   PAGE,
-  ProofSite,
+  useProofFixture,
   revalidate,
 } from './support/ledger-proofs-site';
 
@@ -28,32 +27,23 @@ const [, olderMtimeSwap] = BACKWARD_CHANGES[0];
 
 describe('hostile: split and flooded validator memory', () => {
   const cli = findCli();
-  let site: ProofSite;
-  let server: ServerChild | undefined;
-  beforeEach(() => {
-    site = makeProofSite();
-  });
-  afterEach(async () => {
-    if (server) await stopServer(server);
-    server = undefined;
-    site.remove();
-  });
+  const fixture = useProofFixture();
 
   it('--workers 2, one worker never served the old bytes › 0 stale 304s to If-Modified-Since alone', async () => {
     // No revalidation window: both workers render what is on disk, so a 304 is judged against the files alone.
-    server = await startServer(
+    fixture.server = await startServer(
       cli,
-      site.root,
+      fixture.site.root,
       ['--quiet', '--workers', '2', '--revalidate-window', '0'],
       [],
-      site.env,
+      fixture.site.env,
     );
-    const held = await holdPage(server.origin);
-    olderMtimeSwap(site);
+    const held = await holdPage(fixture.server.origin);
+    olderMtimeSwap(fixture.site);
     const statuses = new Map<number, number>();
     let stale = 0;
     for (let index = 0; index < WORKER_REVALIDATIONS; index++) {
-      const { answer, stale: isStale } = await revalidate(server.origin, held, {
+      const { answer, stale: isStale } = await revalidate(fixture.server.origin, held, {
         'if-modified-since': held.lastModified,
       });
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
@@ -68,14 +58,20 @@ describe('hostile: split and flooded validator memory', () => {
   });
 
   it(`${FLOOD_REQUESTS} distinct query strings, then an older-mtime swap › a 200, and one small record for the page`, async () => {
-    server = await startServer(cli, site.root, ['--quiet', '--revalidate-window', '0'], [], site.env);
-    const held = await holdPage(server.origin);
-    const flood = await floodQueries(server.origin);
-    olderMtimeSwap(site);
-    const { answer, stale } = await revalidate(server.origin, held, {
+    fixture.server = await startServer(
+      cli,
+      fixture.site.root,
+      ['--quiet', '--revalidate-window', '0'],
+      [],
+      fixture.site.env,
+    );
+    const held = await holdPage(fixture.server.origin);
+    const flood = await floodQueries(fixture.server.origin);
+    olderMtimeSwap(fixture.site);
+    const { answer, stale } = await revalidate(fixture.server.origin, held, {
       'if-modified-since': held.lastModified,
     });
-    const state = folderSize(join(site.stateHome, 'cdn-include'));
+    const state = folderSize(join(fixture.site.stateHome, 'cdn-include'));
     console.log(
       `query flood: ${flood.sent} distinct query strings in ${flood.seconds.toFixed(1)} s (${flood.failed} not 200), ` +
         `then an older-mtime swap: If-Modified-Since alone → ${answer.status}, ${stale ? 1 : 0} stale; ` +

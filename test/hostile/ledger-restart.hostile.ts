@@ -9,8 +9,7 @@ import {
   BACKWARD_CHANGES,
   holdPage,
   holdSettledPage,
-  makeProofSite,
-  ProofSite,
+  useProofFixture,
   revalidate,
   writeFile,
 } from './support/ledger-proofs-site';
@@ -24,39 +23,30 @@ const REVALIDATIONS: Array<[string, (etag: string, date: string) => Record<strin
 
 describe('hostile: a restart between two versions of a page', () => {
   const cli = findCli();
-  let site: ProofSite;
-  let server: ServerChild | undefined;
-  beforeEach(() => {
-    site = makeProofSite();
-  });
-  afterEach(async () => {
-    if (server) await stopServer(server);
-    server = undefined;
-    site.remove();
-  });
+  const fixture = useProofFixture();
 
   /** Serves the page once, stops, applies `change` while stopped, starts again; returns the held 200. */
   async function restartAcross(
     flags: string[],
     change: () => void,
   ): Promise<Awaited<ReturnType<typeof holdPage>>> {
-    server = await startServer(cli, site.root, ['--quiet', ...flags], [], site.env);
-    const held = await holdPage(server.origin);
-    await stopServer(server);
+    fixture.server = await startServer(cli, fixture.site.root, ['--quiet', ...flags], [], fixture.site.env);
+    const held = await holdPage(fixture.server.origin);
+    await stopServer(fixture.server);
     change();
-    server = await startServer(cli, site.root, ['--quiet', ...flags], [], site.env);
+    fixture.server = await startServer(cli, fixture.site.root, ['--quiet', ...flags], [], fixture.site.env);
     return held;
   }
 
   describe.each([
     ['the default state', (): string[] => []],
-    ['--state DIR', (): string[] => ['--state', join(site.stateHome, 'explicit')]],
+    ['--state DIR', (): string[] => ['--state', join(fixture.site.stateHome, 'explicit')]],
   ])('with %s', (_state, stateFlags) => {
     it.each(BACKWARD_CHANGES)(
       '%s while stopped › every revalidation of the old bytes gets a 200',
       async (name, change) => {
-        const held = await restartAcross(stateFlags(), () => change(site));
-        const origin = (server as ServerChild).origin;
+        const held = await restartAcross(stateFlags(), () => change(fixture.site));
+        const origin = (fixture.server as ServerChild).origin;
         const statuses: string[] = [];
         let stale = 0;
         for (const [, headers] of REVALIDATIONS) {
@@ -86,10 +76,14 @@ describe('hostile: a restart between two versions of a page', () => {
 
   it('the state folder deleted while stopped, then an older-mtime swap › If-Modified-Since alone gets a 200', async () => {
     const held = await restartAcross([], () => {
-      rmSync(join(site.stateHome, 'cdn-include'), { recursive: true, force: true });
-      writeFile(site.path('inc/nested.html'), 'nested version 3, restored', Date.UTC(2023, 5, 1) / 1000);
+      rmSync(join(fixture.site.stateHome, 'cdn-include'), { recursive: true, force: true });
+      writeFile(
+        fixture.site.path('inc/nested.html'),
+        'nested version 3, restored',
+        Date.UTC(2023, 5, 1) / 1000,
+      );
     });
-    const origin = (server as ServerChild).origin;
+    const origin = (fixture.server as ServerChild).origin;
     const { answer, stale } = await revalidate(origin, held, { 'if-modified-since': held.lastModified });
     const fresh = await holdSettledPage(origin);
     // Printed, not asserted: what a first contact costs an If-Modified-Since-only cache holding the new bytes.

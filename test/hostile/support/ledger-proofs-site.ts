@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { ServerChild, stopServer } from '../../soak/server-child';
 import { Answer, getAnswer } from './consistency-ext4';
 
 /** The page every proof revalidates: it includes /inc/outer.shtml, which includes the two nested fragments. */
@@ -174,4 +175,24 @@ export function folderSize(folder: string): { files: number; bytes: number } {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   return { files, bytes };
+}
+
+/** A fresh proof site per test, and the server a test started there, stopped after it (the suites' shared setup). */
+export interface ProofFixture {
+  site: ProofSite;
+  server: ServerChild | undefined;
+}
+
+/** Registers the beforeEach/afterEach that give every test of the describe block its own ProofFixture. */
+export function useProofFixture(): ProofFixture {
+  const fixture = { server: undefined } as ProofFixture;
+  beforeEach(() => {
+    fixture.site = makeProofSite();
+  });
+  afterEach(async () => {
+    if (fixture.server) await stopServer(fixture.server);
+    fixture.server = undefined;
+    fixture.site.remove();
+  });
+  return fixture;
 }
