@@ -1,7 +1,9 @@
 // The build's rule for keeping a page's Last-Modified moving forward whenever its bytes change, even when no file
 // got a newer mtime: a fragment replaced by an older file (`cp -p`, `rsync -t`, a restored backup) or deleted
 // changes the bytes while max(mtime) stays put. The build's manifest remembers each page's last ETag and
-// Last-Modified; `serve` keeps the same promise through the validator ledger (validator-ledger.ts).
+// Last-Modified, a one-variant record of the validator ledger that `serve` keeps: the rule is the ledger's own.
+
+import { datePage, PageRecord } from './validator-ledger';
 
 /** What was last sent for one page variant. */
 export interface ValidatorRecord {
@@ -20,7 +22,10 @@ export function nextLastModified(
   computed: number,
   nowSecond: number,
 ): number | undefined {
-  if (!previous || computed > previous.lastModified) return computed;
-  if (previous.etag === etag) return previous.lastModified;
-  return nowSecond > previous.lastModified ? nowSecond : undefined;
+  const record: PageRecord | undefined = previous && {
+    newest: previous.lastModified,
+    variants: [['', { ...previous, notModifiedSince: previous.lastModified }]],
+  };
+  const input = { page: '', variant: '', etag, computed, changedAt: computed, now: nowSecond };
+  return datePage(record, input).value.lastModified;
 }
