@@ -2,13 +2,13 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildSite } from '../build/build-site';
-import { summarizeBuild, type BuildReport } from '../build/build-report';
-import { NodeOutputFs } from '../build/node-output-fs';
-import { NodeSiteLister } from '../build/node-site-lister';
+import { buildSite } from '../site-build/build-site';
+import { summarizeBuild, type BuildReport } from '../site-build/build-report';
+import { NodeOutputFs } from '../site-build/node-output-fs';
+import { NodeSiteLister } from '../site-build/node-site-lister';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { NodeFileSource } from '../engine/node-file-source';
-import { DEFAULT_MANIFEST_NAME } from '../build/node-output-fs';
+import { DEFAULT_MANIFEST_NAME } from '../site-build/node-output-fs';
 import { DependencyGraph } from '../engine/dependency-graph';
 import { GitTimesFileSource } from '../engine/git-times-file-source';
 import type { FileSource } from '../engine/file-source';

@@ -10,7 +10,7 @@ import {
   settleArguments,
   type ArgumentsResult,
 } from './usage';
-import { DEFAULT_CHECK_TIMEOUT_MS, ExchangeError, checkRevalidation } from '../http/revalidation-check';
+import { DEFAULT_CHECK_TIMEOUT_MS, ExchangeError, checkRevalidation } from '../check/revalidation-check';
 import { formatCheckErrorJson, formatCheckJson, formatCheckReport } from './check-report';
 
 /** What `cdn-include check` was asked to do. */

@@ -1,9 +1,9 @@
 // The `check` command's output: the text report (one line per exchange, what a CDN would do, the problems and
 // the verdict) and the JSON document of `--json`. Pure formatting; the command prints what these return.
 
-import type { SharedCacheBehaviour } from '../http/cdn-behaviour';
-import type { RevalidationCheckResult } from '../http/revalidation-check';
-import { RECORDED_HEADERS, fieldName, stepLabel, type RecordedExchange } from '../http/revalidation-exchange';
+import type { SharedCacheBehaviour } from '../check/cdn-behaviour';
+import type { RevalidationCheckResult } from '../check/revalidation-check';
+import { RECORDED_HEADERS, fieldName, stepLabel, type RecordedExchange } from '../check/revalidation-exchange';
 
 /** The version of the `--json` document's shape; raised when a field changes meaning or goes away. */
 export const CHECK_JSON_VERSION = 1;

@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import type { RenderLimits } from '../engine/render-limits';
 import { isPlainFileName, PLAIN_FILE_NAMES } from '../engine/render-options';
-import { compileCachePolicy, type CachePolicyRule } from '../http/cache-policy';
-import { checkPurgeTarget, type PurgeTarget } from '../http/purge-target';
+import { compileCachePolicy, type CachePolicyRule } from '../server/cache-policy';
+import { checkPurgeTarget, type PurgeTarget } from '../purge/purge-target';
 import { DEFAULT_SSI_EXTENSIONS, type SiteArguments } from './site-arguments';
 import { UsageError } from './usage';
-import { isToken } from '../engine/http-fields';
+import { isToken } from '../fields/http-fields';
 
 /** What a config file may set (ROOT stays a command-line argument). */
 export interface ConfigFile {

@@ -6,7 +6,7 @@ import {
   checkConnectionLimits,
   DEFAULT_CONNECTION_LIMITS,
   type ConnectionLimits,
-} from '../http/connection-limits';
+} from '../server/connection-limits';
 import { parseIntegerOption, UsageError, type OptionValues } from './usage';
 
 /** The connection-limit options, in util.parseArgs form. */

@@ -3,10 +3,10 @@
 import type { Server } from 'node:http';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { DependencyGraph } from '../engine/dependency-graph';
-import { createApp } from '../http/app';
-import { escapeLogItem } from '../http/log-escape';
-import { createLimitedServer, type ConnectionLimits } from '../http/connection-limits';
-import type { SsiMiddleware } from '../http/ssi-middleware';
+import { createApp } from '../server/app';
+import { escapeLogItem } from '../server/log-escape';
+import { createLimitedServer, type ConnectionLimits } from '../server/connection-limits';
+import type { SsiMiddleware } from '../server/ssi-middleware';
 import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
 import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
@@ -55,7 +55,7 @@ import {
 } from './watch-arguments';
 import { loadManifestInto, startWatchMode, type WatchMode } from './watch-mode';
 import { watchStatusReporter } from './watch-status';
-import { isToken } from '../engine/http-fields';
+import { isToken } from '../fields/http-fields';
 
 /** The port `serve` listens on when none is given. */
 export const DEFAULT_PORT = 8080;

@@ -1,7 +1,7 @@
 // `cdn-include tag PATH…`: prints the purge tag of each docroot path and of its folder (README "Behind a CDN"), so an
 // operator can purge a fragment's pages from a CDN. Pure computation; no files are read.
 
-import { directoryTagOf, tagOf } from '../http/purge-tags';
+import { directoryTagOf, tagOf } from '../server/purge-tags';
 import { EXIT_SUCCESS, type Command, type CommandIo } from './command';
 import { UsageError, interpretArguments, settleArguments, type ArgumentsResult } from './usage';
 

@@ -2,7 +2,7 @@
 // `purge` and `manifest` keys (flags win). Pure: resolves paths against the given folder, touches no file.
 
 import path from 'node:path';
-import { checkPurgeTarget, purgeTargetFromFlags, type PurgeTarget } from '../http/purge-target';
+import { checkPurgeTarget, purgeTargetFromFlags, type PurgeTarget } from '../purge/purge-target';
 import type { ConfigFile } from './config-file';
 import { UsageError, type OptionValues } from './usage';
 

@@ -3,12 +3,12 @@
 // affected pages' URLs where the target needs URLs. One batch at a time; watcher trouble is logged, never silent.
 
 import { readFileSync } from 'node:fs';
-import { parseManifest } from '../build/manifest';
+import { parseManifest } from '../site-build/manifest';
 import type { DependencyGraph } from '../engine/dependency-graph';
 import { watchDocroot, type DocrootWatcherOptions, type WatcherStatus } from '../engine/docroot-watcher';
-import { formatPurgeEvent, PurgeQueue, type PurgeQueueOptions } from '../http/purge-queue';
-import { purgeTargetKind, type PurgeJob, type PurgeTarget, type PurgeTargetKind } from '../http/purge-target';
-import { MAX_TAG_HEADER_BYTES, purgeTagsFor, tagOf } from '../http/purge-tags';
+import { formatPurgeEvent, PurgeQueue, type PurgeQueueOptions } from '../purge/purge-queue';
+import { purgeTargetKind, type PurgeJob, type PurgeTarget, type PurgeTargetKind } from '../purge/purge-target';
+import { MAX_TAG_HEADER_BYTES, purgeTagsFor, tagOf } from '../server/purge-tags';
 import { formatChange, reportChanges } from './change-report';
 
 /** Options of startWatchMode. */

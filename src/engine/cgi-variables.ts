@@ -7,7 +7,7 @@ import { formatTime } from '../ssi/time-format';
 import { canonicalHeaderName } from './header-names';
 import { RenderRequest } from './render-request';
 import { VariableTable } from './variables';
-import { fieldValue } from './http-fields';
+import { fieldValue } from '../fields/http-fields';
 
 /** Facts about the server that CGI variables report. */
 export interface ServerIdentity {

@@ -1,7 +1,8 @@
 // The port through which the engine reads the docroot. Implementations: memory (tests) and node:fs.
 // Paths are docroot paths: POSIX, starting with '/', already normalized; the source keeps them inside the root.
 
-import type { OpenedFile } from './node-file-source';
+import type { FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 
 /** What the engine needs to know about a file or directory. */
 export interface FileInfo {
@@ -48,4 +49,15 @@ export interface FileSource {
 export function parentPath(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash <= 0 ? '/' : path.slice(0, slash);
+}
+
+/** A file or directory opened for reading and verified: inside the docroot, a regular file or a directory. */
+export interface OpenedFile {
+  status: 'found';
+  /** Open for reading (with O_NONBLOCK, which regular files ignore); the caller closes it. */
+  handle: FileHandle;
+  /** fstat of `handle`, so size and times belong to the bytes read through it. */
+  stats: Stats;
+  /** Where the kernel says the opened file lies, inside the real docroot. */
+  realPath: string;
 }

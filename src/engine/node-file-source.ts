@@ -2,7 +2,7 @@
 // Every access opens first and then verifies the open descriptor (confined-open.ts); special files are refused.
 
 import { Dirent, readFileSync, Stats, statSync } from 'node:fs';
-import { FileHandle, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ConfinedFailure,
@@ -14,19 +14,8 @@ import {
   lookupConfinedSync,
   openConfined,
 } from './confined-open';
-import { FileContent, FileInfo, FileLookup, FileSource, LimitedFileContent } from './file-source';
+import { FileContent, FileInfo, FileLookup, FileSource, LimitedFileContent, OpenedFile } from './file-source';
 import { FileStamp, missingStamp, UNKNOWN_STAMP } from './file-stamp';
-
-/** A file or directory opened for reading and verified: inside the docroot, a regular file or a directory. */
-export interface OpenedFile {
-  status: 'found';
-  /** Open for reading (with O_NONBLOCK, which regular files ignore); the caller closes it. */
-  handle: FileHandle;
-  /** fstat of `handle`, so size and times belong to the bytes read through it. */
-  stats: Stats;
-  /** Where the kernel says the opened file lies, inside the real docroot. */
-  realPath: string;
-}
 
 /** Serves a real folder as a docroot. */
 export class NodeFileSource implements FileSource {

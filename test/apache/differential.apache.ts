@@ -7,7 +7,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDiagnostic } from '../../src/engine/diagnostics';
-import { createApp } from '../../src/http/app';
+import { createApp } from '../../src/server/app';
 import { assertApacheInstalled } from './apache-config';
 import { ApacheServer, startApache } from './apache-server';
 import { describeDifference } from './compare-responses';

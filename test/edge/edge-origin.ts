@@ -3,7 +3,7 @@
 
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, type AppOptions } from '../../src/http/app';
+import { createApp, type AppOptions } from '../../src/server/app';
 
 /** Every page is fresh for 1 s at the edge, then revalidated (RFC 9111 §4.2.1, §4.3). */
 export const ORIGIN_CACHE_CONTROL = 'public, max-age=1';

@@ -5,8 +5,8 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { tagOf } from '../../src/http/purge-tags';
-import { checkRevalidation } from '../../src/http/revalidation-check';
+import { tagOf } from '../../src/server/purge-tags';
+import { checkRevalidation } from '../../src/check/revalidation-check';
 import type { ServerProcess as EdgeProcess } from '../support/server-process';
 import { edgeGet, type EdgeResponse } from './edge-request';
 import { startOrigin, type EdgeOrigin } from './edge-origin';

@@ -5,7 +5,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tagOf } from '../../src/http/purge-tags';
+import { tagOf } from '../../src/server/purge-tags';
 import { findCli, startServer, stopServer, type ServerChild } from '../soak/server-child';
 import { TempSite } from '../support/temp-site';
 import { startPurgeEndpoint, type PurgeEndpoint, type ReceivedPurge } from './support/purge-storm-endpoint';

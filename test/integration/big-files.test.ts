@@ -11,7 +11,7 @@ import * as fileHash from '../../src/engine/file-hash';
 import { FileRangeStream } from '../../src/engine/file-range-stream';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
 import { entityTagOf } from '../../src/engine/validators';
-import { createApp } from '../../src/http/app';
+import { createApp } from '../../src/server/app';
 import { fakeDateOnly } from '../support/fake-date';
 import { at, TempSite } from '../support/temp-site';
 

@@ -3,7 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { isHiddenPath } from '../../src/build/site-lister';
+import { isHiddenPath } from '../../src/site-build/site-lister';
 import { runCliOnce } from '../support/running-cli';
 import { TempSite } from '../support/temp-site';
 

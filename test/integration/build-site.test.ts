@@ -16,10 +16,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NodeFileSource } from '../../src/engine/node-file-source';
 import { renderPage } from '../../src/engine/render';
-import { buildSite } from '../../src/build/build-site';
-import { BuildReport } from '../../src/build/build-report';
-import { NodeOutputFs } from '../../src/build/node-output-fs';
-import { NodeSiteLister } from '../../src/build/node-site-lister';
+import { buildSite } from '../../src/site-build/build-site';
+import { BuildReport } from '../../src/site-build/build-report';
+import { NodeOutputFs } from '../../src/site-build/node-output-fs';
+import { NodeSiteLister } from '../../src/site-build/node-site-lister';
 
 const BASE = Date.UTC(2025, 0, 1);
 const FIRST_BUILD = BASE + 100_000;

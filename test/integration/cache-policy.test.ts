@@ -4,7 +4,7 @@
 import Koa from 'koa';
 import request from 'supertest';
 import { MemoryFileSource, ssi } from '../../src/index';
-import type { SsiOptions } from '../../src/http/ssi-middleware';
+import type { SsiOptions } from '../../src/server/ssi-middleware';
 
 const MTIME = 1_700_000_000_000;
 const RULES: SsiOptions['cacheRules'] = [

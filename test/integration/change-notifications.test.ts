@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { ChangeFeedStatus, StartFolderWatch } from '../../src/engine/change-feed';
 import { watchFolders } from '../../src/engine/folder-watch';
-import { ssi, SsiMiddleware, SsiOptions } from '../../src/http/ssi-middleware';
+import { ssi, SsiMiddleware, SsiOptions } from '../../src/server/ssi-middleware';
 import { at, TempSite } from '../support/temp-site';
 
 let site: TempSite;

@@ -5,7 +5,7 @@ import { request as httpRequest, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
-import { createApp } from '../../src/http/app';
+import { createApp } from '../../src/server/app';
 
 interface Reply {
   status: number;

@@ -3,7 +3,7 @@
 import request from 'supertest';
 import { DependencyGraph } from '../../src/engine/dependency-graph';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
-import { createApp } from '../../src/http/app';
+import { createApp } from '../../src/server/app';
 
 function site(): MemoryFileSource {
   return new MemoryFileSource({

@@ -2,7 +2,7 @@
 // re-encoded, plus '/', plus the query, so a `?` or `#` in a folder name cannot turn into a query or a fragment.
 
 import request from 'supertest';
-import { createApp } from '../../src/http/app';
+import { createApp } from '../../src/server/app';
 import { TempSite } from '../support/temp-site';
 
 let site: TempSite;

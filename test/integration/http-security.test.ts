@@ -3,7 +3,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createApp } from '../../src/http/app';
+import { createApp } from '../../src/server/app';
 import { rawGet } from '../support/raw-request';
 import { at, TempSite } from '../support/temp-site';
 

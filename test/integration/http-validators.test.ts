@@ -1,8 +1,8 @@
 // Validators and conditional requests through the real server on a real docroot (issue 2, done-when 1–4 and 7).
 
 import request from 'supertest';
-import { createApp } from '../../src/http/app';
-import { formatHttpDate } from '../../src/http/http-date';
+import { createApp } from '../../src/server/app';
+import { formatHttpDate } from '../../src/fields/http-date';
 import { at, TempSite } from '../support/temp-site';
 
 let site: TempSite;

@@ -4,7 +4,7 @@
 import Koa from 'koa';
 import request from 'supertest';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
-import { ssi } from '../../src/http/ssi-middleware';
+import { ssi } from '../../src/server/ssi-middleware';
 
 const FILLER = 'x'.repeat(8000);
 const BUDGET = 256 * 1024;

@@ -3,8 +3,8 @@
 
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo, createServer as createNetServer } from 'node:net';
-import { formatPurgeEvent, PurgeEvent, PurgeQueue } from '../../src/http/purge-queue';
-import { checkPurgeTarget, expandPurgeTarget, purgeTargetFromFlags } from '../../src/http/purge-target';
+import { formatPurgeEvent, PurgeEvent, PurgeQueue } from '../../src/purge/purge-queue';
+import { checkPurgeTarget, expandPurgeTarget, purgeTargetFromFlags } from '../../src/purge/purge-target';
 
 interface Received {
   method: string;

@@ -5,9 +5,9 @@ import { createServer } from 'node:http';
 import Koa from 'koa';
 import request from 'supertest';
 import { MemoryFileSource, ssi } from '../../src/index';
-import type { SsiOptions } from '../../src/http/ssi-middleware';
-import { tagOf } from '../../src/http/purge-tags';
-import { checkRevalidation } from '../../src/http/revalidation-check';
+import type { SsiOptions } from '../../src/server/ssi-middleware';
+import { tagOf } from '../../src/server/purge-tags';
+import { checkRevalidation } from '../../src/check/revalidation-check';
 
 const MTIME = 1_700_000_000_000;
 

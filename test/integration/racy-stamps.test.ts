@@ -4,7 +4,7 @@
 import Koa from 'koa';
 import request from 'supertest';
 import { TIMESTAMP_GRANULARITY_MS } from '../../src/engine/racy-stamp';
-import { ssi } from '../../src/http/ssi-middleware';
+import { ssi } from '../../src/server/ssi-middleware';
 import { CoarseFileSource } from '../support/coarse-file-source';
 import { fakeDateOnly } from '../support/fake-date';
 

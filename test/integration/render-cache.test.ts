@@ -7,7 +7,7 @@ import { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { FileContent } from '../../src/engine/file-source';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
-import { ssi, SsiOptions } from '../../src/http/ssi-middleware';
+import { ssi, SsiOptions } from '../../src/server/ssi-middleware';
 
 const COUNTED = '<!--#bogus -->';
 

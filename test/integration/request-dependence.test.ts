@@ -2,7 +2,7 @@
 // (Vary, private, no Last-Modified), on the 200 and on the 304 that revalidates it.
 
 import request from 'supertest';
-import { createApp } from '../../src/http/app';
+import { createApp } from '../../src/server/app';
 import { at, TempSite } from '../support/temp-site';
 
 interface Expectation {

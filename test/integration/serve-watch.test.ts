@@ -5,7 +5,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { tagOf } from '../../src/http/purge-tags';
+import { tagOf } from '../../src/server/purge-tags';
 import { RunningCli, runCliOnce, startCli } from '../support/running-cli';
 import { at, TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';

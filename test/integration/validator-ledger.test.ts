@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { FolderLedgerStore } from '../../src/engine/folder-ledger-store';
-import { createApp } from '../../src/http/app';
+import { createApp } from '../../src/server/app';
 import { at, TempSite } from '../support/temp-site';
 
 let site: TempSite;

@@ -10,11 +10,17 @@ const GIT_PROCESS = 'cli/git-process.ts';
 
 /** Which src/ folders each layer may import (besides itself). */
 const ALLOWED: Record<string, string[]> = {
+  // HTTP field syntax (tokens, lists, dates, entity tags, Cache-Control): shared by every program, imports nothing.
+  fields: [],
   ssi: [],
-  engine: ['ssi'],
-  http: ['ssi', 'engine'],
-  build: ['ssi', 'engine'],
-  cli: ['ssi', 'engine', 'http', 'build'],
+  engine: ['ssi', 'fields'],
+  // The origin server and the site build: two programs over the engine, neither knows the other.
+  server: ['ssi', 'engine', 'fields'],
+  'site-build': ['ssi', 'engine', 'fields'],
+  // The `check` auditor (an HTTP client that plays a CDN) and the purge client: outbound, protocol only.
+  check: ['fields'],
+  purge: ['fields'],
+  cli: ['ssi', 'engine', 'fields', 'server', 'site-build', 'check', 'purge'],
 };
 
 function sourceFiles(folder: string): string[] {
@@ -37,7 +43,44 @@ const files = sourceFiles(SRC).map((file) => ({
   text: code(readFileSync(file, 'utf8')),
 }));
 
+/** The src/ files a file imports, by relative path (type-only imports included: they bind the modules too). */
+function importsOf(file: string, text: string): string[] {
+  return [...text.matchAll(/from '(\.[^']+)'/g)].map(
+    (match) => relative(SRC, join(SRC, file, '..', match[1])) + '.ts',
+  );
+}
+
+/** Every import cycle among src/ files, each as the chain of files that closes it. */
+function importCycles(): string[][] {
+  const graph = new Map(
+    files.map(({ file, text }) => [file, importsOf(file, text).filter((target) => target !== 'index.ts')]),
+  );
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (file: string, chain: string[]): void => {
+    if (state.get(file) === 'done') return;
+    if (state.get(file) === 'open') {
+      cycles.push([...chain.slice(chain.indexOf(file)), file]);
+      return;
+    }
+    state.set(file, 'open');
+    for (const target of graph.get(file) ?? []) visit(target, [...chain, file]);
+    state.set(file, 'done');
+  };
+  for (const file of graph.keys()) visit(file, []);
+  return cycles;
+}
+
 describe('layers', () => {
+  it('names a layer for every src/ folder', () => {
+    const folders = readdirSync(SRC, { withFileTypes: true }).filter((entry) => entry.isDirectory());
+    expect(folders.map((entry) => entry.name).filter((name) => !(name in ALLOWED))).toEqual([]);
+  });
+
+  it('has no import cycle', () => {
+    expect(importCycles()).toEqual([]);
+  });
+
   it.each(files.filter(({ file }) => file.includes('/')).map(({ file, text }) => [file, text]))(
     '%s › imports only earlier layers',
     (file, text) => {
@@ -50,12 +93,13 @@ describe('layers', () => {
     },
   );
 
-  it.each(files.filter(({ file }) => file.startsWith('ssi/')).map(({ file, text }) => [file, text]))(
-    '%s › the language layer does no I/O',
-    (_file, text) => {
-      expect(text).not.toMatch(/from '(node:)?(fs|fs\/promises|http|https|child_process)'|from 'koa'/);
-    },
-  );
+  it.each(
+    files
+      .filter(({ file }) => file.startsWith('ssi/') || file.startsWith('fields/'))
+      .map(({ file, text }) => [file, text]),
+  )('%s › the language and field-syntax layers do no I/O', (_file, text) => {
+    expect(text).not.toMatch(/from '(node:)?(fs|fs\/promises|http|https|child_process)'|from 'koa'/);
+  });
 
   it.each(files.map(({ file, text }) => [file, text]))(
     '%s › no eval, no new Function, no shell',

@@ -7,7 +7,7 @@ import type { CommandIo } from '../../../src/cli/command';
 import { readConfigFile } from '../../../src/cli/config-file';
 import { parseServeArguments } from '../../../src/cli/serve-command';
 import { tagCommand } from '../../../src/cli/tag-command';
-import { directoryTagOf, tagOf } from '../../../src/http/purge-tags';
+import { directoryTagOf, tagOf } from '../../../src/server/purge-tags';
 
 function fakeIo(): { io: CommandIo; out: string[]; err: string[] } {
   const out: string[] = [];

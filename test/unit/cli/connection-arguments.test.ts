@@ -1,7 +1,7 @@
 import { connectionSettings, RESERVED_DESCRIPTORS } from '../../../src/cli/connection-arguments';
 import { parseOpenFileLimit } from '../../../src/cli/open-file-limit';
 import { parseServeArguments } from '../../../src/cli/serve-command';
-import { createLimitedServer, DEFAULT_CONNECTION_LIMITS } from '../../../src/http/connection-limits';
+import { createLimitedServer, DEFAULT_CONNECTION_LIMITS } from '../../../src/server/connection-limits';
 
 const NO_FLAGS = {
   maxConnections: undefined,

@@ -2,7 +2,7 @@
 // otherwise (plus a coarsened page's own tag).
 
 import { DependencyGraph } from '../../../src/engine/dependency-graph';
-import { tagOf } from '../../../src/http/purge-tags';
+import { tagOf } from '../../../src/server/purge-tags';
 import { purgeJobs } from '../../../src/cli/watch-mode';
 
 const found = (path: string) => ({ path, exists: true });

@@ -1,7 +1,7 @@
 // BoundedMemo: a memo of pure results whose request-controlled keys cannot grow it past its byte budget.
 
 import { BoundedMemo } from '../../../src/ssi/bounded-memo';
-import { negotiateContentCoding } from '../../../src/http/content-coding';
+import { negotiateContentCoding } from '../../../src/server/content-coding';
 
 describe('BoundedMemo', () => {
   it('distinct long keys › the keys counted, the total never past the budget', () => {

@@ -1,0 +1,190 @@
+// Sends one selected representation with its validators, answering preconditions and Range (RFC 9110 §13, §14).
+// Shared by SSI pages and static files so both follow exactly the same rules.
+
+import type { Context } from 'koa';
+import type { Readable } from 'node:stream';
+import { ByteRange, parseRange } from './byte-range';
+import { formatHttpDate } from '../fields/http-date';
+import { evaluatePreconditions } from './preconditions';
+import { fieldValue } from '../fields/http-fields';
+
+/** A body sent from an open file instead of memory (big static files): read only when, and where, it is sent. */
+export interface StreamedBody {
+  readonly length: number;
+  /** A stream of the bytes of `range`; it owns the file from then on. Called at most once. */
+  open(range: ByteRange): Readable;
+}
+
+/** Everything needed to answer a GET or HEAD for one representation. */
+export interface Representation {
+  /** The bytes; empty when `streamed` sends them. */
+  body: Buffer;
+  /** Where the bytes come from instead of `body`: never compressed, never cached in memory. */
+  streamed?: StreamedBody;
+  /** Content-Type, sent as given (no charset is added: pages are bytes in whatever charset they were written). */
+  contentType: string | undefined;
+  /** Strong ETag, quotes included; undefined to send none (a render that could not be read consistently). */
+  etag: string | undefined;
+  /** Epoch ms, whole second; undefined to send no Last-Modified. */
+  lastModified: number | undefined;
+  /**
+   * The earliest If-Modified-Since date answered 304, when the validator ledger cannot vouch for every date from
+   * `lastModified` on (a client may hold other bytes dated that late); undefined means `lastModified`.
+   */
+  notModifiedSince?: number;
+  /** The page and variant the validator ledger dated it as, so a doubted date can be promoted (see promoteEntry). */
+  datedAs?: { page: string; variant: string };
+  /** False while a dependency changed within the last second (RFC 9110 §8.8.2.2): If-Range may not match by date. */
+  lastModifiedIsStrong: boolean;
+  cacheControl: string;
+  vary: string | undefined;
+  /** Content-Encoding of `body` (`gzip`, `br`); undefined for identity. */
+  contentEncoding?: string;
+  /** CDN fields (Surrogate-Key, Cache-Tag, …) sent on every status, 304 included (RFC 9111 §4.3.4: a refreshed entry takes them from the 304). */
+  cdnHeaders?: ReadonlyArray<readonly [string, string]>;
+}
+
+// RFC 9110 §13.1, §14.2: a request without these is answered in full, so preconditions need not be parsed.
+const CONDITIONAL_FIELDS = [
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+  'range',
+] as const;
+
+/**
+ * Answers the request from `representation`: 304, 412, 206, 416 or 200. Date and Last-Modified come from the
+ * same clock reading `now`, so Last-Modified is never later than Date (RFC 9110 §8.8.2.1).
+ */
+export function sendRepresentation(ctx: Context, representation: Representation, now: number): void {
+  const { body } = representation;
+  setValidatorHeaders(ctx, representation, now);
+  const headers = ctx.req.headers;
+  const { outcome, rangeAllowed } =
+    isPlainEtagRevalidation(ctx.method, headers, representation.etag) ||
+    isPlainDateRevalidation(ctx.method, headers, representation)
+      ? NOT_MODIFIED
+      : isConditional(headers)
+        ? evaluatePreconditions(ctx.method, headers, representation, now)
+        : UNCONDITIONAL;
+  if (outcome === 'not-modified') {
+    // RFC 9110 §15.4.5: a 304 keeps ETag, Cache-Control, Vary, Date (and we keep Last-Modified); no body, no length.
+    ctx.status = 304;
+    return;
+  }
+  if (outcome === 'precondition-failed') {
+    ctx.status = 412;
+    ctx.remove('Last-Modified');
+    ctx.body = '';
+    return;
+  }
+  ctx.set('Accept-Ranges', 'bytes');
+  if (representation.contentType) ctx.set('Content-Type', representation.contentType);
+  // RFC 9110 §8.4: the coding is part of the representation, so 200, 206 and 416 name it (a 304 does not).
+  if (representation.contentEncoding) ctx.set('Content-Encoding', representation.contentEncoding);
+  const length = representation.streamed?.length ?? body.length;
+  const range = rangeAllowed ? parseRange(fieldValue(ctx.req.headers.range), length) : undefined;
+  if (range === 'unsatisfiable') {
+    ctx.status = 416;
+    ctx.set('Content-Range', `bytes */${length}`);
+    ctx.body = Buffer.alloc(0);
+    return;
+  }
+  if (range) {
+    ctx.status = 206;
+    ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${length}`);
+    setBody(ctx, representation, range);
+    return;
+  }
+  ctx.status = 200;
+  setBody(ctx, representation, { start: 0, end: length - 1 });
+}
+
+/**
+ * Sets the body to the bytes of `range`, with their Content-Length. A streamed body is opened for GET only:
+ * HEAD sends the same Content-Length without reading anything (RFC 9110 §9.3.2).
+ */
+function setBody(ctx: Context, representation: Representation, range: ByteRange): void {
+  const { body, streamed } = representation;
+  if (!streamed) {
+    // Koa keeps Content-Length from the Buffer, and sends only the headers for HEAD.
+    ctx.body =
+      range.start === 0 && range.end === body.length - 1 ? body : body.subarray(range.start, range.end + 1);
+    return;
+  }
+  ctx.body = ctx.method === 'HEAD' ? Buffer.alloc(0) : streamed.open(range);
+  ctx.length = range.end + 1 - range.start;
+}
+
+const UNCONDITIONAL = { outcome: 'proceed', rangeAllowed: false } as const;
+const NOT_MODIFIED = { outcome: 'not-modified', rangeAllowed: false } as const;
+
+/**
+ * The common revalidation, one If-None-Match equal to the current strong ETag and no If-Match or
+ * If-Unmodified-Since, is a match under any comparison (RFC 9110 §13.1.2): answered without parsing.
+ */
+function isPlainEtagRevalidation(
+  method: string,
+  headers: Context['req']['headers'],
+  etag: string | undefined,
+): boolean {
+  return (
+    etag !== undefined &&
+    headers['if-none-match'] === etag &&
+    headers['if-match'] === undefined &&
+    headers['if-unmodified-since'] === undefined &&
+    (method === 'GET' || method === 'HEAD')
+  );
+}
+
+/**
+ * The other common revalidation, a lone If-Modified-Since that repeats the Last-Modified we send, to the letter:
+ * LM ≤ IMS holds and the date is not in the future (LM never is), so RFC 9110 §13.1.3 says 304 without parsing.
+ */
+function isPlainDateRevalidation(
+  method: string,
+  headers: Context['req']['headers'],
+  representation: Representation,
+): boolean {
+  const since = headers['if-modified-since'];
+  return (
+    since !== undefined &&
+    representation.lastModified !== undefined &&
+    (representation.notModifiedSince ?? representation.lastModified) <= representation.lastModified &&
+    headers['if-none-match'] === undefined &&
+    headers['if-match'] === undefined &&
+    headers['if-unmodified-since'] === undefined &&
+    (method === 'GET' || method === 'HEAD') &&
+    since === httpDateOf(representation.lastModified)
+  );
+}
+
+function isConditional(headers: Context['req']['headers']): boolean {
+  for (const name of CONDITIONAL_FIELDS) if (headers[name] !== undefined) return true;
+  return false;
+}
+
+function setValidatorHeaders(ctx: Context, representation: Representation, now: number): void {
+  ctx.set('Date', httpDateOf(now));
+  if (representation.etag !== undefined) ctx.set('ETag', representation.etag);
+  if (representation.lastModified !== undefined)
+    ctx.set('Last-Modified', httpDateOf(representation.lastModified));
+  ctx.set('Cache-Control', representation.cacheControl);
+  if (representation.vary) ctx.set('Vary', representation.vary);
+  if (representation.cdnHeaders) for (const [name, value] of representation.cdnHeaders) ctx.set(name, value);
+}
+
+// Most responses in one second share their Date and many their Last-Modified: format each second once.
+const formattedDates = new Map<number, string>();
+
+function httpDateOf(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  let text = formattedDates.get(second);
+  if (text === undefined) {
+    if (formattedDates.size >= 64) formattedDates.clear();
+    text = formatHttpDate(second * 1000);
+    formattedDates.set(second, text);
+  }
+  return text;
+}

@@ -1,0 +1,106 @@
+// The manifest's text: a stable round trip, and every malformed input described rather than thrown.
+
+import {
+  emptyManifest,
+  httpDate,
+  Manifest,
+  parseManifest,
+  serializeManifest,
+} from '../../../src/site-build/manifest';
+
+const MANIFEST: Manifest = {
+  version: 1,
+  optionsHash: 'abc',
+  builtAt: 'Wed, 01 Jan 2025 00:01:40 GMT',
+  pages: {
+    '/z.shtml': {
+      etag: '"3-abc"',
+      lastModified: 'Wed, 01 Jan 2025 00:00:05 GMT',
+      lastModifiedMs: Date.UTC(2025, 0, 1, 0, 0, 5),
+      output: { size: 3, mtimeMs: Date.UTC(2025, 0, 1, 0, 0, 5) },
+      dependencies: [
+        { path: '/z.shtml', role: 'page', exists: true, size: 40, mtimeMs: 1_500.25 },
+        { path: '/missing.html', role: 'include', exists: false, size: -1, mtimeMs: 1_000 },
+      ],
+      requestDependence: {
+        headers: ['Accept-Language'],
+        personal: false,
+        client: false,
+        time: false,
+        target: false,
+      },
+      diagnostics: [
+        {
+          code: 'include-not-found',
+          severity: 'error',
+          message: 'no',
+          file: '/z.shtml',
+          line: 1,
+          includeChain: ['/z.shtml'],
+        },
+      ],
+    },
+  },
+  files: { '/b.css': { size: 2, mtimeMs: 7_123.5 }, '/a.css': { size: 1, mtimeMs: 1 } },
+};
+
+describe('manifest text', () => {
+  it('a manifest › survives a round trip exactly, fractional mtimes included', () => {
+    expect(parseManifest(serializeManifest(MANIFEST))).toEqual({ ok: true, manifest: MANIFEST });
+  });
+
+  it('two equal manifests built in another order › give the same text', () => {
+    const reordered = {
+      ...MANIFEST,
+      files: { '/a.css': MANIFEST.files['/a.css'], '/b.css': MANIFEST.files['/b.css'] },
+    };
+    expect(serializeManifest(reordered)).toBe(serializeManifest(MANIFEST));
+    expect(serializeManifest(MANIFEST).indexOf('/a.css')).toBeLessThan(
+      serializeManifest(MANIFEST).indexOf('/b.css'),
+    );
+  });
+
+  it('the empty manifest › parses back', () => {
+    expect(parseManifest(serializeManifest(emptyManifest()))).toEqual({
+      ok: true,
+      manifest: emptyManifest(),
+    });
+  });
+
+  it.each([
+    ['not JSON', '{', 'it is not valid JSON'],
+    ['an array', '[]', 'it is not a JSON object'],
+    ['another version', '{"version":2}', 'its version is 2, not 1'],
+    ['no pages', '{"version":1,"optionsHash":"","builtAt":"","files":{}}', 'its fields are malformed'],
+    [
+      'a page without dependencies',
+      '{"version":1,"optionsHash":"","builtAt":"","pages":{"/a.shtml":{"etag":"x"}},"files":{}}',
+      'its entry for /a.shtml is malformed',
+    ],
+    [
+      'a file without size',
+      '{"version":1,"optionsHash":"","builtAt":"","pages":{},"files":{"/a.css":{"mtimeMs":1}}}',
+      'its entry for /a.css is malformed',
+    ],
+  ])('%s › is described, not thrown', (_name, text, problem) => {
+    expect(parseManifest(text)).toEqual({ ok: false, problem });
+  });
+
+  it('a dependency with an unknown role › makes the entry malformed', () => {
+    const page = MANIFEST.pages['/z.shtml'];
+    const bad = {
+      ...MANIFEST,
+      pages: { '/z.shtml': { ...page, dependencies: [{ ...page.dependencies[0], role: 'exec' }] } },
+    };
+    expect(parseManifest(JSON.stringify(bad))).toEqual({
+      ok: false,
+      problem: 'its entry for /z.shtml is malformed',
+    });
+  });
+});
+
+describe('httpDate', () => {
+  it('an epoch time › is an IMF-fixdate', () => {
+    expect(httpDate(Date.UTC(1994, 10, 6, 8, 49, 37))).toBe('Sun, 06 Nov 1994 08:49:37 GMT');
+  });
+});
