@@ -1,13 +1,13 @@
 // `cdn-include serve` as a real process under its default settings: a nested fragment changed (other size, same
 // size with an older mtime, same size with the very same mtime), then revalidated 30 ms later, must never get a
-// 304 for the bytes it no longer serves. Compiled to a scratch folder first, as serve-workers.test.ts does.
+// 304 for the bytes it no longer serves. Compiled to JavaScript first, as serve-workers.test.ts does.
 
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { at, TempSite } from '../support/temp-site';
-import { compileToTemporaryFolder } from '../support/compiled-cli';
+import { compiledPackage } from '../support/compiled-cli';
 
 jest.setTimeout(120_000);
 
@@ -20,8 +20,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ROUNDS = 100;
 const fragmentOf = (round: number) => `inc/${round}/a/b/frag.html`;
 
-beforeAll(() => {
-  outDir = compileToTemporaryFolder();
+beforeAll(async () => {
+  outDir = await compiledPackage();
 });
 
 beforeEach(async () => {
@@ -40,8 +40,6 @@ afterEach(() => {
   child = undefined;
   site.remove();
 });
-
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 function startServe(extra: string[], output: string[] = []): Promise<string> {
   const started = spawn(

@@ -1,14 +1,14 @@
-// `cdn-include serve --workers 2` as a real process: compiled to a scratch folder first (cluster workers must
+// `cdn-include serve --workers 2` as a real process: compiled to JavaScript first (cluster workers must
 // run JavaScript), then started on a free port, asked for a page by several connections, stopped with SIGTERM.
 
 import { ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { at, TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
-import { compileToTemporaryFolder } from '../support/compiled-cli';
+import { compiledPackage } from '../support/compiled-cli';
 
 jest.setTimeout(60_000);
 
@@ -16,8 +16,8 @@ let outDir: string;
 let site: TempSite;
 let child: ChildProcess | undefined;
 
-beforeAll(() => {
-  outDir = compileToTemporaryFolder();
+beforeAll(async () => {
+  outDir = await compiledPackage();
   site = new TempSite()
     .write('index.shtml', 'hi <!--#include virtual="/inc/x.html" -->', at(1))
     .write('inc/x.html', 'there', at(2));
@@ -26,7 +26,6 @@ beforeAll(() => {
 afterAll(() => {
   child?.kill('SIGKILL');
   site.remove();
-  rmSync(outDir, { recursive: true, force: true });
 });
 
 function waitForUrl(process: ChildProcess, output: string[]): Promise<string> {

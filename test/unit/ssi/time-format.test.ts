@@ -1,6 +1,6 @@
 // time-format tests: expected strings were printed by glibc 2.36 strftime fed as apr_strftime feeds it.
 
-import { execFileSync } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { DEFAULT_TIME_FORMAT, formatTime } from '../../../src/ssi/time-format';
 
 const TUESDAY = Date.UTC(2025, 2, 4, 10, 15, 30); // 1741083330 s
@@ -9,32 +9,41 @@ const SUMMER = Date.UTC(2025, 6, 1, 10, 0, 0); // 1751364000 s
 type Zone = 'gmt' | 'local';
 
 /**
- * Runs formatTime in a child Node process whose TZ is `zone`: jest gives tests a copy of process.env, so
- * setting TZ in-process does not reach the Date implementation.
+ * One child Node process (test/support/time-zone-child.js) runs formatTime under any TZ: jest gives tests a copy
+ * of process.env, so setting TZ in-process does not reach the Date implementation. One child for the whole file:
+ * each child loads TypeScript, which costs about a second.
  */
-function formatInZone(zone: string, cases: ReadonlyArray<readonly [string, number, Zone]>): string[] {
-  const script = `
-    const ts = require('typescript');
-    const fs = require('fs');
-    require.extensions['.ts'] = (module, file) => {
-      const { outputText } = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-      });
-      module._compile(outputText, file);
-    };
-    const { formatTime } = require(${JSON.stringify(require.resolve('../../../src/ssi/time-format.ts'))});
-    const cases = JSON.parse(process.argv[1]);
-    process.stdout.write(JSON.stringify(cases.map(([format, epochMs, mode]) => formatTime(format, epochMs, mode))));
-  `;
-  const output = execFileSync(process.execPath, ['-e', script, JSON.stringify(cases)], {
-    env: { ...process.env, TZ: zone },
-    encoding: 'latin1',
+let child: ChildProcess;
+let lastId = 0;
+const waiting = new Map<number, (results: string[]) => void>();
+
+beforeAll(() => {
+  child = fork(
+    require.resolve('../../support/time-zone-child.js'),
+    [require.resolve('../../../src/ssi/time-format.ts')],
+    { execArgv: [], env: { ...process.env, TZ: 'UTC' } },
+  );
+  child.on('message', (message: { id: number; results: string[] }) => {
+    waiting.get(message.id)?.(message.results);
+    waiting.delete(message.id);
   });
-  return JSON.parse(output) as string[];
+});
+
+afterAll(() => child.disconnect());
+
+function formatInZone(
+  zone: string,
+  cases: ReadonlyArray<readonly [string, number, Zone]>,
+): Promise<string[]> {
+  const id = ++lastId;
+  return new Promise((resolve) => {
+    waiting.set(id, resolve);
+    child.send({ id, zone, cases });
+  });
 }
 
-function withZone(zone: string, format: string, epochMs: number, mode: Zone): string {
-  return formatInZone(zone, [[format, epochMs, mode]])[0];
+async function withZone(zone: string, format: string, epochMs: number, mode: Zone): Promise<string> {
+  return (await formatInZone(zone, [[format, epochMs, mode]]))[0];
 }
 
 describe('formatTime', () => {
@@ -53,8 +62,8 @@ describe('formatTime', () => {
     ['%-d %_H %^a %#Z %#p %10A %05e %-3j', '4 10 TUE utc am    Tuesday 00004  63'],
     ['%Ey %Oy %Ed %Od %Oc', '25 25 %Ed 04 %Oc'],
     ['no conversions', 'no conversions'],
-  ])('local under TZ=UTC, %j › %j', (format, expected) => {
-    expect(withZone('UTC', format, TUESDAY, 'local')).toBe(expected);
+  ])('local under TZ=UTC, %j › %j', async (format, expected) => {
+    expect(await withZone('UTC', format, TUESDAY, 'local')).toBe(expected);
   });
 
   it.each([
@@ -66,13 +75,13 @@ describe('formatTime', () => {
     expect(formatTime(format, epochMs, 'gmt')).toBe(expected);
   });
 
-  it('gmt › prints %Z as GMT and %z as +0000, like DATE_GMT', () => {
+  it('gmt › prints %Z as GMT and %z as +0000, like DATE_GMT', async () => {
     expect(formatTime(DEFAULT_TIME_FORMAT, TUESDAY, 'gmt')).toBe('Tuesday, 04-Mar-2025 10:15:30 GMT');
-    expect(withZone('Europe/Berlin', '%H %Z %z %%Z', SUMMER, 'gmt')).toBe('10 GMT +0000 %Z');
+    expect(await withZone('Europe/Berlin', '%H %Z %z %%Z', SUMMER, 'gmt')).toBe('10 GMT +0000 %Z');
   });
 
-  it('gmt under a zone in summer time › %s is mktime of the UTC fields as local standard time', () => {
-    expect(withZone('Europe/Berlin', '%s', SUMMER, 'gmt')).toBe('1751360400');
+  it('gmt under a zone in summer time › %s is mktime of the UTC fields as local standard time', async () => {
+    expect(await withZone('Europe/Berlin', '%s', SUMMER, 'gmt')).toBe('1751360400');
   });
 
   it.each([
@@ -80,12 +89,12 @@ describe('formatTime', () => {
     ['Europe/Berlin', TUESDAY, '11 CET +0100 1741083330'],
     ['America/New_York', SUMMER, '06 EDT -0400 1751364000'],
     ['Asia/Kolkata', SUMMER, '15 IST +0530 1751364000'],
-  ])('local under TZ=%s › zone abbreviation and offset', (zone, epochMs, expected) => {
-    expect(withZone(zone, '%H %Z %z %s', epochMs, 'local')).toBe(expected);
+  ])('local under TZ=%s › zone abbreviation and offset', async (zone, epochMs, expected) => {
+    expect(await withZone(zone, '%H %Z %z %s', epochMs, 'local')).toBe(expected);
   });
 
-  it('fractions of a second › are dropped', () => {
+  it('fractions of a second › are dropped', async () => {
     expect(formatTime('%S %s', TUESDAY + 999, 'gmt').slice(0, 2)).toBe('30');
-    expect(withZone('UTC', '%S %s', TUESDAY + 999, 'gmt')).toBe('30 1741083330');
+    expect(await withZone('UTC', '%S %s', TUESDAY + 999, 'gmt')).toBe('30 1741083330');
   });
 });
