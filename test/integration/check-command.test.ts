@@ -2,10 +2,9 @@
 
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import type { CommandIo } from '../../src/cli/command';
-import { runCli } from '../../src/cli/main';
+import { closeServer, listenOnFreePort, serverUrl } from '../support/listening-server';
+import { runCliOnce, type CliOutcome } from '../support/running-cli';
 
 const BODY = Buffer.from('<!DOCTYPE html><title>Grüße</title><p>Hello from the origin.</p>\n', 'utf8');
 const ETAG = `"${createHash('sha256').update(BODY).digest('base64url').slice(0, 22)}"`;
@@ -42,37 +41,18 @@ function handler(behaviour: OriginBehaviour): http.RequestListener {
   };
 }
 
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function runCheck(args: string[]): Promise<RunResult> {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIo = {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    env: {},
-    cwd: process.cwd(),
-    stopSignal: new Promise<string>(() => undefined),
-  };
-  const code = await runCli(['check', ...args], io);
-  return { code, stdout, stderr };
-}
+const runCheck = (args: string[]): Promise<CliOutcome> => runCliOnce(['check', ...args], { env: {} });
 
 const servers: http.Server[] = [];
 
 async function start(listener: http.RequestListener): Promise<string> {
-  const server = http.createServer(listener);
+  const server = await listenOnFreePort(listener);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/page.shtml`;
+  return `${serverUrl(server)}/page.shtml`;
 }
 
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(servers.splice(0).map(closeServer));
 });
 
 describe('cdn-include check', () => {
@@ -169,7 +149,7 @@ describe('cdn-include check', () => {
 
   it('when the origin cannot be reached › one line on stderr, exit 1', async () => {
     const url = await start(() => undefined);
-    await new Promise((resolve) => servers.pop()?.close(resolve));
+    await closeServer(servers.pop() as http.Server);
     const result = await runCheck([url]);
     expect(result).toMatchObject({ code: 1, stdout: '' });
     expect(result.stderr).toMatch(new RegExp(`^cdn-include check: GET ${url}: .*ECONNREFUSED.*\\n$`));
@@ -237,7 +217,7 @@ describe('cdn-include check', () => {
 
   it('when --json is given and the origin cannot be reached › the error in JSON on stdout, exit 1', async () => {
     const url = await start(() => undefined);
-    await new Promise((resolve) => servers.pop()?.close(resolve));
+    await closeServer(servers.pop() as http.Server);
     const result = await runCheck([url, '--json']);
     expect(result).toMatchObject({ code: 1, stderr: '' });
     expect(JSON.parse(result.stdout)).toEqual({

@@ -1,17 +1,12 @@
 // Content-coding negotiation through the middleware: gzip and brotli variants with their own strong ETags,
 // Vary: Accept-Encoding on every form, If-None-Match matching only its own form, HEAD equal to GET per coding.
 
-import { request as httpRequest, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
 import { createApp } from '../../src/server/app';
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
+import { closeServer, listenOnFreePort } from '../support/listening-server';
+import { rawRequest } from '../support/raw-request';
 
 const PAGE = `<p>${'compressible text '.repeat(200)}</p><!--#include virtual="/inc/f.html" -->`;
 let server: Server;
@@ -25,26 +20,13 @@ beforeEach(async () => {
     '/style.css': { content: `body { color: red; }\n`.repeat(100), mtimeMs: 1000 },
     '/image.png': { content: Buffer.alloc(4000, 1), mtimeMs: 1000 },
   });
-  server = createApp({ source, compression: true }).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
+  server = await listenOnFreePort(createApp({ source, compression: true }).callback());
 });
 
-afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterEach(() => closeServer(server));
 
-function send(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
-  const { port } = server.address() as AddressInfo;
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const send = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+  rawRequest(server, path, headers, method);
 
 const expanded = PAGE.replace('<!--#include virtual="/inc/f.html" -->', 'fragment');
 
@@ -143,8 +125,7 @@ describe('what is not compressed', () => {
   });
 
   it('compression off (the default) › identity, no Vary, even when gzip is accepted', async () => {
-    const plain = createApp({ source }).listen(0, '127.0.0.1');
-    await new Promise((resolve) => plain.once('listening', resolve));
+    const plain = await listenOnFreePort(createApp({ source }).callback());
     const previous = server;
     server = plain;
     try {
@@ -153,15 +134,16 @@ describe('what is not compressed', () => {
       expect(reply.headers.vary).toBeUndefined();
     } finally {
       server = previous;
-      await new Promise<void>((resolve) => plain.close(() => resolve()));
+      await closeServer(plain);
     }
   });
 });
 
 describe('maxCompressBytes', () => {
   it('a body above it › sent as it is, without Vary: Accept-Encoding', async () => {
-    const small = createApp({ source, compression: true, maxCompressBytes: 1500 }).listen(0, '127.0.0.1');
-    await new Promise((resolve) => small.once('listening', resolve));
+    const small = await listenOnFreePort(
+      createApp({ source, compression: true, maxCompressBytes: 1500 }).callback(),
+    );
     const previous = server;
     server = small;
     try {
@@ -172,7 +154,7 @@ describe('maxCompressBytes', () => {
       expect(reply.body.toString()).toBe(`body { color: red; }\n`.repeat(100));
     } finally {
       server = previous;
-      await new Promise<void>((resolve) => small.close(() => resolve()));
+      await closeServer(small);
     }
   });
 });

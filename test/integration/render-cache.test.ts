@@ -1,21 +1,14 @@
 // The render cache through the middleware on an in-memory docroot: variants, stampede, 304 without a render,
-// eviction by bytes, the revalidation window and the fragment cache. Renders are counted through diagnostics
-// (each page holds one unknown directive, reported once per render) and reads through a counting source.
+// eviction by bytes, the revalidation window and the fragment cache. Renders are counted through the onPageBuilt
+// hook (called once per build, never for a cached response) and reads through a counting source.
 
-import { request as httpRequest, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import Koa from 'koa';
 import { FileContent } from '../../src/engine/file-source';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
 import { ssi, SsiOptions } from '../../src/server/ssi-middleware';
-
-const COUNTED = '<!--#bogus -->';
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
+import { closeServer, listenOnFreePort } from '../support/listening-server';
+import { rawRequest, type RawResponse } from '../support/raw-request';
 
 /** A MemoryFileSource that counts reads per path and can hold reads of one path until released. */
 class CountingSource extends MemoryFileSource {
@@ -30,6 +23,7 @@ class CountingSource extends MemoryFileSource {
 }
 
 let server: Server | undefined;
+/** The docroot path of each page rendered, in order. */
 let renders: string[];
 let arrived: number;
 
@@ -38,7 +32,7 @@ async function start(source: MemoryFileSource, options: Partial<SsiOptions> = {}
   arrived = 0;
   const middleware = ssi({
     source,
-    onDiagnostic: (diagnostic) => void renders.push(diagnostic.file),
+    onPageBuilt: (built) => void renders.push(built.path),
     ...options,
   });
   const app = new Koa();
@@ -47,35 +41,23 @@ async function start(source: MemoryFileSource, options: Partial<SsiOptions> = {}
     await next();
   });
   app.use(middleware);
-  const listening = app.listen(0, '127.0.0.1');
-  server = listening;
-  await new Promise((resolve) => listening.once('listening', resolve));
+  server = await listenOnFreePort(app.callback());
   return middleware;
 }
 
-afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+afterEach(async () => {
+  if (server) await closeServer(server);
+  server = undefined;
+});
 
-function send(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
-  const { port } = (server as Server).address() as AddressInfo;
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const send = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+  rawRequest(server as Server, path, headers, method);
 
-const text = (reply: Reply) =>
-  reply.body.toString('latin1').replace('[an error occurred while processing this directive]', '');
+const text = (reply: RawResponse) => reply.body.toString('latin1');
 
 describe('variants of a page that reads Accept-Language', () => {
   const page = {
-    '/lang.shtml': { content: `${COUNTED}<!--#echo var="HTTP_ACCEPT_LANGUAGE" -->`, mtimeMs: 1000 },
+    '/lang.shtml': { content: '<!--#echo var="HTTP_ACCEPT_LANGUAGE" -->', mtimeMs: 1000 },
   };
 
   it('de, en, de, none › each request gets its own language; each variant renders once', async () => {
@@ -96,7 +78,7 @@ describe('variants of a page that reads Accept-Language', () => {
   });
 
   it('a page that reads the clock › is rendered for every request', async () => {
-    await start(new MemoryFileSource({ '/t.shtml': { content: `${COUNTED}<!--#echo var="DATE_GMT" -->` } }));
+    await start(new MemoryFileSource({ '/t.shtml': { content: '<!--#echo var="DATE_GMT" -->' } }));
     await send('/t.shtml');
     await send('/t.shtml');
     expect(renders).toHaveLength(2);
@@ -105,7 +87,7 @@ describe('variants of a page that reads Accept-Language', () => {
 
 describe('a stampede of concurrent misses', () => {
   it('20 requests for a page not yet cached › one render, 20 identical 200s', async () => {
-    const source = new CountingSource({ '/p.shtml': { content: `${COUNTED}hello`, mtimeMs: 1000 } });
+    const source = new CountingSource({ '/p.shtml': { content: 'hello', mtimeMs: 1000 } });
     let release: () => void = () => undefined;
     source.gate = new Promise((resolve) => (release = resolve));
     await start(source);
@@ -122,7 +104,7 @@ describe('a stampede of concurrent misses', () => {
 describe('revalidation answered from the dependency check', () => {
   const files = () =>
     new MemoryFileSource({
-      '/index.shtml': { content: `${COUNTED}<!--#include virtual="/inc/a.html" -->`, mtimeMs: 1000 },
+      '/index.shtml': { content: '<!--#include virtual="/inc/a.html" -->', mtimeMs: 1000 },
       '/inc/a.html': { content: 'A', mtimeMs: 2000 },
     });
 
@@ -177,8 +159,8 @@ describe('memory bounds', () => {
     const big = 'x'.repeat(3000);
     await start(
       new MemoryFileSource({
-        '/a.shtml': { content: COUNTED + big },
-        '/b.shtml': { content: COUNTED + big },
+        '/a.shtml': { content: big },
+        '/b.shtml': { content: big },
       }),
       { cacheSize: 5000 },
     );

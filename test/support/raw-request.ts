@@ -1,4 +1,5 @@
-// Test helper: sends a request-target exactly as written (clients would normalize `..` and `%2e`).
+// Test helper: sends a request-target exactly as written (clients would normalize `..` and `%2e`), on a connection
+// of its own (no keep-alive agent), and collects the whole response.
 
 import { request as httpRequest, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -9,22 +10,35 @@ export interface RawResponse {
   body: Buffer;
 }
 
+/** Sends `method target` verbatim to a listening server, with `headers` only. */
+export function rawRequest(
+  server: Server,
+  target: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<RawResponse> {
+  const { port } = server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path: target, method, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** GETs `target` verbatim from a listening server. */
 export function rawGet(
   server: Server,
   target: string,
   headers: Record<string, string> = {},
 ): Promise<RawResponse> {
-  const { port } = server.address() as AddressInfo;
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: target, method: 'GET', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return rawRequest(server, target, headers, 'GET');
 }

@@ -49,15 +49,21 @@ export interface CliOutcome {
   stderr: string;
 }
 
-/** Runs `cdn-include ...argv` to its end (no stop signal ever arrives). */
-export async function runCliOnce(argv: string[]): Promise<CliOutcome> {
+/**
+ * Runs `cdn-include ...argv` to its end (no stop signal ever arrives), in this process's working folder and with
+ * the tests' state home unless `context` names others.
+ */
+export async function runCliOnce(
+  argv: string[],
+  context: Partial<Pick<CommandIo, 'cwd' | 'env'>> = {},
+): Promise<CliOutcome> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const io: CommandIo = {
     stdout: (text) => void stdout.push(text),
     stderr: (text) => void stderr.push(text),
-    env: { XDG_STATE_HOME: process.env.XDG_STATE_HOME },
-    cwd: process.cwd(),
+    env: context.env ?? { XDG_STATE_HOME: process.env.XDG_STATE_HOME },
+    cwd: context.cwd ?? process.cwd(),
     stopSignal: new Promise(() => undefined),
   };
   const code = await runCli(argv, io);

@@ -2,24 +2,12 @@
 
 import path from 'node:path';
 import { parseBuildArguments } from '../../../src/cli/build-command';
-import type { CommandIo } from '../../../src/cli/command';
-import { COMMANDS, runCli } from '../../../src/cli/main';
+import { COMMANDS } from '../../../src/cli/main';
 import { DEMO_SITE_ROOT, readPackageVersion } from '../../../src/cli/package-paths';
 import { parseServeArguments } from '../../../src/cli/serve-command';
+import { runCliOnce, type CliOutcome } from '../../support/running-cli';
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIo = {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    env: {},
-    cwd: '/srv',
-    stopSignal: new Promise<string>(() => undefined),
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const run = (argv: string[]): Promise<CliOutcome> => runCliOnce(argv, { cwd: '/srv', env: {} });
 
 describe('runCli', () => {
   it('when asked for --help › lists every command, exit 0', async () => {
