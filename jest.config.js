@@ -1,6 +1,11 @@
 /** Jest runs the TypeScript sources directly; type checking is `tsc --noEmit` in `npm test`. */
+const { availableParallelism } = require('node:os');
+
 module.exports = {
   testEnvironment: 'node',
+  // Jest's default (one worker per core but one) runs everything in one process on a 2-core machine. Most files
+  // spend their time waiting on child processes, sockets and timers, so two workers there halve the wall time.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   setupFiles: [require.resolve('./test/support/state-home.js')],
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
