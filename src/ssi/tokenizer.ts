@@ -241,20 +241,23 @@ class DirectiveScanner {
   }
 }
 
-/** Counts lines for increasing offsets, so a whole page costs one pass. */
+/**
+ * Counts lines for increasing offsets, so a whole page costs one pass: each line feed is looked for once, and the
+ * next one past the last offset is kept (a page without one would otherwise be scanned to its end per directive).
+ */
 class LineCounter {
-  private offset = 0;
   private line = 1;
+  private nextLineFeed: number;
 
-  constructor(private readonly buffer: Buffer) {}
+  constructor(private readonly buffer: Buffer) {
+    this.nextLineFeed = buffer.indexOf(LINE_FEED);
+  }
 
   lineAt(target: number): number {
-    let next = this.buffer.indexOf(LINE_FEED, this.offset);
-    while (next !== -1 && next < target) {
+    while (this.nextLineFeed !== -1 && this.nextLineFeed < target) {
       this.line++;
-      next = this.buffer.indexOf(LINE_FEED, next + 1);
+      this.nextLineFeed = this.buffer.indexOf(LINE_FEED, this.nextLineFeed + 1);
     }
-    this.offset = target;
     return this.line;
   }
 }

@@ -1,6 +1,7 @@
 // entities tests: mod_include decodehtml and ap_escape_html2.
 
 import { decodeEntities, escapeHtml } from '../../../src/ssi/entities';
+import { workOf } from '../../support/work-meter';
 
 describe('decodeEntities', () => {
   it.each([
@@ -29,6 +30,23 @@ describe('decodeEntities', () => {
   it('a long run of & without ; › passes through (its time is bounded in the hostile suite)', () => {
     const text = '&'.repeat(200_000);
     expect(decodeEntities(text)).toBe(text);
+  });
+});
+
+describe('decodeEntities on long runs', () => {
+  // Work, not time: the positions indexOf examines. Linear work doubles with the text; a rescan per & quadruples.
+  it.each([
+    ['& without ;', '&', ''],
+    ['& and one ; at the end', '&', ';'],
+    ['&amp without ;', '&amp', ''],
+    ['&; pairs', '&;', ''],
+    ['&#1 and one ; at the end', '&#1', ';'],
+  ])('%s, twice as long › at most 2.2 times the work', (_condition, unit, tail) => {
+    const workFor = (length: number) =>
+      workOf(() => decodeEntities(unit.repeat(Math.ceil(length / unit.length)) + tail));
+    const single = workFor(64 * 1024);
+    expect(single).toBeGreaterThan(0);
+    expect(workFor(128 * 1024) / single).toBeLessThanOrEqual(2.2);
   });
 });
 

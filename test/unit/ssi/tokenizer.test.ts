@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { fromByteString, toByteString } from '../../../src/ssi/byte-string';
 import { DEFAULT_TAGS, type TagPair, type Token, tokenize } from '../../../src/ssi/tokenizer';
+import { workOf } from '../../support/work-meter';
 
 const ERR = '[ERR]';
 
@@ -248,6 +249,24 @@ describe('tokenize', () => {
         expect(tokens.length).toBeGreaterThan(0);
       },
     );
+
+    // Work, not time: element reads plus the positions indexOf examines. Linear work doubles with the page;
+    // quadratic work (a rescan per directive) quadruples.
+    it.each([
+      ['start tags', '<!--#'],
+      ['partial end tags', '<!--#x --'],
+      ['escaped quotes', '<!--#x y="\\"'],
+      ['empty directives', '<!--#-->'],
+      ['empty directives on lines of their own', '<!--#-->\n'],
+    ])('a page of %s twice as long › at most 2.2 times the work', (_condition, unit) => {
+      const workFor = (bytes: number) =>
+        workOf((counted) =>
+          tokenize(counted(Buffer.from(unit.repeat(Math.ceil(bytes / unit.length)), 'latin1'))),
+        );
+      const single = workFor(64 * 1024);
+      expect(single).toBeGreaterThan(0);
+      expect(workFor(128 * 1024) / single).toBeLessThanOrEqual(2.2);
+    });
 
     it('a Uint8Array view into a larger buffer › offsets are relative to the view', () => {
       const backing = Buffer.from('xxx<!--#a -->yyy', 'latin1');

@@ -2,6 +2,7 @@
 
 import fc from 'fast-check';
 import { evaluateExpression, parseExpression, type ExpressionSyntax } from '../../../../src/ssi/expr';
+import { workOf } from '../../../support/work-meter';
 import { fakeHost } from './fake-host';
 
 const PIECES = [
@@ -108,6 +109,20 @@ describe('hostile but valid input', () => {
     const host = fakeHost({ variables: { big: 'a'.repeat(1 << 20) + '!' } });
     const parsed = parseExpression("v('big') =~ /^(a|b)*c/", 'ap-expr');
     expect(parsed.ok && evaluateExpression(parsed.expression, host)).toEqual({ ok: true, value: false });
+  });
+
+  it('a regex over a subject twice as long › at most 2.2 times the characters read (linear engine)', () => {
+    const parsed = parseExpression("v('big') =~ /^(a|b)*c/", 'ap-expr');
+    const workFor = (length: number) => {
+      const host = fakeHost({ variables: { big: 'a'.repeat(length) + '!' } });
+      let result: unknown;
+      const work = workOf(() => (result = parsed.ok && evaluateExpression(parsed.expression, host)));
+      expect(result).toEqual({ ok: true, value: false });
+      return work;
+    };
+    const single = workFor(64 * 1024);
+    expect(single).toBeGreaterThan(64 * 1024);
+    expect(workFor(128 * 1024) / single).toBeLessThanOrEqual(2.2);
   });
 
   it('a 100 kB expression › parses without deep recursion', () => {
