@@ -1,39 +1,41 @@
 // The public API, pinned: every name each package entry exports, types included. Each is a compatibility promise,
 // so adding or removing one must be a deliberate change to this list (and to README "The library").
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
+import { exportedNames, PACKAGE_ENTRIES, PackageEntry } from '../../support/package-entries';
 
-const SRC = join(__dirname, '../../../src');
+const REPOSITORY = join(__dirname, '../../..');
+/** Where a consumer at /consumer would have the package installed. */
+const INSTALLED = '/consumer/node_modules/cdn-include/';
 
-/** The package entries (package.json "exports") and the file each is compiled from. */
-const ENTRIES = {
-  'cdn-include': 'index.ts',
-  'cdn-include/check': 'check/index.ts',
-  'cdn-include/purge': 'purge/index.ts',
+/**
+ * The installed package as TypeScript's resolver sees it, without a build: the real package.json, and each
+ * `dist/X.d.ts` that the build writes for a `src/X.ts`.
+ */
+const INSTALLED_HOST: ts.ModuleResolutionHost = {
+  fileExists: (file) => {
+    const real = onDisk(file);
+    return real !== undefined && existsSync(real);
+  },
+  readFile: (file) => {
+    const real = onDisk(file);
+    return real !== undefined && existsSync(real) ? readFileSync(real, 'utf8') : undefined;
+  },
 };
 
-/** The names an entry exports, each marked `type` when it exists only for TypeScript; sorted. */
-function exportedNames(file: string): string[] {
-  const source = ts.createSourceFile(file, readFileSync(join(SRC, file), 'utf8'), ts.ScriptTarget.Latest);
-  const names: string[] = [];
-  for (const statement of source.statements) {
-    if (!ts.isExportDeclaration(statement)) throw new Error(`${file}: only re-exports, no logic`);
-    if (statement.exportClause === undefined || !ts.isNamedExports(statement.exportClause)) {
-      throw new Error(`${file}: no 'export *', so the list stays visible`);
-    }
-    for (const element of statement.exportClause.elements) {
-      const typeOnly = statement.isTypeOnly || element.isTypeOnly;
-      names.push(`${typeOnly ? 'type ' : ''}${element.name.text}`);
-    }
-  }
-  return names.sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, '')));
+function onDisk(file: string): string | undefined {
+  if (!file.startsWith(INSTALLED)) return undefined;
+  const inside = file.slice(INSTALLED.length);
+  if (inside === 'package.json') return join(REPOSITORY, 'package.json');
+  const declarations = /^dist\/(.+)\.d\.ts$/.exec(inside);
+  return declarations === null ? undefined : join(REPOSITORY, 'src', `${declarations[1]}.ts`);
 }
 
 describe('public API', () => {
   it('cdn-include › the middleware, the app, the engine, the file sources, the graph and watcher, the build', () => {
-    expect(exportedNames(ENTRIES['cdn-include'])).toEqual([
+    expect(exportedNames('cdn-include')).toEqual([
       'type AppOptions',
       'type BuildOptions',
       'type BuildReport',
@@ -89,7 +91,7 @@ describe('public API', () => {
   });
 
   it('cdn-include/check › the auditor and the types of its result', () => {
-    expect(exportedNames(ENTRIES['cdn-include/check'])).toEqual([
+    expect(exportedNames('cdn-include/check')).toEqual([
       'checkRevalidation',
       'type CheckStep',
       'ExchangeError',
@@ -110,7 +112,7 @@ describe('public API', () => {
   });
 
   it('cdn-include/purge › the purge queue and its request templates', () => {
-    expect(exportedNames(ENTRIES['cdn-include/purge'])).toEqual([
+    expect(exportedNames('cdn-include/purge')).toEqual([
       'checkPurgeTarget',
       'formatPurgeEvent',
       'type PurgeAnswer',
@@ -125,7 +127,7 @@ describe('public API', () => {
   });
 
   it('package.json › exports exactly these entries, each with its types', () => {
-    const manifest = JSON.parse(readFileSync(join(SRC, '../package.json'), 'utf8')) as {
+    const manifest = JSON.parse(readFileSync(join(REPOSITORY, 'package.json'), 'utf8')) as {
       exports: Record<string, unknown>;
     };
     const compiled = (file: string): { types: string; default: string } => ({
@@ -133,10 +135,32 @@ describe('public API', () => {
       default: `./dist/${file.replace(/\.ts$/, '.js')}`,
     });
     expect(manifest.exports).toEqual({
-      '.': compiled(ENTRIES['cdn-include']),
-      './check': compiled(ENTRIES['cdn-include/check']),
-      './purge': compiled(ENTRIES['cdn-include/purge']),
+      '.': compiled(PACKAGE_ENTRIES['cdn-include']),
+      './check': compiled(PACKAGE_ENTRIES['cdn-include/check']),
+      './purge': compiled(PACKAGE_ENTRIES['cdn-include/purge']),
       './package.json': './package.json',
     });
   });
+
+  it.each([
+    ['node16', ts.ModuleResolutionKind.Node16, ts.ModuleKind.Node16],
+    ['bundler', ts.ModuleResolutionKind.Bundler, ts.ModuleKind.ESNext],
+    ['node10, through typesVersions', ts.ModuleResolutionKind.Node10, ts.ModuleKind.CommonJS],
+  ])(
+    'TypeScript, moduleResolution %s › each entry resolves to its declarations',
+    (_name, resolution, kind) => {
+      for (const entry of Object.keys(PACKAGE_ENTRIES) as PackageEntry[]) {
+        const resolved = ts.resolveModuleName(
+          entry,
+          '/consumer/user.ts',
+          { moduleResolution: resolution, module: kind },
+          INSTALLED_HOST,
+        ).resolvedModule;
+        expect({ entry, file: resolved?.resolvedFileName }).toEqual({
+          entry,
+          file: `${INSTALLED}dist/${PACKAGE_ENTRIES[entry].replace(/\.ts$/, '.d.ts')}`,
+        });
+      }
+    },
+  );
 });
