@@ -26,7 +26,7 @@ describe('cacheHeadersFor', () => {
     expect(cacheHeadersFor(independentOfRequest(), { cacheControl }).cacheControl).toBe(cacheControl);
   });
 
-  describe('Vary (B.5)', () => {
+  describe('Vary (RFC 9110 §12.5.5)', () => {
     it.each([
       ['nothing varies', [], false, undefined],
       ['compression is negotiable', [], true, 'Accept-Encoding'],
