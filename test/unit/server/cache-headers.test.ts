@@ -33,7 +33,7 @@ describe('cacheHeadersFor', () => {
     expect(cacheHeadersFor(INDEPENDENT, { cacheControl }).cacheControl).toBe(cacheControl);
   });
 
-  describe('Vary (B.5)', () => {
+  describe('Vary (RFC 9110 §12.5.5)', () => {
     it.each([
       ['nothing varies', [], false, undefined],
       ['compression is negotiable', [], true, 'Accept-Encoding'],
