@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { compileToTemporaryFolder } from '../support/compiled-cli';
+import { compiledPackage } from '../support/compiled-cli';
 import { PACKAGE_ENTRIES, PackageEntry, runtimeNames } from '../support/package-entries';
 
 jest.setTimeout(60_000);
@@ -41,8 +41,8 @@ type Outcome = string[] | string;
 let outDir: string;
 let consumer: string;
 
-beforeAll(() => {
-  outDir = compileToTemporaryFolder();
+beforeAll(async () => {
+  outDir = await compiledPackage();
   consumer = mkdtempSync(join(tmpdir(), 'cdn-include-consumer-'));
   const installed = join(consumer, 'node_modules', 'cdn-include');
   mkdirSync(installed, { recursive: true });
@@ -53,7 +53,6 @@ beforeAll(() => {
 
 afterAll(() => {
   rmSync(consumer, { recursive: true, force: true });
-  rmSync(outDir, { recursive: true, force: true });
 });
 
 /** What require() and import() give for each specifier, from a script in the consumer's folder. */

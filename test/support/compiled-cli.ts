@@ -1,10 +1,12 @@
-// Test helper: the package as JavaScript, for integration tests that start the CLI as a real process (cluster
-// workers must run JavaScript) without depending on `npm run build` having been run.
+// Test helper: the package compiled as `npm run build` compiles it, for integration tests that start the CLI as a
+// real process (cluster workers must run JavaScript) or load the build as a user would, without depending on
+// `npm run build` having been run.
 //
-// Transpiled file by file (tsconfig sets isolatedModules, so each file compiles alone; types are checked by the
-// `tsc --noEmit` of `npm test`), into a folder named by a hash of the sources: files of the same run and later runs
-// on unchanged sources reuse it, and any change to a source or tsconfig gives a folder of its own.
+// Compiled once per version of the sources: into a folder named by a hash of src/, the tsconfigs and the compiler
+// version, which later test files and later runs reuse. `tsc --noCheck` emits what the build emits without checking
+// types again (`npm test` checks them first).
 
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -15,94 +17,102 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
 } from 'node:fs';
-
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
 
 const PACKAGE_ROOT = join(__dirname, '../..');
-const SOURCES = join(PACKAGE_ROOT, 'src');
 const BUILD_CONFIG = join(PACKAGE_ROOT, 'tsconfig.build.json');
+const TSC = join(PACKAGE_ROOT, 'node_modules/typescript/bin/tsc');
 // Inside node_modules, so the compiled files resolve koa and the other dependencies of the package.
 const CACHE = join(PACKAGE_ROOT, 'node_modules/.cache');
 const PREFIX = 'cdn-include-dist-';
-/** Written last, so a folder interrupted while being filled is never taken for a complete one. */
-const COMPLETE = '.complete';
-/** Folders of other source versions older than this are deleted when a new one is made. */
+const SCRATCH_PREFIX = 'cdn-include-compiling-';
+/** Folders of other source versions, and abandoned scratch folders and locks, older than this are deleted. */
 const STALE_MS = 60 * 60 * 1000;
+/** A lock older than this belongs to a test run that died while compiling. */
+const STALE_LOCK_MS = 2 * 60 * 1000;
 
-/** Every `.ts` file under `folder`, as absolute paths in a stable order. */
-function sourceFiles(folder: string): string[] {
+/** Every file under `folder`, as absolute paths in a stable order. */
+function filesUnder(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
 }
 
-/** The installed TypeScript's version, read without loading the compiler. */
-function compilerVersion(): string {
-  const manifest = JSON.parse(readFileSync(require.resolve('typescript/package.json'), 'utf8')) as {
-    version: string;
-  };
-  return manifest.version;
-}
-
-/** A hash of what the output depends on: each source's path and bytes, both tsconfigs, the compiler version. */
-function sourcesHash(files: string[], compilerVersion: string): string {
-  const hash = createHash('sha256').update(compilerVersion);
-  for (const file of [...files, BUILD_CONFIG, join(PACKAGE_ROOT, 'tsconfig.json')])
-    hash.update(`\0${relative(PACKAGE_ROOT, file)}\0`).update(readFileSync(file));
+/** A hash of what the build depends on: each source's path and bytes, the tsconfigs, the compiler version. */
+function sourcesHash(): string {
+  const hash = createHash('sha256');
+  const files = [
+    ...filesUnder(join(PACKAGE_ROOT, 'src')),
+    BUILD_CONFIG,
+    join(PACKAGE_ROOT, 'tsconfig.json'),
+    join(PACKAGE_ROOT, 'node_modules/typescript/package.json'),
+  ];
+  for (const file of files) hash.update(`\0${relative(PACKAGE_ROOT, file)}\0`).update(readFileSync(file));
   return hash.digest('hex').slice(0, 16);
 }
 
 /**
- * The compiled package for the sources as they are now: `cli/main.js` in the returned folder is the command.
- * Compiles only when no complete folder exists for these sources yet.
+ * The compiled package for the sources as they are now; `cli/main.js` in the returned folder is the command. The
+ * folder only ever appears complete (a scratch folder renamed into place), and only one test file compiles it
+ * while the others wait.
  */
 export async function compiledPackage(): Promise<string> {
-  const files = sourceFiles(SOURCES);
-  const outDir = join(CACHE, PREFIX + sourcesHash(files, compilerVersion()));
-  if (existsSync(join(outDir, COMPLETE))) return outDir;
-  // Loaded only to compile: loading the compiler costs about a second.
-  const ts = await import('typescript');
   mkdirSync(CACHE, { recursive: true });
-  const scratch = mkdtempSync(join(CACHE, 'cdn-include-compiling-'));
-  const config = ts.getParsedCommandLineOfConfigFile(
-    BUILD_CONFIG,
-    {},
-    {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
-      },
-    },
-  );
-  if (!config) throw new Error(`cannot read ${BUILD_CONFIG}`);
-  for (const file of files) {
-    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-      compilerOptions: { ...config.options, declaration: false, sourceMap: false },
-      fileName: file,
-    });
-    const target = join(scratch, relative(SOURCES, file)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
-  }
-  writeFileSync(join(scratch, COMPLETE), '');
-  try {
-    renameSync(scratch, outDir);
-  } catch {
-    // Another test file compiled the same sources first: its folder is as good as this one.
-    rmSync(scratch, { recursive: true, force: true });
+  const outDir = join(CACHE, PREFIX + sourcesHash());
+  const lock = `${outDir}.lock`;
+  while (!existsSync(outDir)) {
+    if (takeLock(lock)) {
+      try {
+        if (!existsSync(outDir)) await compileInto(outDir);
+      } finally {
+        rmSync(lock, { recursive: true, force: true });
+      }
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
   removeStaleFolders(outDir);
   return outDir;
 }
 
-/** Deletes compiled folders of other source versions (and abandoned scratch folders) not touched for an hour. */
+/** Creates `lock` (mkdir is atomic); false while another test file holds it, unless that one died long ago. */
+function takeLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    return true;
+  } catch {
+    if (ageMs(lock) > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+    return false;
+  }
+}
+
+async function compileInto(outDir: string): Promise<void> {
+  const scratch = mkdtempSync(join(CACHE, SCRATCH_PREFIX));
+  try {
+    await promisify(execFile)(process.execPath, [TSC, '-p', BUILD_CONFIG, '--noCheck', '--outDir', scratch]);
+    renameSync(scratch, outDir);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Milliseconds since `path` was last modified; 0 if it is gone. */
+function ageMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** Deletes compiled folders of other source versions, scratch folders and locks not touched for an hour. */
 function removeStaleFolders(keep: string): void {
   for (const name of readdirSync(CACHE)) {
     const folder = join(CACHE, name);
-    if (folder === keep || !(name.startsWith(PREFIX) || name.startsWith('cdn-include-compiling-'))) continue;
-    if (Date.now() - statSync(folder).mtimeMs > STALE_MS) rmSync(folder, { recursive: true, force: true });
+    if (folder === keep || !(name.startsWith(PREFIX) || name.startsWith(SCRATCH_PREFIX))) continue;
+    if (ageMs(folder) > STALE_MS) rmSync(folder, { recursive: true, force: true });
   }
 }
