@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { ByteRange, parseRange } from './byte-range';
 import { formatHttpDate } from '../fields/http-date';
 import type { CachingFields } from './caching-fields';
-import { evaluatePreconditions, RepresentationValidators } from './preconditions';
+import { evaluatePreconditions, RepresentationValidators, type RequestHeaders } from './preconditions';
 import { fieldValue } from '../fields/http-fields';
 
 /** A body sent from an open file instead of memory (big static files): read only when, and where, it is sent. */
@@ -91,13 +91,11 @@ export function sendRepresentation(ctx: Context, representation: Representation,
   const { body } = representation;
   setValidatorHeaders(ctx, representation, now);
   const headers = ctx.req.headers;
-  const { outcome, rangeAllowed } =
-    isPlainEtagRevalidation(ctx.method, headers, representation.etag) ||
-    isPlainDateRevalidation(ctx.method, headers, representation)
-      ? NOT_MODIFIED
-      : isConditional(headers)
-        ? evaluatePreconditions(ctx.method, headers, validatorsAt(representation, now), now)
-        : UNCONDITIONAL;
+  const { outcome, rangeAllowed } = isPlainRevalidation(ctx.method, headers, representation)
+    ? NOT_MODIFIED
+    : isConditional(headers)
+      ? evaluatePreconditions(ctx.method, headers, validatorsAt(representation, now), now)
+      : UNCONDITIONAL;
   if (outcome === 'not-modified') {
     // RFC 9110 §15.4.5: a 304 keeps ETag, Cache-Control, Vary, Date (and we keep Last-Modified); no body, no length.
     ctx.status = 304;
@@ -151,14 +149,25 @@ const UNCONDITIONAL = { outcome: 'proceed', rangeAllowed: false } as const;
 const NOT_MODIFIED = { outcome: 'not-modified', rangeAllowed: false } as const;
 
 /**
+ * Whether the request is one of the two common revalidations that are answered 304 without parsing any field (the
+ * warm path of a CDN revalidating): evaluatePreconditions would answer each of them not-modified as well.
+ */
+export function isPlainRevalidation(
+  method: string,
+  headers: RequestHeaders,
+  representation: Representation,
+): boolean {
+  return (
+    isPlainEtagRevalidation(method, headers, representation.etag) ||
+    isPlainDateRevalidation(method, headers, representation)
+  );
+}
+
+/**
  * The common revalidation, one If-None-Match equal to the current strong ETag and no If-Match or
  * If-Unmodified-Since, is a match under any comparison (RFC 9110 §13.1.2): answered without parsing.
  */
-function isPlainEtagRevalidation(
-  method: string,
-  headers: Context['req']['headers'],
-  etag: string | undefined,
-): boolean {
+function isPlainEtagRevalidation(method: string, headers: RequestHeaders, etag: string | undefined): boolean {
   return (
     etag !== undefined &&
     headers['if-none-match'] === etag &&
@@ -174,7 +183,7 @@ function isPlainEtagRevalidation(
  */
 function isPlainDateRevalidation(
   method: string,
-  headers: Context['req']['headers'],
+  headers: RequestHeaders,
   representation: Representation,
 ): boolean {
   const since = headers['if-modified-since'];
@@ -190,13 +199,16 @@ function isPlainDateRevalidation(
   );
 }
 
-/** The validators of `representation` in a response dated `now`: its Last-Modified is strong from strongFrom on. */
-function validatorsAt(representation: Representation, now: number): RepresentationValidators {
+/**
+ * The validators of `representation` as evaluatePreconditions takes them, in a response dated `now`: its
+ * Last-Modified is strong from strongFrom on.
+ */
+export function validatorsAt(representation: Representation, now: number): RepresentationValidators {
   const { etag, lastModified, notModifiedSince, strongFrom } = representation;
   return { etag, lastModified, notModifiedSince, lastModifiedIsStrong: now >= strongFrom };
 }
 
-function isConditional(headers: Context['req']['headers']): boolean {
+function isConditional(headers: RequestHeaders): boolean {
   for (const name of CONDITIONAL_FIELDS) if (headers[name] !== undefined) return true;
   return false;
 }
