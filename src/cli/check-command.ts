@@ -12,6 +12,7 @@ import {
 } from './usage';
 import { DEFAULT_CHECK_TIMEOUT_MS, ExchangeError, checkRevalidation } from '../check/revalidation-check';
 import { formatCheckErrorJson, formatCheckJson, formatCheckReport } from './check-report';
+import { isToken } from '../fields/http-fields';
 
 /** What `cdn-include check` was asked to do. */
 export interface CheckOptions {
@@ -104,8 +105,9 @@ function parseHeaders(fields: string[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const field of fields) {
     // RFC 9110 §5.1, §5.5: field-name is a token; a value holds no CR, LF or NUL.
-    const match = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([^\r\n\0]*?)[ \t]*$/.exec(field);
-    if (match === null) throw new UsageError(`option '--header' needs 'Name: value', not '${field}'`);
+    const match = /^([^:]+):[ \t]*([^\r\n\0]*?)[ \t]*$/.exec(field);
+    if (match === null || !isToken(match[1]))
+      throw new UsageError(`option '--header' needs 'Name: value', not '${field}'`);
     const [, name, value] = match;
     if (/^if-/i.test(name)) throw new UsageError(`option '--header' cannot set ${name}: check sends its own`);
     const existing = Object.keys(headers).find((known) => known.toLowerCase() === name.toLowerCase());
