@@ -3,15 +3,15 @@
 // negotiated. Pure: no I/O, no clock of its own; computed once per built response, never per request.
 
 import { lookup as mimeLookup } from 'mime-types';
-import { Diagnostic } from '../engine/diagnostics';
-import { RequestDependence } from '../engine/request-dependence';
-import { Dating } from '../engine/validator-ledger';
+import type { Diagnostic } from '../engine/diagnostics';
+import type { RequestDependence } from '../engine/request-dependence';
+import type { Dating } from '../engine/validator-ledger';
 import { virtualLastModified } from '../engine/validators';
 import { cacheHeadersFor } from './cache-headers';
-import { CachePolicy } from './cache-policy';
+import type { CachePolicy } from './cache-policy';
 import { cdnFieldsFor } from './cdn-headers';
 import { isCompressible } from './content-coding';
-import { PurgeTagOptions } from './purge-tags';
+import type { PurgeTagOptions } from './purge-tags';
 
 /** What answered: an SSI page (rendered) or a static file (sent as it is on disk). */
 export type ResponseKind = 'page' | 'static';
