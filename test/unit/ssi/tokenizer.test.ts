@@ -263,9 +263,9 @@ describe('tokenize', () => {
         workOf((counted) =>
           tokenize(counted(Buffer.from(unit.repeat(Math.ceil(bytes / unit.length)), 'latin1'))),
         );
-      const single = workFor(64 * 1024);
+      const single = workFor(32 * 1024);
       expect(single).toBeGreaterThan(0);
-      expect(workFor(128 * 1024) / single).toBeLessThanOrEqual(2.2);
+      expect(workFor(64 * 1024) / single).toBeLessThanOrEqual(2.2);
     });
 
     it('a Uint8Array view into a larger buffer › offsets are relative to the view', () => {
