@@ -35,6 +35,7 @@ import type { RepresentationSet } from './representation-set';
 import { LocatedResource, locateResource } from './resource-locator';
 import { buildResponse, BuiltResponse, ResponseBuilderSettings } from './response-builder';
 import { DEFAULT_STREAM_THRESHOLD, OpeningFileSource, sendStreamedFile } from './streamed-file';
+import { wholeNumberOption, type WholeNumberRange } from '../engine/whole-number';
 
 /** Options of the `ssi()` middleware: the engine's RenderOptions plus where the files are and how to cache. */
 export interface SsiOptions extends Omit<RenderOptions, 'source'> {
@@ -424,26 +425,27 @@ function resolveSsiOptions(options: SsiOptions): Releases {
 /** The settings every release shares: validated once, when the middleware is created. */
 function sharedSettings(options: SsiOptions) {
   return {
-    fileCacheSize: byteCount(options.fileCacheSize, 'fileCacheSize', DEFAULT_FILE_CACHE_BYTES),
+    fileCacheSize: ssiWholeNumber(options, 'fileCacheSize', BYTES, DEFAULT_FILE_CACHE_BYTES),
     policy: {
       cacheControl: validateCacheControl(options.cacheControl ?? DEFAULT_CACHE_CONTROL, 'cacheControl'),
       rules: options.cacheRules === undefined ? undefined : compileCachePolicy(options.cacheRules),
       ledger: validatorLedger(options),
       compressionThreshold:
         options.compression === true
-          ? byteCount(options.compressionThreshold, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD)
+          ? ssiWholeNumber(options, 'compressionThreshold', BYTES, DEFAULT_COMPRESSION_THRESHOLD)
           : undefined,
-      maxCompressBytes: byteCount(options.maxCompressBytes, 'maxCompressBytes', DEFAULT_MAX_COMPRESS_BYTES),
+      maxCompressBytes: ssiWholeNumber(options, 'maxCompressBytes', BYTES, DEFAULT_MAX_COMPRESS_BYTES),
     },
     staticCacheControl: validateCacheControl(
       options.staticCacheControl ?? DEFAULT_CACHE_CONTROL,
       'staticCacheControl',
     ),
     cdn: { tags: purgeTagOptions(options) },
-    revalidateWindow: byteCount(options.revalidateWindow, 'revalidateWindow', 0),
+    revalidateWindow: ssiWholeNumber(options, 'revalidateWindow', MILLISECONDS, 0),
     watchFiles: options.watchFiles !== false,
-    cacheSize: byteCount(options.cacheSize, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES),
-    streamThreshold: streamThreshold(options),
+    cacheSize: ssiWholeNumber(options, 'cacheSize', BYTES, DEFAULT_PAGE_CACHE_BYTES),
+    // Files are read whole above 2 GiB - 1 by no Node API: a larger threshold would make them unservable.
+    streamThreshold: ssiWholeNumber(options, 'streamThreshold', STREAM_THRESHOLD, DEFAULT_STREAM_THRESHOLD),
   };
 }
 
@@ -504,16 +506,23 @@ function openRelease(
   return { settings, files, cache, streaming, changes };
 }
 
-function streamThreshold(options: SsiOptions): number {
-  const threshold = byteCount(options.streamThreshold, 'streamThreshold', DEFAULT_STREAM_THRESHOLD);
-  // Files are read whole above 2 GiB - 1 by no Node API: a larger threshold would make them unservable.
-  if (threshold > MAX_STREAM_THRESHOLD)
-    throw new TypeError(`ssi(): option 'streamThreshold' must be at most ${MAX_STREAM_THRESHOLD}`);
-  return threshold;
-}
-
 /** The largest file Node reads whole into one Buffer (fs.readFile's limit). */
-const MAX_STREAM_THRESHOLD = 2 ** 31 - 1;
+export const MAX_STREAM_THRESHOLD = 2 ** 31 - 1;
+
+/** The whole numbers of the options that count bytes, those that count milliseconds, and `streamThreshold`. */
+const BYTES: WholeNumberRange = { min: 0, unit: 'bytes' };
+const MILLISECONDS: WholeNumberRange = { min: 0, unit: 'milliseconds' };
+const STREAM_THRESHOLD: WholeNumberRange = { min: 0, max: MAX_STREAM_THRESHOLD, unit: 'bytes' };
+
+/** A whole-number option of ssi(), or its default; anything else is misuse (a TypeError naming it). */
+function ssiWholeNumber(
+  options: SsiOptions,
+  name: keyof SsiOptions,
+  range: WholeNumberRange,
+  fallback: number,
+): number {
+  return wholeNumberOption(options[name], name, range, fallback, 'ssi()');
+}
 
 function isOpeningSource(source: FileSource): source is OpeningFileSource {
   return typeof source.open === 'function';
@@ -521,7 +530,7 @@ function isOpeningSource(source: FileSource): source is OpeningFileSource {
 
 function validatorLedger(options: SsiOptions): ValidatorLedger | undefined {
   if (options.rememberValidators === false) return undefined;
-  const size = byteCount(options.validatorHistorySize, 'validatorHistorySize', DEFAULT_LEDGER_BYTES);
+  const size = ssiWholeNumber(options, 'validatorHistorySize', BYTES, DEFAULT_LEDGER_BYTES);
   return new ValidatorLedger(
     options.validatorStore ?? new MemoryLedgerStore(size),
     options.onValidatorStoreError,
@@ -538,19 +547,10 @@ function purgeTagOptions(options: SsiOptions) {
     'Surrogate-Key',
   );
   const cacheTagHeader = validateTagHeaderName(options.cacheTagHeader, 'cacheTagHeader', 'Cache-Tag');
-  const maxHeaderBytes = byteCount(options.maxTagHeaderBytes, 'maxTagHeaderBytes', MAX_TAG_HEADER_BYTES);
+  const maxHeaderBytes = ssiWholeNumber(options, 'maxTagHeaderBytes', BYTES, MAX_TAG_HEADER_BYTES);
   if (options.purgeTags === false || (surrogateKeyHeader === false && cacheTagHeader === false))
     return undefined;
   return { surrogateKeyHeader, cacheTagHeader, maxHeaderBytes };
-}
-
-/** A non-negative integer option (bytes or milliseconds), or its default; anything else is misuse. */
-function byteCount(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new TypeError(`ssi(): option '${name}' must be a whole number ≥ 0`);
-  }
-  return value;
 }
 
 const REASONS: Record<number, string> = {
