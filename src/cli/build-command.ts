@@ -17,7 +17,6 @@ import { siteSettings, type SiteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import {
   flagHelp,
-  flagSettings,
   HELP_FLAG_LINE,
   interpretArguments,
   valued,
@@ -75,7 +74,7 @@ export const PREVIOUS_MANIFEST: FlagDeclaration<string | undefined> = {
 };
 
 /** Every flag of `build`, in --help order, keyed by the name of its value in BuildOptions. */
-const BUILD_FLAGS = {
+export const BUILD_FLAGS = {
   out: OUT,
   ...SITE_FLAGS,
   gitTimes: withNote(
@@ -86,7 +85,7 @@ const BUILD_FLAGS = {
   ),
   previousManifest: PREVIOUS_MANIFEST,
   ...WATCH_FLAGS,
-  watch: withNote(WATCH, 'with --watch, build again (incrementally) on every change until Ctrl-C'),
+  watch: withNote(WATCH, 'in build, each change also builds again (incrementally), until Ctrl-C'),
   manifest: NO_MANIFEST,
 };
 
@@ -167,7 +166,7 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
   let settings: SiteSettings;
   let watching: WatchSettings;
   try {
-    settings = siteSettings({ ...flagSettings(BUILD_FLAGS, options), purge: options.purge }, options.config);
+    settings = siteSettings(BUILD_FLAGS, options);
     // A config file's `manifest` is serve's: build reads DIR's own.
     watching = watchSettings({ ...settings, manifest: undefined }, io.cwd);
   } catch (err) {

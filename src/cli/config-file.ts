@@ -5,9 +5,16 @@ import { readFileSync } from 'node:fs';
 import { isPlainFileName, PLAIN_FILE_NAMES } from '../engine/render-options';
 import { compileCachePolicy } from '../server/cache-policy';
 import { MAX_STREAM_THRESHOLD } from '../server/ssi-middleware';
-import { checkPurgeTarget } from '../purge/purge-target';
+import { checkPurgeTarget, type PurgeTarget } from '../purge/purge-target';
 import { CONNECTION_FLAGS } from './connection-arguments';
-import { rule, wholeNumberRule, type ConfigRule } from './flags';
+import {
+  flagSettings,
+  rule,
+  wholeNumberRule,
+  type ConfigRule,
+  type FlagTable,
+  type FlagValues,
+} from './flags';
 import { BYTES, CACHE_CONTROL, COMPRESS, NO_CACHE, NO_PURGE_TAGS, QUIET } from './serve-options';
 import {
   CACHE_SIZE,
@@ -120,11 +127,19 @@ export function readConfigFile(file: string): ConfigFile {
 export type SiteSettings = ConfigFile & Required<Pick<ConfigFile, 'ssiExtensions' | 'expressionSyntax'>>;
 
 /**
- * The flags' settings (flagSettings) over the config file at `configPath`, if any, with the page defaults
- * filled in. Throws a UsageError for a config file that cannot be read or is wrong.
+ * The settings a command runs with: the settings its flags give (each flag that declares a config key, and the
+ * purge target the three purge flags make) over the config file `--config` names, if any, with the page
+ * defaults filled in. Throws a UsageError for a config file that cannot be read or is wrong.
+ * @example
+ * siteSettings(SERVE_FLAGS, options); // { cacheSize: 3145728 (from --cache-size 3), errorMessage: … (file), … }
  */
-export function siteSettings(flags: Partial<ConfigFile>, configPath: string | undefined): SiteSettings {
-  const settings = flagsOverFile(flags, configPath === undefined ? {} : readConfigFile(configPath));
+export function siteSettings<T extends FlagTable>(
+  table: T,
+  options: Partial<FlagValues<T>> & { config: string | undefined; purge: PurgeTarget | undefined },
+): SiteSettings {
+  const flags = { ...flagSettings(table, options), purge: options.purge };
+  const file = options.config === undefined ? {} : readConfigFile(options.config);
+  const settings = flagsOverFile(flags, file);
   return {
     ...settings,
     ssiExtensions: settings.ssiExtensions ?? [...DEFAULT_SSI_EXTENSIONS],

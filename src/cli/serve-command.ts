@@ -11,14 +11,7 @@ import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cl
 import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import { CONNECTION_FLAGS, connectionSettings } from './connection-arguments';
-import {
-  flagHelp,
-  flagSettings,
-  HELP_FLAG_LINE,
-  interpretArguments,
-  withNote,
-  type FlagValues,
-} from './flags';
+import { flagHelp, HELP_FLAG_LINE, interpretArguments, withNote, type FlagValues } from './flags';
 import { readGitFileTimes } from './git-file-times';
 import { readOpenFileLimit } from './open-file-limit';
 import { defaultStateFolder, openLedgerStore, STATE } from './ledger-store-argument';
@@ -37,14 +30,12 @@ import {
   watchSettings,
   type WatchArguments,
 } from './watch-arguments';
-import { type WatchSettings } from './settings';
+import type { WatchSettings } from './settings';
 import { loadManifestInto, startWatchMode, type WatchMode } from './watch-mode';
 import { watchStatusReporter } from './watch-status';
 
-export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REVALIDATE_WINDOW } from './serve-options';
-
 /** Every flag of `serve`, in --help order, keyed by the name of its value in ServeOptions. */
-const SERVE_FLAGS = {
+export const SERVE_FLAGS = {
   port: PORT,
   host: HOST,
   ...SITE_FLAGS,
@@ -111,7 +102,7 @@ export function parseServeArguments(args: string[], cwd: string): ArgumentsResul
 
 /** The settings `serve` runs with: its flags over the config file. Throws a UsageError for a bad config file. */
 function serveSettings(options: ServeOptions) {
-  return siteSettings({ ...flagSettings(SERVE_FLAGS, options), purge: options.purge }, options.config);
+  return siteSettings(SERVE_FLAGS, options);
 }
 
 /** `cdn-include serve [ROOT] [--port N] [--host A] [--ssi-ext .EXT] [--legacy-expr] [--cache-control V]` */
