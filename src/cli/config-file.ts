@@ -3,35 +3,25 @@
 
 import { readFileSync } from 'node:fs';
 import { isPlainFileName, PLAIN_FILE_NAMES } from '../engine/render-options';
-import { compileCachePolicy } from '../server/cache-policy';
-import { MAX_STREAM_THRESHOLD } from '../server/ssi-middleware';
 import { checkPurgeTarget, type PurgeTarget } from '../purge/purge-target';
-import { CONNECTION_FLAGS } from './connection-arguments';
+import { compileCachePolicy } from '../server/cache-policy';
+import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-middleware';
 import {
-  flagSettings,
+  objectListRule,
   rule,
+  stringListRule,
+  stringRule,
   wholeNumberRule,
   type ConfigRule,
-  type FlagTable,
-  type FlagValues,
-} from './flags';
-import { BYTES, CACHE_CONTROL, COMPRESS, NO_CACHE, NO_PURGE_TAGS, QUIET } from './serve-options';
-import {
-  CACHE_SIZE,
-  CACHE_TAG_HEADER,
-  REVALIDATE_WINDOW,
-  SURROGATE_KEY_HEADER,
-  WORKERS,
-} from './serve-options';
+} from './config-rules';
+import { CONNECTION_FLAGS } from './connection-arguments';
+import { flagSettings, type FlagTable, type FlagValues } from './flags';
+import { SERVE_OWN_FLAGS, QUIET } from './serve-options';
 import { flagsOverFile, type ConfigFile, type ConfigKey } from './settings';
 import { DEFAULT_SSI_EXTENSIONS, LEGACY_EXPR, SSI_EXTENSIONS } from './site-arguments';
 import { UsageError } from './usage';
 import { MANIFEST, PURGE_RULE, WATCH } from './watch-arguments';
 
-const isString = (value: unknown): boolean => typeof value === 'string';
-const isStringList = (value: unknown): boolean => Array.isArray(value) && value.every(isString);
-const isObject = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const LIMIT_NAMES = ['maxIncludeDepth', 'maxIncludes', 'maxOutputBytes'];
 
 /**
@@ -42,9 +32,8 @@ const LIMIT_NAMES = ['maxIncludeDepth', 'maxIncludes', 'maxOutputBytes'];
 export const CONFIG_RULES: { readonly [Key in ConfigKey]: ConfigRule } = {
   ssiExtensions: SSI_EXTENSIONS.config,
   expressionSyntax: LEGACY_EXPR.config,
-  legacyExpressionPrefixes: rule(
+  legacyExpressionPrefixes: stringListRule(
     'legacyExpressionPrefixes',
-    isStringList,
     'a list of URL-path prefixes such as ["/old/"]',
   ),
   directoryIndex: rule(
@@ -52,28 +41,27 @@ export const CONFIG_RULES: { readonly [Key in ConfigKey]: ConfigRule } = {
     (value) => Array.isArray(value) && value.every(isPlainFileName),
     PLAIN_FILE_NAMES.replace(/'/g, '"'),
   ),
-  errorMessage: rule('errorMessage', isString, 'a string'),
-  undefinedEcho: rule('undefinedEcho', isString, 'a string'),
-  cacheControl: CACHE_CONTROL.config,
-  staticCacheControl: rule('staticCacheControl', isString, 'a Cache-Control value'),
-  workers: WORKERS.config,
-  compression: COMPRESS.config,
-  cache: NO_CACHE.config,
-  cacheSize: CACHE_SIZE.config,
-  fileCacheSize: wholeNumberRule('fileCacheSize', BYTES),
-  validatorHistorySize: wholeNumberRule('validatorHistorySize', BYTES),
-  revalidateWindow: REVALIDATE_WINDOW.config,
-  streamThreshold: wholeNumberRule('streamThreshold', { ...BYTES, max: MAX_STREAM_THRESHOLD }),
+  errorMessage: stringRule('errorMessage', 'a string'),
+  undefinedEcho: stringRule('undefinedEcho', 'a string'),
+  cacheControl: SERVE_OWN_FLAGS.cacheControl.config,
+  staticCacheControl: stringRule('staticCacheControl', 'a Cache-Control value'),
+  workers: SERVE_OWN_FLAGS.workers.config,
+  compression: SERVE_OWN_FLAGS.compression.config,
+  cache: SERVE_OWN_FLAGS.cache.config,
+  cacheSize: SERVE_OWN_FLAGS.cacheSize.config,
+  fileCacheSize: wholeNumberRule('fileCacheSize', WHOLE_NUMBER_OPTIONS.fileCacheSize),
+  validatorHistorySize: wholeNumberRule('validatorHistorySize', WHOLE_NUMBER_OPTIONS.validatorHistorySize),
+  revalidateWindow: SERVE_OWN_FLAGS.revalidateWindow.config,
+  streamThreshold: wholeNumberRule('streamThreshold', WHOLE_NUMBER_OPTIONS.streamThreshold),
   accessLog: QUIET.config,
-  cacheRules: rule(
+  cacheRules: objectListRule(
     'cacheRules',
-    (value) => Array.isArray(value) && value.every(isObject),
     'a list of rule objects such as [{ "path": "/assets/**", "maxAge": 86400 }]',
   ),
-  purgeTags: NO_PURGE_TAGS.config,
-  surrogateKeyHeader: SURROGATE_KEY_HEADER.config,
-  cacheTagHeader: CACHE_TAG_HEADER.config,
-  maxTagHeaderBytes: wholeNumberRule('maxTagHeaderBytes', BYTES),
+  purgeTags: SERVE_OWN_FLAGS.purgeTags.config,
+  surrogateKeyHeader: SERVE_OWN_FLAGS.surrogateKeyHeader.config,
+  cacheTagHeader: SERVE_OWN_FLAGS.cacheTagHeader.config,
+  maxTagHeaderBytes: wholeNumberRule('maxTagHeaderBytes', WHOLE_NUMBER_OPTIONS.maxTagHeaderBytes),
   maxConnections: CONNECTION_FLAGS.maxConnections.config,
   headersTimeout: CONNECTION_FLAGS.headersTimeout.config,
   requestTimeout: CONNECTION_FLAGS.requestTimeout.config,

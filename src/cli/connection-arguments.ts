@@ -8,7 +8,8 @@ import {
   type ConnectionLimits,
 } from '../server/connection-limits';
 import type { WholeNumberRange } from '../engine/whole-number';
-import { overriding, wholeNumberFlag, wholeNumberRule, type FlagValues } from './flags';
+import { wholeNumberRule } from './config-rules';
+import { overriding, wholeNumberFlag, type FlagValues } from './flags';
 import { flagsOverFile } from './settings';
 import { UsageError } from './usage';
 

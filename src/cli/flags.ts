@@ -9,6 +9,7 @@ import {
   wholeNumberFromText,
   type WholeNumberRange,
 } from '../engine/whole-number';
+import type { ConfigRule } from './config-rules';
 import type { ConfigFile, ConfigKey } from './settings';
 import { UsageError, type ArgumentsResult } from './usage';
 
@@ -33,14 +34,6 @@ export interface Flag<V> {
   read(given: FlagInput, cwd: string): V;
   /** The config-file value the parsed value stands for, when it differs from it (`--legacy-expr`). */
   asSetting?(value: V): unknown;
-}
-
-/** How a config file's value for one key is checked, and what the one-line error says it must be. */
-export interface ConfigRule {
-  key: ConfigKey;
-  check(value: unknown): boolean;
-  /** The end of `'KEY' must be …`. */
-  expected: string;
 }
 
 /**
@@ -228,20 +221,6 @@ export function wholeNumberFlag(
       throw new UsageError(`option '--${text.name}' needs ${describeWholeNumber(range)}, not '${given}'`);
     return value * scale;
   });
-}
-
-/** The rule of config key `key`: `check` its JSON value, or say it must be `expected`. */
-export function rule<K extends ConfigKey>(
-  key: K,
-  check: (value: unknown) => boolean,
-  expected: string,
-): ConfigRule & { key: K } {
-  return { key, check, expected };
-}
-
-/** A config key whose value is a whole number in `range`. */
-export function wholeNumberRule(key: ConfigKey, range: WholeNumberRange): ConfigRule {
-  return rule(key, (value) => isWholeNumber(value, range), describeWholeNumber(range));
 }
 
 /** A declaration whose flag overrides config key `key`, typed so the flag's value fits the key. */

@@ -2,14 +2,14 @@
 // file can set it too, its config key. Pure.
 
 import { isToken } from '../fields/http-fields';
+import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-middleware';
 import type { WholeNumberRange } from '../engine/whole-number';
+import { booleanRule, rule, stringRule, wholeNumberRule } from './config-rules';
 import {
   overriding,
-  rule,
   switched,
   valued,
   wholeNumberFlag,
-  wholeNumberRule,
   withDefault,
   type Flag,
   type FlagDeclaration,
@@ -30,15 +30,9 @@ export const DEFAULT_HOST = '127.0.0.1';
  */
 export const DEFAULT_REVALIDATE_WINDOW = 1000;
 
-/** Whether a config value is true or false. */
-export const isBoolean = (value: unknown): boolean => typeof value === 'boolean';
-/** What a config value that is not a boolean must be. */
-export const TRUE_OR_FALSE = 'true or false';
 /** A config value that is a header name (RFC 9110 §5.1: field-name = token), or false for none. */
 const isHeaderNameOrFalse = (value: unknown): boolean =>
   value === false || (typeof value === 'string' && isToken(value));
-/** A byte count as a config file gives it. */
-export const BYTES: WholeNumberRange = { min: 0, unit: 'bytes' };
 
 /** `--port N`: the TCP port. */
 export const PORT: FlagDeclaration<number> = {
@@ -80,7 +74,7 @@ export const CACHE_CONTROL = overriding(
     },
     parseCacheControl,
   ),
-  rule('cacheControl', (value) => typeof value === 'string', 'a Cache-Control value'),
+  stringRule('cacheControl', 'a Cache-Control value'),
 );
 
 const WORKER_COUNT: WholeNumberRange = { min: 1, max: 256 };
@@ -109,7 +103,7 @@ export const COMPRESS = overriding(
     true,
     undefined,
   ),
-  rule('compression', isBoolean, TRUE_OR_FALSE),
+  booleanRule('compression'),
 );
 
 /** `--no-cache`, the config key `cache` (false). */
@@ -124,7 +118,7 @@ export const NO_CACHE = overriding(
     false,
     undefined,
   ),
-  rule('cache', isBoolean, TRUE_OR_FALSE),
+  booleanRule('cache'),
 );
 
 /** `--cache-size MB`, kept in bytes as the config key `cacheSize` counts it. */
@@ -140,7 +134,7 @@ export const CACHE_SIZE = overriding(
     { min: 0, max: 1 << 20 },
     1024 * 1024,
   ),
-  wholeNumberRule('cacheSize', BYTES),
+  wholeNumberRule('cacheSize', WHOLE_NUMBER_OPTIONS.cacheSize),
 );
 
 /** `--revalidate-window MS`, the config key `revalidateWindow`. */
@@ -158,7 +152,7 @@ export const REVALIDATE_WINDOW = overriding(
     },
     { min: 0, max: 86_400_000 },
   ),
-  wholeNumberRule('revalidateWindow', { min: 0, unit: 'milliseconds' }),
+  wholeNumberRule('revalidateWindow', WHOLE_NUMBER_OPTIONS.revalidateWindow),
 );
 
 /** `--no-purge-tags`, the config key `purgeTags` (false). */
@@ -173,7 +167,7 @@ export const NO_PURGE_TAGS = overriding(
     false,
     undefined,
   ),
-  rule('purgeTags', isBoolean, TRUE_OR_FALSE),
+  booleanRule('purgeTags'),
 );
 
 /** `--surrogate-key-header NAME`, the config key `surrogateKeyHeader`. */
@@ -197,7 +191,7 @@ export const CACHE_TAG_HEADER = overriding(
 /** `-q, --quiet`, the config key `accessLog` (false). */
 export const QUIET = overriding(
   switched({ name: 'quiet', short: 'q', help: 'no access log' }, false, undefined),
-  rule('accessLog', isBoolean, TRUE_OR_FALSE),
+  booleanRule('accessLog'),
 );
 
 /** serve's own flags, in --help order (the command adds the shared ones around them). */

@@ -5,16 +5,8 @@
 import path from 'node:path';
 import { EXIT_USAGE } from './command';
 import type { ExpressionSyntax } from '../ssi/expr';
-import {
-  listed,
-  overriding,
-  rule,
-  switched,
-  valued,
-  type ConfigRule,
-  type FlagDeclaration,
-  type FlagValues,
-} from './flags';
+import { rule, stringListRule, type ConfigRule } from './config-rules';
+import { listed, overriding, switched, valued, type FlagDeclaration, type FlagValues } from './flags';
 import { DEMO_SITE_ROOT, describeUnusableFolder } from './package-paths';
 import { UsageError, formatUsageError, optionalPositional } from './usage';
 
@@ -33,11 +25,7 @@ export const SSI_EXTENSIONS = overriding(
     },
     parseSsiExtensions,
   ),
-  rule(
-    'ssiExtensions',
-    (value) => Array.isArray(value) && value.every((item) => typeof item === 'string'),
-    'a list of extensions such as [".shtml"]',
-  ),
+  stringListRule('ssiExtensions', 'a list of extensions such as [".shtml"]'),
 );
 
 /** `--legacy-expr`, the flag form of the config's `"expressionSyntax": "legacy"`. */

@@ -9,7 +9,8 @@ import {
   purgeTargetFromFlags,
   type PurgeTarget,
 } from '../purge/purge-target';
-import { overriding, rule, switched, valued, type FlagDeclaration, type FlagValues } from './flags';
+import { booleanRule, objectRule, stringRule } from './config-rules';
+import { overriding, switched, valued, type FlagDeclaration, type FlagValues } from './flags';
 import type { ConfigFile, WatchSettings } from './settings';
 import { UsageError } from './usage';
 
@@ -26,7 +27,7 @@ export const WATCH = overriding(
     true,
     undefined,
   ),
-  rule('watch', (value) => typeof value === 'boolean', 'true or false'),
+  booleanRule('watch'),
 );
 
 /** `--purge-url URL`: with `--purge-method` and `--purge-tag-header`, the flag form of the `purge` key. */
@@ -67,9 +68,8 @@ export const PURGE_TAG_HEADER: FlagDeclaration<string | undefined> = {
 };
 
 /** The config key `purge`: a request template, checked whole by checkPurgeTarget once the file is read. */
-export const PURGE_RULE = rule(
+export const PURGE_RULE = objectRule(
   'purge',
-  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
   'a request template { "method", "url", "headers", "body", "maxTags" } with {tag}/{url} or {tags}',
 );
 
@@ -83,7 +83,7 @@ export const MANIFEST = overriding(
     },
     (given, cwd) => path.resolve(cwd, given),
   ),
-  rule('manifest', (value) => typeof value === 'string', 'the path of a build manifest'),
+  stringRule('manifest', 'the path of a build manifest'),
 );
 
 /** The watch and purge flags, in --help order (serve adds MANIFEST after them). */

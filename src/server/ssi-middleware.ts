@@ -425,27 +425,26 @@ function resolveSsiOptions(options: SsiOptions): Releases {
 /** The settings every release shares: validated once, when the middleware is created. */
 function sharedSettings(options: SsiOptions) {
   return {
-    fileCacheSize: ssiWholeNumber(options, 'fileCacheSize', BYTES, DEFAULT_FILE_CACHE_BYTES),
+    fileCacheSize: ssiWholeNumber(options, 'fileCacheSize', DEFAULT_FILE_CACHE_BYTES),
     policy: {
       cacheControl: validateCacheControl(options.cacheControl ?? DEFAULT_CACHE_CONTROL, 'cacheControl'),
       rules: options.cacheRules === undefined ? undefined : compileCachePolicy(options.cacheRules),
       ledger: validatorLedger(options),
       compressionThreshold:
         options.compression === true
-          ? ssiWholeNumber(options, 'compressionThreshold', BYTES, DEFAULT_COMPRESSION_THRESHOLD)
+          ? ssiWholeNumber(options, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD)
           : undefined,
-      maxCompressBytes: ssiWholeNumber(options, 'maxCompressBytes', BYTES, DEFAULT_MAX_COMPRESS_BYTES),
+      maxCompressBytes: ssiWholeNumber(options, 'maxCompressBytes', DEFAULT_MAX_COMPRESS_BYTES),
     },
     staticCacheControl: validateCacheControl(
       options.staticCacheControl ?? DEFAULT_CACHE_CONTROL,
       'staticCacheControl',
     ),
     cdn: { tags: purgeTagOptions(options) },
-    revalidateWindow: ssiWholeNumber(options, 'revalidateWindow', MILLISECONDS, 0),
+    revalidateWindow: ssiWholeNumber(options, 'revalidateWindow', 0),
     watchFiles: options.watchFiles !== false,
-    cacheSize: ssiWholeNumber(options, 'cacheSize', BYTES, DEFAULT_PAGE_CACHE_BYTES),
-    // Files are read whole above 2 GiB - 1 by no Node API: a larger threshold would make them unservable.
-    streamThreshold: ssiWholeNumber(options, 'streamThreshold', STREAM_THRESHOLD, DEFAULT_STREAM_THRESHOLD),
+    cacheSize: ssiWholeNumber(options, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES),
+    streamThreshold: ssiWholeNumber(options, 'streamThreshold', DEFAULT_STREAM_THRESHOLD),
   };
 }
 
@@ -507,21 +506,33 @@ function openRelease(
 }
 
 /** The largest file Node reads whole into one Buffer (fs.readFile's limit). */
-export const MAX_STREAM_THRESHOLD = 2 ** 31 - 1;
+const MAX_STREAM_THRESHOLD = 2 ** 31 - 1;
 
-/** The whole numbers of the options that count bytes, those that count milliseconds, and `streamThreshold`. */
 const BYTES: WholeNumberRange = { min: 0, unit: 'bytes' };
-const MILLISECONDS: WholeNumberRange = { min: 0, unit: 'milliseconds' };
-const STREAM_THRESHOLD: WholeNumberRange = { min: 0, max: MAX_STREAM_THRESHOLD, unit: 'bytes' };
+
+/**
+ * The whole-number options of ssi() and the numbers each accepts; anything else is misuse. A config file's key of
+ * the same name is checked against the same range.
+ */
+export const WHOLE_NUMBER_OPTIONS = {
+  cacheSize: BYTES,
+  fileCacheSize: BYTES,
+  validatorHistorySize: BYTES,
+  compressionThreshold: BYTES,
+  maxCompressBytes: BYTES,
+  maxTagHeaderBytes: BYTES,
+  // Files are read whole above 2 GiB - 1 by no Node API: a larger threshold would make them unservable.
+  streamThreshold: { ...BYTES, max: MAX_STREAM_THRESHOLD },
+  revalidateWindow: { min: 0, unit: 'milliseconds' },
+} satisfies Partial<Record<keyof SsiOptions, WholeNumberRange>>;
 
 /** A whole-number option of ssi(), or its default; anything else is misuse (a TypeError naming it). */
 function ssiWholeNumber(
   options: SsiOptions,
-  name: keyof SsiOptions,
-  range: WholeNumberRange,
+  name: keyof typeof WHOLE_NUMBER_OPTIONS,
   fallback: number,
 ): number {
-  return wholeNumberOption(options[name], name, range, fallback, 'ssi()');
+  return wholeNumberOption(options[name], name, WHOLE_NUMBER_OPTIONS[name], fallback, 'ssi()');
 }
 
 function isOpeningSource(source: FileSource): source is OpeningFileSource {
@@ -530,7 +541,7 @@ function isOpeningSource(source: FileSource): source is OpeningFileSource {
 
 function validatorLedger(options: SsiOptions): ValidatorLedger | undefined {
   if (options.rememberValidators === false) return undefined;
-  const size = ssiWholeNumber(options, 'validatorHistorySize', BYTES, DEFAULT_LEDGER_BYTES);
+  const size = ssiWholeNumber(options, 'validatorHistorySize', DEFAULT_LEDGER_BYTES);
   return new ValidatorLedger(
     options.validatorStore ?? new MemoryLedgerStore(size),
     options.onValidatorStoreError,
@@ -547,7 +558,7 @@ function purgeTagOptions(options: SsiOptions) {
     'Surrogate-Key',
   );
   const cacheTagHeader = validateTagHeaderName(options.cacheTagHeader, 'cacheTagHeader', 'Cache-Tag');
-  const maxHeaderBytes = ssiWholeNumber(options, 'maxTagHeaderBytes', BYTES, MAX_TAG_HEADER_BYTES);
+  const maxHeaderBytes = ssiWholeNumber(options, 'maxTagHeaderBytes', MAX_TAG_HEADER_BYTES);
   if (options.purgeTags === false || (surrogateKeyHeader === false && cacheTagHeader === false))
     return undefined;
   return { surrogateKeyHeader, cacheTagHeader, maxHeaderBytes };
