@@ -29,7 +29,7 @@ import { createProgressBar } from './progress-bar';
 import type { WatchSettings } from './settings';
 import { GIT_TIMES, SITE_FLAGS, siteRoot, whenRootIsUsable } from './site-arguments';
 import { UsageError, formatUsageError, settleArguments, type ArgumentsResult } from './usage';
-import { WATCH, WATCH_FLAGS, watchArguments, watchSettings, type WatchArguments } from './watch-arguments';
+import { WATCH, WATCH_FLAGS, watchSettings, withPurgeTarget, type WithPurgeTarget } from './watch-arguments';
 import { loadManifestInto, startWatchMode } from './watch-mode';
 
 /** `-o, --out DIR`, absolute. */
@@ -90,16 +90,12 @@ export const BUILD_FLAGS = {
 };
 
 /** What `cdn-include build` was asked to do: each flag's value (undefined: not given) and ROOT. */
-export type BuildOptions = Omit<
-  FlagValues<typeof BUILD_FLAGS>,
-  keyof typeof WATCH_FLAGS | 'out' | 'manifest'
-> &
-  WatchArguments & {
-    /** The site's folder, absolute. @default the demo site shipped with the package */
-    root: string;
-    /** The folder the rendered site is written to, absolute; never ROOT itself nor a folder containing it. */
-    out: string;
-  };
+export type BuildOptions = WithPurgeTarget<Omit<FlagValues<typeof BUILD_FLAGS>, 'out' | 'manifest'>> & {
+  /** The site's folder, absolute. @default the demo site shipped with the package */
+  root: string;
+  /** The folder the rendered site is written to, absolute; never ROOT itself nor a folder containing it. */
+  out: string;
+};
 
 const BUILD_HELP = `Usage: cdn-include build [ROOT] --out DIR [options]
 
@@ -133,13 +129,12 @@ Examples:
 export function parseBuildArguments(args: string[], cwd: string): ArgumentsResult<BuildOptions> {
   return interpretArguments(args, BUILD_FLAGS, cwd, (values, positionals) => {
     const root = siteRoot(positionals, cwd);
-    const { out, manifest, purgeUrl, purgeMethod, purgeTagHeader, ...rest } = values;
+    const { out, manifest, ...rest } = values;
     if (out === undefined) throw new UsageError("missing required option '--out DIR'");
     if (isSameOrInside(root, out)) {
       throw new UsageError(`option '--out' must not be ROOT or a folder containing it ('${out}')`);
     }
-    const watching = watchArguments({ watch: values.watch, purgeUrl, purgeMethod, purgeTagHeader });
-    return { ...rest, ...watching, root, out };
+    return { ...withPurgeTarget(rest), root, out };
   });
 }
 

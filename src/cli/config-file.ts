@@ -2,6 +2,7 @@
 // by its declaration, so a typo is one clear usage error instead of a silently ignored setting.
 
 import { readFileSync } from 'node:fs';
+import { DEFAULT_RENDER_LIMITS } from '../engine/render-limits';
 import { isPlainFileName, PLAIN_FILE_NAMES } from '../engine/render-options';
 import { checkPurgeTarget, type PurgeTarget } from '../purge/purge-target';
 import { compileCachePolicy } from '../server/cache-policy';
@@ -22,7 +23,8 @@ import { DEFAULT_SSI_EXTENSIONS, LEGACY_EXPR, SSI_EXTENSIONS } from './site-argu
 import { UsageError } from './usage';
 import { MANIFEST, PURGE_RULE, WATCH } from './watch-arguments';
 
-const LIMIT_NAMES = ['maxIncludeDepth', 'maxIncludes', 'maxOutputBytes'];
+/** The render limits a config file's `limits` may set: RenderLimits' own names. */
+const LIMIT_NAMES = Object.keys(DEFAULT_RENDER_LIMITS);
 
 /**
  * The rule of each config-file key, in the order an unknown key's message lists them: the flag's declaration
@@ -111,7 +113,7 @@ export function readConfigFile(file: string): ConfigFile {
   return parsed as ConfigFile;
 }
 
-/** The settings a command runs with: the config file's, overridden by the flags that were given. */
+/** The settings a command runs with, the page defaults filled in. */
 export type SiteSettings = ConfigFile & Required<Pick<ConfigFile, 'ssiExtensions' | 'expressionSyntax'>>;
 
 /**

@@ -1,6 +1,6 @@
-// Options declared once: a flag (name, argument, help, parse rule), a config-file key (the check of its JSON value),
-// or both; the helpers that declare them, and what a command makes of them: util.parseArgs' table, its parsed
-// values, the "Options:" lines of its --help, and the config settings its flags override. Pure.
+// Options declared once: a flag (name, argument, help, parse rule), a config-file key (config-rules.ts), or both.
+// Here: the helpers that declare flags, and what a command makes of its table of them: util.parseArgs' options,
+// the parsed values, the "Options:" lines of its --help, and the config settings its flags override. Pure.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
@@ -178,13 +178,13 @@ export function flagSettings<T extends FlagTable>(
 
 /**
  * `declaration` with `note` added to its help: what the flag does in one command besides what it always does.
- * @example withNote(WATCH, 'with --watch, build again (incrementally) on every change until Ctrl-C')
+ * @example withNote(WATCH, 'in build, each change also builds again (incrementally), until Ctrl-C')
  */
 export function withNote<V>(declaration: FlagDeclaration<V>, note: string): FlagDeclaration<V> {
   return { ...declaration, flag: { ...declaration.flag, help: `${declaration.flag.help}\n${note}` } };
 }
 
-// ---- Declaring: how a flag's text becomes its value, and how a config value is checked. ----
+// ---- Declaring a flag: how its text becomes its value. ----
 
 /** What --help shows of a flag, and how util.parseArgs reads it: a Flag without its parse rule. */
 export type FlagText = Omit<Flag<never>, 'read' | 'asSetting'>;
@@ -206,7 +206,7 @@ export function withDefault<V>(flag: Flag<V | undefined>, fallback: V): Flag<V> 
 
 /** A switch: `given` when it is on the command line, `absent` when not. */
 export function switched<V, A>(text: FlagText, given: V, absent: A): Flag<V | A> {
-  return { ...text, read: (found: FlagInput) => (found === true ? given : absent) };
+  return { ...text, read: (found) => (found === true ? given : absent) };
 }
 
 /** A flag whose value is a whole number in `range` (times `scale`: `--cache-size` MB are kept as bytes). */

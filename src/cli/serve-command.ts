@@ -26,9 +26,9 @@ import {
   MANIFEST,
   WATCH,
   WATCH_FLAGS,
-  watchArguments,
+  withPurgeTarget,
   watchSettings,
-  type WatchArguments,
+  type WithPurgeTarget,
 } from './watch-arguments';
 import type { WatchSettings } from './settings';
 import { loadManifestInto, startWatchMode, type WatchMode } from './watch-mode';
@@ -54,11 +54,10 @@ export const SERVE_FLAGS = {
 };
 
 /** What `cdn-include serve` was asked to do: each flag's value (undefined: not given) and ROOT. */
-export type ServeOptions = Omit<FlagValues<typeof SERVE_FLAGS>, keyof typeof WATCH_FLAGS> &
-  WatchArguments & {
-    /** The site's folder, absolute. @default the demo site shipped with the package */
-    root: string;
-  };
+export type ServeOptions = WithPurgeTarget<FlagValues<typeof SERVE_FLAGS>> & {
+  /** The site's folder, absolute. @default the demo site shipped with the package */
+  root: string;
+};
 
 const SERVE_HELP = `Usage: cdn-include serve [ROOT] [options]
 
@@ -94,9 +93,7 @@ Examples:
  */
 export function parseServeArguments(args: string[], cwd: string): ArgumentsResult<ServeOptions> {
   return interpretArguments(args, SERVE_FLAGS, cwd, (values, positionals) => {
-    const { purgeUrl, purgeMethod, purgeTagHeader, ...rest } = values;
-    const watching = watchArguments({ watch: values.watch, purgeUrl, purgeMethod, purgeTagHeader });
-    return { ...rest, ...watching, root: siteRoot(positionals, cwd) };
+    return { ...withPurgeTarget(values), root: siteRoot(positionals, cwd) };
   });
 }
 

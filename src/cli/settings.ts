@@ -1,6 +1,6 @@
 // What `serve` and `build` can be told by a config file and, for most of it, by flags: the types, derived from
 // the library's own option types, and the one rule that merges them (a flag that was given wins). Types and one
-// pure function; the keys' checks and flags are in option-table.ts.
+// pure function; each key's check is declared with its flag, or alone (config-file.ts lists them all).
 
 import type { ConnectionLimits } from '../server/connection-limits';
 import type { SsiOptions } from '../server/ssi-middleware';

@@ -94,7 +94,7 @@ export const WATCH_FLAGS = {
   purgeTagHeader: PURGE_TAG_HEADER,
 };
 
-/** What the watch flags select: `watch` (true or undefined) and the target the three purge flags make. */
+/** What the watch flags select: `watch` and the target the three purge flags make. */
 export interface WatchArguments {
   /** True for `--watch`; undefined leaves the config file's `watch`. */
   watch: boolean | undefined;
@@ -102,17 +102,20 @@ export interface WatchArguments {
   purge: PurgeTarget | undefined;
 }
 
-/** The purge target of the three purge flags, or a UsageError naming the flag that is wrong. */
-export function watchArguments(values: FlagValues<typeof WATCH_FLAGS>): WatchArguments {
-  const { purgeUrl: url, purgeMethod: method, purgeTagHeader: tagHeader } = values;
+/** A command's parsed flags `T`, with one `purge` target where the three purge flags' fields were. */
+export type WithPurgeTarget<T> = Omit<T, 'purgeUrl' | 'purgeMethod' | 'purgeTagHeader'> & WatchArguments;
+
+/**
+ * A command's parsed flags with the three purge flags made into one purge target, or a UsageError naming the
+ * flag that is wrong.
+ */
+export function withPurgeTarget<T extends FlagValues<typeof WATCH_FLAGS>>(values: T): WithPurgeTarget<T> {
+  const { purgeUrl: url, purgeMethod: method, purgeTagHeader: tagHeader, ...rest } = values;
   if (url === undefined && (method !== undefined || tagHeader !== undefined)) {
     throw new UsageError("options '--purge-method' and '--purge-tag-header' need '--purge-url URL'");
   }
   try {
-    return {
-      watch: values.watch,
-      purge: url === undefined ? undefined : purgeTargetFromFlags(url, method, tagHeader),
-    };
+    return { ...rest, purge: url === undefined ? undefined : purgeTargetFromFlags(url, method, tagHeader) };
   } catch (err) {
     const field = /purge\.(\w+)/.exec((err as Error).message)?.[1];
     const flag = field === 'headers' ? 'purge-tag-header' : field === 'method' ? 'purge-method' : 'purge-url';
