@@ -3,7 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { BUILD_FLAGS, parseBuildArguments } from '../../../src/cli/build-command';
-import { siteSettings } from '../../../src/cli/config-file';
+import { CONFIG_RULES, siteSettings } from '../../../src/cli/config-file';
 import type { FlagTable } from '../../../src/cli/flags';
 import { parseServeArguments, SERVE_FLAGS } from '../../../src/cli/serve-command';
 import { flagsOverFile, type ConfigFile, type ConfigKey } from '../../../src/cli/settings';
@@ -53,6 +53,12 @@ function configFile(settings: Record<string, unknown>): string {
   writeFileSync(file, JSON.stringify(settings));
   return file;
 }
+
+describe('the config file’s rules', () => {
+  it.each(Object.entries(CONFIG_RULES))('%s › checked by the rule declared for that key', (key, rule) => {
+    expect(rule.key).toBe(key);
+  });
+});
 
 describe('flagsOverFile', () => {
   it('a flag given › wins, even when it is false', () => {
