@@ -45,7 +45,7 @@ function row(
 
 const [PAGE_12K] = BENCH_PAGES as [BenchPage, ...BenchPage[]];
 
-/** Every row of issue 4, in the order the table prints them (and each round runs them). */
+/** Every row of the benchmark, in the order the table prints them (and each round runs them). */
 export function buildScenarios(servers: BenchServers): Scenario[] {
   const rows: Scenario[] = [];
   for (const page of BENCH_PAGES) {

@@ -16,7 +16,7 @@ export interface BenchPage {
   description: string;
 }
 
-/** The three pages of issue 4. */
+/** The three pages every row is measured on. */
 export const BENCH_PAGES: readonly BenchPage[] = [
   {
     name: '12k',

@@ -1,4 +1,4 @@
-// The ratios of issue 4: each row against the baselines measured in the same run, and the targets
+// The performance targets: each row against the baselines measured in the same run, and the targets
 // (cdn-include vs nginx ssi, bare Koa, Apache's static 304). Pure: numbers in, verdicts out.
 
 import { scenarioKey, type RequestKind } from './scenarios';
@@ -56,7 +56,7 @@ export function ratio(rates: RateTable, rowKey: string, baselineKey: string | un
   return value === undefined || base === undefined || base === 0 ? undefined : value / base;
 }
 
-/** One target of issue 4 on one page. */
+/** One performance target on one page. */
 export interface TargetVerdict {
   target: string;
   page: string;

@@ -1,44 +1,53 @@
-// The public API of cdn-include. No logic here: each name is defined in its layer.
+// The public API of cdn-include (README "The library"): each name here is a compatibility promise, and
+// test/unit/architecture/public-api.test.ts pins the list. No logic here: each name is defined in its layer.
+// The auditor and the purge client have entries of their own: `cdn-include/check` and `cdn-include/purge`.
 
+// The Koa middleware, and a Koa app around it.
 export { ssi } from './server/ssi-middleware';
-export type { SsiOptions, SsiMiddleware, SsiMemoryUsage } from './server/ssi-middleware';
-export { directoryTagOf, purgeTagsFor, tagOf } from './server/purge-tags';
-export type { PurgeTagOptions, PurgeTagsResult } from './server/purge-tags';
-export type { PageBuilt } from './server/ssi-middleware';
-export { DependencyGraph } from './engine/dependency-graph';
-export type { DependencyGraphOptions, GraphDependency } from './engine/dependency-graph';
-export { watchDocroot } from './engine/docroot-watcher';
-export type { DocrootWatcher, DocrootWatcherOptions, WatcherStatus } from './engine/docroot-watcher';
-export { PurgeQueue, formatPurgeEvent } from './purge/purge-queue';
-export type { PurgeEvent, PurgeQueueOptions } from './purge/purge-queue';
-export { checkPurgeTarget, expandPurgeTarget, purgeTargetFromFlags } from './purge/purge-target';
-export type { PurgeAnswer, PurgeJob, PurgeRequest, PurgeTarget } from './purge/purge-target';
-export { negotiateContentCoding } from './server/content-coding';
-export type { ContentCoding } from './server/content-coding';
-export { CachingFileSource } from './engine/caching-file-source';
-export type { CachingFileSourceOptions } from './engine/caching-file-source';
+export type { PageBuilt, SsiMemoryUsage, SsiMiddleware, SsiOptions } from './server/ssi-middleware';
+export type { CachePolicyRule } from './server/cache-policy';
 export { createApp } from './server/app';
 export type { AppOptions } from './server/app';
+
+// Where the middleware keeps its validator ledger (the `validatorStore` option), or the port to write your own.
+export { FolderLedgerStore } from './engine/folder-ledger-store';
+export { RedisLedgerStore } from './engine/redis-ledger-store';
+export type { RedisLedgerStoreOptions, RedisLocation } from './engine/redis-ledger-store';
+export type { LedgerStore, PageRecord, VariantEntry } from './engine/validator-ledger';
+
+// The purge tags the middleware sends (README "Purge tags").
+export { directoryTagOf, tagOf } from './server/purge-tags';
+
+// The engine on its own: one page rendered through a file source.
 export { renderPage } from './engine/render';
 export type { RenderResult } from './engine/render';
 export type { RenderOptions } from './engine/render-options';
 export type { RenderRequest } from './engine/render-request';
 export type { RenderLimits } from './engine/render-limits';
 export type { Dependency } from './engine/dependency-set';
-export type { Diagnostic, DiagnosticCode } from './engine/diagnostics';
-export { formatDiagnostic } from './engine/diagnostics';
 export type { RequestDependence } from './engine/request-dependence';
-export type { FileSource, FileInfo, FileContent, FileLookup } from './engine/file-source';
-export { MemoryFileSource } from './engine/memory-file-source';
+export { formatDiagnostic } from './engine/diagnostics';
+export type { Diagnostic, DiagnosticCode } from './engine/diagnostics';
+
+// The file-source port and its adapters: the real docroot, and one in memory (tests, generated sites).
+export type { FileContent, FileInfo, FileLookup, FileSource } from './engine/file-source';
 export { NodeFileSource } from './engine/node-file-source';
-export { evaluatePreconditions } from './server/preconditions';
-export { checkRevalidation } from './check/revalidation-check';
+export { MemoryFileSource } from './engine/memory-file-source';
+export type { MemoryFile } from './engine/memory-file-source';
+
+// Which pages rest on which files, and a docroot watcher to learn of changes (README "Watch and purge").
+export { DependencyGraph } from './engine/dependency-graph';
+export type { DependencyGraphOptions, GraphDependency } from './engine/dependency-graph';
+export { watchDocroot } from './engine/docroot-watcher';
+export type { DocrootWatcher, DocrootWatcherOptions, WatcherStatus } from './engine/docroot-watcher';
+
+// The site build (README "Build to static files") and its node:fs adapters; the ports, to write other ones.
 export { buildSite } from './site-build/build-site';
 export type { BuildOptions } from './site-build/build-options';
 export type { BuildReport } from './site-build/build-report';
 export { NodeSiteLister } from './site-build/node-site-lister';
+export type { NodeSiteListerOptions } from './site-build/node-site-lister';
+export type { SiteLister } from './site-build/site-lister';
 export { NodeOutputFs } from './site-build/node-output-fs';
-export { ValidatorLedger } from './engine/validator-ledger';
-export type { LedgerStore, PageRecord, VariantEntry, Dating, DatingInput } from './engine/validator-ledger';
-export { FolderLedgerStore } from './engine/folder-ledger-store';
-export { MemoryLedgerStore } from './engine/memory-ledger-store';
+export type { NodeOutputFsOptions } from './site-build/node-output-fs';
+export type { OutputFileInfo, OutputFs } from './site-build/output-fs';

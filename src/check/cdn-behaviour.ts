@@ -3,6 +3,7 @@
 
 import { parseHttpDate } from '../fields/http-date';
 import { parseCacheControl } from '../fields/cache-control';
+import { listMembers } from '../fields/http-fields';
 
 /** Where a response's freshness lifetime comes from (RFC 9111 §4.2.1, §4.2.2). */
 export type FreshnessSource = 's-maxage' | 'max-age' | 'expires' | 'heuristic' | 'none';
@@ -60,7 +61,7 @@ export const HEURISTIC_FRACTION = 0.1;
  */
 export function sharedCacheBehaviour(status: number, headers: CacheRelevantHeaders): SharedCacheBehaviour {
   const directives = parseCacheControl(headers['cache-control']);
-  const vary = listField(headers.vary);
+  const vary = listMembers(headers.vary);
   const freshness = freshnessLifetime(status, headers, directives);
   return {
     storable: notStorableReason(status, headers, directives) === undefined,
@@ -142,12 +143,4 @@ function validatorsOf(headers: CacheRelevantHeaders): RevalidationValidator[] {
 function deltaSeconds(value: string | undefined): number | undefined {
   if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
   return Number(value.trim());
-}
-
-/** A comma-separated list field's members, trimmed, empty members dropped. */
-function listField(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((member) => member.trim())
-    .filter((member) => member !== '');
 }

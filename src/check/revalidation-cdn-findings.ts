@@ -1,6 +1,7 @@
 // The `check` verdict's CDN findings: what a shared cache will do with the first 200 (not stored, Vary: *) and
 // whether the page varies on Accept-Encoding without listing it in Vary. Pure: a function of recorded exchanges.
 
+import { listMembers } from '../fields/http-fields';
 import { sharedCacheBehaviour } from './cdn-behaviour';
 import type { RecordedExchange, RecordedHeaders } from './revalidation-exchange';
 import type { RevalidationProblem } from './revalidation-problem';
@@ -53,7 +54,7 @@ function contentCoding(headers: RecordedHeaders): string {
 }
 
 function variesOnAcceptEncoding(headers: RecordedHeaders): boolean {
-  const names = (headers.vary ?? '').split(',').map((name) => name.trim().toLowerCase());
+  const names = listMembers(headers.vary).map((name) => name.toLowerCase());
   return names.includes('accept-encoding') || names.includes('*');
 }
 

@@ -1,6 +1,8 @@
 // What the `check` command sends and records: the five steps, the recorded response fields, and which
 // revalidation requests a CDN edge sends after the first GET. Pure data and functions; no I/O.
 
+import { listMembers } from '../fields/http-fields';
+
 /**
  * The requests of a check, in order: a GET, two conditional GETs replaying a validator, a HEAD, and a GET with
  * another Accept-Encoding that shows whether the response varies on it without saying so.
@@ -123,7 +125,7 @@ export function planRevalidation(
 /** `identity` when the user's requests ask for a content-coding, else PROBE_ACCEPT_ENCODING. */
 function probeAcceptEncoding(sentHeaders: Readonly<Record<string, string>>): string {
   const entry = Object.entries(sentHeaders).find(([name]) => name.toLowerCase() === 'accept-encoding');
-  const asked = (entry?.[1] ?? '').split(',').map((coding) => coding.split(';')[0].trim().toLowerCase());
+  const asked = listMembers(entry?.[1]).map((member) => member.split(';')[0].trim().toLowerCase());
   return asked.some((coding) => coding !== '' && coding !== 'identity') ? 'identity' : PROBE_ACCEPT_ENCODING;
 }
 

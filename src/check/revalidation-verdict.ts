@@ -14,6 +14,7 @@ import { judgeCdnFindings } from './revalidation-cdn-findings';
 import type { RevalidationProblem, RevalidationProblemCode } from './revalidation-problem';
 import { parseHttpDate } from '../fields/http-date';
 import { parseCacheControl } from '../fields/cache-control';
+import { listMembers } from '../fields/http-fields';
 
 /** The judgement over all exchanges: `ok` is true when no problem is an error. */
 export interface RevalidationVerdict {
@@ -221,6 +222,5 @@ function judgeHead(found: Findings, first: RecordedExchange, head: RecordedExcha
 function normalizeField(name: RecordedHeaderName, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (name !== 'cache-control' && name !== 'vary') return value.trim();
-  const parts = value.split(',').map((part) => part.trim().toLowerCase());
-  return parts.filter((part) => part !== '').join(',');
+  return listMembers(value.toLowerCase()).join(',');
 }

@@ -138,12 +138,11 @@ function parseUrl(text: string): string {
 function parseHeaderFields(fields: string[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const field of fields) {
-    // RFC 9110 §5.1, §5.5: field-name is a token; a value holds no CR, LF or NUL; spaces around it are not part of it.
-    const colon = field.indexOf(':');
-    const name = field.slice(0, colon);
-    const value = field.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    if (colon < 0 || !isToken(name) || /[\r\n\0]/.test(value))
+    // RFC 9110 §5.1, §5.5: field-name is a token; a value holds no CR, LF or NUL.
+    const match = /^([^:]+):[ \t]*([^\r\n\0]*?)[ \t]*$/.exec(field);
+    if (match === null || !isToken(match[1]))
       throw new UsageError(`option '--header' needs 'Name: value', not '${field}'`);
+    const [, name, value] = match;
     if (/^if-/i.test(name)) throw new UsageError(`option '--header' cannot set ${name}: check sends its own`);
     const existing = Object.keys(headers).find((known) => known.toLowerCase() === name.toLowerCase());
     headers[existing ?? name] = existing === undefined ? value : `${headers[existing]}, ${value}`;

@@ -9,7 +9,10 @@ export interface Dependency {
   path: string;
   role: DependencyRole;
   exists: boolean;
-  /** The file's mtime; for a missing file, the mtime of its nearest existing ancestor directory (B.2). */
+  /**
+   * The file's mtime; for a missing file, the mtime of its nearest existing ancestor directory, which changes
+   * when the file appears (README, *Caching semantics*).
+   */
   mtimeMs: number;
   /** Size in bytes; -1 when missing. */
   size: number;

@@ -4,7 +4,7 @@
 import { BoundedMemo } from '../ssi/bounded-memo';
 import { ByteString, utf8ToByteString } from '../ssi/byte-string';
 import { ExpressionHost, ParseResult, ExpressionSyntax, parseExpression } from '../ssi/expr';
-import { canonicalHeaderName } from './header-names';
+import { canonicalHeaderName, headerNameOfVariable } from './header-names';
 import { DocumentFrame } from './document-frame';
 import { parentPath } from './file-source';
 import { headerValue } from './render-request';
@@ -73,7 +73,7 @@ function serverVariable(render: RenderState, frame: DocumentFrame, name: string)
   const request = render.request;
   if (name.startsWith('TIME')) return timeVariable(render, name);
   if (name.startsWith('HTTP_')) {
-    const header = canonicalHeaderName(name.slice(5).toLowerCase().replace(/_/g, '-'));
+    const header = headerNameOfVariable(name.slice(5));
     render.recorder.header(header);
     return headerValue(request.headers, header) ?? '';
   }

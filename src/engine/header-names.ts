@@ -54,3 +54,13 @@ export function canonicalHeaderName(name: string): string {
     (_match, dash: string, letter: string) => dash + letter.toUpperCase(),
   );
 }
+
+/**
+ * The header a CGI-style variable name stands for, without its `HTTP_` prefix (Apache builds `HTTP_*` from a
+ * header's name upper-cased, `-` turned into `_`), in its conventional spelling.
+ *
+ * @example headerNameOfVariable('ACCEPT_LANGUAGE') // 'Accept-Language'
+ */
+export function headerNameOfVariable(variableSuffix: string): string {
+  return canonicalHeaderName(variableSuffix.toLowerCase().replace(/_/g, '-'));
+}

@@ -48,7 +48,7 @@ type Decide<T> = (record: PageRecord | undefined) => { write?: PageRecord; value
  * and reads (a plain GET, which does not touch the watch set) go out at once on the page's lane without waiting;
  * MULTI…EXEC is written as one pipeline in one go, so no read can land inside it.
  * @example
- * const ledger = new ValidatorLedger(new RedisLedgerStore({ host: '127.0.0.1', port: 6379, db: 2 }), log);
+ * app.use(ssi({ root: 'public', validatorStore: new RedisLedgerStore({ host: '127.0.0.1', port: 6379, db: 2 }) }));
  */
 export class RedisLedgerStore implements LedgerStore {
   private readonly lanes: Array<{ client: Redis; turn: Promise<unknown> }>;

@@ -14,8 +14,3 @@ export interface RequestDependence {
   /** The output read the request-target (`QUERY_STRING`, `DOCUMENT_ARGS`, `REQUEST_URI`, ap_expr `THE_REQUEST`). */
   target: boolean;
 }
-
-/** A render that read nothing but files. */
-export function independentOfRequest(): RequestDependence {
-  return { headers: [], personal: false, client: false, time: false, target: false };
-}

@@ -2,13 +2,8 @@
 // Names are case-insensitive; order is insertion order (for printenv); some values are computed on first read.
 
 import { ByteString } from '../ssi/byte-string';
-import { canonicalHeaderName } from './header-names';
+import { headerNameOfVariable } from './header-names';
 import { RequestDependenceRecorder, Volatility } from './request-dependence-recorder';
-
-/** `ACCEPT_LANGUAGE` → `Accept-Language`. */
-function headerNameOfVariable(variableSuffix: string): string {
-  return canonicalHeaderName(variableSuffix.toLowerCase().replace(/_/g, '-'));
-}
 
 /** A value computed on first read, with the timefmt of the document that reads it (Apache's LAZY_VALUE). */
 export type LazyValue = (timeFormat: ByteString) => ByteString;

@@ -62,15 +62,6 @@ export function parseEntityTagList(value: string | undefined): EntityTagList | u
 }
 
 /**
- * Writes a parsed tag back in field-value form, the inverse of parseEntityTag.
- *
- * @example formatEntityTag({ weak: true, opaque: 'abc' }) // 'W/"abc"'
- */
-export function formatEntityTag(tag: EntityTag): string {
-  return `${tag.weak ? 'W/' : ''}"${tag.opaque}"`;
-}
-
-/**
  * RFC 9110 §8.8.3.2 strong comparison: both tags are strong and their opaque-tags are identical.
  *
  * @example isStrongMatch({ weak: false, opaque: 'a' }, { weak: true, opaque: 'a' }) // false

@@ -23,3 +23,18 @@ export function isMediaRange(text: string): boolean {
 export function fieldValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
+
+// RFC 9110 §5.6.3: OWS = *( SP / HTAB ).
+const EDGE_OWS = /^[ \t]+|[ \t]+$/g;
+
+/**
+ * The members of a comma-separated list (RFC 9110 §5.6.1), optional whitespace trimmed, empty members dropped (a
+ * recipient ignores them). Quoted strings are not parsed: for lists of tokens (Vary, codings, byte ranges).
+ */
+export function listMembers(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(',')
+    .map((member) => member.replace(EDGE_OWS, ''))
+    .filter((member) => member !== '');
+}

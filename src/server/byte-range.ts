@@ -1,6 +1,8 @@
 // The Range request field (RFC 9110 §14.1–§14.2), reduced to what we serve: one byte range or the whole body.
 // Pure: no I/O. Does not decide whether Range may be used at all; If-Range is preconditions.ts' job.
 
+import { listMembers } from '../fields/http-fields';
+
 /** An inclusive byte range within the representation: `start` ≤ `end` < size. */
 export interface ByteRange {
   start: number;
@@ -33,11 +35,7 @@ export function parseRange(header: string | undefined, size: number): RangeResul
   const equals = header.indexOf('=');
   // RFC 9110 §14.1: range units are case-insensitive; we understand only "bytes" (§14.2: ignore others).
   if (equals === -1 || header.slice(0, equals).toLowerCase() !== 'bytes') return undefined;
-  const specs = header
-    .slice(equals + 1)
-    .split(',')
-    .map((element) => element.replace(/^[ \t]+|[ \t]+$/g, ''))
-    .filter((element) => element !== '');
+  const specs = listMembers(header.slice(equals + 1));
   if (specs.length !== 1) return undefined;
   const match = RANGE_SPEC.exec(specs[0]);
   if (match === null) return undefined;

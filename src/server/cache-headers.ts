@@ -6,8 +6,6 @@ import { RequestDependence } from '../engine/request-dependence';
 import { isToken } from '../fields/http-fields';
 import { directiveName, splitCacheControl } from '../fields/cache-control';
 
-export { canonicalHeaderName };
-
 /** The configured Cache-Control for SSI output when none is given (RFC 9111 §4.2.2: explicit, so no cache applies heuristic freshness). */
 export const DEFAULT_CACHE_CONTROL = 'public, max-age=0';
 
@@ -76,21 +74,6 @@ export function validateCacheControl(value: unknown, optionName = 'cacheControl'
     );
   }
   return value as string;
-}
-
-/**
- * Maps a CGI-style request variable to the header it came from, in canonical case.
- *
- * @example
- * headerNameForVariable('HTTP_ACCEPT_LANGUAGE') // 'Accept-Language'
- * headerNameForVariable('HTTP_DNT')             // 'DNT'
- */
-export function headerNameForVariable(httpVariable: string): string {
-  const name = httpVariable
-    .replace(/^HTTP_/i, '')
-    .split('_')
-    .join('-');
-  return canonicalHeaderName(name);
 }
 
 function cacheControlProblem(value: unknown): string | undefined {

@@ -2,7 +2,7 @@
 // worth compressing (body-compression.ts does the compressing). Pure: no I/O.
 
 import { BoundedMemo } from '../ssi/bounded-memo';
-import { fieldValue } from '../fields/http-fields';
+import { fieldValue, listMembers } from '../fields/http-fields';
 
 /** A content-coding this server can send. */
 export type ContentCoding = 'br' | 'gzip' | 'identity';
@@ -75,7 +75,7 @@ function chooseCoding(field: string): ContentCoding {
 // Accept-Encoding = #( codings [ weight ] ); a malformed qvalue makes that member count as q=0.
 function parseAcceptEncoding(field: string): Map<string, number> {
   const weights = new Map<string, number>();
-  for (const member of field.split(',')) {
+  for (const member of listMembers(field)) {
     const [name, ...parameters] = member.split(';');
     const coding = name.trim().toLowerCase();
     if (coding === '') continue;

@@ -6,6 +6,7 @@ import { ByteLru } from '../engine/byte-lru';
 import { ChangeFeed } from '../engine/change-feed';
 import { FileStamp, isSameStamp, StampingFileSource } from '../engine/file-stamp';
 import { RequestHeaders } from '../engine/render-request';
+import { fieldValue } from '../fields/http-fields';
 import { stringBytes } from '../ssi/string-bytes';
 import { DependentsIndex } from './dependents-index';
 import { RepresentationSet } from './representation-set';
@@ -234,7 +235,7 @@ export class PageCache {
 }
 
 function matchesHeaders(variant: CachedVariant, headers: RequestHeaders): boolean {
-  for (const [name, value] of variant.headers) if (joined(headers[name]) !== value) return false;
+  for (const [name, value] of variant.headers) if (fieldValue(headers[name]) !== value) return false;
   return true;
 }
 
@@ -243,10 +244,6 @@ function sameHeaderValues(a: CachedVariant, b: CachedVariant): boolean {
     a.headers.length === b.headers.length &&
     a.headers.every(([name, value], i) => b.headers[i][0] === name && b.headers[i][1] === value)
   );
-}
-
-function joined(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /**

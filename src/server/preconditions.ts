@@ -3,8 +3,15 @@
 
 import type { RequestHeaders } from '../engine/render-request';
 import { floorToSecond } from '../engine/validators';
-import { EntityTag, isStrongMatch, isWeakMatch, parseEntityTag, parseEntityTagList } from '../fields/entity-tag';
+import {
+  EntityTag,
+  isStrongMatch,
+  isWeakMatch,
+  parseEntityTag,
+  parseEntityTagList,
+} from '../fields/entity-tag';
 import { parseHttpDate } from '../fields/http-date';
+import { fieldValue } from '../fields/http-fields';
 
 export type { RequestHeaders };
 
@@ -140,8 +147,7 @@ function isPresent(value: string | string[] | undefined): boolean {
 
 // RFC 9110 §5.3: field lines with the same name combine into one comma-separated list.
 function listField(value: string | string[] | undefined): string | undefined {
-  if (value === undefined || typeof value === 'string') return value;
-  return value.length === 0 ? undefined : value.join(', ');
+  return Array.isArray(value) && value.length === 0 ? undefined : fieldValue(value);
 }
 
 // A singleton field (HTTP-date, If-Range) received more than once has no single value: treat it as invalid.

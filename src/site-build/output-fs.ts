@@ -1,5 +1,5 @@
 // The port through which the build writes the rendered site. Paths are docroot paths ('/news/index.shtml'),
-// mapped by the adapter into the output folder. Implementations: node:fs (node-output-fs.ts) and memory.
+// mapped by the adapter into the output folder. Implementation: node:fs (node-output-fs.ts); the tests write to memory.
 
 /** What the build needs to know about an output file. */
 export interface OutputFileInfo {

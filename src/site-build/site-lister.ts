@@ -1,5 +1,5 @@
 // The port through which the build learns which files the docroot holds. Listing only: reading goes through
-// the engine's FileSource. Implementations: node:fs (node-site-lister.ts) and memory (memory-site.ts).
+// the engine's FileSource. Implementation: node:fs (node-site-lister.ts); the tests list an in-memory site.
 
 /** Lists the files of a docroot. */
 export interface SiteLister {

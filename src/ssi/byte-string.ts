@@ -8,11 +8,6 @@
 /** A string whose every char code is one byte (0–255). */
 export type ByteString = string;
 
-/** Views bytes as a ByteString, one char per byte. */
-export function toByteString(bytes: Uint8Array, start = 0, end = bytes.length): ByteString {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', start, end);
-}
-
 /** Turns a ByteString back into the bytes it stands for. */
 export function fromByteString(text: ByteString): Buffer {
   return Buffer.from(text, 'latin1');

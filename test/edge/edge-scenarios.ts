@@ -1,4 +1,4 @@
-// The end-to-end scenarios every edge must pass (Issue 5): revalidation with 304, a deep change reaching the
+// The end-to-end scenarios every edge must pass: revalidation with 304, a deep change reaching the
 // client, a copy with an older mtime reaching the client, Vary variants kept apart, and (where the edge can)
 // a purge by tag evicting exactly the pages that include a fragment. Witness: the origin's log.
 

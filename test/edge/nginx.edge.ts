@@ -1,4 +1,4 @@
-// Issue 5 scenarios 1–4 through a real nginx (proxy_cache + proxy_cache_revalidate on).
+// README scenarios 1–4 through a real nginx (proxy_cache + proxy_cache_revalidate on).
 
 import { describeEdgeScenarios } from './edge-scenarios';
 import { startNginx } from './nginx-edge';

@@ -1,5 +1,6 @@
 // A 3 GB sparse file in the docroot of a real `cdn-include serve`: HEAD, a full GET and 16 concurrent 10-byte
-// ranges must all be answered (no 2 GiB limit) while the server's resident memory stays flat (issue 8, item 4).
+// ranges must all be answered (no 2 GiB limit) while the server's resident memory stays flat (README, *Big
+// static files*).
 
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

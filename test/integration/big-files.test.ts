@@ -1,5 +1,6 @@
-// Static files above the streaming threshold, through the real middleware on a real docroot (issue 8, item 4):
-// streamed GET, Range, HEAD = GET, If-Range, the ETag of the same bytes held in memory, hashed once per version.
+// Static files above the streaming threshold (README, *Big static files*), through the real middleware on a
+// real docroot: streamed GET, Range, HEAD = GET, If-Range, the ETag of the same bytes held in memory, hashed
+// once per version.
 
 import { once } from 'node:events';
 import { closeSync, ftruncateSync, openSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // The cache policy through the middleware: rules by path and type for pages and static files, the CDN-only
-// fields on 200 and 304, and the B.2 treatment of request-dependent pages on top.
+// fields on 200 and 304, and request-dependent pages on top (README, *Request-dependent pages*).
 
 import Koa from 'koa';
 import request from 'supertest';
@@ -58,7 +58,7 @@ describe('cache policy', () => {
     expect(response.headers['surrogate-control']).toBeUndefined();
   });
 
-  it('a page reading Cookie › B.2 makes the rule private and drops the CDN-only fields', async () => {
+  it('a page reading Cookie › makes the rule private and drops the CDN-only fields', async () => {
     const response = await request(app()).get('/cookie.shtml').set('Cookie', 'a=1').expect(200);
     expect(response.headers['cache-control']).toBe('private, max-age=0, stale-while-revalidate=30');
     expect(response.headers['surrogate-control']).toBeUndefined();

@@ -1,4 +1,4 @@
-// The docroot boundary and bad requests through the real server (issue 2, done-when 5 and 6).
+// The docroot boundary and bad requests through the real server (README, *Security*).
 
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

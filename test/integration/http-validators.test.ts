@@ -1,4 +1,4 @@
-// Validators and conditional requests through the real server on a real docroot (issue 2, done-when 1–4 and 7).
+// Validators and conditional requests through the real server on a real docroot (README: Caching semantics).
 
 import request from 'supertest';
 import { createApp } from '../../src/server/app';

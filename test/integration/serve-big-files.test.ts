@@ -1,5 +1,5 @@
 // `cdn-include serve` with big files: the `streamThreshold` config key, one stderr line for a file that changed
-// while it was sent, and none for a client that hung up mid-download (issue 8, item 4).
+// while it was sent, and none for a client that hung up mid-download (README, *Big static files*).
 
 import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';

@@ -50,7 +50,7 @@ export function parseExpression(source: ByteString, syntax: ExpressionSyntax): P
 }
 
 /**
- * Evaluates a parsed expression; never throws. Regexes report $0..$9 through `host.setCaptures` (A.5);
+ * Evaluates a parsed expression; never throws. Regexes report $0..$9 to `host.setCaptures` like mod_include;
  * a runtime error (`{ ok: false }`) is handled by the caller like a parse error (errmsg, if-state unchanged).
  * @example evaluateExpression(parsed.expression, host)
  */

@@ -38,7 +38,10 @@ export interface ExpressionHost {
    * (echo, set, v()) stays undefined while the expression back-reference works.
    */
   backReference?(index: number): ByteString | undefined;
-  /** Regex captures $0..$9 of the last regex evaluated by any if/elif: set after each regex evaluation per Apache's rules (A.5). */
+  /**
+   * Regex captures $0..$9 of the last regex evaluated by any if/elif: set after each regex evaluation, by
+   * the rules of Apache's mod_include.
+   */
   setCaptures(captures: ReadonlyArray<ByteString | undefined> | null): void;
 }
 

@@ -128,7 +128,7 @@ describe('evaluatePreconditions', () => {
 
     it.each([
       ['HEAD', 'HEAD', 'not-modified'],
-      ['POST (check 59 without the 405 decision)', 'POST', 'precondition-failed'],
+      ['POST (the server answers 405 before this)', 'POST', 'precondition-failed'],
       ['PUT', 'PUT', 'precondition-failed'],
       ['lowercase get, not GET', 'get', 'precondition-failed'],
     ])('when INM matches on %s › %s', (_name, method, outcome) => {
@@ -192,7 +192,12 @@ describe('evaluatePreconditions', () => {
       ['If-Range equals a strong LM in RFC 850 form', RFC850_AT_LM, VALIDATORS, true],
       ['If-Range differs from LM', BEFORE_LM, VALIDATORS, false],
       ['If-Range is later than LM', AFTER_LM, VALIDATORS, false],
-      ['If-Range equals an unstable LM (B.1)', AT_LM, { ...VALIDATORS, lastModifiedIsStrong: false }, false],
+      [
+        'If-Range equals a weak LM (RFC 9110 §8.8.2.2)',
+        AT_LM,
+        { ...VALIDATORS, lastModifiedIsStrong: false },
+        false,
+      ],
       ['If-Range is a date and there is no LM', AT_LM, { etag: ETAG, lastModifiedIsStrong: true }, false],
       [
         'If-Range is a tag and there is no ETag',
@@ -241,7 +246,7 @@ describe('evaluatePreconditions', () => {
     });
   });
 
-  it('when a GET carries If-Match * or INM * (check 63 at this level) › decided here only for a 2xx', () => {
+  it('when a GET carries If-Match * or INM * › decided here only for a 2xx (RFC 9110 §13.2.1)', () => {
     // The caller skips evaluatePreconditions for a 404; for an existing page "*" means "it exists".
     expect(evaluate({ 'if-match': '*' }).outcome).toBe('proceed');
     expect(evaluate({ 'if-none-match': '*' }).outcome).toBe('not-modified');

@@ -6,15 +6,15 @@ import { outcomeOf, run } from './test-helpers';
 
 describe('ap_expr host routing', () => {
   it.each([
-    ["check 37: v('x') == 'y' after set x=y", "v('x') == 'y'", 'T'],
-    ["check 37: reqenv('x') = 'y'", "reqenv('x') = 'y'", 'T'],
-    ["check 37: note('x') is empty (SSI vars are not notes)", "note('x') == ''", 'T'],
+    ["v() reads SSI vars: v('x') == 'y' after set x=y", "v('x') == 'y'", 'T'],
+    ['reqenv() reads SSI vars too', "reqenv('x') = 'y'", 'T'],
+    ["note('x') is empty (SSI vars are not notes)", "note('x') == ''", 'T'],
     ['env() reads notes first', "env('n') == 'note'", 'T'],
     ['env() falls back to SSI variables', "env('x') == 'y'", 'T'],
     ['env() falls back to the OS environment last', "env('HOME') == '/root'", 'T'],
     ['osenv() reads only the OS environment', "osenv('x') == ''", 'T'],
     ['resp() reads response headers', "resp('Content-Type') == 'text/html'", 'T'],
-    ['check 40: %{QUERY_STRING} =~ /^id=([0-9]+)/', '%{QUERY_STRING} =~ /^id=([0-9]+)/', 'T'],
+    ['%{QUERY_STRING} =~ /^id=([0-9]+)/ matches', '%{QUERY_STRING} =~ /^id=([0-9]+)/', 'T'],
     [
       "a backref in a later word sees this expression's captures",
       '%{QUERY_STRING} =~ /=([0-9]+)/ && $1 -eq 42',
@@ -88,10 +88,10 @@ describe('ap_expr captures', () => {
 
 describe('ap_expr parse errors', () => {
   it.each([
-    ['check 38: a legacy-style bare word', '$x = y'],
+    ['a legacy-style bare word (ap_expr quotes strings)', '$x = y'],
     ['an empty expression', ''],
-    ['check 39: -f is restricted', "-f '/etc/passwd'"],
-    ['check 39: file() is restricted', "file('/etc/passwd') == ''"],
+    ['-f is restricted (no file tests in SSI)', "-f '/etc/passwd'"],
+    ['file() is restricted', "file('/etc/passwd') == ''"],
     ['filesize() is restricted', "filesize('/etc/passwd') == 0"],
     ['apexpr/err: 1 = 2 = 3', '1 = 2 = 3'],
     ['an unknown %{VAR}', "%{NO_SUCH_VAR} == ''"],

@@ -7,17 +7,17 @@ const COOKIE_128 = 'x'.repeat(126) + 'yz';
 
 describe('legacy expressions', () => {
   it.each([
-    ['check 31: $a = b && $c = d with a=b, c=d', '$a = b && $c = d', { a: 'b', c: 'd' }, 'T'],
-    ['check 31: one side false', '$a = b && $c = d', { a: 'b', c: 'x' }, 'F'],
-    ['check 32: 1 = 2 && 1 = 2 || 1 = 1 groups to the right', '1 = 2 && 1 = 2 || 1 = 1', {}, 'F'],
-    ['check 32: 1 = 1 || 1 = 2 && 1 = 2 groups to the right', '1 = 1 || 1 = 2 && 1 = 2', {}, 'T'],
-    ['check 33: ! before a comparison', '! $a = b', { a: 'b' }, 'ERR'],
-    ['check 33: ! before a group', '!($a = b)', { a: 'b' }, 'F'],
-    ['check 35: regex backslash is removed, so \\. is any char', '$x = /a\\.b/', { x: 'axb' }, 'T'],
-    ['check 35: \\\\. is a literal dot', '$x = /a\\\\.b/', { x: 'axb' }, 'F'],
-    ['check 36: undefined variable', '$u', {}, 'F'],
-    ['check 36: empty expression', '', {}, 'F'],
-    ['check 36 / if11: \\( is a non-empty string', '\\(', {}, 'T'],
+    ['&&, both sides true: $a = b && $c = d with a=b, c=d', '$a = b && $c = d', { a: 'b', c: 'd' }, 'T'],
+    ['&&, one side false', '$a = b && $c = d', { a: 'b', c: 'x' }, 'F'],
+    ['1 = 2 && 1 = 2 || 1 = 1 groups to the right', '1 = 2 && 1 = 2 || 1 = 1', {}, 'F'],
+    ['1 = 1 || 1 = 2 && 1 = 2 groups to the right', '1 = 1 || 1 = 2 && 1 = 2', {}, 'T'],
+    ['! before a bare comparison is an error', '! $a = b', { a: 'b' }, 'ERR'],
+    ['! before a group negates it', '!($a = b)', { a: 'b' }, 'F'],
+    ['a regex backslash is removed, so \\. is any char', '$x = /a\\.b/', { x: 'axb' }, 'T'],
+    ['but \\\\. is a literal dot', '$x = /a\\\\.b/', { x: 'axb' }, 'F'],
+    ['an undefined variable is false', '$u', {}, 'F'],
+    ['an empty expression is false', '', {}, 'F'],
+    ['if11: \\( is a non-empty string, so true', '\\(', {}, 'T'],
     ['if1: "1" = "1" (the quote is an ordinary byte)', '"1" = "1"', {}, 'T'],
     ['if1: "1" = "2"', '"1" = "2"', {}, 'F'],
     [
@@ -78,7 +78,7 @@ describe('legacy evaluation order', () => {
 });
 
 describe('legacy captures (httpd-tests regex and var128)', () => {
-  it('check 34: $x = /^(f.)o/ with x=foo › captures foo, fo and nothing for $2', () => {
+  it('$x = /^(f.)o/ with x=foo › captures foo, fo and nothing for $2', () => {
     const host = fakeHost({ variables: { x: 'foo' } });
     run('$x = /^(f.)o/', 'legacy', host);
     expect(host.captureHistory).toEqual([['foo', 'fo']]);
