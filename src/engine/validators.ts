@@ -7,18 +7,13 @@ import { Dependency } from './dependency-set';
  * The virtual Last-Modified: the newest mtime over every dependency (missing ones count with their directory's
  * mtime), floored to the second and never later than `now` (RFC 9110 §8.8.2.1).
  */
-export function virtualLastModified(dependencies: readonly Dependency[], now: number): number {
+export function virtualLastModified(
+  dependencies: ReadonlyArray<Pick<Dependency, 'mtimeMs'>>,
+  now: number,
+): number {
   let newest = 0;
   for (const dependency of dependencies) newest = Math.max(newest, dependency.mtimeMs);
   return floorToSecond(Math.min(newest, now));
-}
-
-/**
- * A Last-Modified is a strong validator only if nothing it covers changed within the last second, since two
- * changes in one second would share it (RFC 9110 §8.8.2.2).
- */
-export function isLastModifiedStrong(dependencies: readonly Dependency[], now: number): boolean {
-  return dependencies.every((dependency) => now - dependency.mtimeMs >= 1000);
 }
 
 /** A strong ETag computed from the exact bytes served, so every server with the same files sends the same tag. */

@@ -129,6 +129,19 @@ export class PageCache {
     if (this.entries.peek(key) === variants) this.index.add(key, variants);
   }
 
+  /**
+   * Puts `representations` in the place of `variant`'s under `key`, as a new variant with the same stamps and
+   * header values (a redated set: the one cached is never changed). Nothing happens when `variant` is no longer
+   * kept there (dropped, evicted or replaced by a newer build meanwhile).
+   */
+  replace(key: string, variant: CachedVariant, representations: RepresentationSet): void {
+    const variants = this.entries.peek(key);
+    const index = variants?.indexOf(variant) ?? -1;
+    if (variants === undefined || index < 0) return;
+    variants[index] = { ...variant, representations };
+    this.account(key, variants);
+  }
+
   /** Recounts a key's bytes after a compressed copy was added to one of its variants. */
   grew(key: string): void {
     const variants = this.entries.peek(key);

@@ -3,8 +3,8 @@
 
 import { RecordingFileSource } from '../engine/caching-file-source';
 import { ValidatorLedger } from '../engine/validator-ledger';
-import { floorToSecond } from '../engine/validators';
 import { parseHttpDate } from '../fields/http-date';
+import { datedFields } from './caching-fields';
 import type { RequestHeaders } from './preconditions';
 import { Representation } from './representation';
 
@@ -18,35 +18,40 @@ export interface DatingSubject {
   changedAt: number;
 }
 
+/** A representation as the validator ledger dated it; `recorded` is false when the ledger's store was not reached. */
+export interface DatedRepresentation {
+  representation: Representation;
+  recorded: boolean;
+}
+
 /**
- * Replaces `representation`'s Last-Modified (its files' date) with the ledger's; a response without one is left
- * alone. The Last-Modified stays strong only when any date at or after it proves the bytes (RFC 9110 §13.1.5:
- * If-Range by date must never pair a range of these bytes with other ones). Returns false when the ledger's store
- * could not be reached: the dating is then a conservative one for this response only, not to be kept.
+ * `representation` with the ledger's Last-Modified in place of its files' date; one without a Last-Modified or an
+ * ETag is returned as it is. The Last-Modified is strong only once any date at or after it proves the bytes
+ * (RFC 9110 §13.1.5: If-Range by date must never pair a range of these bytes with other ones). `recorded` is false
+ * when the ledger's store could not be reached: the dating is then a conservative one for this response only, not
+ * to be kept. The given representation is never changed.
  */
 export async function dateRepresentation(
   representation: Representation,
   ledger: ValidatorLedger | undefined,
   subject: DatingSubject,
   now: number,
-): Promise<boolean> {
+): Promise<DatedRepresentation> {
   const computed = representation.lastModified;
-  if (!ledger || computed === undefined || representation.etag === undefined) return true;
-  const { lastModified, notModifiedSince, unrecorded } = await ledger.date({
+  if (!ledger || computed === undefined || representation.etag === undefined)
+    return { representation, recorded: true };
+  const { unrecorded, ...dating } = await ledger.date({
     ...subject,
     etag: representation.etag,
     computed,
     now,
   });
-  representation.lastModified = lastModified;
-  representation.notModifiedSince = notModifiedSince;
-  representation.datedAs = { page: subject.page, variant: subject.variant };
-  representation.lastModifiedIsStrong =
-    representation.lastModifiedIsStrong &&
-    lastModified !== undefined &&
-    lastModified < floorToSecond(now) &&
-    (notModifiedSince === undefined || notModifiedSince <= lastModified);
-  return unrecorded !== true;
+  const dated: Representation = Object.freeze({
+    ...representation,
+    ...datedFields(representation, dating),
+    datedAs: { page: subject.page, variant: subject.variant },
+  });
+  return { representation: dated, recorded: unrecorded !== true };
 }
 
 /**

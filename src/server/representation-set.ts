@@ -10,33 +10,28 @@ import { Representation } from './representation';
 
 /**
  * An identity representation and its gzip and brotli forms. Every form carries the identity's
- * Last-Modified, Cache-Control and Vary, so a 304 of any form carries the same fields as its 200.
+ * Last-Modified, Cache-Control and Vary, so a 304 of any form carries the same fields as its 200. The forms are
+ * frozen and the set only ever adds forms: a set in the render cache is never changed, only replaced (redated).
  *
  * @example
- * const set = new RepresentationSet(identity, true, strongAfter);
- * sendRepresentation(ctx, await set.select('gzip', now), now);
+ * const set = new RepresentationSet(identity, fields.compressible);
+ * sendRepresentation(ctx, await set.select('gzip'), now);
  */
 export class RepresentationSet {
   private readonly encoded: Partial<Record<CompressionCoding, Representation>> = {};
   private readonly encoding: Partial<Record<CompressionCoding, Promise<Representation>>> = {};
-  private strong: boolean;
 
   /**
    * @param identity the uncompressed representation.
    * @param compressible whether codings are negotiated for it (its Vary then names Accept-Encoding).
-   * @param strongAfter epoch ms from which its Last-Modified is a strong validator (RFC 9110 §8.8.2.2).
    */
   constructor(
     readonly identity: Representation,
     readonly compressible: boolean,
-    private readonly strongAfter: number,
-  ) {
-    this.strong = identity.lastModifiedIsStrong;
-  }
+  ) {}
 
-  /** The representation to send for `coding` at time `now`; concurrent callers share one compression. */
-  async select(coding: ContentCoding, now: number): Promise<Representation> {
-    if (!this.strong && now >= this.strongAfter) this.makeStrong();
+  /** The representation to send for `coding`; concurrent callers share one compression. */
+  async select(coding: ContentCoding): Promise<Representation> {
     if (coding === 'identity' || !this.compressible) return this.identity;
     return this.encoded[coding] ?? (this.encoding[coding] ??= this.encode(coding));
   }
@@ -54,6 +49,22 @@ export class RepresentationSet {
     return total;
   }
 
+  /**
+   * A new set that sends `lastModified` in every form, as the date that proves the bytes (a promoted ledger entry),
+   * with the forms compressed so far; it stays weak for If-Range, as a first contact's date was. This set is left
+   * as it is.
+   */
+  redated(lastModified: number): RepresentationSet {
+    const redate = (form: Representation): Representation =>
+      Object.freeze({ ...form, lastModified, notModifiedSince: lastModified });
+    const set = new RepresentationSet(redate(this.identity), this.compressible);
+    for (const coding of CODINGS) {
+      const form = this.encoded[coding];
+      if (form !== undefined) set.encoded[coding] = form === this.identity ? set.identity : redate(form);
+    }
+    return set;
+  }
+
   private async encode(coding: CompressionCoding): Promise<Representation> {
     let body: Buffer;
     try {
@@ -65,30 +76,13 @@ export class RepresentationSet {
     const form: Representation =
       body.length >= this.identity.body.length
         ? this.identity
-        : { ...this.identity, body, etag: entityTagOf(body), contentEncoding: coding };
+        : Object.freeze({ ...this.identity, body, etag: entityTagOf(body), contentEncoding: coding });
     this.encoded[coding] = form;
     return form;
   }
-
-  /**
-   * Sends `lastModified` from now on, in every form, as the date that proves the bytes (a promoted ledger entry);
-   * it stays weak for If-Range, as a first contact's date was.
-   */
-  redate(lastModified: number): void {
-    for (const form of [this.identity, ...Object.values(this.encoded)]) {
-      form.lastModified = lastModified;
-      form.notModifiedSince = lastModified;
-    }
-  }
-
-  // A Last-Modified computed within a second of a change becomes strong once that second has passed.
-  private makeStrong(): void {
-    this.strong = true;
-    if (this.identity.lastModified === undefined) return;
-    this.identity.lastModifiedIsStrong = true;
-    for (const form of Object.values(this.encoded)) form.lastModifiedIsStrong = true;
-  }
 }
+
+const CODINGS: readonly CompressionCoding[] = ['br', 'gzip'];
 
 // Measured with a full render cache (README "Render cache"): the set and its table of forms; per form the
 // Representation object and the Buffer and ArrayBuffer around its body; an encoded form also copies every field of

@@ -5,7 +5,8 @@ import type { Context } from 'koa';
 import type { Readable } from 'node:stream';
 import { ByteRange, parseRange } from './byte-range';
 import { formatHttpDate } from '../fields/http-date';
-import { evaluatePreconditions } from './preconditions';
+import type { CachingFields } from './caching-fields';
+import { evaluatePreconditions, RepresentationValidators, type RequestHeaders } from './preconditions';
 import { fieldValue } from '../fields/http-fields';
 
 /** A body sent from an open file instead of memory (big static files): read only when, and where, it is sent. */
@@ -15,33 +16,62 @@ export interface StreamedBody {
   open(range: ByteRange): Readable;
 }
 
-/** Everything needed to answer a GET or HEAD for one representation. */
+/**
+ * Everything needed to answer a GET or HEAD for one representation. Built once (see representationOf) and frozen:
+ * the render cache shares it between requests, so a change makes a new one, never an assignment into it.
+ */
 export interface Representation {
   /** The bytes; empty when `streamed` sends them. */
-  body: Buffer;
+  readonly body: Buffer;
   /** Where the bytes come from instead of `body`: never compressed, never cached in memory. */
-  streamed?: StreamedBody;
+  readonly streamed?: StreamedBody;
   /** Content-Type, sent as given (no charset is added: pages are bytes in whatever charset they were written). */
-  contentType: string | undefined;
+  readonly contentType: string | undefined;
   /** Strong ETag, quotes included; undefined to send none (a render that could not be read consistently). */
-  etag: string | undefined;
+  readonly etag: string | undefined;
   /** Epoch ms, whole second; undefined to send no Last-Modified. */
-  lastModified: number | undefined;
+  readonly lastModified: number | undefined;
   /**
    * The earliest If-Modified-Since date answered 304, when the validator ledger cannot vouch for every date from
    * `lastModified` on (a client may hold other bytes dated that late); undefined means `lastModified`.
    */
-  notModifiedSince?: number;
+  readonly notModifiedSince?: number;
   /** The page and variant the validator ledger dated it as, so a doubted date can be promoted (see promoteEntry). */
-  datedAs?: { page: string; variant: string };
-  /** False while a dependency changed within the last second (RFC 9110 §8.8.2.2): If-Range may not match by date. */
-  lastModifiedIsStrong: boolean;
-  cacheControl: string;
-  vary: string | undefined;
+  readonly datedAs?: { readonly page: string; readonly variant: string };
+  /**
+   * From this time on (epoch ms) Last-Modified is a strong validator (RFC 9110 §8.8.2.2): a response dated earlier,
+   * within a second of a change, may not match If-Range by date. Infinity when it never is.
+   */
+  readonly strongFrom: number;
+  readonly cacheControl: string;
+  readonly vary: string | undefined;
   /** Content-Encoding of `body` (`gzip`, `br`); undefined for identity. */
-  contentEncoding?: string;
+  readonly contentEncoding?: string;
   /** CDN fields (Surrogate-Key, Cache-Tag, …) sent on every status, 304 included (RFC 9111 §4.3.4: a refreshed entry takes them from the 304). */
-  cdnHeaders?: ReadonlyArray<readonly [string, string]>;
+  readonly cdnHeaders?: ReadonlyArray<readonly [string, string]>;
+}
+
+/** The bytes of a representation and what names them, besides its caching fields. */
+export interface RepresentationContent {
+  body: Buffer;
+  streamed?: StreamedBody;
+  contentType: string | undefined;
+  etag: string | undefined;
+}
+
+/** The frozen representation of `content` sent with `fields` (see cachingFieldsFor). */
+export function representationOf(content: RepresentationContent, fields: CachingFields): Representation {
+  return Object.freeze({
+    body: content.body,
+    streamed: content.streamed,
+    contentType: content.contentType,
+    etag: content.etag,
+    lastModified: fields.lastModified,
+    strongFrom: fields.strongFrom,
+    cacheControl: fields.cacheControl,
+    vary: fields.vary,
+    cdnHeaders: fields.cdnHeaders,
+  });
 }
 
 // RFC 9110 §13.1, §14.2: a request without these is answered in full, so preconditions need not be parsed.
@@ -61,13 +91,11 @@ export function sendRepresentation(ctx: Context, representation: Representation,
   const { body } = representation;
   setValidatorHeaders(ctx, representation, now);
   const headers = ctx.req.headers;
-  const { outcome, rangeAllowed } =
-    isPlainEtagRevalidation(ctx.method, headers, representation.etag) ||
-    isPlainDateRevalidation(ctx.method, headers, representation)
-      ? NOT_MODIFIED
-      : isConditional(headers)
-        ? evaluatePreconditions(ctx.method, headers, representation, now)
-        : UNCONDITIONAL;
+  const { outcome, rangeAllowed } = isPlainRevalidation(ctx.method, headers, representation)
+    ? NOT_MODIFIED
+    : isConditional(headers)
+      ? evaluatePreconditions(ctx.method, headers, validatorsAt(representation, now), now)
+      : UNCONDITIONAL;
   if (outcome === 'not-modified') {
     // RFC 9110 §15.4.5: a 304 keeps ETag, Cache-Control, Vary, Date (and we keep Last-Modified); no body, no length.
     ctx.status = 304;
@@ -121,14 +149,25 @@ const UNCONDITIONAL = { outcome: 'proceed', rangeAllowed: false } as const;
 const NOT_MODIFIED = { outcome: 'not-modified', rangeAllowed: false } as const;
 
 /**
+ * Whether the request is one of the two common revalidations that are answered 304 without parsing any field (the
+ * warm path of a CDN revalidating): evaluatePreconditions would answer each of them not-modified as well.
+ */
+export function isPlainRevalidation(
+  method: string,
+  headers: RequestHeaders,
+  representation: Representation,
+): boolean {
+  return (
+    isPlainEtagRevalidation(method, headers, representation.etag) ||
+    isPlainDateRevalidation(method, headers, representation)
+  );
+}
+
+/**
  * The common revalidation, one If-None-Match equal to the current strong ETag and no If-Match or
  * If-Unmodified-Since, is a match under any comparison (RFC 9110 §13.1.2): answered without parsing.
  */
-function isPlainEtagRevalidation(
-  method: string,
-  headers: Context['req']['headers'],
-  etag: string | undefined,
-): boolean {
+function isPlainEtagRevalidation(method: string, headers: RequestHeaders, etag: string | undefined): boolean {
   return (
     etag !== undefined &&
     headers['if-none-match'] === etag &&
@@ -144,7 +183,7 @@ function isPlainEtagRevalidation(
  */
 function isPlainDateRevalidation(
   method: string,
-  headers: Context['req']['headers'],
+  headers: RequestHeaders,
   representation: Representation,
 ): boolean {
   const since = headers['if-modified-since'];
@@ -160,7 +199,16 @@ function isPlainDateRevalidation(
   );
 }
 
-function isConditional(headers: Context['req']['headers']): boolean {
+/**
+ * The validators of `representation` as evaluatePreconditions takes them, in a response dated `now`: its
+ * Last-Modified is strong from strongFrom on.
+ */
+export function validatorsAt(representation: Representation, now: number): RepresentationValidators {
+  const { etag, lastModified, notModifiedSince, strongFrom } = representation;
+  return { etag, lastModified, notModifiedSince, lastModifiedIsStrong: now >= strongFrom };
+}
+
+function isConditional(headers: RequestHeaders): boolean {
   for (const name of CONDITIONAL_FIELDS) if (headers[name] !== undefined) return true;
   return false;
 }

@@ -9,20 +9,28 @@ import { FileSource } from '../engine/file-source';
 import { renderPage } from '../engine/render';
 import { headerValue, RenderRequest } from '../engine/render-request';
 import { isSsiPath, ResolvedRenderOptions } from '../engine/render-options';
-import { applyCdnHeaders, CdnSettings } from './cdn-headers';
-import { isCompressible } from './content-coding';
+import { ValidatorLedger } from '../engine/validator-ledger';
+import { entityTagOf } from '../engine/validators';
+import {
+  CachingFields,
+  cachingFieldsFor,
+  CachingSettings,
+  contentTypeOf,
+  unsettledFields,
+} from './caching-fields';
+import { CdnSettings } from './cdn-headers';
 import { CachedVariant } from './page-cache';
-import { PageCachePolicy, pageRepresentation } from './page-representation';
-import { Representation } from './representation';
+import { Representation, representationOf } from './representation';
 import { changedAtOf, dateRepresentation, variantOf } from './representation-dating';
 import { RepresentationSet } from './representation-set';
-import { staticRepresentation } from './static-representation';
 
 /** What building needs besides the request. */
 export interface ResponseBuilderSettings {
   renderOptions: ResolvedRenderOptions;
-  policy: PageCachePolicy;
-  staticCacheControl: string;
+  /** What the caching fields follow (see cachingFieldsFor). */
+  caching: CachingSettings;
+  /** Dates every representation so a Last-Modified never vouches for other bytes; undefined to date by files only. */
+  ledger: ValidatorLedger | undefined;
   cdn: CdnSettings;
   onDiagnostic: ((diagnostic: Diagnostic, ctx: Context) => void) | undefined;
 }
@@ -63,27 +71,26 @@ export async function buildResponse(
   }
   if (!built) return undefined;
   // In the first second after a docroot switch responses go without Last-Modified: none of them is kept.
-  const settled = now >= (settings.policy.lastModifiedFloor ?? 0);
+  const settled = now >= (settings.caching.lastModifiedFloor ?? 0);
   const headers = built.headers.map(
     (name) => [name.toLowerCase(), headerValue(ctx.req.headers, name)] as const,
   );
-  const computed = built.identity.lastModified;
   // Only bytes that go out as they are get dated: the ledger must not remember a render that is not sent.
-  const recorded =
-    !readConsistently ||
-    (await dateRepresentation(
-      built.identity,
-      settings.policy.ledger,
-      {
-        page: located.path,
-        variant: variantOf(headers, built.readTarget ? (located.query ?? '') : undefined),
-        changedAt: changedAtOf(recording, built.dependencyTimes, now),
-      },
-      now,
-    ));
+  const { representation: identity, recorded } = readConsistently
+    ? await dateRepresentation(
+        built.identity,
+        settings.ledger,
+        {
+          page: located.path,
+          variant: variantOf(headers, built.readTarget ? (located.query ?? '') : undefined),
+          changedAt: changedAtOf(recording, built.dependencyTimes, now),
+        },
+        now,
+      )
+    : { representation: built.identity, recorded: true };
   // New bytes within the second of the newest date sent go without Last-Modified: not kept, so the next request,
   // a second later, gets one.
-  const dated = computed === undefined || built.identity.lastModified !== undefined;
+  const dated = built.identity.lastModified === undefined || identity.lastModified !== undefined;
   // A dating made without the ledger's store (Redis down) serves this request only: the next one asks again.
   const cacheable =
     settled &&
@@ -93,15 +100,12 @@ export async function buildResponse(
     readConsistently &&
     recording !== undefined &&
     recording.isCacheable;
-  const representations = new RepresentationSet(
-    built.identity,
-    built.compressible,
-    strongAfter(built.newestChange, built.identity),
-  );
   const variant: CachedVariant = {
     headers,
     stamps: recording ? [...recording.stamps] : [],
-    representations: readConsistently ? representations : unsettled(representations),
+    representations: readConsistently
+      ? new RepresentationSet(identity, built.fields.compressible)
+      : unsettled(built.identity, built.fields),
     checkedAt: now,
   };
   return { variant, cacheable, dependencies: built.dependencies };
@@ -114,33 +118,20 @@ const MAX_RENDER_ATTEMPTS = 4;
  * The form of a response whose files changed during every attempt: each file appears in one version only (the
  * recording view reads a path once per render), but versions of different files may never have coexisted on disk.
  * It is sent, since the page exists and any of its versions is as good as Apache's single read, but as a
- * one-off: `no-store` (RFC 9111 §5.2.2.5) so neither a browser nor a CDN keeps it, no ETag and no Last-Modified so
- * no 304 can ever confirm it (RFC 9110 §13.1), identity only, and without Surrogate-Control or CDN-Cache-Control,
- * which a CDN would obey over Cache-Control. A 503 was weighed and refused: a page with a live fragment would then
- * be unavailable for as long as it is written to, and CDNs cache 5xx answers (CloudFront for 10 s by default).
+ * one-off (see unsettledFields): neither a browser nor a CDN keeps it, no ETag and no Last-Modified so no 304 can
+ * ever confirm it (RFC 9110 §13.1), identity only. A 503 was weighed and refused: a page with a live fragment would
+ * then be unavailable for as long as it is written to, and CDNs cache 5xx answers (CloudFront for 10 s by default).
  */
-function unsettled(set: RepresentationSet): RepresentationSet {
-  const identity: Representation = {
-    ...set.identity,
-    etag: undefined,
-    lastModified: undefined,
-    lastModifiedIsStrong: false,
-    cacheControl: 'no-store',
-    vary: undefined,
-    cdnHeaders: set.identity.cdnHeaders?.filter(([name]) => !CDN_CACHE_FIELDS.has(name.toLowerCase())),
-  };
-  return new RepresentationSet(identity, false, Infinity);
+function unsettled(identity: Representation, fields: CachingFields): RepresentationSet {
+  const content = { body: identity.body, contentType: identity.contentType, etag: undefined };
+  return new RepresentationSet(representationOf(content, unsettledFields(fields)), false);
 }
-
-/** Fields through which a CDN takes its caching orders instead of Cache-Control. */
-const CDN_CACHE_FIELDS = new Set(['surrogate-control', 'cdn-cache-control']);
 
 interface Built {
   /** The uncompressed representation, dated by its files until the ledger dates it. */
   identity: Representation;
-  compressible: boolean;
-  /** The newest mtime it rests on (a docroot switch included): its Last-Modified is strong a second after. */
-  newestChange: number;
+  /** Its caching fields, dated by its files. */
+  fields: CachingFields;
   /** The mtimes of what it rests on, a missing file's folder included (see changedAtOf). */
   dependencyTimes: number[];
   /** Whether the bytes depend on the query string. */
@@ -163,20 +154,24 @@ async function buildPage(
   if (result.status !== 'ok') return undefined;
   if (settings.onDiagnostic)
     for (const diagnostic of result.diagnostics) settings.onDiagnostic(diagnostic, ctx);
-  const representation = pageRepresentation(request, result, settings.policy, now);
-  // README "Behind a CDN": a tag per dependency, missing ones included (their appearance changes the page).
-  const tagProblem = applyCdnHeaders(
-    representation,
-    [path, ...result.dependencies.map((d) => d.path)],
-    settings.cdn,
-  );
-  if (tagProblem && settings.onDiagnostic) settings.onDiagnostic(tagProblem, ctx);
+  const contentType = contentTypeOf('page', path);
+  const fields = cachingFieldsFor({
+    kind: 'page',
+    path,
+    contentType,
+    length: result.body.length,
+    dependence: result.requestDependence,
+    dependencies: result.dependencies,
+    settings: settings.caching,
+    tags: settings.cdn.tags,
+    now,
+  });
+  if (fields.tagProblem && settings.onDiagnostic) settings.onDiagnostic(fields.tagProblem, ctx);
   const dependencyTimes = result.dependencies.map((dependency) => dependency.mtimeMs);
   const { requestDependence } = result;
   return {
-    identity: representation,
-    compressible: compressible(representation.body, representation.contentType, settings),
-    newestChange: dependencyTimes.reduce((newest, time) => Math.max(newest, time), 0),
+    identity: representationOf({ body: result.body, contentType, etag: entityTagOf(result.body) }, fields),
+    fields,
     dependencyTimes,
     readTarget: requestDependence.target,
     headers: requestDependence.headers,
@@ -194,24 +189,20 @@ async function buildStatic(
 ): Promise<Built | undefined> {
   const content = await source.read(path);
   if (content.status !== 'found') return undefined;
-  // The docroot's switch to this release is a dependency too: a rolled-back file is dated no earlier than it.
-  const floor = settings.policy.lastModifiedFloor ?? 0;
-  const representation = staticRepresentation(
+  const { contentType, fields } = staticFieldsFor(
     path,
-    content.bytes,
-    content.info,
-    settings.staticCacheControl,
+    content.bytes.length,
+    content.info.mtimeMs,
+    false,
+    settings,
     now,
-    floor,
   );
-  applyStaticPolicy(representation, path, settings);
-  const isCoded = compressible(content.bytes, representation.contentType, settings);
-  // RFC 9110 §12.5.5: Vary names Accept-Encoding on every form, identity included.
-  if (isCoded) representation.vary = 'Accept-Encoding';
   return {
-    identity: representation,
-    compressible: isCoded,
-    newestChange: Math.max(content.info.mtimeMs, floor),
+    identity: representationOf(
+      { body: content.bytes, contentType, etag: entityTagOf(content.bytes) },
+      fields,
+    ),
+    fields,
     dependencyTimes: [content.info.mtimeMs],
     readTarget: false,
     headers: [],
@@ -220,35 +211,32 @@ async function buildStatic(
   };
 }
 
-/** The cache rule matching a static file (else `staticCacheControl`), and its purge tag. */
-export function applyStaticPolicy(
-  representation: Representation,
-  path: string,
-  settings: ResponseBuilderSettings,
-): void {
-  const rule = settings.policy.rules?.select(path, representation.contentType);
-  if (rule) Object.assign(representation, { cacheControl: rule.cacheControl, cdnHeaders: rule.cdnHeaders });
-  applyCdnHeaders(representation, [path], settings.cdn);
-}
-
-function compressible(
-  body: Buffer,
-  contentType: string | undefined,
-  settings: ResponseBuilderSettings,
-): boolean {
-  const { compressionThreshold: threshold, maxCompressBytes } = settings.policy;
-  return threshold !== undefined && isCompressible(contentType, body.length, threshold, maxCompressBytes);
-}
-
 /**
- * RFC 9110 §8.8.2.2: a Last-Modified is strong once a second has passed since it and since every change it covers;
- * never while some earlier date could still stand for other bytes (see dateRepresentation).
+ * The Content-Type and caching fields of the static file at `path` (held in memory, or `streamed` from disk). The
+ * docroot's switch to this release is a dependency too: a rolled-back file is dated no earlier than it. The purge
+ * tag problem of a static file is not reported: onDiagnostic reports the problems of pages.
  */
-function strongAfter(newestMtimeMs: number, representation: Representation): number {
-  const { lastModified, notModifiedSince } = representation;
-  if (lastModified !== undefined && notModifiedSince !== undefined && notModifiedSince > lastModified)
-    return Infinity;
-  return Math.max(newestMtimeMs, lastModified ?? 0) + 1000;
+export function staticFieldsFor(
+  path: string,
+  length: number,
+  mtimeMs: number,
+  streamed: boolean,
+  settings: ResponseBuilderSettings,
+  now: number,
+): { contentType: string | undefined; fields: CachingFields } {
+  const contentType = contentTypeOf('static', path);
+  const fields = cachingFieldsFor({
+    kind: 'static',
+    path,
+    contentType,
+    length,
+    streamed,
+    dependencies: [{ path, mtimeMs }],
+    settings: settings.caching,
+    tags: settings.cdn.tags,
+    now,
+  });
+  return { contentType, fields };
 }
 
 function renderRequestFor(ctx: Context, path: string, query: string | undefined, now: number): RenderRequest {

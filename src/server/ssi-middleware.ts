@@ -31,7 +31,6 @@ import { CachedVariant, DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-cache
 import { MAX_TAG_HEADER_BYTES, validateTagHeaderName } from './purge-tags';
 import { sendRepresentation } from './representation';
 import { isDoubtedRevalidation } from './representation-dating';
-import type { RepresentationSet } from './representation-set';
 import { LocatedResource, locateResource } from './resource-locator';
 import { buildResponse, BuiltResponse, ResponseBuilderSettings } from './response-builder';
 import { DEFAULT_STREAM_THRESHOLD, OpeningFileSource, sendStreamedFile } from './streamed-file';
@@ -219,7 +218,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     const mark = cache?.changeMark;
     const view = files.recordingView();
     const located = await locateResource({ ...renderOptions, source: view }, target);
-    if (located.kind !== 'file') return void (await answerElsewise(release, ctx, next, located));
+    if (located.kind !== 'file') return void (await refuseRedirectOrPass(release, ctx, next, located));
     if (await isStreamed(release, located.path, view))
       return void (await serveStreamed(release, ctx, next, target, located.path, now));
     const built = await buildResponse(ctx, located, view, settings, now);
@@ -241,7 +240,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     const { renderOptions } = settings;
     const source = files.recordingView();
     const located = await locateResource({ ...renderOptions, source }, target);
-    if (located.kind !== 'file') return answerElsewise(release, ctx, next, located);
+    if (located.kind !== 'file') return refuseRedirectOrPass(release, ctx, next, located);
     // RFC 9110 §9.1: pages are representations, served for GET and HEAD only; preconditions are not evaluated for others.
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', ALLOWED_METHODS);
@@ -295,23 +294,34 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     const set = variant.representations;
     const coding = set.compressible ? negotiateContentCoding(ctx.req.headers['accept-encoding']) : 'identity';
     const grows = !set.has(coding);
-    const representation = await set.select(coding, now);
+    const representation = await set.select(coding);
     sendRepresentation(ctx, representation, now);
     if (grows && key !== undefined) release.cache?.grew(key);
     if (isDoubtedRevalidation(ctx.method, ctx.req.headers, representation, now))
-      void promote(release, set, now);
+      void promote(release, key, variant, now);
   }
 
-  /** Records the proven date of a doubted first-contact entry, then sends it from the cached set too. */
-  async function promote(release: Release, set: RepresentationSet, now: number): Promise<void> {
-    const { ledger } = release.settings.policy;
+  /**
+   * Records the proven date of a doubted first-contact entry, then sends it from the render cache too: a redated
+   * copy of the variant's set takes its place there (the cached set itself is never changed).
+   */
+  async function promote(
+    release: Release,
+    key: string | undefined,
+    variant: CachedVariant,
+    now: number,
+  ): Promise<void> {
+    const { ledger } = release.settings;
+    const set = variant.representations;
     const { datedAs, etag } = set.identity;
     if (!ledger || !datedAs || etag === undefined) return;
     const promoted = await ledger.promote(datedAs.page, datedAs.variant, etag, now);
-    if (promoted !== undefined) set.redate(promoted);
+    if (promoted !== undefined && key !== undefined)
+      release.cache?.replace(key, variant, set.redated(promoted));
   }
 
-  async function answerElsewise(
+  /** Answers a request that leads to no file: refused (4xx), a folder without its slash (301), or missing (next). */
+  async function refuseRedirectOrPass(
     release: Release,
     ctx: Context,
     next: Next,
@@ -321,7 +331,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     if (located.kind === 'missing') return next();
     ctx.status = 301;
     ctx.set('Location', located.location);
-    ctx.set('Cache-Control', release.settings.policy.cacheControl);
+    ctx.set('Cache-Control', release.settings.caching.cacheControl);
   }
 
   return Object.assign(ssiMiddleware, {
@@ -344,8 +354,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
       return {
         responses: cache?.bytes ?? 0,
         files: files.bytes,
-        validators:
-          settings.policy.ledger?.store instanceof MemoryLedgerStore ? settings.policy.ledger.store.bytes : 0,
+        validators: settings.ledger?.store instanceof MemoryLedgerStore ? settings.ledger.store.bytes : 0,
       };
     },
   });
@@ -426,20 +435,21 @@ function resolveSsiOptions(options: SsiOptions): Releases {
 function sharedSettings(options: SsiOptions) {
   return {
     fileCacheSize: ssiWholeNumber(options, 'fileCacheSize', DEFAULT_FILE_CACHE_BYTES),
-    policy: {
+    // What the caching fields follow (see cachingFieldsFor); the validator history is `ledger`, beside it.
+    caching: {
       cacheControl: validateCacheControl(options.cacheControl ?? DEFAULT_CACHE_CONTROL, 'cacheControl'),
+      staticCacheControl: validateCacheControl(
+        options.staticCacheControl ?? DEFAULT_CACHE_CONTROL,
+        'staticCacheControl',
+      ),
       rules: options.cacheRules === undefined ? undefined : compileCachePolicy(options.cacheRules),
-      ledger: validatorLedger(options),
       compressionThreshold:
         options.compression === true
           ? ssiWholeNumber(options, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD)
           : undefined,
       maxCompressBytes: ssiWholeNumber(options, 'maxCompressBytes', DEFAULT_MAX_COMPRESS_BYTES),
     },
-    staticCacheControl: validateCacheControl(
-      options.staticCacheControl ?? DEFAULT_CACHE_CONTROL,
-      'staticCacheControl',
-    ),
+    ledger: validatorLedger(options),
     cdn: { tags: purgeTagOptions(options) },
     revalidateWindow: ssiWholeNumber(options, 'revalidateWindow', 0),
     watchFiles: options.watchFiles !== false,
@@ -471,8 +481,8 @@ function openRelease(
   const settings: ResponseBuilderSettings = {
     renderOptions,
     // The second after the switch: a response of the switch's own second could share a date with the release before.
-    policy: { ...shared.policy, lastModifiedFloor: since === 0 ? 0 : floorToSecond(since) + 1000 },
-    staticCacheControl: shared.staticCacheControl,
+    caching: { ...shared.caching, lastModifiedFloor: since === 0 ? 0 : floorToSecond(since) + 1000 },
+    ledger: shared.ledger,
     cdn: shared.cdn,
     onDiagnostic: options.onDiagnostic,
   };

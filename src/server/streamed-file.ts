@@ -8,10 +8,9 @@ import { FileEntityTags, fileVersionKey } from '../engine/file-entity-tags';
 import { FileRangeStream } from '../engine/file-range-stream';
 import { FileSource } from '../engine/file-source';
 import { ByteRange } from './byte-range';
-import { sendRepresentation, StreamedBody } from './representation';
+import { representationOf, sendRepresentation, StreamedBody } from './representation';
 import { dateRepresentation } from './representation-dating';
-import { applyStaticPolicy, ResponseBuilderSettings } from './response-builder';
-import { streamedRepresentation } from './static-representation';
+import { ResponseBuilderSettings, staticFieldsFor } from './response-builder';
 
 /**
  * Static files bigger than this many bytes are streamed. Below it a file is read whole and kept in the caches,
@@ -27,6 +26,9 @@ export type StreamedOutcome = 'sent' | 'missing' | 'forbidden';
 
 // Hashing attempts before a file that keeps changing is answered 503: each takes as long as reading the file.
 const MAX_HASH_ATTEMPTS = 3;
+
+// A streamed representation's `body`: its bytes come from `streamed`.
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Answers a GET or HEAD for the static file at `path` from an open handle: headers exactly as for a file held
@@ -52,21 +54,13 @@ export async function sendStreamedFile(
       return 'sent';
     }
     body.stats = version.stats;
-    const representation = streamedRepresentation(
-      path,
-      version.stats.mtimeMs,
-      version.etag,
-      body,
-      settings.staticCacheControl,
-      now,
-      settings.policy.lastModifiedFloor,
-    );
-    applyStaticPolicy(representation, path, settings);
-    const { mtimeMs, ctimeMs } = version.stats;
+    const { mtimeMs, ctimeMs, size } = version.stats;
+    const { contentType, fields } = staticFieldsFor(path, size, mtimeMs, true, settings, now);
+    const built = representationOf({ body: EMPTY, streamed: body, contentType, etag: version.etag }, fields);
     const changedAt = Math.max(mtimeMs, ctimeMs);
-    await dateRepresentation(
-      representation,
-      settings.policy.ledger,
+    const { representation } = await dateRepresentation(
+      built,
+      settings.ledger,
       { page: path, variant: '', changedAt },
       now,
     );

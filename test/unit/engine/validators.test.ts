@@ -2,7 +2,7 @@
 
 import { Dependency } from '../../../src/engine/dependency-set';
 import { nextLastModified } from '../../../src/engine/validator-history';
-import { entityTagOf, isLastModifiedStrong, virtualLastModified } from '../../../src/engine/validators';
+import { entityTagOf, virtualLastModified } from '../../../src/engine/validators';
 
 const dependency = (mtimeMs: number, exists = true): Dependency => ({
   path: '/x',
@@ -27,13 +27,6 @@ describe('virtualLastModified', () => {
     expect(virtualLastModified([dependency(1_000_000), dependency(7_000_000, false)], 10_000_000)).toBe(
       7_000_000,
     );
-  });
-});
-
-describe('isLastModifiedStrong', () => {
-  it('a dependency changed within the last second › weak', () => {
-    expect(isLastModifiedStrong([dependency(9_999_500)], 10_000_000)).toBe(false);
-    expect(isLastModifiedStrong([dependency(8_000_000)], 10_000_000)).toBe(true);
   });
 });
 

@@ -22,7 +22,7 @@ function representation(body: string, extra: Partial<Representation> = {}): Repr
     contentType: 'text/html',
     etag: '"5-abc"',
     lastModified: 0,
-    lastModifiedIsStrong: true,
+    strongFrom: 0,
     cacheControl: 'public, max-age=0',
     vary: undefined,
     ...extra,
@@ -38,11 +38,7 @@ function variant(options: {
   return {
     headers: options.headers ?? [],
     stamps: options.stamps ?? [['/p.shtml', STAMP]],
-    representations: new RepresentationSet(
-      representation(options.body ?? 'hello', options.identity),
-      false,
-      0,
-    ),
+    representations: new RepresentationSet(representation(options.body ?? 'hello', options.identity), false),
     checkedAt: 0,
   };
 }
@@ -122,7 +118,7 @@ describe('PageCache', () => {
 describe('RepresentationSet bytes', () => {
   it('a body that is a slice of a large buffer › counts the whole buffer it keeps alive', () => {
     const large = Buffer.alloc(1024 * 1024);
-    const slice = new RepresentationSet({ ...representation(''), body: large.subarray(0, 10) }, false, 0);
+    const slice = new RepresentationSet({ ...representation(''), body: large.subarray(0, 10) }, false);
     expect(slice.bytes).toBeGreaterThanOrEqual(1024 * 1024);
   });
 });

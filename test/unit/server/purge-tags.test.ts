@@ -1,22 +1,13 @@
 // Purge tags (README "Behind a CDN"): the tag scheme, the header limits, the folder fallback, and no truncation.
 
 import { createHash } from 'node:crypto';
-import { applyCdnHeaders } from '../../../src/server/cdn-headers';
+import { CdnFields, cdnFieldsFor } from '../../../src/server/cdn-headers';
 import { directoryTagOf, MAX_TAG_HEADER_BYTES, purgeTagsFor, tagOf } from '../../../src/server/purge-tags';
-import { Representation } from '../../../src/server/representation';
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-function representation(): Representation {
-  return {
-    body: Buffer.from('x'),
-    contentType: 'text/html',
-    etag: '"x"',
-    lastModified: undefined,
-    lastModifiedIsStrong: false,
-    cacheControl: 'public, max-age=60, s-maxage=600',
-    vary: undefined,
-  };
+function configuredFields(): CdnFields {
+  return Object.freeze({ cacheControl: 'public, max-age=60, s-maxage=600', cdnHeaders: undefined });
 }
 
 describe('tagOf', () => {
@@ -81,28 +72,28 @@ describe('purgeTagsFor', () => {
   });
 });
 
-describe('applyCdnHeaders', () => {
-  it('when tags are off › the representation is untouched', () => {
-    const target = representation();
-    expect(applyCdnHeaders(target, ['/a.shtml'], { tags: undefined })).toBeUndefined();
+describe('cdnFieldsFor', () => {
+  it('when tags are off › the fields as given', () => {
+    const target = cdnFieldsFor(configuredFields(), ['/a.shtml'], { tags: undefined });
+    expect(target.diagnostic).toBeUndefined();
     expect(target.cdnHeaders).toBeUndefined();
   });
 
   it('when the file tags do not fit › folder tags and a purge-tags-coarsened warning', () => {
-    const target = representation();
-    const diagnostic = applyCdnHeaders(target, ['/a.shtml', '/b.html', '/c.html'], {
+    const target = cdnFieldsFor(configuredFields(), ['/a.shtml', '/b.html', '/c.html'], {
       tags: { maxHeaderBytes: 30 },
     });
+    const { diagnostic } = target;
     expect(diagnostic).toMatchObject({ code: 'purge-tags-coarsened', severity: 'warning', file: '/a.shtml' });
     expect(target.cdnHeaders?.[0]).toEqual(['Surrogate-Key', `${tagOf('/a.shtml')} ${tagOf('/')}`]);
     expect(target.cacheControl).toBe('public, max-age=60, s-maxage=600');
   });
 
   it('when nothing fits › no tag header, private Cache-Control, a purge-tags-dropped error', () => {
-    const target = representation();
-    const diagnostic = applyCdnHeaders(target, ['/a.shtml', '/x/b.html', '/y/c.html'], {
+    const target = cdnFieldsFor(configuredFields(), ['/a.shtml', '/x/b.html', '/y/c.html'], {
       tags: { maxHeaderBytes: 30 },
     });
+    const { diagnostic } = target;
     expect(diagnostic).toMatchObject({ code: 'purge-tags-dropped', severity: 'error' });
     expect(target.cdnHeaders).toEqual([]);
     expect(target.cacheControl).toBe('private, max-age=60');
