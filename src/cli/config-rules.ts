@@ -1,7 +1,7 @@
 // How a config file's value for one key is checked, and the one-line error's end (`'KEY' must be …`): the shapes
 // of rule every key's declaration uses. Pure.
 
-import { describeWholeNumber, isWholeNumber, type WholeNumberRange } from '../engine/whole-number';
+import { describeWholeNumber, isWholeNumber, type WholeNumberRange } from '../fields/whole-number';
 import type { ConfigKey } from './settings';
 
 /** The check of one config-file key's JSON value. */

@@ -7,7 +7,7 @@ import {
   DEFAULT_CONNECTION_LIMITS,
   type ConnectionLimits,
 } from '../server/connection-limits';
-import type { WholeNumberRange } from '../engine/whole-number';
+import type { WholeNumberRange } from '../fields/whole-number';
 import { wholeNumberRule } from './config-rules';
 import { overriding, wholeNumberFlag, type FlagValues } from './flags';
 import { flagsOverFile } from './settings';

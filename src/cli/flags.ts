@@ -8,7 +8,7 @@ import {
   isWholeNumber,
   wholeNumberFromText,
   type WholeNumberRange,
-} from '../engine/whole-number';
+} from '../fields/whole-number';
 import type { ConfigRule } from './config-rules';
 import type { ConfigFile, ConfigKey } from './settings';
 import { UsageError, type ArgumentsResult } from './usage';

@@ -3,7 +3,7 @@
 
 import { isToken } from '../fields/http-fields';
 import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-middleware';
-import type { WholeNumberRange } from '../engine/whole-number';
+import type { WholeNumberRange } from '../fields/whole-number';
 import { booleanRule, rule, stringRule, wholeNumberRule } from './config-rules';
 import {
   overriding,

@@ -34,7 +34,7 @@ import { isDoubtedRevalidation } from './representation-dating';
 import { LocatedResource, locateResource } from './resource-locator';
 import { buildResponse, BuiltResponse, ResponseBuilderSettings } from './response-builder';
 import { DEFAULT_STREAM_THRESHOLD, OpeningFileSource, sendStreamedFile } from './streamed-file';
-import { wholeNumberOption, type WholeNumberRange } from '../engine/whole-number';
+import { wholeNumberOption, type WholeNumberRange } from '../fields/whole-number';
 
 /** Options of the `ssi()` middleware: the engine's RenderOptions plus where the files are and how to cache. */
 export interface SsiOptions extends Omit<RenderOptions, 'source'> {

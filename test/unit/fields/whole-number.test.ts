@@ -5,7 +5,7 @@ import {
   isWholeNumber,
   wholeNumberFromText,
   wholeNumberOption,
-} from '../../../src/engine/whole-number';
+} from '../../../src/fields/whole-number';
 
 describe('isWholeNumber', () => {
   it.each([

@@ -1,4 +1,5 @@
-// The one rule for whole-number options (byte budgets, milliseconds, counts, ports), and the one way a message
+// The one rule for whole numbers in options and fields (byte budgets, milliseconds, counts, ports; like
+// delta-seconds, RFC 9111 §1.2.2, digits only), and the one way a message
 // describes the numbers an option accepts. Pure; each caller frames the message for its audience (an API
 // TypeError, a config-file key, a command-line flag).
 
