@@ -226,7 +226,9 @@ async function buildInputs(options: BuildOptions): Promise<BuildInputs> {
       previousManifest = readFileSync(options.previousManifest, 'utf8');
     } catch (err) {
       const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      throw new Error(`cannot read '--previous-manifest ${options.previousManifest}' (${reason})`);
+      throw new Error(`cannot read '--previous-manifest ${options.previousManifest}' (${reason})`, {
+        cause: err,
+      });
     }
   }
   if (!options.gitTimes)

@@ -4,36 +4,41 @@
 
 import type { Context, Middleware, Next } from 'koa';
 import { CachingFileSource, DEFAULT_FILE_CACHE_BYTES } from '../engine/caching-file-source';
-import { ChangeFeed, ChangeFeedStatus, StartFolderWatch, watchForChanges } from '../engine/change-feed';
-import { GraphDependency } from '../engine/dependency-graph';
-import { Diagnostic } from '../engine/diagnostics';
+import {
+  type ChangeFeed,
+  type ChangeFeedStatus,
+  type StartFolderWatch,
+  watchForChanges,
+} from '../engine/change-feed';
+import { type GraphDependency } from '../engine/dependency-graph';
+import { type Diagnostic } from '../engine/diagnostics';
 import { DocrootFollower } from '../engine/docroot-follower';
 import { floorToSecond } from '../engine/validators';
 import { FileEntityTags } from '../engine/file-entity-tags';
-import { FileSource } from '../engine/file-source';
+import { type FileSource } from '../engine/file-source';
 import { NodeFileSource } from '../engine/node-file-source';
 import {
   isSsiPath,
-  RenderOptions,
-  ResolvedRenderOptions,
+  type RenderOptions,
+  type ResolvedRenderOptions,
   resolveRenderOptions,
 } from '../engine/render-options';
 import { DEFAULT_LEDGER_BYTES, MemoryLedgerStore } from '../engine/memory-ledger-store';
-import { LedgerStore, ValidatorLedger } from '../engine/validator-ledger';
+import { type LedgerStore, ValidatorLedger } from '../engine/validator-ledger';
 import { DEFAULT_CACHE_CONTROL, validateCacheControl } from './cache-headers';
-import { CachePolicyRule, compileCachePolicy } from './cache-policy';
+import { type CachePolicyRule, compileCachePolicy } from './cache-policy';
 import {
   DEFAULT_COMPRESSION_THRESHOLD,
   DEFAULT_MAX_COMPRESS_BYTES,
   negotiateContentCoding,
 } from './content-coding';
-import { CachedVariant, DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-cache';
+import { type CachedVariant, DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-cache';
 import { MAX_TAG_HEADER_BYTES, validateTagHeaderName } from './purge-tags';
 import { sendRepresentation } from './representation';
 import { isDoubtedRevalidation } from './representation-dating';
-import { LocatedResource, locateResource } from './resource-locator';
-import { buildResponse, BuiltResponse, ResponseBuilderSettings } from './response-builder';
-import { DEFAULT_STREAM_THRESHOLD, OpeningFileSource, sendStreamedFile } from './streamed-file';
+import { type LocatedResource, locateResource } from './resource-locator';
+import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
+import { DEFAULT_STREAM_THRESHOLD, type OpeningFileSource, sendStreamedFile } from './streamed-file';
 import { wholeNumberOption, type WholeNumberRange } from '../fields/whole-number';
 
 /** Options of the `ssi()` middleware: the engine's RenderOptions plus where the files are and how to cache. */
@@ -486,6 +491,8 @@ function openRelease(
     cdn: shared.cdn,
     onDiagnostic: options.onDiagnostic,
   };
+  // Declared before the watch whose callback reads it, assigned once the watch exists (the cache is built on it).
+  // eslint-disable-next-line prefer-const
   let cache: PageCache | undefined;
   const changes =
     watchRoot !== undefined && shared.watchFiles

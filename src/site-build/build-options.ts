@@ -1,9 +1,13 @@
 // Options of buildSite, their defaults and checks, and the hash of everything that shapes a page's bytes.
 
 import { createHash } from 'node:crypto';
-import { RenderOptions, ResolvedRenderOptions, resolveRenderOptions } from '../engine/render-options';
-import { OutputFs } from './output-fs';
-import { SiteLister } from './site-lister';
+import {
+  type RenderOptions,
+  type ResolvedRenderOptions,
+  resolveRenderOptions,
+} from '../engine/render-options';
+import { type OutputFs } from './output-fs';
+import { type SiteLister } from './site-lister';
 import { describeWholeNumber, isWholeNumber } from '../fields/whole-number';
 
 /**
