@@ -12,47 +12,90 @@ import { DEFAULT_MANIFEST_NAME } from '../site-build/node-output-fs';
 import { DependencyGraph } from '../engine/dependency-graph';
 import { GitTimesFileSource } from '../engine/git-times-file-source';
 import type { FileSource } from '../engine/file-source';
-import { GIT_TIMES_HELP, readGitFileTimes } from './git-file-times';
+import { readGitFileTimes } from './git-file-times';
 import { siteSettings, type SiteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
+import {
+  flagHelp,
+  HELP_FLAG_LINE,
+  interpretArguments,
+  valued,
+  withNote,
+  type FlagDeclaration,
+  type FlagValues,
+} from './flags';
 import { readPackageVersion } from './package-paths';
 import { createProgressBar } from './progress-bar';
-import {
-  SITE_OPTIONS,
-  SITE_OPTIONS_HELP,
-  parseSiteArguments,
-  whenRootIsUsable,
-  type SiteArguments,
-} from './site-arguments';
-import { UsageError, formatUsageError, interpretArguments, settleArguments } from './usage';
-import type { ArgumentsResult } from './usage';
-import {
-  parseWatchArguments,
-  WATCH_OPTIONS,
-  WATCH_OPTIONS_HELP,
-  watchSettings,
-  type WatchArguments,
-  type WatchSettings,
-} from './watch-arguments';
+import type { WatchSettings } from './settings';
+import { GIT_TIMES, SITE_FLAGS, siteRoot, whenRootIsUsable } from './site-arguments';
+import { UsageError, formatUsageError, settleArguments, type ArgumentsResult } from './usage';
+import { WATCH, WATCH_FLAGS, watchSettings, withPurgeTarget, type WithPurgeTarget } from './watch-arguments';
 import { loadManifestInto, startWatchMode } from './watch-mode';
 
-/** What `cdn-include build` was asked to do. */
-export interface BuildOptions extends SiteArguments, WatchArguments {
+/** `-o, --out DIR`, absolute. */
+export const OUT: FlagDeclaration<string | undefined> = {
+  flag: valued(
+    {
+      name: 'out',
+      short: 'o',
+      argument: 'DIR',
+      help: 'the folder to write the site to (required); must not be ROOT or contain it',
+    },
+    (given, cwd) => {
+      if (given === '') throw new UsageError("missing required option '--out DIR'");
+      return path.resolve(cwd, given);
+    },
+  ),
+};
+
+/** serve's `--manifest`, accepted by build only to say that build reads its own. */
+const NO_MANIFEST: FlagDeclaration<undefined> = {
+  flag: valued({ name: 'manifest', argument: 'FILE', help: '', hidden: true }, () => {
+    throw new UsageError("option '--manifest' is for serve; build reads DIR's own manifest");
+  }),
+};
+
+/** `--previous-manifest FILE`, absolute: the deployed build whose validators the pages continue. */
+export const PREVIOUS_MANIFEST: FlagDeclaration<string | undefined> = {
+  flag: valued(
+    {
+      name: 'previous-manifest',
+      argument: 'FILE',
+      help:
+        "continue the validators of this manifest (the deployed build's\n" +
+        ".cdn-include-manifest.json): building into an empty DIR, no page's\n" +
+        'Last-Modified moves backward, and changed bytes get a newer one',
+    },
+    (given, cwd) => {
+      if (given === '') throw new UsageError("option '--previous-manifest' needs a FILE");
+      return path.resolve(cwd, given);
+    },
+  ),
+};
+
+/** Every flag of `build`, in --help order, keyed by the name of its value in BuildOptions. */
+export const BUILD_FLAGS = {
+  out: OUT,
+  ...SITE_FLAGS,
+  gitTimes: withNote(
+    GIT_TIMES,
+    "and the build's clock (DATE_LOCAL, the manifest's builtAt) is HEAD's commit\n" +
+      'time while ROOT has no modified or untracked file, so two clones of one\n' +
+      'commit build identical files, mtimes and manifest',
+  ),
+  previousManifest: PREVIOUS_MANIFEST,
+  ...WATCH_FLAGS,
+  watch: withNote(WATCH, 'in build, each change also builds again (incrementally), until Ctrl-C'),
+  manifest: NO_MANIFEST,
+};
+
+/** What `cdn-include build` was asked to do: each flag's value (undefined: not given) and ROOT. */
+export type BuildOptions = WithPurgeTarget<Omit<FlagValues<typeof BUILD_FLAGS>, 'out' | 'manifest'>> & {
+  /** The site's folder, absolute. @default the demo site shipped with the package */
+  root: string;
   /** The folder the rendered site is written to, absolute; never ROOT itself nor a folder containing it. */
   out: string;
-  /** `--git-times`: clean tracked files take the time of their last commit. @default false */
-  gitTimes: boolean;
-  /** `--previous-manifest FILE`, absolute: the deployed build whose validators the pages continue. */
-  previousManifest: string | undefined;
-}
-
-const BUILD_OPTIONS = {
-  ...SITE_OPTIONS,
-  out: { type: 'string', short: 'o' },
-  'git-times': { type: 'boolean' },
-  'previous-manifest': { type: 'string' },
-  ...WATCH_OPTIONS,
-} as const;
+};
 
 const BUILD_HELP = `Usage: cdn-include build [ROOT] --out DIR [options]
 
@@ -67,19 +110,8 @@ Arguments:
   ROOT                    the site's folder (default: the demo site shipped with cdn-include)
 
 Options:
-  -o, --out DIR           the folder to write the site to (required); must not be ROOT or contain it
-${SITE_OPTIONS_HELP}
-${GIT_TIMES_HELP}
-                          and the build's clock (DATE_LOCAL, the manifest's builtAt) is HEAD's commit
-                          time while ROOT has no modified or untracked file, so two clones of one
-                          commit build identical files, mtimes and manifest
-  --previous-manifest FILE
-                          continue the validators of this manifest (the deployed build's
-                          .cdn-include-manifest.json): building into an empty DIR, no page's
-                          Last-Modified moves backward, and changed bytes get a newer one
-${WATCH_OPTIONS_HELP}
-                          with --watch, build again (incrementally) on every change until Ctrl-C
-  -h, --help              show this help
+${flagHelp(BUILD_FLAGS)}
+${HELP_FLAG_LINE}
 
 Examples:
   cdn-include build ./public --out ./dist-site
@@ -95,26 +127,14 @@ Examples:
  * // → { kind: 'run', options: { root: '/srv/site', out: '/srv/out', ssiExtensions: undefined, … } }
  */
 export function parseBuildArguments(args: string[], cwd: string): ArgumentsResult<BuildOptions> {
-  return interpretArguments(args, BUILD_OPTIONS, (values, positionals) => {
-    const site = parseSiteArguments(values, positionals, cwd);
-    if (values.out === undefined || values.out === '')
-      throw new UsageError("missing required option '--out DIR'");
-    const out = path.resolve(cwd, values.out);
-    if (isSameOrInside(site.root, out)) {
+  return interpretArguments(args, BUILD_FLAGS, cwd, (values, positionals) => {
+    const root = siteRoot(positionals, cwd);
+    const { out, manifest, ...rest } = values;
+    if (out === undefined) throw new UsageError("missing required option '--out DIR'");
+    if (isSameOrInside(root, out)) {
       throw new UsageError(`option '--out' must not be ROOT or a folder containing it ('${out}')`);
     }
-    const watch = parseWatchArguments(values, cwd);
-    if (watch.manifest !== undefined)
-      throw new UsageError("option '--manifest' is for serve; build reads DIR's own manifest");
-    const previous = values['previous-manifest'];
-    if (previous === '') throw new UsageError("option '--previous-manifest' needs a FILE");
-    return {
-      ...site,
-      ...watch,
-      out,
-      gitTimes: values['git-times'] === true,
-      previousManifest: previous === undefined ? undefined : path.resolve(cwd, previous),
-    };
+    return { ...withPurgeTarget(rest), root, out };
   });
 }
 
@@ -138,11 +158,12 @@ export const buildCommand: Command = {
 
 /** Builds the site, then with --watch again on every change until a stop signal. */
 async function build(options: BuildOptions, io: CommandIo): Promise<number> {
-  let settings;
+  let settings: SiteSettings;
   let watching: WatchSettings;
   try {
-    settings = siteSettings(options);
-    watching = watchSettings(options, { ...settings, manifest: undefined }, io.cwd);
+    settings = siteSettings(BUILD_FLAGS, options);
+    // A config file's `manifest` is serve's: build reads DIR's own.
+    watching = watchSettings({ ...settings, manifest: undefined }, io.cwd);
   } catch (err) {
     io.stderr(formatUsageError('build', (err as Error).message));
     return EXIT_USAGE;
@@ -205,7 +226,9 @@ async function buildInputs(options: BuildOptions): Promise<BuildInputs> {
       previousManifest = readFileSync(options.previousManifest, 'utf8');
     } catch (err) {
       const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      throw new Error(`cannot read '--previous-manifest ${options.previousManifest}' (${reason})`);
+      throw new Error(`cannot read '--previous-manifest ${options.previousManifest}' (${reason})`, {
+        cause: err,
+      });
     }
   }
   if (!options.gitTimes)

@@ -4,15 +4,19 @@
 
 import { EXIT_FAILURE, EXIT_SUCCESS, type Command, type CommandIo } from './command';
 import {
-  UsageError,
+  flagHelp,
+  HELP_FLAG_LINE,
   interpretArguments,
-  parseIntegerOption,
-  settleArguments,
-  type ArgumentsResult,
-} from './usage';
+  listed,
+  switched,
+  wholeNumberFlag,
+  withDefault,
+  type FlagDeclaration,
+} from './flags';
+import { UsageError, settleArguments, type ArgumentsResult } from './usage';
+import { isToken } from '../fields/http-fields';
 import { DEFAULT_CHECK_TIMEOUT_MS, ExchangeError, checkRevalidation } from '../check/revalidation-check';
 import { formatCheckErrorJson, formatCheckJson, formatCheckReport } from './check-report';
-import { isToken } from '../fields/http-fields';
 
 /** What `cdn-include check` was asked to do. */
 export interface CheckOptions {
@@ -26,11 +30,53 @@ export interface CheckOptions {
   json: boolean;
 }
 
-const CHECK_OPTIONS = {
-  header: { type: 'string', short: 'H', multiple: true },
-  timeout: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+/** `-H, --header 'NAME: VALUE'`, repeatable: the header fields sent with every request. */
+const HEADER: FlagDeclaration<Record<string, string>> = {
+  flag: withDefault(
+    listed(
+      {
+        name: 'header',
+        short: 'H',
+        argument: "'NAME: VALUE'",
+        help: 'send this header field with every request (e.g. Host, Accept-Encoding);\nrepeat it for several',
+      },
+      parseHeaderFields,
+    ),
+    {},
+  ),
+};
+
+/** `--timeout MS`: how long each request may take. */
+const TIMEOUT: FlagDeclaration<number> = {
+  flag: withDefault(
+    wholeNumberFlag(
+      {
+        name: 'timeout',
+        argument: 'MS',
+        help: `milliseconds each request may take (default: ${DEFAULT_CHECK_TIMEOUT_MS})`,
+      },
+      { min: 1, max: 3_600_000 },
+    ),
+    DEFAULT_CHECK_TIMEOUT_MS,
+  ),
+};
+
+/** `--json`: one JSON document instead of the report. */
+const JSON_OUTPUT: FlagDeclaration<boolean> = {
+  flag: switched(
+    {
+      name: 'json',
+      help:
+        'print one JSON document on stdout instead of the report (also when the\n' +
+        'origin cannot be reached: then "error" says why)',
+    },
+    true,
+    false,
+  ),
+};
+
+/** Every flag of `check`, in --help order, keyed by the name of its value in CheckOptions. */
+const CHECK_FLAGS = { headers: HEADER, timeoutMs: TIMEOUT, json: JSON_OUTPUT };
 
 const CHECK_HELP = `Usage: cdn-include check URL [options]
 
@@ -55,13 +101,8 @@ Arguments:
   URL                     the page to check (http: or https:)
 
 Options:
-  -H, --header 'NAME: VALUE'
-                          send this header field with every request (e.g. Host, Accept-Encoding);
-                          repeat it for several
-  --timeout MS            milliseconds each request may take (default: ${DEFAULT_CHECK_TIMEOUT_MS})
-  --json                  print one JSON document on stdout instead of the report (also when the
-                          origin cannot be reached: then "error" says why)
-  -h, --help              show this help
+${flagHelp(CHECK_FLAGS)}
+${HELP_FLAG_LINE}
 
 Exit status: 0 the origin revalidates correctly (warnings allowed), 1 it does not or could not be
 reached, 2 usage error.
@@ -77,19 +118,11 @@ Example:
  * parseCheckArguments(['http://localhost/', '-H', 'Host: example.com']); // { kind: 'run', options: { … } }
  */
 export function parseCheckArguments(args: string[]): ArgumentsResult<CheckOptions> {
-  return interpretArguments(args, CHECK_OPTIONS, (values, positionals) => {
+  return interpretArguments(args, CHECK_FLAGS, '/', (values, positionals) => {
     if (positionals.length === 0) throw new UsageError('missing URL');
     if (positionals.length > 1)
       throw new UsageError(`unexpected extra argument '${positionals[1]}' after URL`);
-    return {
-      url: parseUrl(positionals[0]),
-      headers: parseHeaders(values.header ?? []),
-      timeoutMs:
-        values.timeout === undefined
-          ? DEFAULT_CHECK_TIMEOUT_MS
-          : parseIntegerOption(values.timeout, 'timeout', 1, 3_600_000),
-      json: values.json === true,
-    };
+    return { url: parseUrl(positionals[0]), ...values };
   });
 }
 
@@ -101,7 +134,8 @@ function parseUrl(text: string): string {
   return url.href;
 }
 
-function parseHeaders(fields: string[]): Record<string, string> {
+/** `--header 'Name: value'`, repeated: the fields by name as first given, repeated names joined with ', '. */
+function parseHeaderFields(fields: string[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const field of fields) {
     // RFC 9110 §5.1, §5.5: field-name is a token; a value holds no CR, LF or NUL.

@@ -3,7 +3,12 @@
 
 import type { SharedCacheBehaviour } from '../check/cdn-behaviour';
 import type { RevalidationCheckResult } from '../check/revalidation-check';
-import { RECORDED_HEADERS, fieldName, stepLabel, type RecordedExchange } from '../check/revalidation-exchange';
+import {
+  RECORDED_HEADERS,
+  fieldName,
+  stepLabel,
+  type RecordedExchange,
+} from '../check/revalidation-exchange';
 
 /** The version of the `--json` document's shape; raised when a field changes meaning or goes away. */
 export const CHECK_JSON_VERSION = 1;

@@ -1,58 +1,91 @@
-// The connection-limit flags of `serve` (`--max-connections`, `--headers-timeout`, `--request-timeout`,
-// `--keep-alive-timeout`), their merge with the config file's keys of the same names, and the fit of the
-// connection cap under the open-file limit. Pure: the limit is passed in.
+// The connection-limit options of `serve`, declared once (`--max-connections`, `--headers-timeout`,
+// `--request-timeout`, `--keep-alive-timeout` and the config keys of the same names), and the limits they make,
+// with the connection cap fitted under the open-file limit. Pure: the limit is passed in.
 
 import {
   checkConnectionLimits,
   DEFAULT_CONNECTION_LIMITS,
   type ConnectionLimits,
 } from '../server/connection-limits';
-import { parseIntegerOption, UsageError, type OptionValues } from './usage';
-
-/** The connection-limit options, in util.parseArgs form. */
-export const CONNECTION_OPTIONS = {
-  'max-connections': { type: 'string' },
-  'headers-timeout': { type: 'string' },
-  'request-timeout': { type: 'string' },
-  'keep-alive-timeout': { type: 'string' },
-} as const;
+import type { WholeNumberRange } from '../fields/whole-number';
+import { wholeNumberRule } from './config-rules';
+import { overriding, wholeNumberFlag, type FlagValues } from './flags';
+import { flagsOverFile } from './settings';
+import { UsageError } from './usage';
 
 const { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout } = DEFAULT_CONNECTION_LIMITS;
 
-/** The help lines of CONNECTION_OPTIONS, aligned with the other option lines. */
-export const CONNECTION_OPTIONS_HELP = [
-  '  --max-connections N     connections held at once per process; more are closed on arrival',
-  `                          (default: ${maxConnections}, lowered to fit the open-file limit)`,
-  '  --headers-timeout MS    time a client has to send its request headers, 0 for none',
-  `                          (default: ${headersTimeout})`,
-  `  --request-timeout MS    time a client has to send its whole request, 0 for none (default: ${requestTimeout})`,
-  "  --keep-alive-timeout MS time an idle connection stays open; keep it above your load balancer's",
-  `                          idle timeout (default: ${keepAliveTimeout})`,
-].join('\n');
+/** What a timeout flag takes: up to one day, in milliseconds. */
+const TIMEOUT_FLAG: WholeNumberRange = { min: 0, max: 86_400_000 };
+const MILLISECONDS: WholeNumberRange = { min: 0, unit: 'milliseconds' };
+
+/** `--max-connections N`, the config key `maxConnections`. */
+export const MAX_CONNECTIONS = overriding(
+  wholeNumberFlag(
+    {
+      name: 'max-connections',
+      argument: 'N',
+      help:
+        'connections held at once per process; more are closed on arrival\n' +
+        `(default: ${maxConnections}, lowered to fit the open-file limit)`,
+    },
+    { min: 1, max: 1 << 24 },
+  ),
+  wholeNumberRule('maxConnections', { min: 1, unit: 'connections' }),
+);
+
+/** `--headers-timeout MS`, the config key `headersTimeout`. */
+export const HEADERS_TIMEOUT = overriding(
+  wholeNumberFlag(
+    {
+      name: 'headers-timeout',
+      argument: 'MS',
+      help: `time a client has to send its request headers, 0 for none\n(default: ${headersTimeout})`,
+    },
+    TIMEOUT_FLAG,
+  ),
+  wholeNumberRule('headersTimeout', MILLISECONDS),
+);
+
+/** `--request-timeout MS`, the config key `requestTimeout`. */
+export const REQUEST_TIMEOUT = overriding(
+  wholeNumberFlag(
+    {
+      name: 'request-timeout',
+      argument: 'MS',
+      help: `time a client has to send its whole request, 0 for none (default: ${requestTimeout})`,
+    },
+    TIMEOUT_FLAG,
+  ),
+  wholeNumberRule('requestTimeout', MILLISECONDS),
+);
+
+/** `--keep-alive-timeout MS`, the config key `keepAliveTimeout`. */
+export const KEEP_ALIVE_TIMEOUT = overriding(
+  wholeNumberFlag(
+    {
+      name: 'keep-alive-timeout',
+      argument: 'MS',
+      help: `time an idle connection stays open; keep it above your load balancer's\nidle timeout (default: ${keepAliveTimeout})`,
+    },
+    TIMEOUT_FLAG,
+  ),
+  wholeNumberRule('keepAliveTimeout', MILLISECONDS),
+);
+
+/** The connection-limit flags, in --help order, keyed by the limits they set. */
+export const CONNECTION_FLAGS = {
+  maxConnections: MAX_CONNECTIONS,
+  headersTimeout: HEADERS_TIMEOUT,
+  requestTimeout: REQUEST_TIMEOUT,
+  keepAliveTimeout: KEEP_ALIVE_TIMEOUT,
+};
 
 /** Descriptors kept free for files, watches, purges and logs when the cap is fitted under the open-file limit. */
 export const RESERVED_DESCRIPTORS = 256;
 
-const LONGEST_TIMEOUT = 86_400_000;
-
 /** What the flags select; undefined fields leave the config file's value or the default. */
-export type ConnectionArguments = { [K in keyof ConnectionLimits]: number | undefined };
-
-/** Reads CONNECTION_OPTIONS, or throws a UsageError naming the flag. */
-export function parseConnectionArguments(
-  values: OptionValues<typeof CONNECTION_OPTIONS>,
-): ConnectionArguments {
-  const read = (flag: keyof typeof CONNECTION_OPTIONS, least: number, most: number) => {
-    const text = values[flag];
-    return text === undefined ? undefined : parseIntegerOption(text, flag, least, most);
-  };
-  return {
-    maxConnections: read('max-connections', 1, 1 << 24),
-    headersTimeout: read('headers-timeout', 0, LONGEST_TIMEOUT),
-    requestTimeout: read('request-timeout', 0, LONGEST_TIMEOUT),
-    keepAliveTimeout: read('keep-alive-timeout', 0, LONGEST_TIMEOUT),
-  };
-}
+export type ConnectionArguments = FlagValues<typeof CONNECTION_FLAGS>;
 
 /** The limits `serve` runs with, and a warning when a cap given explicitly exceeds what the open files allow. */
 export interface ConnectionSettings {
@@ -69,15 +102,14 @@ export function connectionSettings(
   file: Partial<ConnectionLimits>,
   openFileLimit: number | undefined,
 ): ConnectionSettings {
-  const pick = (key: keyof ConnectionLimits): number =>
-    flags[key] ?? file[key] ?? DEFAULT_CONNECTION_LIMITS[key];
+  const given = flagsOverFile(flags, file);
   const room = openFileLimit === undefined ? undefined : Math.max(1, openFileLimit - RESERVED_DESCRIPTORS);
-  const asked = flags.maxConnections ?? file.maxConnections;
+  const asked = given.maxConnections;
   const limits = {
     maxConnections: asked ?? Math.min(DEFAULT_CONNECTION_LIMITS.maxConnections, room ?? Infinity),
-    headersTimeout: pick('headersTimeout'),
-    requestTimeout: pick('requestTimeout'),
-    keepAliveTimeout: pick('keepAliveTimeout'),
+    headersTimeout: given.headersTimeout ?? DEFAULT_CONNECTION_LIMITS.headersTimeout,
+    requestTimeout: given.requestTimeout ?? DEFAULT_CONNECTION_LIMITS.requestTimeout,
+    keepAliveTimeout: given.keepAliveTimeout ?? DEFAULT_CONNECTION_LIMITS.keepAliveTimeout,
   };
   try {
     checkConnectionLimits(limits);

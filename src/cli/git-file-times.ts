@@ -174,11 +174,3 @@ function statOf(file: string): StatSnapshot | undefined {
     return undefined;
   }
 }
-
-/** The help lines of `--git-times`, shared by `build` and `serve`. */
-export const GIT_TIMES_HELP = [
-  '  --git-times             take the time of each tracked, unmodified file of ROOT from the last commit',
-  '                          that touched it (committer time) instead of its mtime, which a fresh clone',
-  '                          sets to the checkout time; modified and untracked files keep their mtime;',
-  '                          ROOT outside a git work tree, or no git, is a usage error',
-].join('\n');

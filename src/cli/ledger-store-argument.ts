@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { FolderLedgerStore } from '../engine/folder-ledger-store';
 import { RedisLedgerStore, type RedisLocation } from '../engine/redis-ledger-store';
 import type { LedgerStore } from '../engine/validator-ledger';
+import { valued, type FlagDeclaration } from './flags';
 import { UsageError } from './usage';
 
 /** The port of a Redis URL that names none (Redis's own default). */
@@ -19,14 +20,22 @@ const REDIS_FORM = 'redis://HOST[:PORT][/DB]';
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 const REDIS_SCHEME = /^rediss?:\/\//i;
 
-export const STATE_OPTIONS = { state: { type: 'string' } } as const;
-
-export const STATE_OPTIONS_HELP = `  --state DIR|redis://HOST:PORT[/DB]
-                          where the validator ledger is kept (what each page was sent with), so
-                          restarts, workers and a fleet never answer 304 for other bytes; redis://
-                          shares it between origins (default: a folder per ROOT under
-                          $STATE_DIRECTORY, else $XDG_STATE_HOME/cdn-include, else
-                          ~/.local/state/cdn-include)`;
+/** `--state DIR|redis://HOST:PORT[/DB]`: where the validator ledger is kept; undefined for the default folder. */
+export const STATE: FlagDeclaration<string | undefined> = {
+  flag: valued(
+    {
+      name: 'state',
+      argument: 'DIR|redis://HOST:PORT[/DB]',
+      help:
+        'where the validator ledger is kept (what each page was sent with), so\n' +
+        'restarts, workers and a fleet never answer 304 for other bytes; redis://\n' +
+        'shares it between origins (default: a folder per ROOT under\n' +
+        '$STATE_DIRECTORY, else $XDG_STATE_HOME/cdn-include, else\n' +
+        '~/.local/state/cdn-include)',
+    },
+    parseStateArgument,
+  ),
+};
 
 /**
  * The `--state` value, checked: a Redis URL as given, a folder resolved against `cwd`, or undefined for the

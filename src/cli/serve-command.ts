@@ -10,121 +10,54 @@ import type { SsiMiddleware } from '../server/ssi-middleware';
 import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
 import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
-import {
-  CONNECTION_OPTIONS,
-  CONNECTION_OPTIONS_HELP,
-  connectionSettings,
-  parseConnectionArguments,
-  type ConnectionArguments,
-} from './connection-arguments';
-import { GIT_TIMES_HELP, readGitFileTimes } from './git-file-times';
+import { CONNECTION_FLAGS, connectionSettings } from './connection-arguments';
+import { flagHelp, HELP_FLAG_LINE, interpretArguments, withNote, type FlagValues } from './flags';
+import { readGitFileTimes } from './git-file-times';
 import { readOpenFileLimit } from './open-file-limit';
-import {
-  defaultStateFolder,
-  openLedgerStore,
-  parseStateArgument,
-  STATE_OPTIONS,
-  STATE_OPTIONS_HELP,
-} from './ledger-store-argument';
+import { defaultStateFolder, openLedgerStore, STATE } from './ledger-store-argument';
 import { GitTimesFileSource } from '../engine/git-times-file-source';
 import { NodeFileSource } from '../engine/node-file-source';
 import { RedisLedgerStore } from '../engine/redis-ledger-store';
 import type { LedgerStore } from '../engine/validator-ledger';
+import { DEFAULT_REVALIDATE_WINDOW, HOST, PORT, QUIET, SERVE_OWN_FLAGS } from './serve-options';
+import { GIT_TIMES, SITE_FLAGS, siteRoot, whenRootIsUsable } from './site-arguments';
+import { UsageError, formatUsageError, settleArguments, type ArgumentsResult } from './usage';
 import {
-  SITE_OPTIONS,
-  SITE_OPTIONS_HELP,
-  parseSiteArguments,
-  whenRootIsUsable,
-  type SiteArguments,
-} from './site-arguments';
-import {
-  UsageError,
-  formatUsageError,
-  interpretArguments,
-  parseIntegerOption,
-  settleArguments,
-} from './usage';
-import type { ArgumentsResult } from './usage';
-import {
-  parseWatchArguments,
-  WATCH_OPTIONS,
-  WATCH_OPTIONS_HELP,
+  MANIFEST,
+  WATCH,
+  WATCH_FLAGS,
+  withPurgeTarget,
   watchSettings,
-  type WatchArguments,
-  type WatchSettings,
+  type WithPurgeTarget,
 } from './watch-arguments';
+import type { WatchSettings } from './settings';
 import { loadManifestInto, startWatchMode, type WatchMode } from './watch-mode';
 import { watchStatusReporter } from './watch-status';
-import { isToken } from '../fields/http-fields';
 
-/** The port `serve` listens on when none is given. */
-export const DEFAULT_PORT = 8080;
+/** Every flag of `serve`, in --help order, keyed by the name of its value in ServeOptions. */
+export const SERVE_FLAGS = {
+  port: PORT,
+  host: HOST,
+  ...SITE_FLAGS,
+  ...SERVE_OWN_FLAGS,
+  state: STATE,
+  gitTimes: withNote(
+    GIT_TIMES,
+    '(read once at start; a file edited since shows its own mtime). Static files\n' +
+      'are then read whole, never streamed, so each gets its commit time',
+  ),
+  ...CONNECTION_FLAGS,
+  ...WATCH_FLAGS,
+  watch: withNote(WATCH, '(cached responses resting on a changed file are dropped at once either way)'),
+  manifest: MANIFEST,
+  accessLog: QUIET,
+};
 
-/** The address `serve` listens on when none is given: this machine only. */
-export const DEFAULT_HOST = '127.0.0.1';
-
-/**
- * How long `serve` sends a cached response without re-checking its files, in ms, where file change notifications
- * are unavailable (NFS, the inotify watch limit): the staleness bound there. Checking every file on every request
- * costs more than half the throughput (README, Performance); one second does not. Given explicitly
- * (`--revalidate-window`, the config key), the check also runs while notifications work.
- */
-export const DEFAULT_REVALIDATE_WINDOW = 1000;
-
-/** What `cdn-include serve` was asked to do. */
-export interface ServeOptions extends SiteArguments, WatchArguments, ConnectionArguments {
-  /** TCP port; 0 picks a free one. @default 8080 */
-  port: number;
-  /** Address to listen on. @default '127.0.0.1' */
-  host: string;
-  /** Cache-Control for expanded pages; undefined leaves the server's policy default (`public, max-age=0`). */
-  cacheControl: string | undefined;
-  /** Worker processes; undefined leaves the config file's or 1. @default 1 */
-  workers: number | undefined;
-  /** Negotiate gzip and brotli (`--compress`); undefined leaves the config file's or off. @default false */
-  compression: boolean | undefined;
-  /** False for `--no-cache`; undefined leaves the config file's or on. @default true */
-  cache: boolean | undefined;
-  /** Bytes of built responses kept (`--cache-size MB`). @default 64 MiB */
-  cacheSize: number | undefined;
-  /**
-   * `--revalidate-window MS`: how long a cached response goes without re-checking its files where notifications
-   * are unavailable; given, also while they work. @default 1000, notifications only
-   */
-  revalidateWindow: number | undefined;
-  /** False for `--quiet`: no access log. @default true */
-  accessLog: boolean | undefined;
-  /** False for `--no-purge-tags`: no Surrogate-Key / Cache-Tag. @default true */
-  purgeTags: boolean | undefined;
-  /** `--surrogate-key-header NAME` (`none`: not sent). @default 'Surrogate-Key' */
-  surrogateKeyHeader: string | false | undefined;
-  /** `--cache-tag-header NAME` (`none`: not sent). @default 'Cache-Tag' */
-  cacheTagHeader: string | false | undefined;
-  /** `--git-times`: clean tracked files take the time of their last commit. @default false */
-  gitTimes: boolean;
-  /** `--state`: a folder or redis:// URL for the validator ledger; undefined for the default folder. */
-  state: string | undefined;
-}
-
-const SERVE_OPTIONS = {
-  ...SITE_OPTIONS,
-  port: { type: 'string' },
-  host: { type: 'string' },
-  'cache-control': { type: 'string' },
-  workers: { type: 'string' },
-  compress: { type: 'boolean' },
-  'no-cache': { type: 'boolean' },
-  'cache-size': { type: 'string' },
-  'revalidate-window': { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-  'no-purge-tags': { type: 'boolean' },
-  'surrogate-key-header': { type: 'string' },
-  'cache-tag-header': { type: 'string' },
-  'git-times': { type: 'boolean' },
-  ...STATE_OPTIONS,
-  ...CONNECTION_OPTIONS,
-  ...WATCH_OPTIONS,
-} as const;
+/** What `cdn-include serve` was asked to do: each flag's value (undefined: not given) and ROOT. */
+export type ServeOptions = WithPurgeTarget<FlagValues<typeof SERVE_FLAGS>> & {
+  /** The site's folder, absolute. @default the demo site shipped with the package */
+  root: string;
+};
 
 const SERVE_HELP = `Usage: cdn-include serve [ROOT] [options]
 
@@ -137,37 +70,8 @@ Arguments:
   ROOT                    the site's folder (default: the demo site shipped with cdn-include)
 
 Options:
-  --port N                TCP port to listen on, 0 for any free port (default: ${DEFAULT_PORT})
-  --host ADDRESS          address to listen on (default: ${DEFAULT_HOST}; 0.0.0.0 for every interface)
-${SITE_OPTIONS_HELP}
-  --cache-control VALUE   Cache-Control sent with expanded pages (default: public, max-age=0)
-  --workers N             worker processes sharing the port, one per core you give it (default: 1)
-  --compress              send gzip or brotli to clients that accept it, for text-like responses of
-                          1 KB or more; every such response then carries Vary: Accept-Encoding (default: off)
-  --no-cache              render every request again (default: built responses are kept in memory;
-                          file bytes and parsed fragments are cached either way)
-  --cache-size MB         memory for built responses, compressed copies, URLs and the header values
-                          they vary on included (default: 64)
-  --revalidate-window MS  re-check a cached response's files at most every MS milliseconds (0: on every
-                          request). Without it, changes are learnt from the kernel's file notifications
-                          and drop cached responses at once; only where notifications are unavailable
-                          (NFS, SMB, FUSE, the inotify watch limit; logged once) are files re-checked,
-                          every ${DEFAULT_REVALIDATE_WINDOW} ms. Given, the check runs beside the notifications
-  --no-purge-tags         send no purge tags (default: every response carries Surrogate-Key and
-                          Cache-Tag, one tag per file it rests on; see cdn-include tag --help)
-  --surrogate-key-header NAME
-                          header of the space-separated tags; none sends none (default: Surrogate-Key)
-  --cache-tag-header NAME header of the comma-separated tags; none sends none (default: Cache-Tag)
-${STATE_OPTIONS_HELP}
-${GIT_TIMES_HELP}
-                          (read once at start; a file edited since shows its own mtime). Static files
-                          are then read whole, never streamed, so each gets its commit time
-${CONNECTION_OPTIONS_HELP}
-${WATCH_OPTIONS_HELP}
-                          (cached responses resting on a changed file are dropped at once either way)
-  --manifest FILE         with --watch, also count the pages of this build manifest as rendered
-  -q, --quiet             no access log
-  -h, --help              show this help
+${flagHelp(SERVE_FLAGS)}
+${HELP_FLAG_LINE}
 
 ROOT may be a symlink (current -> releases/N): a switch or rollback is served at the next request.
 SIGHUP resolves ROOT again, drops every cache and re-reads --config; a bad config file is logged
@@ -176,7 +80,7 @@ and the running configuration kept. Stops on Ctrl-C (SIGINT) or SIGTERM.
 Examples:
   cdn-include serve
   cdn-include serve ./public --port 3000 --cache-control 'public, max-age=0, s-maxage=300'
-  cdn-include serve ./public --watch --purge-url http://127.0.0.1:6081/ --purge-method BAN \
+  cdn-include serve ./public --watch --purge-url http://127.0.0.1:6081/ --purge-method BAN \\
     --purge-tag-header Surrogate-Key
 `;
 
@@ -188,55 +92,14 @@ Examples:
  * // → { kind: 'run', options: { root: '/srv/site', port: 0, host: '127.0.0.1', … } }
  */
 export function parseServeArguments(args: string[], cwd: string): ArgumentsResult<ServeOptions> {
-  return interpretArguments(args, SERVE_OPTIONS, (values, positionals) => ({
-    ...parseSiteArguments(values, positionals, cwd),
-    ...parseWatchArguments(values, cwd),
-    ...parseConnectionArguments(values),
-    port: values.port === undefined ? DEFAULT_PORT : parseIntegerOption(values.port, 'port', 0, 65535),
-    host: parseHost(values.host),
-    cacheControl: parseCacheControl(values['cache-control']),
-    workers: values.workers === undefined ? undefined : parseIntegerOption(values.workers, 'workers', 1, 256),
-    compression: values.compress === true ? true : undefined,
-    cache: values['no-cache'] === true ? false : undefined,
-    cacheSize:
-      values['cache-size'] === undefined
-        ? undefined
-        : parseIntegerOption(values['cache-size'], 'cache-size', 0, 1 << 20) * 1024 * 1024,
-    revalidateWindow:
-      values['revalidate-window'] === undefined
-        ? undefined
-        : parseIntegerOption(values['revalidate-window'], 'revalidate-window', 0, 86_400_000),
-    accessLog: values.quiet === true ? false : undefined,
-    purgeTags: values['no-purge-tags'] === true ? false : undefined,
-    surrogateKeyHeader: parseTagHeader(values['surrogate-key-header'], 'surrogate-key-header'),
-    cacheTagHeader: parseTagHeader(values['cache-tag-header'], 'cache-tag-header'),
-    gitTimes: values['git-times'] === true,
-    state: parseStateArgument(values.state, cwd),
-  }));
+  return interpretArguments(args, SERVE_FLAGS, cwd, (values, positionals) => {
+    return { ...withPurgeTarget(values), root: siteRoot(positionals, cwd) };
+  });
 }
 
-function parseHost(given: string | undefined): string {
-  if (given === undefined) return DEFAULT_HOST;
-  if (!/^[A-Za-z0-9.:[\]%_-]+$/.test(given))
-    throw new UsageError(`option '--host' needs an address, not '${given}'`);
-  return given.startsWith('[') && given.endsWith(']') ? given.slice(1, -1) : given;
-}
-
-function parseTagHeader(given: string | undefined, flag: string): string | false | undefined {
-  if (given === undefined) return undefined;
-  if (given === 'none') return false;
-  // RFC 9110 §5.1: field-name = token.
-  if (!isToken(given)) throw new UsageError(`option '--${flag}' needs a header name or none, not '${given}'`);
-  return given;
-}
-
-function parseCacheControl(given: string | undefined): string | undefined {
-  if (given === undefined) return undefined;
-  // RFC 9110 §5.5: a field value is visible characters, spaces and tabs; CR/LF would split the header.
-  if (given.trim() === '' || !/^[\t\x20-\x7e]+$/.test(given)) {
-    throw new UsageError("option '--cache-control' needs a header value such as 'public, max-age=0'");
-  }
-  return given.trim();
+/** The settings `serve` runs with: its flags over the config file. Throws a UsageError for a bad config file. */
+function serveSettings(options: ServeOptions) {
+  return siteSettings(SERVE_FLAGS, options);
 }
 
 /** `cdn-include serve [ROOT] [--port N] [--host A] [--ssi-ext .EXT] [--legacy-expr] [--cache-control V]` */
@@ -260,15 +123,10 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   let revalidateWindow: number | undefined;
   let maxTagHeaderBytes: number | undefined;
   try {
-    const { workers, accessLog, watch, purge, manifest, ...rest } = siteSettings(options);
-    const { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout, ...settings } = rest;
-    const workerCount = options.workers ?? workers ?? 1;
-    watching = watchSettings(options, { watch, purge, manifest }, io.cwd);
-    const connections = connectionSettings(
-      options,
-      { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout },
-      readOpenFileLimit(),
-    );
+    const settings = serveSettings(options);
+    const workerCount = settings.workers ?? 1;
+    watching = watchSettings(settings, io.cwd);
+    const connections = connectionSettings(options, settings, readOpenFileLimit());
     limits = connections.limits;
     // Every worker has the same limits: the primary warns once for all.
     if (connections.warning !== undefined && !isClusterWorker())
@@ -278,7 +136,7 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       throw new UsageError("'--watch' needs a single process ('--workers 1')");
     if (workerCount > 1 && !isClusterWorker()) return runWorkers(workerCount, options.root, io);
     graph = watching.watch ? new DependencyGraph({ directoryIndex: settings.directoryIndex }) : undefined;
-    revalidateWindow = options.revalidateWindow ?? settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW;
+    revalidateWindow = settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW;
     maxTagHeaderBytes = settings.maxTagHeaderBytes;
     const docroot = options.gitTimes ? await gitTimesDocroot(options.root) : undefined;
     // One ledger for the life of the process: a reload with new settings keeps what was sent.
@@ -368,28 +226,21 @@ function createServeApp(
   graph: DependencyGraph | undefined,
   shared: ServeShared,
 ): ServeApp {
-  const all = serveSettings(options);
-  const { accessLog, ...settings } = all;
+  const all = appSettings(options);
+  const { accessLog, revalidateWindow, ...settings } = all;
   const record = graph && graph.record.bind(graph);
-  const logging = options.accessLog ?? accessLog ?? true;
   const { store, ...docroot } = shared;
   const app = createApp({
     ...settings,
+    root: options.root,
     ...docroot,
     validatorStore: store,
     onValidatorStoreError: (err) =>
       io.stderr(
         `cdn-include serve: validator state unavailable, dating by file times until it is back: ${err.message}\n`,
       ),
-    cacheControl: options.cacheControl ?? settings.cacheControl,
-    compression: options.compression ?? settings.compression,
-    cache: options.cache ?? settings.cache,
-    cacheSize: options.cacheSize ?? settings.cacheSize,
-    ...fileWatching(options.revalidateWindow ?? settings.revalidateWindow, docroot, io),
-    purgeTags: options.purgeTags ?? settings.purgeTags,
-    surrogateKeyHeader: options.surrogateKeyHeader ?? settings.surrogateKeyHeader,
-    cacheTagHeader: options.cacheTagHeader ?? settings.cacheTagHeader,
-    accessLog: logging ? (line) => io.stdout(`${line}\n`) : undefined,
+    ...fileWatching(revalidateWindow, docroot, io),
+    accessLog: (accessLog ?? true) ? (line) => io.stdout(`${line}\n`) : undefined,
     onError: (err, ctx) =>
       io.stderr(`cdn-include serve: ${requestLabel(ctx)} answered 500: ${stackOf(err)}\n`),
     onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${requestLabel(ctx)}]\n`),
@@ -417,8 +268,8 @@ function fileWatching(
 }
 
 /** The settings of the app itself: what a reload may change (not the port, workers, limits or watching). */
-function serveSettings(options: ServeOptions) {
-  const { workers, watch, purge, manifest, ...rest } = siteSettings(options);
+function appSettings(options: ServeOptions) {
+  const { workers, watch, purge, manifest, ...rest } = serveSettings(options);
   const { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout, ...settings } = rest;
   return settings;
 }
@@ -436,7 +287,7 @@ function reloadServeApp(
 ): ServeApp {
   let text: string;
   try {
-    text = JSON.stringify(serveSettings(options));
+    text = JSON.stringify(appSettings(options));
   } catch (err) {
     io.stderr(`cdn-include serve: reload kept the running configuration: ${(err as Error).message}\n`);
     running.ssi.reload();

@@ -3,7 +3,8 @@
 
 import { directoryTagOf, tagOf } from '../server/purge-tags';
 import { EXIT_SUCCESS, type Command, type CommandIo } from './command';
-import { UsageError, interpretArguments, settleArguments, type ArgumentsResult } from './usage';
+import { interpretArguments } from './flags';
+import { UsageError, settleArguments, type ArgumentsResult } from './usage';
 
 const TAG_HELP = `Usage: cdn-include tag PATH...
 
@@ -27,7 +28,7 @@ Example:
  * @example parseTagArguments(['/inc/header.html']); // { kind: 'run', options: ['/inc/header.html'] }
  */
 export function parseTagArguments(args: string[]): ArgumentsResult<string[]> {
-  return interpretArguments(args, {}, (_values, positionals) => {
+  return interpretArguments(args, {}, '/', (_values, positionals) => {
     if (positionals.length === 0) throw new UsageError('missing PATH');
     for (const path of positionals) {
       if (!path.startsWith('/'))

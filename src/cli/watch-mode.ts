@@ -7,7 +7,12 @@ import { parseManifest } from '../site-build/manifest';
 import type { DependencyGraph } from '../engine/dependency-graph';
 import { watchDocroot, type DocrootWatcherOptions, type WatcherStatus } from '../engine/docroot-watcher';
 import { formatPurgeEvent, PurgeQueue, type PurgeQueueOptions } from '../purge/purge-queue';
-import { purgeTargetKind, type PurgeJob, type PurgeTarget, type PurgeTargetKind } from '../purge/purge-target';
+import {
+  purgeTargetKind,
+  type PurgeJob,
+  type PurgeTarget,
+  type PurgeTargetKind,
+} from '../purge/purge-target';
 import { MAX_TAG_HEADER_BYTES, purgeTagsFor, tagOf } from '../server/purge-tags';
 import { formatChange, reportChanges } from './change-report';
 

@@ -4,8 +4,8 @@
 
 import { stringBytes } from '../ssi/string-bytes';
 import { ByteLru } from './byte-lru';
-import { FileContent, FileLookup, FileSource, LimitedFileContent } from './file-source';
-import { FileStamp, isSameStamp, stampOf, StampingFileSource } from './file-stamp';
+import { type FileContent, type FileLookup, type FileSource, type LimitedFileContent } from './file-source';
+import { type FileStamp, isSameStamp, stampOf, type StampingFileSource } from './file-stamp';
 import { isRacyStamp, TIMESTAMP_GRANULARITY_MS } from './racy-stamp';
 
 /** Options of CachingFileSource. */

@@ -1,12 +1,12 @@
 // Fills a VariableTable with Apache's include variables and CGI environment for one request. No I/O.
 // Each variable that depends on the request or the clock is marked, so reading it shapes Vary and Cache-Control.
 
-import { ByteString, utf8ToByteString } from '../ssi/byte-string';
+import { type ByteString, utf8ToByteString } from '../ssi/byte-string';
 import { unescapeQueryForShell } from '../ssi/query-string';
 import { formatTime } from '../ssi/time-format';
 import { canonicalHeaderName } from './header-names';
-import { RenderRequest } from './render-request';
-import { VariableTable } from './variables';
+import { type RenderRequest } from './render-request';
+import { type VariableTable } from './variables';
 import { fieldValue } from '../fields/http-fields';
 
 /** Facts about the server that CGI variables report. */

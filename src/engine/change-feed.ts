@@ -3,7 +3,7 @@
 
 import { lstatSync, readFileSync, statfsSync, watch } from 'node:fs';
 import path from 'node:path';
-import { FolderWatch, FolderWatchOptions, watchFolders } from './folder-watch';
+import { type FolderWatch, type FolderWatchOptions, watchFolders } from './folder-watch';
 import { isHiddenPath } from './hidden-paths';
 
 /** What a change feed tells of itself: it watches (how many folders), or notifications cannot be relied on. */

@@ -9,9 +9,9 @@ import {
   readlinkSync,
   realpathSync,
   statSync,
-  Stats,
+  type Stats,
 } from 'node:fs';
-import { FileHandle, open, readlink, realpath, stat } from 'node:fs/promises';
+import { type FileHandle, open, readlink, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
 /** A path that is not there, or that must not be served (outside the root, a special file, unreadable). */

@@ -7,7 +7,7 @@ import { handleFlastmod, handleFsize } from './handlers/file-info';
 import { handleInclude } from './handlers/include';
 import { handleSet } from './handlers/set';
 import { handleComment, handleExec, handlePrintenv } from './handlers/simple';
-import { DirectiveHandler } from './render-state';
+import { type DirectiveHandler } from './render-state';
 
 /** Every directive cdn-include knows, by lower-case name. */
 export const DIRECTIVE_HANDLERS: ReadonlyMap<string, DirectiveHandler> = new Map<string, DirectiveHandler>([

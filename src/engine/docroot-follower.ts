@@ -2,7 +2,7 @@
 // now leads to another real folder (a Capistrano-style `current -> releases/N` switch or rollback) and hands out
 // one release per real folder. It reads the file system and never logs; what a release holds is the caller's.
 
-import { lstatSync, realpathSync, Stats, statSync } from 'node:fs';
+import { lstatSync, realpathSync, type Stats, statSync } from 'node:fs';
 
 /** One real folder the docroot path led to, with what the caller built for it. */
 export interface DocrootRelease<T> {

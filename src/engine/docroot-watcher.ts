@@ -5,7 +5,7 @@
 import { statSync, watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { changedPaths, DocrootSnapshot, scanDocroot } from './docroot-scan';
+import { changedPaths, type DocrootSnapshot, scanDocroot } from './docroot-scan';
 import { watchFolders } from './folder-watch';
 import { isHiddenPath } from './hidden-paths';
 

@@ -1,7 +1,7 @@
 // The per-document state of the SSI language: what `config` and `if` change, reset for every included document.
 
-import { ByteString } from '../ssi/byte-string';
-import { ExpressionSyntax } from '../ssi/expr';
+import { type ByteString } from '../ssi/byte-string';
+import { type ExpressionSyntax } from '../ssi/expr';
 import { DEFAULT_TIME_FORMAT } from '../ssi/time-format';
 
 /** Apache's default error text (SSIErrorMsg). */

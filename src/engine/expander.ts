@@ -2,8 +2,8 @@
 
 import { tokenizeCached } from './token-cache';
 import { DIRECTIVE_HANDLERS } from './directive-table';
-import { DocumentFrame } from './document-frame';
-import { RenderState } from './render-state';
+import { type DocumentFrame } from './document-frame';
+import { type RenderState } from './render-state';
 import { excerpt } from '../ssi/excerpt';
 
 const MALFORMED_MESSAGES = {

@@ -2,13 +2,13 @@
 // Every read of the request or the clock is recorded, so the response gets the right Vary and Cache-Control.
 
 import { BoundedMemo } from '../ssi/bounded-memo';
-import { ByteString, utf8ToByteString } from '../ssi/byte-string';
-import { ExpressionHost, ParseResult, ExpressionSyntax, parseExpression } from '../ssi/expr';
+import { type ByteString, utf8ToByteString } from '../ssi/byte-string';
+import { type ExpressionHost, type ParseResult, type ExpressionSyntax, parseExpression } from '../ssi/expr';
 import { canonicalHeaderName, headerNameOfVariable } from './header-names';
-import { DocumentFrame } from './document-frame';
+import { type DocumentFrame } from './document-frame';
 import { parentPath } from './file-source';
 import { headerValue } from './render-request';
-import { RenderState } from './render-state';
+import { type RenderState } from './render-state';
 
 /** Builds the ExpressionHost an if/elif in `frame` evaluates against. */
 export function createExpressionHost(render: RenderState, frame: DocumentFrame): ExpressionHost {

@@ -1,7 +1,7 @@
 // A file's identity as one cheap stat sees it: what a cache compares to know that bytes it holds are current.
 // Pure: the stat itself is done by the file source (NodeFileSource.stampSync) or derived from statSync.
 
-import { FileLookup, FileSource } from './file-source';
+import { type FileLookup, type FileSource } from './file-source';
 
 /**
  * What one stat of a path shows. Two equal stamps mean the path still names the same, unchanged file: any

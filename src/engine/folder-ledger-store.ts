@@ -8,7 +8,7 @@ import { promises as fs, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringBytes } from '../ssi/string-bytes';
 import { ByteLru } from './byte-lru';
-import { isPageRecord, LedgerStore, PageRecord } from './validator-ledger';
+import { isPageRecord, type LedgerStore, type PageRecord } from './validator-ledger';
 
 /** Bytes of records kept in memory between reads, with their file names. */
 const READ_CACHE_BYTES = 4 * 1024 * 1024;

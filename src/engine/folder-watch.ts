@@ -88,7 +88,7 @@ export function watchFolders(
   // A symbolic link is not followed: what lies behind it is not the docroot's to watch.
   const followRename = (full: string, relative: string) => {
     if (closed) return;
-    let isFolder = false;
+    let isFolder: boolean;
     try {
       isFolder = lstatSync(full).isDirectory();
     } catch {

@@ -2,8 +2,14 @@
 // that touched it instead of its mtime, so every clone of one commit shows the same times. Pure mapping: the
 // times are found by the caller (src/cli runs git) and passed in.
 
-import { FileContent, FileInfo, FileLookup, FileSource, LimitedFileContent } from './file-source';
-import { FileStamp, stampOf } from './file-stamp';
+import {
+  type FileContent,
+  type FileInfo,
+  type FileLookup,
+  type FileSource,
+  type LimitedFileContent,
+} from './file-source';
+import { type FileStamp, stampOf } from './file-stamp';
 
 /** The commit time of one docroot path, and the stat it had when git called it unmodified. */
 export interface GitFileTime {

@@ -1,7 +1,7 @@
 // Resolves the targets of `file=` and `virtual=` attributes to docroot paths. Pure: no I/O.
 // Both must stay inside the docroot: a target can never name a file the request path guard would refuse.
 
-import { ByteString, fromByteString } from '../ssi/byte-string';
+import { type ByteString, fromByteString } from '../ssi/byte-string';
 import { percentDecode } from '../ssi/query-string';
 import { parentPath } from './file-source';
 import { isHiddenPath } from './hidden-paths';

@@ -1,7 +1,7 @@
 // An in-memory docroot with explicit mtimes, for tests of the engine and the build. No real I/O.
 
-import { FileContent, FileInfo, FileLookup, FileSource, parentPath } from './file-source';
-import { FileStamp, stampFromLookup } from './file-stamp';
+import { type FileContent, type FileInfo, type FileLookup, type FileSource, parentPath } from './file-source';
+import { type FileStamp, stampFromLookup } from './file-stamp';
 
 /** A file to put in a MemoryFileSource. */
 export interface MemoryFile {

@@ -3,7 +3,7 @@
 
 import { stringBytes } from '../ssi/string-bytes';
 import { ByteLru } from './byte-lru';
-import { LedgerStore, PageRecord } from './validator-ledger';
+import { type LedgerStore, type PageRecord } from './validator-ledger';
 
 /** The default budget of an in-memory ledger. */
 export const DEFAULT_LEDGER_BYTES = 8 * 1024 * 1024;

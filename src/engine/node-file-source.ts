@@ -1,21 +1,28 @@
 // The node:fs adapter of FileSource: maps docroot paths into a real folder and never leaves it, race or not.
 // Every access opens first and then verifies the open descriptor (confined-open.ts); special files are refused.
 
-import { Dirent, readFileSync, Stats, statSync } from 'node:fs';
+import { type Dirent, readFileSync, type Stats, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ConfinedFailure,
-  ConfinedLookup,
-  ConfinedRoot,
+  type ConfinedFailure,
+  type ConfinedLookup,
+  type ConfinedRoot,
   confineRoot,
   failure,
   lookupConfined,
   lookupConfinedSync,
   openConfined,
 } from './confined-open';
-import { FileContent, FileInfo, FileLookup, FileSource, LimitedFileContent, OpenedFile } from './file-source';
-import { FileStamp, missingStamp, UNKNOWN_STAMP } from './file-stamp';
+import {
+  type FileContent,
+  type FileInfo,
+  type FileLookup,
+  type FileSource,
+  type LimitedFileContent,
+  type OpenedFile,
+} from './file-source';
+import { type FileStamp, missingStamp, UNKNOWN_STAMP } from './file-stamp';
 
 /** Serves a real folder as a docroot. */
 export class NodeFileSource implements FileSource {

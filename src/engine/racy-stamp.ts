@@ -1,7 +1,7 @@
 // The "racy clean" rule (git's name for it): a file stamp taken within one timestamp tick of the moment its bytes
 // were read cannot vouch for them. Pure: no I/O and no clock of its own.
 
-import { FileStamp } from './file-stamp';
+import { type FileStamp } from './file-stamp';
 
 /**
  * The timestamp granularity assumed for every file system, in ms. Conservative on purpose: ext4 with 128-byte

@@ -3,7 +3,7 @@
 // reject within a bounded time, never wait: the ledger then dates without the store. It must not queue commands.
 
 import Redis from 'ioredis';
-import { isPageRecord, LedgerStore, PageRecord } from './validator-ledger';
+import { isPageRecord, type LedgerStore, type PageRecord } from './validator-ledger';
 
 /** Where the Redis server is; one site per database (`redis://HOST:PORT/DB`). */
 export interface RedisLocation {

@@ -1,5 +1,7 @@
 // The limits that keep one render bounded in time and memory, with the option name that raises each.
 
+import { describeWholeNumber, isWholeNumber } from '../fields/whole-number';
+
 /** Limits for one page render. */
 export interface RenderLimits {
   /** Nested include levels below the page (Apache's LimitInternalRecursion). @default 10 */
@@ -20,8 +22,10 @@ export const DEFAULT_RENDER_LIMITS: RenderLimits = {
 export function resolveRenderLimits(limits: Partial<RenderLimits> = {}): RenderLimits {
   const resolved = { ...DEFAULT_RENDER_LIMITS, ...limits };
   for (const [name, value] of Object.entries(resolved)) {
-    if (!Number.isSafeInteger(value) || value < 0) {
-      throw new TypeError(`option '${name}' must be a non-negative integer, got ${String(value)}`);
+    if (!isWholeNumber(value, { min: 0 })) {
+      throw new TypeError(
+        `option '${name}' must be ${describeWholeNumber({ min: 0 })}, got ${String(value)}`,
+      );
     }
   }
   return resolved;

@@ -1,11 +1,11 @@
 // Options of the SSI engine and their defaults; bad values throw TypeError naming the option.
 
-import { ByteString } from '../ssi/byte-string';
-import { ExpressionSyntax } from '../ssi/expr';
-import { DEFAULT_TAGS, TagPair } from '../ssi/tokenizer';
+import { type ByteString } from '../ssi/byte-string';
+import { type ExpressionSyntax } from '../ssi/expr';
+import { DEFAULT_TAGS, type TagPair } from '../ssi/tokenizer';
 import { DEFAULT_ERROR_MESSAGE, DEFAULT_UNDEFINED_ECHO } from './document-frame';
-import { FileSource } from './file-source';
-import { RenderLimits, resolveRenderLimits } from './render-limits';
+import { type FileSource } from './file-source';
+import { type RenderLimits, resolveRenderLimits } from './render-limits';
 
 /** How the engine renders pages. Only `source` is required. */
 export interface RenderOptions {

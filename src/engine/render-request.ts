@@ -1,6 +1,6 @@
 // The request a page is rendered for: what its CGI-style variables and ap_expr request functions read. No I/O.
 
-import { ByteString } from '../ssi/byte-string';
+import { type ByteString } from '../ssi/byte-string';
 import { fieldValue } from '../fields/http-fields';
 
 /** Request header values as Node gives them (latin1, so they are ByteStrings), by lower-case name. */

@@ -1,14 +1,14 @@
 // The state shared by every document of one render: output, variables, dependencies, diagnostics, limits.
 // Handlers write and report through it, so the rules for error text and limits live in one place.
 
-import { ByteString, fromByteString } from '../ssi/byte-string';
+import { type ByteString, fromByteString } from '../ssi/byte-string';
 import { substituteVariables } from '../ssi/substitute';
-import { DirectiveAttribute } from '../ssi/tokenizer';
+import { type DirectiveAttribute } from '../ssi/tokenizer';
 import { DependencySet } from './dependency-set';
-import { Diagnostic, DiagnosticCode, MAX_DIAGNOSTIC_MESSAGE_LENGTH } from './diagnostics';
-import { DocumentFrame } from './document-frame';
-import { RenderRequest } from './render-request';
-import { ResolvedRenderOptions } from './render-options';
+import { type Diagnostic, type DiagnosticCode, MAX_DIAGNOSTIC_MESSAGE_LENGTH } from './diagnostics';
+import { type DocumentFrame } from './document-frame';
+import { type RenderRequest } from './render-request';
+import { type ResolvedRenderOptions } from './render-options';
 import { RequestDependenceRecorder } from './request-dependence-recorder';
 import { VariableTable } from './variables';
 import { excerpt } from '../ssi/excerpt';

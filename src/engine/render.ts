@@ -1,20 +1,20 @@
 // Renders one SSI page: reads it, expands it, and returns the bytes with everything they depended on.
 
 import { addRequestVariables } from './cgi-variables';
-import { Dependency } from './dependency-set';
-import { Diagnostic } from './diagnostics';
+import { type Dependency } from './dependency-set';
+import { type Diagnostic } from './diagnostics';
 import { createFrame } from './document-frame';
 import { expandDocument } from './expander';
-import { RenderRequest } from './render-request';
+import { type RenderRequest } from './render-request';
 import {
   isResolvedRenderOptions,
-  RenderOptions,
-  ResolvedRenderOptions,
+  type RenderOptions,
+  type ResolvedRenderOptions,
   resolveRenderOptions,
   syntaxForPath,
 } from './render-options';
 import { RenderState } from './render-state';
-import { RequestDependence } from './request-dependence';
+import { type RequestDependence } from './request-dependence';
 import { recordMissing } from './target-lookup';
 
 /** The outcome of rendering a page. */

@@ -1,6 +1,6 @@
 // Collects, during one render, what the output read from the request and the clock. No I/O.
 
-import { RequestDependence } from './request-dependence';
+import { type RequestDependence } from './request-dependence';
 
 /** What kind of outside input a variable stands for. */
 export type Volatility =

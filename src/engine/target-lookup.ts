@@ -1,8 +1,8 @@
 // Finds the file an include or fsize/flastmod target names, recording it (found or missing) as a dependency.
 
-import { DependencyRole } from './dependency-set';
-import { FileInfo, parentPath } from './file-source';
-import { RenderState } from './render-state';
+import { type DependencyRole } from './dependency-set';
+import { type FileInfo, parentPath } from './file-source';
+import { type RenderState } from './render-state';
 
 /** A target that was found; `bytes` only when it was read. */
 export type FoundTarget = { ok: true; path: string; info: FileInfo; bytes?: Buffer };

@@ -1,7 +1,7 @@
 // Remembers the tokens of each document's bytes, so a fragment shared by many pages is scanned once.
 // Keyed by the Buffer itself (a WeakMap): when the fragment cache drops the bytes, their tokens go with them.
 
-import { Token, TagPair, tokenize } from '../ssi/tokenizer';
+import { type Token, type TagPair, tokenize } from '../ssi/tokenizer';
 
 const TOKENS = new WeakMap<Uint8Array, { tags: TagPair; tokens: readonly Token[] }>();
 

@@ -3,7 +3,7 @@
 // changes the bytes while max(mtime) stays put. The build's manifest remembers each page's last ETag and
 // Last-Modified, a one-variant record of the validator ledger that `serve` keeps: the rule is the ledger's own.
 
-import { datePage, PageRecord } from './validator-ledger';
+import { datePage, type PageRecord } from './validator-ledger';
 
 /** What was last sent for one page variant. */
 export interface ValidatorRecord {

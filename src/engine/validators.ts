@@ -1,7 +1,7 @@
 // Validators of a rendered page, derived from its bytes and its dependency set. Pure functions.
 
 import computeEtag from 'etag';
-import { Dependency } from './dependency-set';
+import { type Dependency } from './dependency-set';
 
 /**
  * The virtual Last-Modified: the newest mtime over every dependency (missing ones count with their directory's

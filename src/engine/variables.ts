@@ -1,9 +1,9 @@
 // The SSI variable table shared by a page and all its includes (APR-table semantics). No I/O.
 // Names are case-insensitive; order is insertion order (for printenv); some values are computed on first read.
 
-import { ByteString } from '../ssi/byte-string';
+import { type ByteString } from '../ssi/byte-string';
 import { headerNameOfVariable } from './header-names';
-import { RequestDependenceRecorder, Volatility } from './request-dependence-recorder';
+import { type RequestDependenceRecorder, type Volatility } from './request-dependence-recorder';
 
 /** A value computed on first read, with the timefmt of the document that reads it (Apache's LAZY_VALUE). */
 export type LazyValue = (timeFormat: ByteString) => ByteString;

@@ -6,6 +6,10 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { parseHttpDate } from '../fields/http-date';
 import { isToken } from '../fields/http-fields';
+import { describeWholeNumber, isWholeNumber, type WholeNumberRange } from '../fields/whole-number';
+
+/** How many tags one purge request may name (CDN purge APIs cap the keys of one request). */
+const MAX_TAGS_RANGE: WholeNumberRange = { min: 1, max: 1000 };
 
 /**
  * A purge request template, filled in the URL, the header values and the body:
@@ -115,11 +119,8 @@ export function checkPurgeTarget(value: unknown, name: string): PurgeTarget {
       throw new TypeError(`${name}.headers['${header}'] must be a header name with a one-line string value`);
   }
   if (body !== undefined && typeof body !== 'string') throw new TypeError(`${name}.body must be a string`);
-  if (
-    maxTags !== undefined &&
-    (!Number.isInteger(maxTags) || (maxTags as number) < 1 || (maxTags as number) > 1000)
-  )
-    throw new TypeError(`${name}.maxTags must be a whole number from 1 to 1000`);
+  if (maxTags !== undefined && !isWholeNumber(maxTags, MAX_TAGS_RANGE))
+    throw new TypeError(`${name}.maxTags must be ${describeWholeNumber(MAX_TAGS_RANGE)}`);
   const target: PurgeTarget = {
     method: method.toUpperCase(),
     url,

@@ -4,7 +4,7 @@
 import Koa, { type Context } from 'koa';
 import { formatHttpDate } from '../fields/http-date';
 import { escapeLogItem } from './log-escape';
-import { ssi, SsiMiddleware, SsiOptions } from './ssi-middleware';
+import { ssi, type SsiMiddleware, type SsiOptions } from './ssi-middleware';
 
 /** Options of createApp: the middleware's plus an access log and a receiver of unexpected errors. */
 export interface AppOptions extends SsiOptions {

@@ -2,7 +2,7 @@
 // from what the render read of the request and the clock. Pure: no I/O; does not set headers itself.
 
 import { canonicalHeaderName } from '../engine/header-names';
-import { RequestDependence } from '../engine/request-dependence';
+import { type RequestDependence } from '../engine/request-dependence';
 import { isToken } from '../fields/http-fields';
 import { directiveName, splitCacheControl } from '../fields/cache-control';
 

@@ -3,6 +3,10 @@
 
 import picomatch from 'picomatch';
 import { isMediaRange } from '../fields/http-fields';
+import { describeWholeNumber, isWholeNumber, type WholeNumberRange } from '../fields/whole-number';
+
+/** A lifetime in a rule: delta-seconds (RFC 9111 §1.2.2). */
+const SECONDS: WholeNumberRange = { min: 0, unit: 'seconds' };
 
 /** One rule; the first rule whose `path` and `type` both match a response decides its caching fields. */
 export interface CachePolicyRule {
@@ -100,8 +104,8 @@ function compileRule(rule: unknown, name: string) {
   }
   for (const key of SECONDS_KEYS) {
     const value = record[key];
-    if (value !== undefined && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
-      throw new TypeError(`${name}.${key} must be a whole number of seconds ≥ 0`);
+    if (value !== undefined && !isWholeNumber(value, SECONDS)) {
+      throw new TypeError(`${name}.${key} must be ${describeWholeNumber(SECONDS)}`);
     }
   }
   for (const key of FLAG_KEYS) {

@@ -1,9 +1,9 @@
 // The CDN-facing fields of one response (README "Behind a CDN"): purge tags for every file it rested on, and the
 // fallback when they do not fit. Pure: returns new fields and a diagnostic for the caller to log; sets no header.
 
-import { Diagnostic } from '../engine/diagnostics';
+import { type Diagnostic } from '../engine/diagnostics';
 import { sharedUncacheable } from './cache-headers';
-import { MAX_TAG_HEADER_BYTES, PurgeTagOptions, purgeTagsFor } from './purge-tags';
+import { MAX_TAG_HEADER_BYTES, type PurgeTagOptions, purgeTagsFor } from './purge-tags';
 
 /** How responses are tagged for CDN purges; `tags` undefined sends no tag headers. */
 export interface CdnSettings {

@@ -2,6 +2,7 @@
 // request or keep an idle connection, so half-open connections (Slowloris) cannot exhaust file descriptors.
 
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { describeWholeNumber, isWholeNumber } from '../fields/whole-number';
 
 /** The limits applied to each accepted connection. Every duration is in milliseconds. */
 export interface ConnectionLimits {
@@ -42,9 +43,9 @@ const MIN_CHECKING_INTERVAL = 100;
  */
 export function checkConnectionLimits(limits: ConnectionLimits): ConnectionLimits {
   for (const [name, value] of Object.entries(limits)) {
-    const least = name === 'maxConnections' ? 1 : 0;
-    if (!Number.isSafeInteger(value) || value < least)
-      throw new TypeError(`connection limit '${name}' must be a whole number ≥ ${least}`);
+    const range = { min: name === 'maxConnections' ? 1 : 0 };
+    if (!isWholeNumber(value, range))
+      throw new TypeError(`connection limit '${name}' must be ${describeWholeNumber(range)}`);
   }
   const { headersTimeout, requestTimeout } = limits;
   // node:http refuses a header deadline after the whole request's deadline.

@@ -3,13 +3,13 @@
 // revalidated by re-stamping those files. Bounded by bytes; one build per key at a time.
 
 import { ByteLru } from '../engine/byte-lru';
-import { ChangeFeed } from '../engine/change-feed';
-import { FileStamp, isSameStamp, StampingFileSource } from '../engine/file-stamp';
-import { RequestHeaders } from '../engine/render-request';
+import { type ChangeFeed } from '../engine/change-feed';
+import { type FileStamp, isSameStamp, type StampingFileSource } from '../engine/file-stamp';
+import { type RequestHeaders } from '../engine/render-request';
 import { fieldValue } from '../fields/http-fields';
 import { stringBytes } from '../ssi/string-bytes';
 import { DependentsIndex } from './dependents-index';
-import { RepresentationSet } from './representation-set';
+import { type RepresentationSet } from './representation-set';
 
 /** Options of PageCache. */
 export interface PageCacheOptions {

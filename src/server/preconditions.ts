@@ -4,7 +4,7 @@
 import type { RequestHeaders } from '../engine/render-request';
 import { floorToSecond } from '../engine/validators';
 import {
-  EntityTag,
+  type EntityTag,
   isStrongMatch,
   isWeakMatch,
   parseEntityTag,

@@ -1,12 +1,12 @@
 // Dates a built representation through the validator ledger: the Last-Modified its files give becomes the one
 // the ledger stands by for these bytes, and If-Modified-Since is answered 304 only from a date that proves them.
 
-import { RecordingFileSource } from '../engine/caching-file-source';
-import { ValidatorLedger } from '../engine/validator-ledger';
+import { type RecordingFileSource } from '../engine/caching-file-source';
+import { type ValidatorLedger } from '../engine/validator-ledger';
 import { parseHttpDate } from '../fields/http-date';
 import { datedFields } from './caching-fields';
 import type { RequestHeaders } from './preconditions';
-import { Representation } from './representation';
+import { type Representation } from './representation';
 
 /** Which page and which of its variants a representation is. */
 export interface DatingSubject {

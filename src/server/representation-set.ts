@@ -6,7 +6,7 @@ import { entityTagOf } from '../engine/validators';
 import { stringBytes } from '../ssi/string-bytes';
 import { compressBody, type CompressionCoding } from './body-compression';
 import type { ContentCoding } from './content-coding';
-import { Representation } from './representation';
+import { type Representation } from './representation';
 
 /**
  * An identity representation and its gzip and brotli forms. Every form carries the identity's

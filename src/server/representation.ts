@@ -3,10 +3,10 @@
 
 import type { Context } from 'koa';
 import type { Readable } from 'node:stream';
-import { ByteRange, parseRange } from './byte-range';
+import { type ByteRange, parseRange } from './byte-range';
 import { formatHttpDate } from '../fields/http-date';
 import type { CachingFields } from './caching-fields';
-import { evaluatePreconditions, RepresentationValidators, type RequestHeaders } from './preconditions';
+import { evaluatePreconditions, type RepresentationValidators, type RequestHeaders } from './preconditions';
 import { fieldValue } from '../fields/http-fields';
 
 /** A body sent from an open file instead of memory (big static files): read only when, and where, it is sent. */

@@ -1,6 +1,6 @@
 // Maps a request-target to a file in the docroot: path guard, directory index, redirect for a directory without '/'.
 
-import { ResolvedRenderOptions } from '../engine/render-options';
+import { type ResolvedRenderOptions } from '../engine/render-options';
 import { parseRequestPath } from './request-path';
 
 /** Where a request leads. `query` is undefined when the URL has no '?'. */

@@ -3,24 +3,24 @@
 
 import type { Context } from 'koa';
 import { RecordingFileSource } from '../engine/caching-file-source';
-import { Diagnostic } from '../engine/diagnostics';
-import { GraphDependency } from '../engine/dependency-graph';
-import { FileSource } from '../engine/file-source';
+import { type Diagnostic } from '../engine/diagnostics';
+import { type GraphDependency } from '../engine/dependency-graph';
+import { type FileSource } from '../engine/file-source';
 import { renderPage } from '../engine/render';
-import { headerValue, RenderRequest } from '../engine/render-request';
-import { isSsiPath, ResolvedRenderOptions } from '../engine/render-options';
-import { ValidatorLedger } from '../engine/validator-ledger';
+import { headerValue, type RenderRequest } from '../engine/render-request';
+import { isSsiPath, type ResolvedRenderOptions } from '../engine/render-options';
+import { type ValidatorLedger } from '../engine/validator-ledger';
 import { entityTagOf } from '../engine/validators';
 import {
-  CachingFields,
+  type CachingFields,
   cachingFieldsFor,
-  CachingSettings,
+  type CachingSettings,
   contentTypeOf,
   unsettledFields,
 } from './caching-fields';
-import { CdnSettings } from './cdn-headers';
-import { CachedVariant } from './page-cache';
-import { Representation, representationOf } from './representation';
+import { type CdnSettings } from './cdn-headers';
+import { type CachedVariant } from './page-cache';
+import { type Representation, representationOf } from './representation';
 import { changedAtOf, dateRepresentation, variantOf } from './representation-dating';
 import { RepresentationSet } from './representation-set';
 
@@ -58,7 +58,7 @@ export async function buildResponse(
   const options = source === renderOptions.source ? renderOptions : { ...renderOptions, source };
   const recording = source instanceof RecordingFileSource ? source : undefined;
   let built: Built | undefined;
-  let readConsistently = true;
+  let readConsistently: boolean;
   for (let attempt = 1; ; attempt++) {
     built = isSsiPath(renderOptions, located.path)
       ? await buildPage(ctx, located.path, located.query, options, settings, now)

@@ -4,36 +4,42 @@
 
 import type { Context, Middleware, Next } from 'koa';
 import { CachingFileSource, DEFAULT_FILE_CACHE_BYTES } from '../engine/caching-file-source';
-import { ChangeFeed, ChangeFeedStatus, StartFolderWatch, watchForChanges } from '../engine/change-feed';
-import { GraphDependency } from '../engine/dependency-graph';
-import { Diagnostic } from '../engine/diagnostics';
+import {
+  type ChangeFeed,
+  type ChangeFeedStatus,
+  type StartFolderWatch,
+  watchForChanges,
+} from '../engine/change-feed';
+import { type GraphDependency } from '../engine/dependency-graph';
+import { type Diagnostic } from '../engine/diagnostics';
 import { DocrootFollower } from '../engine/docroot-follower';
 import { floorToSecond } from '../engine/validators';
 import { FileEntityTags } from '../engine/file-entity-tags';
-import { FileSource } from '../engine/file-source';
+import { type FileSource } from '../engine/file-source';
 import { NodeFileSource } from '../engine/node-file-source';
 import {
   isSsiPath,
-  RenderOptions,
-  ResolvedRenderOptions,
+  type RenderOptions,
+  type ResolvedRenderOptions,
   resolveRenderOptions,
 } from '../engine/render-options';
 import { DEFAULT_LEDGER_BYTES, MemoryLedgerStore } from '../engine/memory-ledger-store';
-import { LedgerStore, ValidatorLedger } from '../engine/validator-ledger';
+import { type LedgerStore, ValidatorLedger } from '../engine/validator-ledger';
 import { DEFAULT_CACHE_CONTROL, validateCacheControl } from './cache-headers';
-import { CachePolicyRule, compileCachePolicy } from './cache-policy';
+import { type CachePolicyRule, compileCachePolicy } from './cache-policy';
 import {
   DEFAULT_COMPRESSION_THRESHOLD,
   DEFAULT_MAX_COMPRESS_BYTES,
   negotiateContentCoding,
 } from './content-coding';
-import { CachedVariant, DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-cache';
+import { type CachedVariant, DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-cache';
 import { MAX_TAG_HEADER_BYTES, validateTagHeaderName } from './purge-tags';
 import { sendRepresentation } from './representation';
 import { isDoubtedRevalidation } from './representation-dating';
-import { LocatedResource, locateResource } from './resource-locator';
-import { buildResponse, BuiltResponse, ResponseBuilderSettings } from './response-builder';
-import { DEFAULT_STREAM_THRESHOLD, OpeningFileSource, sendStreamedFile } from './streamed-file';
+import { type LocatedResource, locateResource } from './resource-locator';
+import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
+import { DEFAULT_STREAM_THRESHOLD, type OpeningFileSource, sendStreamedFile } from './streamed-file';
+import { wholeNumberOption, type WholeNumberRange } from '../fields/whole-number';
 
 /** Options of the `ssi()` middleware: the engine's RenderOptions plus where the files are and how to cache. */
 export interface SsiOptions extends Omit<RenderOptions, 'source'> {
@@ -433,7 +439,7 @@ function resolveSsiOptions(options: SsiOptions): Releases {
 /** The settings every release shares: validated once, when the middleware is created. */
 function sharedSettings(options: SsiOptions) {
   return {
-    fileCacheSize: byteCount(options.fileCacheSize, 'fileCacheSize', DEFAULT_FILE_CACHE_BYTES),
+    fileCacheSize: ssiWholeNumber(options, 'fileCacheSize', DEFAULT_FILE_CACHE_BYTES),
     // What the caching fields follow (see cachingFieldsFor); the validator history is `ledger`, beside it.
     caching: {
       cacheControl: validateCacheControl(options.cacheControl ?? DEFAULT_CACHE_CONTROL, 'cacheControl'),
@@ -444,16 +450,16 @@ function sharedSettings(options: SsiOptions) {
       rules: options.cacheRules === undefined ? undefined : compileCachePolicy(options.cacheRules),
       compressionThreshold:
         options.compression === true
-          ? byteCount(options.compressionThreshold, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD)
+          ? ssiWholeNumber(options, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD)
           : undefined,
-      maxCompressBytes: byteCount(options.maxCompressBytes, 'maxCompressBytes', DEFAULT_MAX_COMPRESS_BYTES),
+      maxCompressBytes: ssiWholeNumber(options, 'maxCompressBytes', DEFAULT_MAX_COMPRESS_BYTES),
     },
     ledger: validatorLedger(options),
     cdn: { tags: purgeTagOptions(options) },
-    revalidateWindow: byteCount(options.revalidateWindow, 'revalidateWindow', 0),
+    revalidateWindow: ssiWholeNumber(options, 'revalidateWindow', 0),
     watchFiles: options.watchFiles !== false,
-    cacheSize: byteCount(options.cacheSize, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES),
-    streamThreshold: streamThreshold(options),
+    cacheSize: ssiWholeNumber(options, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES),
+    streamThreshold: ssiWholeNumber(options, 'streamThreshold', DEFAULT_STREAM_THRESHOLD),
   };
 }
 
@@ -485,6 +491,8 @@ function openRelease(
     cdn: shared.cdn,
     onDiagnostic: options.onDiagnostic,
   };
+  // Declared before the watch whose callback reads it, assigned once the watch exists (the cache is built on it).
+  // eslint-disable-next-line prefer-const
   let cache: PageCache | undefined;
   const changes =
     watchRoot !== undefined && shared.watchFiles
@@ -514,16 +522,35 @@ function openRelease(
   return { settings, files, cache, streaming, changes };
 }
 
-function streamThreshold(options: SsiOptions): number {
-  const threshold = byteCount(options.streamThreshold, 'streamThreshold', DEFAULT_STREAM_THRESHOLD);
-  // Files are read whole above 2 GiB - 1 by no Node API: a larger threshold would make them unservable.
-  if (threshold > MAX_STREAM_THRESHOLD)
-    throw new TypeError(`ssi(): option 'streamThreshold' must be at most ${MAX_STREAM_THRESHOLD}`);
-  return threshold;
-}
-
 /** The largest file Node reads whole into one Buffer (fs.readFile's limit). */
 const MAX_STREAM_THRESHOLD = 2 ** 31 - 1;
+
+const BYTES: WholeNumberRange = { min: 0, unit: 'bytes' };
+
+/**
+ * The whole-number options of ssi() and the numbers each accepts; anything else is misuse. A config file's key of
+ * the same name is checked against the same range.
+ */
+export const WHOLE_NUMBER_OPTIONS = {
+  cacheSize: BYTES,
+  fileCacheSize: BYTES,
+  validatorHistorySize: BYTES,
+  compressionThreshold: BYTES,
+  maxCompressBytes: BYTES,
+  maxTagHeaderBytes: BYTES,
+  // Files are read whole above 2 GiB - 1 by no Node API: a larger threshold would make them unservable.
+  streamThreshold: { ...BYTES, max: MAX_STREAM_THRESHOLD },
+  revalidateWindow: { min: 0, unit: 'milliseconds' },
+} satisfies Partial<Record<keyof SsiOptions, WholeNumberRange>>;
+
+/** A whole-number option of ssi(), or its default; anything else is misuse (a TypeError naming it). */
+function ssiWholeNumber(
+  options: SsiOptions,
+  name: keyof typeof WHOLE_NUMBER_OPTIONS,
+  fallback: number,
+): number {
+  return wholeNumberOption(options[name], name, WHOLE_NUMBER_OPTIONS[name], fallback, 'ssi()');
+}
 
 function isOpeningSource(source: FileSource): source is OpeningFileSource {
   return typeof source.open === 'function';
@@ -531,7 +558,7 @@ function isOpeningSource(source: FileSource): source is OpeningFileSource {
 
 function validatorLedger(options: SsiOptions): ValidatorLedger | undefined {
   if (options.rememberValidators === false) return undefined;
-  const size = byteCount(options.validatorHistorySize, 'validatorHistorySize', DEFAULT_LEDGER_BYTES);
+  const size = ssiWholeNumber(options, 'validatorHistorySize', DEFAULT_LEDGER_BYTES);
   return new ValidatorLedger(
     options.validatorStore ?? new MemoryLedgerStore(size),
     options.onValidatorStoreError,
@@ -548,19 +575,10 @@ function purgeTagOptions(options: SsiOptions) {
     'Surrogate-Key',
   );
   const cacheTagHeader = validateTagHeaderName(options.cacheTagHeader, 'cacheTagHeader', 'Cache-Tag');
-  const maxHeaderBytes = byteCount(options.maxTagHeaderBytes, 'maxTagHeaderBytes', MAX_TAG_HEADER_BYTES);
+  const maxHeaderBytes = ssiWholeNumber(options, 'maxTagHeaderBytes', MAX_TAG_HEADER_BYTES);
   if (options.purgeTags === false || (surrogateKeyHeader === false && cacheTagHeader === false))
     return undefined;
   return { surrogateKeyHeader, cacheTagHeader, maxHeaderBytes };
-}
-
-/** A non-negative integer option (bytes or milliseconds), or its default; anything else is misuse. */
-function byteCount(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new TypeError(`ssi(): option '${name}' must be a whole number ≥ 0`);
-  }
-  return value;
 }
 
 const REASONS: Record<number, string> = {

@@ -4,13 +4,13 @@
 import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Context } from 'koa';
-import { FileEntityTags, fileVersionKey } from '../engine/file-entity-tags';
+import { type FileEntityTags, fileVersionKey } from '../engine/file-entity-tags';
 import { FileRangeStream } from '../engine/file-range-stream';
-import { FileSource } from '../engine/file-source';
-import { ByteRange } from './byte-range';
-import { representationOf, sendRepresentation, StreamedBody } from './representation';
+import { type FileSource } from '../engine/file-source';
+import { type ByteRange } from './byte-range';
+import { representationOf, sendRepresentation, type StreamedBody } from './representation';
 import { dateRepresentation } from './representation-dating';
-import { ResponseBuilderSettings, staticFieldsFor } from './response-builder';
+import { type ResponseBuilderSettings, staticFieldsFor } from './response-builder';
 
 /**
  * Static files bigger than this many bytes are streamed. Below it a file is read whole and kept in the caches,

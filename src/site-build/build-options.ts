@@ -1,9 +1,14 @@
 // Options of buildSite, their defaults and checks, and the hash of everything that shapes a page's bytes.
 
 import { createHash } from 'node:crypto';
-import { RenderOptions, ResolvedRenderOptions, resolveRenderOptions } from '../engine/render-options';
-import { OutputFs } from './output-fs';
-import { SiteLister } from './site-lister';
+import {
+  type RenderOptions,
+  type ResolvedRenderOptions,
+  resolveRenderOptions,
+} from '../engine/render-options';
+import { type OutputFs } from './output-fs';
+import { type SiteLister } from './site-lister';
+import { describeWholeNumber, isWholeNumber } from '../fields/whole-number';
 
 /**
  * How to build a site. The RenderOptions (`source`, `ssiExtensions`, `legacyExpressionPrefixes`, `limits`, …)
@@ -78,8 +83,8 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     throw new TypeError("option 'stampTime' must be a time in epoch milliseconds");
   if (previousManifest !== undefined && typeof previousManifest !== 'string')
     throw new TypeError("option 'previousManifest' must be the text of a manifest");
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-    throw new TypeError("option 'concurrency' must be a positive integer");
+  if (!isWholeNumber(concurrency, { min: 1 })) {
+    throw new TypeError(`option 'concurrency' must be ${describeWholeNumber({ min: 1 })}`);
   }
   if (typeof generator !== 'string') throw new TypeError("option 'generator' must be a string");
   if (onProgress !== undefined && typeof onProgress !== 'function') {

@@ -1,7 +1,7 @@
 // What a build did, for the CLI to print: counts, per-page validators, and every problem found. Pure data.
 
-import { Diagnostic } from '../engine/diagnostics';
-import { RequestDependence } from '../engine/request-dependence';
+import { type Diagnostic } from '../engine/diagnostics';
+import { type RequestDependence } from '../engine/request-dependence';
 
 /** Stable warning codes: scripts may filter on them, so never rename one. */
 export type BuildWarningCode = 'request-dependent' | 'last-modified-pending' | 'manifest-ignored';

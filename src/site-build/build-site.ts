@@ -2,20 +2,26 @@
 // incrementally, through injected ports. Decides what to do with each file; the steps live beside it.
 
 import { isSsiPath } from '../engine/render-options';
-import { BuildOptions, ResolvedBuildOptions, resolveBuildOptions } from './build-options';
-import { BuildFailure, BuildReport, BuildWarning, PageEntry, requestDependenceWarning } from './build-report';
+import { type BuildOptions, type ResolvedBuildOptions, resolveBuildOptions } from './build-options';
+import {
+  type BuildFailure,
+  type BuildReport,
+  type BuildWarning,
+  type PageEntry,
+  requestDependenceWarning,
+} from './build-report';
 import { mapConcurrently } from './concurrency';
 import {
   emptyManifest,
   httpDate,
-  Manifest,
+  type Manifest,
   MANIFEST_VERSION,
-  PageRecord,
+  type PageRecord,
   parseManifest,
   serializeManifest,
 } from './manifest';
 import { SnapshotFileSource } from './snapshot-file-source';
-import { pageStaleness, StalenessContext, StatCache } from './page-staleness';
+import { pageStaleness, type StalenessContext, StatCache } from './page-staleness';
 import { writePage } from './page-writer';
 import { isHiddenPath } from './site-lister';
 import { copyStaticFile } from './static-copier';

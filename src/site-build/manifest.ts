@@ -1,10 +1,10 @@
 // The build manifest: what each output file was built from and with, so the next build can tell what is stale
 // and keep every page's Last-Modified moving forward. Pure: (de)serialization and checks, no I/O.
 
-import { Dependency, DependencyRole } from '../engine/dependency-set';
-import { Diagnostic } from '../engine/diagnostics';
-import { RequestDependence } from '../engine/request-dependence';
-import { OutputFileInfo } from './output-fs';
+import { type Dependency, type DependencyRole } from '../engine/dependency-set';
+import { type Diagnostic } from '../engine/diagnostics';
+import { type RequestDependence } from '../engine/request-dependence';
+import { type OutputFileInfo } from './output-fs';
 
 /** The manifest format; a manifest of another version is ignored and everything is rebuilt. */
 export const MANIFEST_VERSION = 1;

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { OutputFileInfo, OutputFs } from './output-fs';
+import { type OutputFileInfo, type OutputFs } from './output-fs';
 
 /** Where the manifest lives unless told otherwise: a dotfile, which cdn-include never serves. */
 export const DEFAULT_MANIFEST_NAME = '.cdn-include-manifest.json';

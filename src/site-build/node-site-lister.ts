@@ -3,7 +3,7 @@
 
 import { resolve } from 'node:path';
 import { NodeFileSource } from '../engine/node-file-source';
-import { isHiddenPath, SiteLister } from './site-lister';
+import { isHiddenPath, type SiteLister } from './site-lister';
 
 /** Options of NodeSiteLister. */
 export interface NodeSiteListerOptions {

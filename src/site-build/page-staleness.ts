@@ -2,11 +2,11 @@
 // The test is make's and rsync's: a file whose existence, size or mtime is unchanged is taken as unchanged,
 // unless its mtime was within a timestamp tick of the previous build's start (git's "racy clean" rule).
 
-import { Dependency } from '../engine/dependency-set';
-import { FileLookup, FileSource } from '../engine/file-source';
+import { type Dependency } from '../engine/dependency-set';
+import { type FileLookup, type FileSource } from '../engine/file-source';
 import { isRacy } from '../engine/racy-stamp';
-import { OutputFs, isSameTime } from './output-fs';
-import { PageRecord } from './manifest';
+import { type OutputFs, isSameTime } from './output-fs';
+import { type PageRecord } from './manifest';
 
 /** Stats each docroot path at most once per build; pages share fragments, so most lookups hit the cache. */
 export class StatCache {

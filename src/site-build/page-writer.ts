@@ -3,9 +3,9 @@
 
 import { renderPage } from '../engine/render';
 import { entityTagOf, floorToSecond, virtualLastModified } from '../engine/validators';
-import { nextLastModified, ValidatorRecord } from '../engine/validator-history';
-import { ResolvedBuildOptions } from './build-options';
-import { httpDate, PageRecord } from './manifest';
+import { nextLastModified, type ValidatorRecord } from '../engine/validator-history';
+import { type ResolvedBuildOptions } from './build-options';
+import { httpDate, type PageRecord } from './manifest';
 
 /** A page rendered and written, or why not. */
 export type PageWriteResult = { ok: true; record: PageRecord } | { ok: false; message: string };

@@ -1,7 +1,12 @@
 // A FileSource for the length of one build: fragments shared by many pages are read from disk once, not once
 // per page. It remembers what it read, so it must not outlive the build (the server never uses it).
 
-import { FileContent, FileLookup, FileSource, LimitedFileContent } from '../engine/file-source';
+import {
+  type FileContent,
+  type FileLookup,
+  type FileSource,
+  type LimitedFileContent,
+} from '../engine/file-source';
 
 /** Options of SnapshotFileSource. */
 export interface SnapshotFileSourceOptions {

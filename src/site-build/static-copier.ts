@@ -1,8 +1,8 @@
 // Copies one file that is not an SSI page into the output, byte for byte with its mtime, unless already there.
 
 import { isRacy } from '../engine/racy-stamp';
-import { OutputFileInfo, isSameTime } from './output-fs';
-import { ResolvedBuildOptions } from './build-options';
+import { type OutputFileInfo, isSameTime } from './output-fs';
+import { type ResolvedBuildOptions } from './build-options';
 
 /** A file copied or found up to date, or why neither. */
 export type CopyResult =

@@ -4,9 +4,9 @@
 // COND_TRUE and sets a third flag (0x10) that turns `else` into a no-op until the next `endif` clears it.
 
 import { evaluateExpression } from '../../ssi/expr';
-import { DiagnosticCode } from '../diagnostics';
+import { type DiagnosticCode } from '../diagnostics';
 import { createExpressionHost, parseCached } from '../expression-host';
-import { DirectiveCall } from '../render-state';
+import { type DirectiveCall } from '../render-state';
 import { excerpt } from '../../ssi/excerpt';
 
 /** Opens a conditional; inside a branch that is not printing it is only counted. */

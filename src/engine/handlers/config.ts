@@ -1,7 +1,7 @@
 // <!--#config [errmsg="…"] [echomsg="…"] [timefmt="…"] [sizefmt="bytes|abbrev"] -->
 
 import { formatTime } from '../../ssi/time-format';
-import { DirectiveCall } from '../render-state';
+import { type DirectiveCall } from '../render-state';
 import { excerpt } from '../../ssi/excerpt';
 
 /** Changes the current document's error text, undefined-echo text, time format or size format. */

@@ -1,7 +1,7 @@
 // <!--#echo [decoding="…"] [encoding="…"] var="…" [decoding="…"] [encoding="…"] var="…" … -->
 
 import { decodeEntities } from '../../ssi/entities';
-import { DirectiveCall } from '../render-state';
+import { type DirectiveCall } from '../render-state';
 import { recode } from './value-encoding';
 import { excerpt } from '../../ssi/excerpt';
 

@@ -1,13 +1,13 @@
 // <!--#fsize file|virtual="…" … -->  and  <!--#flastmod file|virtual="…" … -->
 
-import { ByteString } from '../../ssi/byte-string';
+import { type ByteString } from '../../ssi/byte-string';
 import { decodeEntities } from '../../ssi/entities';
 import { formatSizeAbbrev, formatSizeBytes } from '../../ssi/size-format';
 import { formatTime } from '../../ssi/time-format';
-import { DocumentFrame } from '../document-frame';
-import { FileInfo } from '../file-source';
+import { type DocumentFrame } from '../document-frame';
+import { type FileInfo } from '../file-source';
 import { resolveFileAttribute, resolveVirtualAttribute } from '../include-paths';
-import { DirectiveCall, DirectiveHandler } from '../render-state';
+import { type DirectiveCall, type DirectiveHandler } from '../render-state';
 import { statTarget } from '../target-lookup';
 import { excerpt } from '../../ssi/excerpt';
 

@@ -3,12 +3,12 @@
 import { lookup as mimeLookup } from 'mime-types';
 import { decodeEntities } from '../../ssi/entities';
 import { unescapeQueryForShell } from '../../ssi/query-string';
-import { createFrame, DocumentFrame } from '../document-frame';
-import { DiagnosticCode } from '../diagnostics';
+import { createFrame, type DocumentFrame } from '../document-frame';
+import { type DiagnosticCode } from '../diagnostics';
 import { parentPath } from '../file-source';
-import { IncludeTarget, resolveFileAttribute, resolveVirtualAttribute } from '../include-paths';
+import { type IncludeTarget, resolveFileAttribute, resolveVirtualAttribute } from '../include-paths';
 import { isSsiPath, syntaxForPath } from '../render-options';
-import { DirectiveCall } from '../render-state';
+import { type DirectiveCall } from '../render-state';
 import { readTarget } from '../target-lookup';
 import { excerpt } from '../../ssi/excerpt';
 

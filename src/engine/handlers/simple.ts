@@ -1,7 +1,7 @@
 // <!--#printenv -->, <!--#comment … -->, <!--#exec cmd|cgi="…" -->: the directives with no state of their own.
 
 import { escapeHtml } from '../../ssi/entities';
-import { DirectiveCall } from '../render-state';
+import { type DirectiveCall } from '../render-state';
 
 /** Lists every variable as `NAME=VALUE` lines, HTML-escaped. The output shows the client, so it is client-dependent. */
 export function handlePrintenv({ attributes, line, frame, render }: DirectiveCall): void {

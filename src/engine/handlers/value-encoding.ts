@@ -1,6 +1,6 @@
 // Applies echo's and set's `decoding=` and `encoding=` lists to a value: every decoding, then every encoding.
 
-import { ByteString } from '../../ssi/byte-string';
+import { type ByteString } from '../../ssi/byte-string';
 import { decodeValue, encodeValue, parseEncodingList } from '../../ssi/encodings';
 
 /** The recoded value, or the attribute whose list has an unknown token. */

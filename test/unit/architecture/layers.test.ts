@@ -8,20 +8,13 @@ const SRC = join(__dirname, '../../../src');
 /** The only file allowed to start a child process. */
 const GIT_PROCESS = 'cli/git-process.ts';
 
-/** Which src/ folders each layer may import (besides itself). */
-const ALLOWED: Record<string, string[]> = {
-  // HTTP field syntax (tokens, lists, dates, entity tags, Cache-Control): shared by every program, imports nothing.
-  fields: [],
-  ssi: [],
-  engine: ['ssi', 'fields'],
-  // The origin server and the site build: two programs over the engine, neither knows the other.
-  server: ['ssi', 'engine', 'fields'],
-  'site-build': ['ssi', 'engine', 'fields'],
-  // The `check` auditor (an HTTP client that plays a CDN) and the purge client: outbound, protocol only.
-  check: ['fields'],
-  purge: ['fields'],
-  cli: ['ssi', 'engine', 'fields', 'server', 'site-build', 'check', 'purge'],
-};
+/**
+ * Which src/ folders each layer may import (besides itself), shared with the linter's `no-restricted-imports`.
+ * fields (HTTP field syntax) and ssi (the language) import nothing; the engine builds on both; the origin server and
+ * the site build are two programs over the engine; the `check` auditor and the purge client are HTTP clients that
+ * know only field syntax; the CLI wires them all.
+ */
+const ALLOWED: Record<string, string[]> = JSON.parse(readFileSync(join(__dirname, 'layers.json'), 'utf8'));
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>

@@ -1,0 +1,77 @@
+// What `serve` and `build` can be told by a config file and, for most of it, by flags: the types, derived from
+// the library's own option types, and the one rule that merges them (a flag that was given wins). Types and one
+// pure function; each key's check is declared with its flag, or alone (config-file.ts lists them all).
+
+import type { ConnectionLimits } from '../server/connection-limits';
+import type { SsiOptions } from '../server/ssi-middleware';
+import type { PurgeTarget } from '../purge/purge-target';
+
+/** The process-level settings of `serve`, which no library option holds. */
+export interface ServeProcessSettings {
+  /** Worker processes sharing the port (node:cluster). @default 1 */
+  workers: number;
+  /** One access-log line per request on stdout. @default true */
+  accessLog: boolean;
+}
+
+/** Watch mode of `serve` and `build` (README "Watch and purge"). */
+export interface WatchSettings {
+  /** Watch ROOT and handle the pages each change affects. @default false */
+  watch: boolean;
+  /** The purge request template, `{tag}`/`{url}` or `{tags}` filled in per purge; needs `watch`. @default none */
+  purge: PurgeTarget | undefined;
+  /** serve only: a build manifest whose pages seed the dependency graph. @default none */
+  manifest: string | undefined;
+}
+
+/** The keys of the ssi() options a config file may set (the rest are functions or objects of the program). */
+export type ConfigurableSsiOption =
+  | 'ssiExtensions'
+  | 'expressionSyntax'
+  | 'legacyExpressionPrefixes'
+  | 'directoryIndex'
+  | 'errorMessage'
+  | 'undefinedEcho'
+  | 'limits'
+  | 'cacheControl'
+  | 'staticCacheControl'
+  | 'cacheRules'
+  | 'compression'
+  | 'cache'
+  | 'cacheSize'
+  | 'fileCacheSize'
+  | 'validatorHistorySize'
+  | 'revalidateWindow'
+  | 'streamThreshold'
+  | 'purgeTags'
+  | 'surrogateKeyHeader'
+  | 'cacheTagHeader'
+  | 'maxTagHeaderBytes';
+
+/**
+ * What a config file may set, each key with the type (and meaning) of the option it sets: ssi()'s, the server's
+ * connection limits, and serve's and watch mode's own. ROOT stays a command-line argument.
+ */
+export type ConfigFile = Pick<SsiOptions, ConfigurableSsiOption> &
+  Partial<ConnectionLimits> &
+  Partial<ServeProcessSettings> &
+  Partial<WatchSettings>;
+
+/** A config-file key. */
+export type ConfigKey = keyof ConfigFile;
+
+/**
+ * The settings the flags and the config file give together: for each key, the flag's value when the flag was
+ * given (not undefined), else the file's. The one place where flags win over the config file.
+ * @example
+ * flagsOverFile({ cacheSize: 1048576, compression: undefined }, { compression: true, cacheSize: 5 });
+ * // → { compression: true, cacheSize: 1048576 }
+ */
+export function flagsOverFile(flags: Partial<ConfigFile>, file: ConfigFile): ConfigFile {
+  const merged: ConfigFile = { ...file };
+  for (const [key, value] of Object.entries(flags)) {
+    // Own enumerable keys of an object built from the option table: each is a ConfigKey with its own type.
+    if (value !== undefined) Object.assign(merged, { [key]: value });
+  }
+  return merged;
+}
