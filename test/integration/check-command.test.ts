@@ -1,7 +1,7 @@
 // `cdn-include check` end to end through the dispatcher, against small node:http origins started on port 0.
 
 import { createHash } from 'node:crypto';
-import http from 'node:http';
+import type http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { closeServer, listenOnFreePort, serverUrl } from '../support/listening-server';
 import { runCliOnce, type CliOutcome } from '../support/running-cli';

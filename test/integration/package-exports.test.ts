@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { compiledPackage } from '../support/compiled-cli';
-import { PACKAGE_ENTRIES, PackageEntry, runtimeNames } from '../support/package-entries';
+import { PACKAGE_ENTRIES, type PackageEntry, runtimeNames } from '../support/package-entries';
 
 jest.setTimeout(60_000);
 

@@ -4,9 +4,9 @@
 
 import type { Server } from 'node:http';
 import Koa from 'koa';
-import { FileContent } from '../../src/engine/file-source';
+import { type FileContent } from '../../src/engine/file-source';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
-import { ssi, SsiOptions } from '../../src/server/ssi-middleware';
+import { ssi, type SsiOptions } from '../../src/server/ssi-middleware';
 import { closeServer, listenOnFreePort } from '../support/listening-server';
 import { rawRequest, type RawResponse } from '../support/raw-request';
 

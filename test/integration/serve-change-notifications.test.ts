@@ -2,7 +2,7 @@
 // size with an older mtime, same size with the very same mtime), then revalidated 30 ms later, must never get a
 // 304 for the bytes it no longer serves. Compiled to JavaScript first, as serve-workers.test.ts does.
 
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';

@@ -1,7 +1,7 @@
 // `cdn-include serve --workers 2` as a real process: compiled to JavaScript first (cluster workers must
 // run JavaScript), then started on a free port, asked for a page by several connections, stopped with SIGTERM.
 
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';

@@ -1,8 +1,8 @@
 // Test helper: sends a request-target exactly as written (clients would normalize `..` and `%2e`), on a connection
 // of its own (no keep-alive agent), and collects the whole response.
 
-import { request as httpRequest, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { request as httpRequest, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
 
 export interface RawResponse {
   status: number;
