@@ -8,18 +8,18 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   bestMs,
-  ColdResult,
+  type ColdResult,
   formatColdTable,
   formatIncrementalTable,
-  IncrementalResult,
+  type IncrementalResult,
   marginalMsPerPage,
   pagesPerSecond,
   SUBJECT,
 } from './build/bench-report';
-import { BuildTool, buildTools } from './build/build-tools';
+import { type BuildTool, buildTools } from './build/build-tools';
 import { changeScenarios } from './build/change-scenarios';
 import { backdateTree, countPages } from './build/site-files';
-import { siteShape, SiteShape } from './build/site-shape';
+import { siteShape, type SiteShape } from './build/site-shape';
 import { timeCommand, versionOf } from './build/timed-command';
 
 const HELP = `Usage: npm run bench:build -- [--pages N] [--runs N] [--keep]

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ELEVENTY_PATHS, writeEleventySite } from './eleventy-site';
 import { HUGO_PATHS, writeHugoSite } from './hugo-site';
-import { SiteShape } from './site-shape';
+import { type SiteShape } from './site-shape';
 import { SSI_PATHS, writeSsiSite } from './ssi-site';
 
 /** Paths, relative to a tool's source folder, of the files the incremental runs change. */

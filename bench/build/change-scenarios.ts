@@ -3,9 +3,9 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BuildTool } from './build-tools';
+import { type BuildTool } from './build-tools';
 import { editFile, fileContains } from './site-files';
-import { footerHtml, pagesInSection, SiteShape, widgetHtml } from './site-shape';
+import { footerHtml, pagesInSection, type SiteShape, widgetHtml } from './site-shape';
 
 /** One change to the site, applied the same way to each tool's sources. */
 export interface ChangeScenario {

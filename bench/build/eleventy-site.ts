@@ -12,7 +12,7 @@ import {
   pageBody,
   pageSpecs,
   sectionHtml,
-  SiteShape,
+  type SiteShape,
   widgetHtml,
 } from './site-shape';
 

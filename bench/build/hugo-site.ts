@@ -11,7 +11,7 @@ import {
   pageBody,
   pageSpecs,
   sectionHtml,
-  SiteShape,
+  type SiteShape,
   widgetHtml,
 } from './site-shape';
 

@@ -1,7 +1,7 @@
 // Compares Apache's response with ours (status, Content-Type, body bytes) and words the first difference as one line.
 // Pure: no I/O.
 
-import { Observed } from './http-get';
+import { type Observed } from './http-get';
 
 /** How many bytes of each body a difference line shows, starting a little before the first differing byte. */
 const CONTEXT_BYTES = 40;

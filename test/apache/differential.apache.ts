@@ -2,18 +2,18 @@
 // cdn-include serving the same docroot, and status, Content-Type and body bytes must agree.
 
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDiagnostic } from '../../src/engine/diagnostics';
 import { createApp } from '../../src/server/app';
 import { assertApacheInstalled } from './apache-config';
-import { ApacheServer, startApache } from './apache-server';
+import { type ApacheServer, startApache } from './apache-server';
 import { describeDifference } from './compare-responses';
-import { CorpusCase, findCases, readKnownDifferences } from './corpus-cases';
+import { type CorpusCase, findCases, readKnownDifferences } from './corpus-cases';
 import { prepareDocroot, readMtimeExceptions } from './docroot-copy';
-import { httpGet, Observed } from './http-get';
+import { httpGet, type Observed } from './http-get';
 import { RunReport } from './run-report';
 
 const CORPUS = join(__dirname, 'corpus');

@@ -1,7 +1,7 @@
 // Collects the outcome of each case of the differential run and words the lines printed after it. Pure: no I/O.
 // The final `N passed, M failed` line is printed by summary-reporter.js, so that it is the run's last line.
 
-import { CorpusCase } from './corpus-cases';
+import { type CorpusCase } from './corpus-cases';
 
 /** Outcomes of the cases run so far. */
 export class RunReport {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { findCli, ServerChild, startServer, stopServer } from '../soak/server-child';
+import { findCli, type ServerChild, startServer, stopServer } from '../soak/server-child';
 import { freePort, type ServerProcess } from '../support/server-process';
 import { edgeGet } from './edge-request';
 import { startFleetNginx } from './fleet-nginx';

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findCli, residentBytes, ServerChild, startServer, stopServer } from '../soak/server-child';
+import { findCli, residentBytes, type ServerChild, startServer, stopServer } from '../soak/server-child';
 import { countedRequest } from './support/big-files-client';
 
 const SIZE = 3 * 1024 ** 3;

@@ -7,7 +7,13 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findCli, startServer, stopServer } from '../soak/server-child';
-import { Answer, canMount, CoarseMount, getAnswer, mountCoarseExt4 } from './support/consistency-ext4';
+import {
+  type Answer,
+  canMount,
+  type CoarseMount,
+  getAnswer,
+  mountCoarseExt4,
+} from './support/consistency-ext4';
 
 const RACY_ROUNDS = 30;
 const BUILD_ROUNDS = 4;

@@ -5,9 +5,9 @@ import http from 'node:http';
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { get } from '../soak/http-client';
-import { findCli, ServerChild, startServer, stopServer } from '../soak/server-child';
+import { findCli, type ServerChild, startServer, stopServer } from '../soak/server-child';
 import {
-  EscapeSite,
+  type EscapeSite,
   makeEscapeSite,
   makeFifo,
   showsOutside,

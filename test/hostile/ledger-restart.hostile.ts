@@ -4,7 +4,7 @@
 
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { findCli, ServerChild, startServer, stopServer } from '../soak/server-child';
+import { findCli, type ServerChild, startServer, stopServer } from '../soak/server-child';
 import {
   BACKWARD_CHANGES,
   holdPage,

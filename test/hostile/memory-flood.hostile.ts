@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findCli, ServerChild, startServer, stopServer } from '../soak/server-child';
-import { flood, FloodRequest, FloodResult, mib, send } from './support/memory-flood';
+import { findCli, type ServerChild, startServer, stopServer } from '../soak/server-child';
+import { flood, type FloodRequest, type FloodResult, mib, send } from './support/memory-flood';
 
 const FLOOD_SECONDS = Number(process.env.CDN_INCLUDE_HOSTILE_FLOOD_SECONDS ?? 20);
 /** The V8 heap limit the server runs with: the pairing README "Render cache" recommends for the default budgets. */

@@ -6,9 +6,9 @@
 import http from 'node:http';
 import { lutimesSync, realpathSync } from 'node:fs';
 import { get } from '../soak/http-client';
-import { findCli, ServerChild, startServer, stopServer } from '../soak/server-child';
+import { findCli, type ServerChild, startServer, stopServer } from '../soak/server-child';
 import {
-  DeploySite,
+  type DeploySite,
   makeDeploySite,
   releasesShown,
   removeDeploySite,

@@ -1,7 +1,7 @@
 // `cdn-include build` end to end on real folders: output mtimes are the virtual Last-Modified; reruns are incremental.
 
 import { readFileSync, statSync } from 'node:fs';
-import { CliOutcome, runCliOnce } from '../support/running-cli';
+import { type CliOutcome, runCliOnce } from '../support/running-cli';
 import { at, TempSite } from '../support/temp-site';
 
 function build(args: string[]): Promise<CliOutcome> {

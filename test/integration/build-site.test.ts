@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { NodeFileSource } from '../../src/engine/node-file-source';
 import { renderPage } from '../../src/engine/render';
 import { buildSite } from '../../src/site-build/build-site';
-import { BuildReport } from '../../src/site-build/build-report';
+import { type BuildReport } from '../../src/site-build/build-report';
 import { NodeOutputFs } from '../../src/site-build/node-output-fs';
 import { NodeSiteLister } from '../../src/site-build/node-site-lister';
 

@@ -6,9 +6,9 @@ import Koa from 'koa';
 import { renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { ChangeFeedStatus, StartFolderWatch } from '../../src/engine/change-feed';
+import { type ChangeFeedStatus, type StartFolderWatch } from '../../src/engine/change-feed';
 import { watchFolders } from '../../src/engine/folder-watch';
-import { ssi, SsiMiddleware, SsiOptions } from '../../src/server/ssi-middleware';
+import { ssi, type SsiMiddleware, type SsiOptions } from '../../src/server/ssi-middleware';
 import { at, TempSite } from '../support/temp-site';
 
 let site: TempSite;

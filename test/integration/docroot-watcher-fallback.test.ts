@@ -4,7 +4,12 @@
 
 import { EventEmitter } from 'node:events';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { DocrootWatcher, StartWatch, watchDocroot, WatcherStatus } from '../../src/engine/docroot-watcher';
+import {
+  type DocrootWatcher,
+  type StartWatch,
+  watchDocroot,
+  type WatcherStatus,
+} from '../../src/engine/docroot-watcher';
 import { TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
 

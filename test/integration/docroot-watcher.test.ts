@@ -2,7 +2,7 @@
 // folders skipped.
 
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { DocrootWatcher, watchDocroot } from '../../src/engine/docroot-watcher';
+import { type DocrootWatcher, watchDocroot } from '../../src/engine/docroot-watcher';
 import { TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
 

@@ -9,8 +9,8 @@ import { MemoryFileSource } from '../../src/engine/memory-file-source';
 import { formatHttpDate } from '../../src/fields/http-date';
 import * as compression from '../../src/server/body-compression';
 import * as representationModule from '../../src/server/representation';
-import { Representation } from '../../src/server/representation';
-import { ssi, SsiOptions } from '../../src/server/ssi-middleware';
+import { type Representation } from '../../src/server/representation';
+import { ssi, type SsiOptions } from '../../src/server/ssi-middleware';
 import { fakeDateOnly } from '../support/fake-date';
 import { at, TempSite } from '../support/temp-site';
 

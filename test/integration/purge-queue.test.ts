@@ -1,9 +1,9 @@
 // The purge queue against a local node:http purge receiver that fails the first N requests: templates, retries
 // with backoff (the jitter pinned to its upper bound), give-up lines, never a silent loss.
 
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo, createServer as createNetServer } from 'node:net';
-import { formatPurgeEvent, PurgeEvent, PurgeQueue } from '../../src/purge/purge-queue';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { formatPurgeEvent, type PurgeEvent, PurgeQueue } from '../../src/purge/purge-queue';
 import { checkPurgeTarget, expandPurgeTarget, purgeTargetFromFlags } from '../../src/purge/purge-target';
 
 interface Received {

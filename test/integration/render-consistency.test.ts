@@ -3,7 +3,7 @@
 
 import Koa from 'koa';
 import request from 'supertest';
-import { FileContent } from '../../src/engine/file-source';
+import { type FileContent } from '../../src/engine/file-source';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
 import { ssi } from '../../src/server/ssi-middleware';
 import { CoarseFileSource } from '../support/coarse-file-source';

@@ -3,7 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { RunningCli, startCli } from '../support/running-cli';
+import { type RunningCli, startCli } from '../support/running-cli';
 import { at, TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
 

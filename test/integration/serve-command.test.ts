@@ -3,7 +3,7 @@
 import request from 'supertest';
 import type { CommandIo } from '../../src/cli/command';
 import { runCli } from '../../src/cli/main';
-import { RunningCli, runCliOnce, startCli } from '../support/running-cli';
+import { type RunningCli, runCliOnce, startCli } from '../support/running-cli';
 import { at, TempSite } from '../support/temp-site';
 
 /** `cdn-include serve ...args` on a free port, once it printed its URL. */

@@ -3,7 +3,7 @@
 
 import request from 'supertest';
 import { GitCheckout } from '../support/git-checkout';
-import { RunningCli, startCli } from '../support/running-cli';
+import { type RunningCli, startCli } from '../support/running-cli';
 
 const T1 = 1_600_000_000;
 const T2 = 1_600_100_000;

@@ -3,7 +3,7 @@
 
 import { renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import request from 'supertest';
-import { RunningCli, startCli } from '../support/running-cli';
+import { type RunningCli, startCli } from '../support/running-cli';
 import { at, TempSite } from '../support/temp-site';
 
 /** Points `current` at `releases/N` atomically, as deploy tools do: a new link under a temp name, renamed over. */

@@ -2,11 +2,11 @@
 // them at once, and each page is purged at a local receiver that fails the first request.
 
 import { rmSync, writeFileSync } from 'node:fs';
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { tagOf } from '../../src/server/purge-tags';
-import { RunningCli, runCliOnce, startCli } from '../support/running-cli';
+import { type RunningCli, runCliOnce, startCli } from '../support/running-cli';
 import { at, TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
 

@@ -3,7 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -11,7 +11,7 @@ import { createApp } from '../../src/server/app';
 import { buildSite } from '../../src/site-build/build-site';
 import { NodeOutputFs } from '../../src/site-build/node-output-fs';
 import { NodeSiteLister } from '../../src/site-build/node-site-lister';
-import { Diagnostic } from '../../src/engine/diagnostics';
+import { type Diagnostic } from '../../src/engine/diagnostics';
 import { NodeFileSource } from '../../src/engine/node-file-source';
 import { TempSite } from '../support/temp-site';
 

@@ -6,7 +6,7 @@
 import { renameSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateHistory } from './state-history';
-import { FRAGMENTS, FragmentName, FragmentSet, fragmentBytes, fragmentFile } from './soak-site';
+import { FRAGMENTS, type FragmentName, type FragmentSet, fragmentBytes, fragmentFile } from './soak-site';
 
 /** The kinds of change, counted for the report. */
 export type MutationKind = 'new-bytes' | 'older-mtime' | 'delete' | 'recreate' | 'release-switch';

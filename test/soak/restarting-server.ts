@@ -1,7 +1,7 @@
 // The soak's server, stopped and started again while the load runs (a deploy's restart, with the same state
 // folder): requests wait while it is down rather than fail, so a restart costs time, never a network error.
 
-import { findCli, ServerChild, startServer, stopServer } from './server-child';
+import { findCli, type ServerChild, startServer, stopServer } from './server-child';
 
 /** A server child that can be restarted between requests. */
 export class RestartingServer {

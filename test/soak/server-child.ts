@@ -1,7 +1,7 @@
 // Runs `cdn-include serve` as a child process on a free loopback port, samples its resident memory, and stops
 // it. A child, not an in-process server, so the RSS measured is the server's alone.
 
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 

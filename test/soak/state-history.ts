@@ -1,7 +1,7 @@
 // Every state the fragment set had on disk, with when it held, so the verifier can ask whether a combination
 // of versions existed during a time span. Times are this process's monotonic clock (performance.now()).
 
-import { FragmentSet, setKey, visibleSet } from './soak-site';
+import { type FragmentSet, setKey, visibleSet } from './soak-site';
 
 interface RecordedState {
   /** The page-visible key of the set. */

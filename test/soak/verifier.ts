@@ -3,9 +3,9 @@
 // still current. Keeps the counts and a few examples of each violation.
 
 import { entityTagOf } from '../../src/engine/validators';
-import { TimedResponse } from './http-client';
+import { type TimedResponse } from './http-client';
 import { setKey, setShownBy } from './soak-site';
-import { StateHistory } from './state-history';
+import { type StateHistory } from './state-history';
 
 /** A 200 seen earlier, whose validators are replayed later. */
 export interface SeenResponse {

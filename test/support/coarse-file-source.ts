@@ -1,7 +1,7 @@
 // An in-memory docroot on a file system with coarse timestamps (ext4 with 128-byte inodes, FAT, NFS): every write
 // stamps mtime and ctime with the current tick of an injected clock, so two writes in one tick look alike.
 
-import { FileStamp } from '../../src/engine/file-stamp';
+import { type FileStamp } from '../../src/engine/file-stamp';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
 
 /** A MemoryFileSource whose stamps carry only the tick of their last write, like a one-second file system. */

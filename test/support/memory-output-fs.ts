@@ -1,6 +1,6 @@
 // An in-memory output folder with explicit mtimes, for tests of the build. No real I/O.
 
-import { OutputFileInfo, OutputFs } from '../../src/site-build/output-fs';
+import { type OutputFileInfo, type OutputFs } from '../../src/site-build/output-fs';
 
 /** One file held by a MemoryOutputFs. */
 export interface MemoryOutputFile {

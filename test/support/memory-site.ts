@@ -1,7 +1,7 @@
 // An in-memory docroot that can also list its files, for tests of the build. No real I/O.
 
-import { MemoryFile, MemoryFileSource } from '../../src/engine/memory-file-source';
-import { isHiddenPath, SiteLister } from '../../src/site-build/site-lister';
+import { type MemoryFile, MemoryFileSource } from '../../src/engine/memory-file-source';
+import { isHiddenPath, type SiteLister } from '../../src/site-build/site-lister';
 
 /**
  * A MemoryFileSource that is its own SiteLister: `write` and `remove` keep the listing in step with the files.

@@ -1,9 +1,9 @@
 // Test helper: renders a page from an in-memory docroot and returns its body as a ByteString.
 
-import { MemoryFile, MemoryFileSource } from '../../src/engine/memory-file-source';
-import { renderPage, RenderResult } from '../../src/engine/render';
-import { RenderOptions } from '../../src/engine/render-options';
-import { RenderRequest } from '../../src/engine/render-request';
+import { type MemoryFile, MemoryFileSource } from '../../src/engine/memory-file-source';
+import { renderPage, type RenderResult } from '../../src/engine/render';
+import { type RenderOptions } from '../../src/engine/render-options';
+import { type RenderRequest } from '../../src/engine/render-request';
 
 export type OkResult = Extract<RenderResult, { status: 'ok' }>;
 

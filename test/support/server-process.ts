@@ -1,7 +1,7 @@
 // Starts a reference server (Apache, nginx, varnishd) in the foreground as a child in its own process group, waits
 // for its port, and stops it by PID. Test tooling only (child_process is never used in src/).
 
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
@@ -76,7 +76,7 @@ export async function startServerProcess(edge: ServerCommand): Promise<ServerPro
   } catch (err) {
     await stop();
     const logs = edge.logFiles.map((file) => `${file}:\n${readLog(file)}`).join('\n');
-    throw new Error(`${(err as Error).message}\n${output}\n${logs}`);
+    throw new Error(`${(err as Error).message}\n${output}\n${logs}`, { cause: err });
   }
   return { port: edge.port, output: () => output, stop };
 }

@@ -1,7 +1,7 @@
 // The docroot of the escape scenarios: a folder that a racer swaps for a symlink out of the root, a page that
 // includes, sizes and dates a file in it, and a FIFO. Every byte that could only come from outside is marked.
 
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

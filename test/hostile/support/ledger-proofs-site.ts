@@ -14,8 +14,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ServerChild, stopServer } from '../../soak/server-child';
-import { Answer, getAnswer } from './consistency-ext4';
+import { type ServerChild, stopServer } from '../../soak/server-child';
+import { type Answer, getAnswer } from './consistency-ext4';
 
 /** The page every proof revalidates: it includes /inc/outer.shtml, which includes the two nested fragments. */
 export const PAGE = '/page.shtml';

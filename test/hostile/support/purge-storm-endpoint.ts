@@ -1,8 +1,8 @@
 // A purge endpoint for the purge-storm scenario: a node:http server on 127.0.0.1 that answers slowly, sometimes
 // 503 with Retry-After, and records every request with the connections and requests it had open at once.
 
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
 
 /** One purge request as the endpoint saw it. */
 export interface ReceivedPurge {

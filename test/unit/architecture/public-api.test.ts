@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { exportedNames, PACKAGE_ENTRIES, PackageEntry } from '../../support/package-entries';
+import { exportedNames, PACKAGE_ENTRIES, type PackageEntry } from '../../support/package-entries';
 
 const REPOSITORY = join(__dirname, '../../..');
 /** Where a consumer at /consumer would have the package installed. */

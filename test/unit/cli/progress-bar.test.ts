@@ -34,7 +34,7 @@ describe('formatProgressLine', () => {
     const line = formatProgressLine(50, 100, 60, 'files');
     const bar = /^\[(#*)(-*)\]/.exec(line);
     expect(bar?.[1].length).toBe(bar?.[2].length);
-    expect(line).toMatch(/ 50\/100 files  50%$/);
+    expect(line).toMatch(/ 50\/100 files {2}50%$/);
   });
 
   it('when the total is 0 › shows 100%', () => {

@@ -3,8 +3,8 @@
 
 import { execFileSync } from 'node:child_process';
 import { closeSync, ftruncateSync, openSync, symlinkSync, utimesSync } from 'node:fs';
-import { FileHandle, open } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { type FileHandle, open } from 'node:fs/promises';
+import { type Readable } from 'node:stream';
 import * as fileHash from '../../../src/engine/file-hash';
 import { FileEntityTags } from '../../../src/engine/file-entity-tags';
 import { FileRangeStream } from '../../../src/engine/file-range-stream';

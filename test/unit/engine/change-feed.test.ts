@@ -4,9 +4,9 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import {
-  ChangeFeed,
-  ChangeFeedStatus,
-  StartFolderWatch,
+  type ChangeFeed,
+  type ChangeFeedStatus,
+  type StartFolderWatch,
   STORM_EVENTS_PER_SECOND,
   STORM_PAUSE_MS,
   watchForChanges,

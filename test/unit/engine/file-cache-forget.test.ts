@@ -2,7 +2,7 @@
 // alone cannot tell (a same-size rewrite within the file system's timestamp tick, an NFS server's coarse times).
 
 import { CachingFileSource } from '../../../src/engine/caching-file-source';
-import { FileStamp } from '../../../src/engine/file-stamp';
+import { type FileStamp } from '../../../src/engine/file-stamp';
 import { MemoryFileSource } from '../../../src/engine/memory-file-source';
 
 /** A source whose stamps never show a same-size, same-mtime rewrite (no change time, as on some mounts). */

@@ -2,9 +2,9 @@
 // a stat (a cold render costs no stat per file); a change reported for the path, or for anything the cache does not
 // hold (a folder above it, a file created), sends it back to stamping.
 
-import { CachingFileSource, WatchedPaths } from '../../../src/engine/caching-file-source';
-import { FileSource } from '../../../src/engine/file-source';
-import { FileStamp } from '../../../src/engine/file-stamp';
+import { CachingFileSource, type WatchedPaths } from '../../../src/engine/caching-file-source';
+import { type FileSource } from '../../../src/engine/file-source';
+import { type FileStamp } from '../../../src/engine/file-stamp';
 import { MemoryFileSource } from '../../../src/engine/memory-file-source';
 
 /** A memory source that counts stats. */

@@ -4,7 +4,7 @@
 import { mkdirSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ConfinedRoot,
+  type ConfinedRoot,
   confineRoot,
   lookupConfined,
   lookupConfinedSync,

@@ -5,10 +5,10 @@ import { FolderLedgerStore } from '../../../src/engine/folder-ledger-store';
 import { MemoryLedgerStore } from '../../../src/engine/memory-ledger-store';
 import {
   datePage,
-  DatingInput,
-  LedgerStore,
+  type DatingInput,
+  type LedgerStore,
   MAX_VARIANTS,
-  PageRecord,
+  type PageRecord,
   promoteEntry,
   ValidatorLedger,
 } from '../../../src/engine/validator-ledger';

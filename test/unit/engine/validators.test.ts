@@ -1,6 +1,6 @@
 // Validators derived from the dependency set, and the history that keeps Last-Modified moving forward.
 
-import { Dependency } from '../../../src/engine/dependency-set';
+import { type Dependency } from '../../../src/engine/dependency-set';
 import { nextLastModified } from '../../../src/engine/validator-history';
 import { entityTagOf, virtualLastModified } from '../../../src/engine/validators';
 

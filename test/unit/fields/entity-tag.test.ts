@@ -1,5 +1,5 @@
 import {
-  EntityTag,
+  type EntityTag,
   isStrongMatch,
   isWeakMatch,
   parseEntityTag,

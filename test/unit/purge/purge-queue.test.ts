@@ -1,13 +1,18 @@
 // The purge queue with a fake sender: the cap on requests in flight, purging again what changed during an
 // in-flight purge, Retry-After, jitter bounds, batches of tags, and every give-up reported.
 
-import { formatPurgeEvent, PurgeEvent, PurgeQueue, PurgeQueueOptions } from '../../../src/purge/purge-queue';
+import {
+  formatPurgeEvent,
+  type PurgeEvent,
+  PurgeQueue,
+  type PurgeQueueOptions,
+} from '../../../src/purge/purge-queue';
 import {
   checkPurgeTarget,
   expandPurgeTarget,
   parseRetryAfter,
-  PurgeAnswer,
-  PurgeRequest,
+  type PurgeAnswer,
+  type PurgeRequest,
   purgeTargetFromFlags,
   purgeTargetKind,
 } from '../../../src/purge/purge-target';

@@ -1,11 +1,11 @@
 // The caching fields of a response (cachingFieldsFor): one rule for pages and static files alike, computed once
 // per built response; Last-Modified strength as a time (strongFrom) instead of a flag that flips later.
 
-import { RequestDependence } from '../../../src/engine/request-dependence';
+import { type RequestDependence } from '../../../src/engine/request-dependence';
 import {
-  CachingFieldsInput,
+  type CachingFieldsInput,
   cachingFieldsFor,
-  CachingSettings,
+  type CachingSettings,
   contentTypeOf,
   datedFields,
   unsettledFields,

@@ -2,14 +2,14 @@
 // eviction is by those bytes, and no body keeps more memory alive than it is counted for.
 
 import { CachingFileSource } from '../../../src/engine/caching-file-source';
-import { FileStamp } from '../../../src/engine/file-stamp';
+import { type FileStamp } from '../../../src/engine/file-stamp';
 import { MemoryFileSource } from '../../../src/engine/memory-file-source';
 import { OutputBuffer } from '../../../src/engine/render-state';
 import { MemoryLedgerStore } from '../../../src/engine/memory-ledger-store';
 import { datePage } from '../../../src/engine/validator-ledger';
 import { compressBody } from '../../../src/server/body-compression';
-import { CachedVariant, costOf, PageCache } from '../../../src/server/page-cache';
-import { Representation } from '../../../src/server/representation';
+import { type CachedVariant, costOf, PageCache } from '../../../src/server/page-cache';
+import { type Representation } from '../../../src/server/representation';
 import { RepresentationSet } from '../../../src/server/representation-set';
 import { stringBytes } from '../../../src/ssi/string-bytes';
 

@@ -2,10 +2,10 @@
 // healthy, dropped the moment a file it rests on is reported (through the index, folders included), and never
 // stored when a change came while it was built; where the feed is unhealthy it is stamped as before.
 
-import { FileStamp, StampingFileSource } from '../../../src/engine/file-stamp';
+import { type FileStamp, type StampingFileSource } from '../../../src/engine/file-stamp';
 import { MemoryFileSource } from '../../../src/engine/memory-file-source';
-import { CachedVariant, PageCache } from '../../../src/server/page-cache';
-import { RepresentationSet } from '../../../src/server/representation-set';
+import { type CachedVariant, PageCache } from '../../../src/server/page-cache';
+import { type RepresentationSet } from '../../../src/server/representation-set';
 
 const STAMP: FileStamp = { kind: 'file', size: 5, mtimeMs: 1, ctimeMs: 1, dev: 1, ino: 1 };
 

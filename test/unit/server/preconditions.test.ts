@@ -1,8 +1,8 @@
 import {
   evaluatePreconditions,
-  PreconditionResult,
-  RepresentationValidators,
-  RequestHeaders,
+  type PreconditionResult,
+  type RepresentationValidators,
+  type RequestHeaders,
 } from '../../../src/server/preconditions';
 import { formatHttpDate } from '../../../src/fields/http-date';
 

@@ -1,7 +1,7 @@
 // Purge tags (README "Behind a CDN"): the tag scheme, the header limits, the folder fallback, and no truncation.
 
 import { createHash } from 'node:crypto';
-import { CdnFields, cdnFieldsFor } from '../../../src/server/cdn-headers';
+import { type CdnFields, cdnFieldsFor } from '../../../src/server/cdn-headers';
 import { directoryTagOf, MAX_TAG_HEADER_BYTES, purgeTagsFor, tagOf } from '../../../src/server/purge-tags';
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');

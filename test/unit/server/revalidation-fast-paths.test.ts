@@ -3,8 +3,8 @@
 
 import fc from 'fast-check';
 import { formatHttpDate } from '../../../src/fields/http-date';
-import { evaluatePreconditions, RequestHeaders } from '../../../src/server/preconditions';
-import { isPlainRevalidation, Representation, validatorsAt } from '../../../src/server/representation';
+import { evaluatePreconditions, type RequestHeaders } from '../../../src/server/preconditions';
+import { isPlainRevalidation, type Representation, validatorsAt } from '../../../src/server/representation';
 
 const SETTINGS = { seed: 20261203, numRuns: 20000 };
 

@@ -2,9 +2,13 @@
 
 import { MemoryFileSource } from '../../../src/engine/memory-file-source';
 import { resolveRenderOptions } from '../../../src/engine/render-options';
-import { BuildOptions, renderOptionsHash, resolveBuildOptions } from '../../../src/site-build/build-options';
+import {
+  type BuildOptions,
+  renderOptionsHash,
+  resolveBuildOptions,
+} from '../../../src/site-build/build-options';
 import { mapConcurrently } from '../../../src/site-build/concurrency';
-import { PageRecord } from '../../../src/site-build/manifest';
+import { type PageRecord } from '../../../src/site-build/manifest';
 import { MemoryOutputFs } from '../../support/memory-output-fs';
 import { MemorySite } from '../../support/memory-site';
 import { pageStaleness, StatCache } from '../../../src/site-build/page-staleness';

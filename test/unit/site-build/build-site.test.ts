@@ -1,9 +1,9 @@
 // buildSite over in-memory ports: outputs, validators as mtimes, and what an incremental build redoes.
 
-import { FileContent, FileLookup, FileSource } from '../../../src/engine/file-source';
+import { type FileContent, type FileLookup, type FileSource } from '../../../src/engine/file-source';
 import { renderPage } from '../../../src/engine/render';
-import { BuildOptions } from '../../../src/site-build/build-options';
-import { BuildReport } from '../../../src/site-build/build-report';
+import { type BuildOptions } from '../../../src/site-build/build-options';
+import { type BuildReport } from '../../../src/site-build/build-report';
 import { buildSite } from '../../../src/site-build/build-site';
 import { parseManifest } from '../../../src/site-build/manifest';
 import { MemoryOutputFs } from '../../support/memory-output-fs';

@@ -3,7 +3,7 @@
 import {
   emptyManifest,
   httpDate,
-  Manifest,
+  type Manifest,
   parseManifest,
   serializeManifest,
 } from '../../../src/site-build/manifest';

@@ -4,7 +4,7 @@
 import { buildSite } from '../../../src/site-build/build-site';
 import { MemoryOutputFs } from '../../support/memory-output-fs';
 import { MemorySite } from '../../support/memory-site';
-import { BuildReport } from '../../../src/site-build/build-report';
+import { type BuildReport } from '../../../src/site-build/build-report';
 import { TIMESTAMP_GRANULARITY_MS } from '../../../src/engine/racy-stamp';
 
 // A whole second: the one-second file system stamps every write of the test with it.

@@ -1,6 +1,6 @@
 // The build's snapshot of the docroot: shared files are read from the source once, single-use files are not kept.
 
-import { FileContent, FileLookup, FileSource } from '../../../src/engine/file-source';
+import { type FileContent, type FileLookup, type FileSource } from '../../../src/engine/file-source';
 import { SnapshotFileSource } from '../../../src/site-build/snapshot-file-source';
 
 /** A source of fixed files that counts how often each path is read and stat'ed. */
