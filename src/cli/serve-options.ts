@@ -1,7 +1,7 @@
 // The options only `serve` has, each declared once: its flag (name, argument, help, parse rule) and, where a config
 // file can set it too, its config key. Pure.
 
-import { isToken } from '../fields/http-fields';
+import { isSendableFieldValue, isToken } from '../fields/http-fields';
 import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-middleware';
 import type { WholeNumberRange } from '../fields/whole-number';
 import { booleanRule, rule, stringRule, wholeNumberRule } from './config-rules';
@@ -72,7 +72,7 @@ export const CACHE_CONTROL = overriding(
       argument: 'VALUE',
       help: 'Cache-Control sent with expanded pages (default: public, max-age=0)',
     },
-    parseCacheControl,
+    cacheControlFlagValue,
   ),
   stringRule('cacheControl', 'a Cache-Control value'),
 );
@@ -213,9 +213,9 @@ function parseHost(given: string): string {
   return given.startsWith('[') && given.endsWith(']') ? given.slice(1, -1) : given;
 }
 
-function parseCacheControl(given: string): string {
+function cacheControlFlagValue(given: string): string {
   // RFC 9110 §5.5: a field value is visible characters, spaces and tabs; CR/LF would split the header.
-  if (given.trim() === '' || !/^[\t\x20-\x7e]+$/.test(given)) {
+  if (given.trim() === '' || !isSendableFieldValue(given)) {
     throw new UsageError("option '--cache-control' needs a header value such as 'public, max-age=0'");
   }
   return given.trim();

@@ -16,6 +16,17 @@ export function isMediaRange(text: string): boolean {
   return slash > 0 && isToken(text.slice(0, slash)) && isToken(text.slice(slash + 1));
 }
 
+// RFC 9110 §5.5: field-content is visible characters, SP and HTAB; obs-text (bytes ≥ 0x80) is not generated here.
+const SENDABLE_FIELD_VALUE = /^[\t\x20-\x7e]*$/;
+
+/**
+ * Whether `text` may be sent as a field value: visible ASCII, spaces and tabs only (RFC 9110 §5.5), so no CR/LF
+ * can split the header and no byte depends on an encoding.
+ */
+export function isSendableFieldValue(text: string): boolean {
+  return SENDABLE_FIELD_VALUE.test(text);
+}
+
 /**
  * One value of a field as Node's IncomingHttpHeaders holds it: lines of a repeated field joined with `, `, which
  * RFC 9110 §5.3 makes equivalent to one comma-separated line.

@@ -5,7 +5,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { parseHttpDate } from '../fields/http-date';
-import { isToken } from '../fields/http-fields';
+import { isSendableFieldValue, isToken } from '../fields/http-fields';
 import { describeWholeNumber, isWholeNumber, type WholeNumberRange } from '../fields/whole-number';
 
 /** How many tags one purge request may name (CDN purge APIs cap the keys of one request). */
@@ -70,8 +70,6 @@ export interface PurgeAnswer {
 
 const BATCH = /\{tags(?::json)?\}/;
 
-const FIELD_VALUE = /^[\t\x20-\x7e]*$/;
-
 /**
  * The target of `--purge-url URL --purge-method PURGE|BAN`: the tag in `tagHeader`, the URL path in X-Purge-URL;
  * with `{tags}` in URL, batches of tags, space-separated in URL and `tagHeader`, without X-Purge-URL.
@@ -115,7 +113,7 @@ export function checkPurgeTarget(value: unknown, name: string): PurgeTarget {
     throw new TypeError(`${name}.headers must be an object of header values`);
   for (const [header, text] of Object.entries(headers)) {
     // RFC 9110 §5.1, §5.5: a token name; a value of visible characters, so no CR/LF can split the request.
-    if (!isToken(header) || typeof text !== 'string' || !FIELD_VALUE.test(text))
+    if (!isToken(header) || typeof text !== 'string' || !isSendableFieldValue(text))
       throw new TypeError(`${name}.headers['${header}'] must be a header name with a one-line string value`);
   }
   if (body !== undefined && typeof body !== 'string') throw new TypeError(`${name}.body must be a string`);

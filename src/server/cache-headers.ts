@@ -3,7 +3,7 @@
 
 import { canonicalHeaderName } from '../engine/header-names';
 import { type RequestDependence } from '../engine/request-dependence';
-import { isToken } from '../fields/http-fields';
+import { isSendableFieldValue, isToken } from '../fields/http-fields';
 import { directiveName, splitCacheControl } from '../fields/cache-control';
 
 /** The configured Cache-Control for SSI output when none is given (RFC 9111 §4.2.2: explicit, so no cache applies heuristic freshness). */
@@ -81,7 +81,7 @@ function cacheControlProblem(value: unknown): string | undefined {
   if (splitCacheControl(value).length === 0) return 'got an empty value';
   // RFC 9110 §5.5: CR, LF and NUL in a field value are invalid; a line break would inject a header.
   if (/[\r\n]/.test(value)) return 'got a line break (CR or LF)';
-  if (/[^\t\x20-\x7e]/.test(value)) return 'got a control or non-ASCII character';
+  if (!isSendableFieldValue(value)) return 'got a control or non-ASCII character';
   return undefined;
 }
 

@@ -2,7 +2,7 @@
 // Cache-Control and, optionally, Surrogate-Control and CDN-Cache-Control. Pure: no I/O; validated once.
 
 import picomatch from 'picomatch';
-import { isMediaRange } from '../fields/http-fields';
+import { isMediaRange, isSendableFieldValue } from '../fields/http-fields';
 import { describeWholeNumber, isWholeNumber, type WholeNumberRange } from '../fields/whole-number';
 
 /** A lifetime in a rule: delta-seconds (RFC 9111 §1.2.2). */
@@ -117,7 +117,7 @@ function compileRule(rule: unknown, name: string) {
     // RFC 9110 §5.5: visible ASCII, spaces and tabs only; a line break would inject a header.
     if (
       value !== undefined &&
-      (typeof value !== 'string' || !/^[\t\x20-\x7e]+$/.test(value) || value.trim() === '')
+      (typeof value !== 'string' || !isSendableFieldValue(value) || value.trim() === '')
     ) {
       throw new TypeError(`${name}.${key} must be a non-empty string of visible ASCII characters`);
     }
