@@ -39,12 +39,16 @@ function firstGet(overrides: Partial<RecordedExchange> = {}): RecordedExchange {
   };
 }
 
-function imsReplay(overrides: Partial<RecordedExchange> = {}): RecordedExchange {
-  const validator = { 'if-modified-since': LAST_MODIFIED };
+/** A conditional GET replaying one validator of the first response, answered 304 unless overridden. */
+function replay(
+  step: 'if-modified-since' | 'if-none-match',
+  value: string,
+  overrides: Partial<RecordedExchange> = {},
+): RecordedExchange {
   return {
-    step: 'if-modified-since',
+    step,
     method: 'GET',
-    validator,
+    validator: { [step]: value },
     status: 304,
     headers: GOOD_304,
     bodyLength: 0,
@@ -53,18 +57,12 @@ function imsReplay(overrides: Partial<RecordedExchange> = {}): RecordedExchange 
   };
 }
 
+function imsReplay(overrides: Partial<RecordedExchange> = {}): RecordedExchange {
+  return replay('if-modified-since', LAST_MODIFIED, overrides);
+}
+
 function inmReplay(overrides: Partial<RecordedExchange> = {}): RecordedExchange {
-  const validator = { 'if-none-match': ETAG };
-  return {
-    step: 'if-none-match',
-    method: 'GET',
-    validator,
-    status: 304,
-    headers: GOOD_304,
-    bodyLength: 0,
-    bodySha256: '',
-    ...overrides,
-  };
+  return replay('if-none-match', ETAG, overrides);
 }
 
 function head(overrides: Partial<RecordedExchange> = {}): RecordedExchange {
