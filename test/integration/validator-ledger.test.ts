@@ -1,6 +1,6 @@
 // The validator ledger through the middleware: two apps on one state folder stand for two workers or a restart.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -82,7 +82,6 @@ it('a flood of query strings on a page that reads none › one record in the sta
   const app = process();
   for (let index = 0; index < 200; index++) await app.get(`/index.shtml?utm=${index}`).expect(200);
   const pages = join(state, 'pages');
-  const { readdirSync } = await import('node:fs');
   const files = readdirSync(pages).flatMap((folder) => readdirSync(join(pages, folder)));
   expect(files).toHaveLength(1);
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FolderLedgerStore } from '../../../src/engine/folder-ledger-store';
@@ -222,7 +222,6 @@ describe('FolderLedgerStore', () => {
     const [file] = readdirSync(join(folder, 'pages', sub));
     const lock = join(folder, 'pages', sub, `${file}.lock`);
     writeFileSync(lock, '');
-    const { utimesSync } = await import('node:fs');
     utimesSync(lock, new Date(Date.now() - 10_000), new Date(Date.now() - 10_000));
     const dated = await store.transact('/p', (record) =>
       datePage(record, input({ etag: '"b"', computed: 90 * S, now: 600 * S })),
