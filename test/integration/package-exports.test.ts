@@ -14,9 +14,14 @@ jest.setTimeout(60_000);
 
 const REPOSITORY = join(__dirname, '../..');
 
-/** Loads each specifier with require() and with import(), and prints the names each gives or the error code. */
+/**
+ * Loads each specifier with require() and with import(), and prints the names each gives or the error code. Left
+ * out: the interop names, not the package's: `__esModule`, `default`, and `module.exports`, which Node 23 and later
+ * add to the namespace import() gives of a CommonJS module.
+ */
 const PROBE = `
-const names = (module) => Object.keys(module).filter((name) => name !== '__esModule' && name !== 'default').sort();
+const INTEROP = new Set(['__esModule', 'default', 'module.exports']);
+const names = (module) => Object.keys(module).filter((name) => !INTEROP.has(name)).sort();
 const outcome = async (load) => {
   try {
     return names(await load());
