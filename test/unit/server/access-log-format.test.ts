@@ -1,9 +1,12 @@
-// The two access-log formats of one record: Apache's combined line with the appended fields, and a JSON object.
+// The two access-log formats of one record: Apache's combined line with the appended fields, and a JSON object;
+// and the status logged for a response that ended before its header went out.
 
+import type { ServerResponse } from 'node:http';
 import {
   formatClfTime,
   formatCombinedLine,
   formatJsonLine,
+  loggedStatus,
   type AccessLogRecord,
 } from '../../../src/server/access-log';
 
@@ -74,5 +77,20 @@ describe('formatJsonLine', () => {
 
   it('› never more than one line, whatever the request held', () => {
     expect(formatJsonLine({ ...RECORD, target: '/\n\r', userAgent: '\u2028' })).not.toMatch(/[\n\r]/);
+  });
+});
+
+describe('loggedStatus', () => {
+  const response = (headersSent: boolean, statusCode: number) =>
+    ({ headersSent, statusCode }) as ServerResponse;
+
+  it.each([
+    ['the header went out › its status', response(true, 304), false, 304],
+    ['the header went out, then a failure › still its status', response(true, 200), true, 200],
+    ['no header, a failure cut it short › 500', response(false, 200), true, 500],
+    // Koa starts every response at 404: a client gone during a render must not read as a missing page.
+    ['no header, the client left first › 499', response(false, 404), false, 499],
+  ])('%s', (_, res, failed, expected) => {
+    expect(loggedStatus(res, failed)).toBe(expected);
   });
 });
