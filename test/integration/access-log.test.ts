@@ -4,6 +4,7 @@
 
 import { request } from 'node:http';
 import { FileRangeStream } from '../../src/engine/file-range-stream';
+import { NodeFileSource } from '../../src/engine/node-file-source';
 import { runCliOnce, startCli, type RunningCli } from '../support/running-cli';
 import { TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
@@ -70,6 +71,27 @@ describe('the status logged is the one the client got', () => {
     await waitFor(() => cli.stderr.join('').includes('EIO'), 'the error on stderr');
     expect(cli.stderr.join('')).toContain(
       'GET /big.bin: reading /big.bin failed (cause: EIO: i/o error, read)',
+    );
+  });
+
+  it('a page that fails to render › 500 logged, the stack and its cause on stderr, neither in the access log', async () => {
+    const original = NodeFileSource.prototype.read;
+    jest.spyOn(NodeFileSource.prototype, 'read').mockImplementation(function (
+      this: NodeFileSource,
+      path,
+      maxBytes,
+    ) {
+      if (path !== '/page.shtml') return original.call(this, path, maxBytes);
+      const eio = Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+      return Promise.reject(new Error('reading /page.shtml failed', { cause: eio }));
+    });
+    const cli = await serve();
+    expect((await get(`${cli.url}/page.shtml`)).status).toBe(500);
+    const line = await nextLine(cli, 1);
+    expect(line).toMatch(/"GET \/page\.shtml HTTP\/1\.1" 500 26 .* end=complete$/);
+    expect(line).not.toMatch(/EIO|reading/);
+    expect(cli.stderr.join('')).toMatch(
+      /GET \/page\.shtml answered 500: Error: reading \/page\.shtml failed\n\s+at [^]*\[cause\] Error: EIO: i\/o error, read\n\s+at /,
     );
   });
 
