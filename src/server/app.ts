@@ -30,7 +30,8 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
   const log = options.accessLog;
   if (log) app.use(accessLogMiddleware(log));
   app.use(faultBarrier(options.onError));
-  const middleware = ssi(options);
+  // A server of its own answers what it cannot serve as Apache does: 405 for a POST to a file.
+  const middleware = ssi({ ...options, methodNotAllowed: options.methodNotAllowed ?? true });
   app.use(middleware);
   app.use(async (ctx) => {
     ctx.status = 404;

@@ -130,6 +130,12 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
   cacheTagHeader?: string | false;
   /** Largest tag header value in bytes; above it tags fall back to folders, then to none. @default 16384 */
   maxTagHeaderBytes?: number;
+  /**
+   * Answer methods other than GET and HEAD on an existing file with 405 and `Allow: GET, HEAD`, as Apache does,
+   * instead of passing them to `next` as koa-static does (README "In your Koa app"). The CLI's server sets it.
+   * @default false
+   */
+  methodNotAllowed?: boolean;
   /** Called for every problem found inside a page, once per render (a cached response is not re-rendered). @default ignore */
   onDiagnostic?: (diagnostic: Diagnostic, ctx: Context) => void;
   /**
@@ -193,8 +199,12 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     const now = Date.now();
     const method = ctx.method;
     const { cache } = release;
-    if (!cache || (method !== 'GET' && method !== 'HEAD'))
+    if (method !== 'GET' && method !== 'HEAD') {
+      // Koa's convention (koa-static): a method this middleware does not serve is someone else's to answer.
+      if (options.methodNotAllowed !== true) return next();
       return serveUncached(release, ctx, next, target, now);
+    }
+    if (!cache) return serveUncached(release, ctx, next, target, now);
     const key = requestKey(ctx, target);
     const hit = cache.lookup(key, ctx.req.headers, now);
     if (hit) return await send(release, ctx, key, hit, now);
@@ -335,7 +345,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     if (located.kind === 'refused') return refuse(ctx, located.status);
     if (located.kind === 'missing') return next();
     ctx.status = 301;
-    ctx.set('Location', located.location);
+    ctx.set('Location', mountPrefix(ctx) + located.location);
     ctx.set('Cache-Control', release.settings.caching.cacheControl);
   }
 
@@ -373,6 +383,23 @@ function requestKey(ctx: Context, target: string): string {
   const req = ctx.req;
   const socket = req.socket;
   return `${req.method}\0${req.httpVersion}\0${ctx.protocol}\0${socket.localAddress}\0${socket.localPort}\0${req.headers.host ?? ''}\0${target}`;
+}
+
+/**
+ * The path prefix a router such as koa-mount took off the request-target before this middleware saw it: a
+ * redirect's Location is an absolute path (RFC 9110 §10.2.2), so it must name the prefix again.
+ */
+function mountPrefix(ctx: Context): string {
+  const original = pathOf(ctx.originalUrl);
+  const seen = pathOf(ctx.req.url ?? '/');
+  return seen !== '/' && original.length > seen.length && original.endsWith(seen)
+    ? original.slice(0, original.length - seen.length)
+    : '';
+}
+
+function pathOf(target: string): string {
+  const query = target.indexOf('?');
+  return query < 0 ? target : target.slice(0, query);
 }
 
 /** What one release of the docroot serves with: its file source, its caches, and settings that name it. */
