@@ -32,13 +32,16 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
   app.use(faultBarrier(options.onError));
   // A server of its own answers what it cannot serve as Apache does: 405 for a POST to a file.
   const middleware = ssi({ ...options, methodNotAllowed: options.methodNotAllowed ?? true });
-  app.use(middleware);
-  app.use(async (ctx) => {
+  // Around the middleware, so its 404 error document answers first what nothing else did.
+  app.use(async (ctx, next) => {
+    await next();
+    if (ctx.status !== 404 || ctx.body != null) return;
     ctx.status = 404;
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/plain';
     ctx.body = '404 Not Found\n';
   });
+  app.use(middleware);
   // The middleware's cache hooks, for a watcher that drops what a changed file made stale.
   return Object.assign(app, { ssi: middleware });
 }

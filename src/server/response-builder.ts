@@ -239,7 +239,13 @@ export function staticFieldsFor(
   return { contentType, fields };
 }
 
-function renderRequestFor(ctx: Context, path: string, query: string | undefined, now: number): RenderRequest {
+/** What a page rendered for `ctx` sees of the request (its CGI variables). */
+export function renderRequestFor(
+  ctx: Context,
+  path: string,
+  query: string | undefined,
+  now: number,
+): RenderRequest {
   const socket = ctx.req.socket;
   return {
     path,

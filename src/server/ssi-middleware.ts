@@ -36,6 +36,7 @@ import { type CachedVariant, DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-
 import { MAX_TAG_HEADER_BYTES, validateTagHeaderName } from './purge-tags';
 import { sendRepresentation } from './representation';
 import { isDoubtedRevalidation } from './representation-dating';
+import { type ErrorDocuments, resolveErrorDocuments, sendErrorDocument } from './error-documents';
 import { type LocatedResource, locateResource } from './resource-locator';
 import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
 import { DEFAULT_STREAM_THRESHOLD, type OpeningFileSource, sendStreamedFile } from './streamed-file';
@@ -131,6 +132,14 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
   /** Largest tag header value in bytes; above it tags fall back to folders, then to none. @default 16384 */
   maxTagHeaderBytes?: number;
   /**
+   * Pages sent as the body of error answers, by status: `{ "404": "/errors/404.shtml" }` (Apache's ErrorDocument;
+   * README "Error documents"). SSI pages see REDIRECT_STATUS, REDIRECT_URL, REDIRECT_QUERY_STRING and
+   * REDIRECT_REQUEST_METHOD; the answer keeps its status, has no validators, and its Cache-Control comes from the
+   * first cache rule naming a `path` that matches the document, else `no-store`. A 404 document answers what nothing
+   * after the middleware answered. @default none
+   */
+  errorDocuments?: ErrorDocuments;
+  /**
    * Answer methods other than GET and HEAD on an existing file with 405 and `Allow: GET, HEAD`, as Apache does,
    * instead of passing them to `next` as koa-static does (README "In your Koa app"). The CLI's server sets it.
    * @default false
@@ -191,6 +200,7 @@ const ALLOWED_METHODS = 'GET, HEAD';
  */
 export function ssi(options: SsiOptions): SsiMiddleware {
   const releases = resolveSsiOptions(options);
+  const errorDocuments = resolveErrorDocuments(options.errorDocuments, options.cacheRules);
 
   async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
     // One release per request, from its first open to its last: a docroot switch mid-request changes nothing.
@@ -237,7 +247,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     if (await isStreamed(release, located.path, view))
       return void (await serveStreamed(release, ctx, next, target, located.path, now));
     const built = await buildResponse(ctx, located, view, settings, now);
-    if (!built) return void (await next());
+    if (!built) return void (await passOn(release, ctx, next));
     reportBuilt(target, located.path, built.dependencies);
     if (built.cacheable) cache?.store(key, built.variant, mark);
     await send(release, ctx, key, built.variant, now);
@@ -259,12 +269,12 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     // RFC 9110 §9.1: pages are representations, served for GET and HEAD only; preconditions are not evaluated for others.
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', ALLOWED_METHODS);
-      return refuse(ctx, 405);
+      return refuseRequest(release, ctx, 405);
     }
     if (await isStreamed(release, located.path, source))
       return serveStreamed(release, ctx, next, target, located.path, now);
     const built: BuiltResponse | undefined = await buildResponse(ctx, located, source, settings, now);
-    if (!built) return next();
+    if (!built) return passOn(release, ctx, next);
     reportBuilt(target, located.path, built.dependencies);
     await send(release, ctx, undefined, built.variant, now);
   }
@@ -287,10 +297,10 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     now: number,
   ) {
     const { streaming, settings } = release;
-    if (!streaming) return next();
+    if (!streaming) return passOn(release, ctx, next);
     const outcome = await sendStreamedFile(ctx, path, streaming.source, streaming.tags, settings, now);
-    if (outcome === 'missing') return next();
-    if (outcome === 'forbidden') return refuse(ctx, 403);
+    if (outcome === 'missing') return passOn(release, ctx, next);
+    if (outcome === 'forbidden') return refuseRequest(release, ctx, 403);
     reportBuilt(target, path, [{ path, exists: true }]);
   }
 
@@ -342,11 +352,34 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     next: Next,
     located: Exclude<LocatedResource, { kind: 'file' }>,
   ) {
-    if (located.kind === 'refused') return refuse(ctx, located.status);
-    if (located.kind === 'missing') return next();
+    if (located.kind === 'refused') return refuseRequest(release, ctx, located.status);
+    if (located.kind === 'missing') return passOn(release, ctx, next);
     ctx.status = 301;
     ctx.set('Location', mountPrefix(ctx) + located.location);
     ctx.set('Cache-Control', release.settings.caching.cacheControl);
+  }
+
+  /**
+   * Hands a request for a missing file to `next`; what nothing below answered (Koa's untouched 404) gets the 404
+   * error document, as koa-static's `defer` serves only what is left unanswered.
+   */
+  async function passOn(release: Release, ctx: Context, next: Next): Promise<void> {
+    await next();
+    if (errorDocuments && ctx.status === 404 && ctx.body == null)
+      await sendErrorDocumentFor(release, ctx, 404);
+  }
+
+  /** A refused request: its error document, or the short plain answer. */
+  async function refuseRequest(release: Release, ctx: Context, status: number): Promise<void> {
+    if (!(await sendErrorDocumentFor(release, ctx, status))) refuse(ctx, status);
+  }
+
+  async function sendErrorDocumentFor(release: Release, ctx: Context, status: number): Promise<boolean> {
+    if (!errorDocuments) return false;
+    const { renderOptions } = release.settings;
+    return sendErrorDocument(ctx, status, errorDocuments, renderOptions, (diagnostic) =>
+      options.onDiagnostic?.(diagnostic, ctx),
+    );
   }
 
   return Object.assign(ssiMiddleware, {
