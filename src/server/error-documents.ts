@@ -86,7 +86,8 @@ export async function sendErrorDocument(
   const directives = settings.policy?.select(documentPath, contentType);
   ctx.set('Cache-Control', directives?.cacheControl ?? DEFAULT_ERROR_CACHE_CONTROL);
   for (const [name, value] of directives?.cdnHeaders ?? []) ctx.set(name, value);
-  if (contentType) ctx.type = contentType;
+  // Set as it is, as for pages (Koa's ctx.type would add a charset the page never declared).
+  if (contentType) ctx.set('Content-Type', contentType);
   ctx.body = body;
   return true;
 }
