@@ -36,6 +36,7 @@ export type ConfigurableSsiOption =
   | 'cacheControl'
   | 'staticCacheControl'
   | 'cacheRules'
+  | 'errorDocuments'
   | 'compression'
   | 'cache'
   | 'cacheSize'

@@ -47,8 +47,19 @@ export function resolveErrorDocuments(
   return { documents: resolved, policy: named?.length ? compileCachePolicy(named) : undefined };
 }
 
-const ERROR_DOCUMENTS_SHAPE =
+/** What the option must be, for error messages. */
+export const ERROR_DOCUMENTS_SHAPE =
   'an object from a 4xx or 5xx status to a docroot URL-path, e.g. { "404": "/errors/404.shtml" }';
+
+/** True for a valid `errorDocuments` value (a config file's key is checked by the same rule). */
+export function isErrorDocuments(value: unknown): boolean {
+  try {
+    resolveErrorDocuments(value, undefined);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isLocalPath(path: unknown): path is string {
   return typeof path === 'string' && path.startsWith('/') && !path.includes('?') && parseRequestPath(path).ok;

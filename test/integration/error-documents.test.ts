@@ -3,9 +3,12 @@
 
 import Koa from 'koa';
 import request from 'supertest';
+import { readConfigFile } from '../../src/cli/config-file';
+import { UsageError } from '../../src/cli/usage';
 import { type Diagnostic } from '../../src/engine/diagnostics';
 import { createApp, type AppOptions } from '../../src/server/app';
 import { ssi, type SsiMiddleware } from '../../src/server/ssi-middleware';
+import { startCli } from '../support/running-cli';
 import { TempSite } from '../support/temp-site';
 
 const ECHO_PAGE = [
@@ -179,4 +182,34 @@ describe('in a Koa app', () => {
     });
     await request(koa.callback()).get('/gone').expect(200, 'from the app');
   });
+});
+
+describe('cdn-include serve --config with errorDocuments', () => {
+  let configs: TempSite;
+  beforeEach(() => {
+    configs = new TempSite();
+  });
+  afterEach(() => configs.remove());
+
+  it('a missing page › 404 with the rendered document, a diagnostic-free log', async () => {
+    configs.write('config.json', JSON.stringify({ errorDocuments: { 404: '/errors/404.shtml' } }));
+    const { url, stop, exitCode } = await startCli(
+      ['serve', site.root, '--port', '0', '--config', configs.path('config.json')],
+      'http://',
+    );
+    const response = await request(url).get('/gone?a=b').expect(404);
+    expect(response.text).toContain('status=404\nurl=/gone\nquery=a=b\n');
+    expect(response.headers['cache-control']).toBe('no-store');
+    stop('SIGINT');
+    expect(await exitCode).toBe(0);
+  });
+
+  it.each([['{"errorDocuments": {"404": "errors/404.shtml"}}'], ['{"errorDocuments": {"302": "/x.html"}}']])(
+    'a bad errorDocuments %s › UsageError naming the key',
+    (text) => {
+      configs.write('config.json', text);
+      expect(() => readConfigFile(configs.path('config.json'))).toThrow(UsageError);
+      expect(() => readConfigFile(configs.path('config.json'))).toThrow(/'errorDocuments' must be/);
+    },
+  );
 });
