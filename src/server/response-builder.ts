@@ -102,6 +102,7 @@ export async function buildResponse(
     recording.isCacheable;
   const variant: CachedVariant = {
     headers,
+    path: located.path,
     stamps: recording ? [...recording.stamps] : [],
     representations: readConsistently
       ? new RepresentationSet(identity, built.fields.compressible)

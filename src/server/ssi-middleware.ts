@@ -38,6 +38,7 @@ import { sendRepresentation } from './representation';
 import { isDoubtedRevalidation } from './representation-dating';
 import { type ErrorDocuments, resolveErrorDocuments, sendErrorDocument } from './error-documents';
 import { type LocatedResource, locateResource } from './resource-locator';
+import { callSetHeaders, type SetHeaders, validateSetHeaders } from './set-headers';
 import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
 import { DEFAULT_STREAM_THRESHOLD, type OpeningFileSource, sendStreamedFile } from './streamed-file';
 import { wholeNumberOption, type WholeNumberRange } from '../fields/whole-number';
@@ -140,6 +141,13 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    */
   errorDocuments?: ErrorDocuments;
   /**
+   * Called for every file or page response (cache hits, 304 and 206 included) after its caching fields are set and
+   * before the body goes out, like koa-send's `setHeaders(res, path, stats)`: `path` is the docroot file
+   * (`/news/index.shtml`). It may set other fields (Cache-Control included); changing ETag, Last-Modified,
+   * Content-Length, Content-Encoding, Content-Range or Vary throws (README "In your Koa app"). @default none
+   */
+  setHeaders?: SetHeaders;
+  /**
    * Answer methods other than GET and HEAD on an existing file with 405 and `Allow: GET, HEAD`, as Apache does,
    * instead of passing them to `next` as koa-static does (README "In your Koa app"). The CLI's server sets it.
    * @default false
@@ -201,6 +209,7 @@ const ALLOWED_METHODS = 'GET, HEAD';
 export function ssi(options: SsiOptions): SsiMiddleware {
   const releases = resolveSsiOptions(options);
   const errorDocuments = resolveErrorDocuments(options.errorDocuments, options.cacheRules);
+  const setHeaders = validateSetHeaders(options.setHeaders);
 
   async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
     // One release per request, from its first open to its last: a docroot switch mid-request changes nothing.
@@ -301,7 +310,12 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     const outcome = await sendStreamedFile(ctx, path, streaming.source, streaming.tags, settings, now);
     if (outcome === 'missing') return passOn(release, ctx, next);
     if (outcome === 'forbidden') return refuseRequest(release, ctx, 403);
+    if (setHeaders) callSetHeaders(setHeaders, ctx, path, 'static');
     reportBuilt(target, path, [{ path, exists: true }]);
+  }
+
+  function responseKind(release: Release, path: string): 'page' | 'static' {
+    return isSsiPath(release.settings.renderOptions, path) ? 'page' : 'static';
   }
 
   function reportBuilt(target: string, path: string, dependencies: GraphDependency[]): void {
@@ -321,6 +335,8 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     const grows = !set.has(coding);
     const representation = await set.select(coding);
     sendRepresentation(ctx, representation, now);
+    if (setHeaders && variant.path !== undefined)
+      callSetHeaders(setHeaders, ctx, variant.path, responseKind(release, variant.path));
     if (grows && key !== undefined) release.cache?.grew(key);
     if (isDoubtedRevalidation(ctx.method, ctx.req.headers, representation, now))
       void promote(release, key, variant, now);

@@ -85,3 +85,83 @@ describe('under koa-mount', () => {
     expect(response.headers.location).toBe('/news/');
   });
 });
+
+describe('setHeaders(ctx, path, info)', () => {
+  it('a page › called with the docroot file and what was sent; its fields go out', async () => {
+    const calls: unknown[] = [];
+    const app = new Koa().use(
+      served({
+        root: site.root,
+        setHeaders: (ctx, path, info) => {
+          calls.push({ path, ...info });
+          ctx.set('X-Frame-Options', 'DENY');
+          ctx.set('Cache-Control', 'public, max-age=60');
+        },
+      }),
+    );
+    const response = await request(app.callback()).get('/news/').expect(200, 'news');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['cache-control']).toBe('public, max-age=60');
+    expect(calls).toEqual([
+      {
+        path: '/news/index.shtml',
+        kind: 'page',
+        status: 200,
+        length: 4,
+        contentType: 'text/html',
+        etag: response.headers.etag,
+        lastModified: response.headers['last-modified'],
+      },
+    ]);
+  });
+
+  it('a cache hit and a 304 › called each time, the 304 carrying the same added fields', async () => {
+    const statuses: number[] = [];
+    const app = new Koa().use(
+      served({
+        root: site.root,
+        setHeaders: (ctx, _path, info) => {
+          statuses.push(info.status);
+          ctx.set('Cache-Control', 'public, max-age=60');
+        },
+      }),
+    );
+    const server = request(app.callback());
+    const first = await server.get('/form.shtml').expect(200);
+    await server.get('/form.shtml').expect(200);
+    const revalidated = await server.get('/form.shtml').set('If-None-Match', first.headers.etag).expect(304);
+    expect(revalidated.headers['cache-control']).toBe('public, max-age=60');
+    expect(statuses).toEqual([200, 200, 304]);
+  });
+
+  it('a static file streamed from disk › called with kind static', async () => {
+    site.write('big.bin', Buffer.alloc(2048, 7));
+    const kinds: string[] = [];
+    const app = new Koa().use(
+      served({
+        root: site.root,
+        streamThreshold: 1024,
+        setHeaders: (_ctx, path, info) => kinds.push(`${path} ${info.kind} ${info.length}`),
+      }),
+    );
+    await request(app.callback()).get('/big.bin').expect(200);
+    expect(kinds).toEqual(['/big.bin static 2048']);
+  });
+
+  it.each(['ETag', 'Last-Modified', 'Vary'])(
+    'a hook that changes %s › a fault (500), never a lying validator',
+    async (name) => {
+      const app = new Koa().use(
+        served({ root: site.root, setHeaders: (ctx) => void ctx.set(name, '"other"') }),
+      );
+      app.silent = true;
+      const response = await request(app.callback()).get('/form.shtml');
+      expect(response.status).toBe(500);
+      expect(response.headers.etag).toBeUndefined();
+    },
+  );
+
+  it('a setHeaders that is not a function › TypeError when the middleware is created', () => {
+    expect(() => ssi({ root: site.root, setHeaders: 'x' as never })).toThrow(TypeError);
+  });
+});
