@@ -148,6 +148,11 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    */
   setHeaders?: SetHeaders;
   /**
+   * koa-send's name for `directoryIndex`: one file name or a list, `false` for none. Give one of the two.
+   * @default see directoryIndex
+   */
+  index?: string | string[] | false;
+  /**
    * Answer methods other than GET and HEAD on an existing file with 405 and `Allow: GET, HEAD`, as Apache does,
    * instead of passing them to `next` as koa-static does (README "In your Koa app"). The CLI's server sets it.
    * @default false
@@ -206,7 +211,8 @@ const ALLOWED_METHODS = 'GET, HEAD';
  * import { ssi } from 'cdn-include';
  * new Koa().use(ssi({ root: 'public', compression: true })).listen(8080);
  */
-export function ssi(options: SsiOptions): SsiMiddleware {
+export function ssi(given: SsiOptions): SsiMiddleware {
+  const options = withKoaSendNames(given);
   const releases = resolveSsiOptions(options);
   const errorDocuments = resolveErrorDocuments(options.errorDocuments, options.cacheRules);
   const setHeaders = validateSetHeaders(options.setHeaders);
@@ -432,6 +438,21 @@ function requestKey(ctx: Context, target: string): string {
   const req = ctx.req;
   const socket = req.socket;
   return `${req.method}\0${req.httpVersion}\0${ctx.protocol}\0${socket.localAddress}\0${socket.localPort}\0${req.headers.host ?? ''}\0${target}`;
+}
+
+/**
+ * The options with koa-send's names turned into ours where the meaning is the same (README "In your Koa app"):
+ * `index` is `directoryIndex`.
+ */
+function withKoaSendNames(options: SsiOptions): SsiOptions {
+  const { index } = options ?? {};
+  if (index === undefined) return options;
+  if (options.directoryIndex !== undefined)
+    throw new TypeError("ssi(): give option 'index' or 'directoryIndex', not both");
+  if (index === false) return { ...options, directoryIndex: [] };
+  if (typeof index === 'string') return { ...options, directoryIndex: [index] };
+  if (Array.isArray(index)) return { ...options, directoryIndex: index };
+  throw new TypeError("ssi(): option 'index' must be a file name, a list of them, or false");
 }
 
 /**

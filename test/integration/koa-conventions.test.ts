@@ -165,3 +165,23 @@ describe('setHeaders(ctx, path, info)', () => {
     expect(() => ssi({ root: site.root, setHeaders: 'x' as never })).toThrow(TypeError);
   });
 });
+
+describe("koa-send's option names", () => {
+  it("index: 'start.html' › the folder's index, as directoryIndex: ['start.html']", async () => {
+    site.write('docs/start.html', 'start').write('docs/index.shtml', 'index');
+    const app = new Koa().use(served({ root: site.root, index: 'start.html' }));
+    await request(app.callback()).get('/docs/').expect(200, 'start');
+  });
+
+  it('index: false › no index file; the folder is left to the next middleware', async () => {
+    const app = new Koa().use(served({ root: site.root, index: false }));
+    await request(app.callback()).get('/news/').expect(404);
+  });
+
+  it.each([[{ index: 'a.html', directoryIndex: ['b.html'] }], [{ index: '../x' }], [{ index: 3 }]])(
+    '%j › TypeError when the middleware is created',
+    (extra) => {
+      expect(() => ssi({ root: site.root, ...(extra as object) })).toThrow(TypeError);
+    },
+  );
+});
