@@ -21,6 +21,15 @@ export type ErrorDocuments = Record<string, string>;
  */
 export const DEFAULT_ERROR_CACHE_CONTROL = 'no-store';
 
+/** Fields that describe a file's representation, never an error document's. */
+const REPRESENTATION_FIELDS = [
+  'ETag',
+  'Last-Modified',
+  'Content-Encoding',
+  'Content-Range',
+  'Accept-Ranges',
+] as const;
+
 /** The validated option: the document of each status, and the rules that may set their caching fields. */
 export interface ErrorDocumentSettings {
   documents: ReadonlyMap<number, string>;
@@ -92,7 +101,8 @@ export async function sendErrorDocument(
   const contentType = contentTypeOf(isSsiPath(renderOptions, path) ? 'page' : 'static', path);
   // Nothing set for the response that failed (an ETag, a Last-Modified) may describe the error document: Apache
   // sets no_local_copy, so no precondition can ever answer 304 or 412 for an error.
-  for (const name of ctx.res.getHeaderNames()) if (name !== 'allow') ctx.res.removeHeader(name);
+  // Fields the app set before (security headers, Vary: Origin) stay.
+  for (const name of REPRESENTATION_FIELDS) ctx.remove(name);
   ctx.status = status;
   const directives = settings.policy?.select(documentPath, contentType);
   ctx.set('Cache-Control', directives?.cacheControl ?? DEFAULT_ERROR_CACHE_CONTROL);

@@ -174,6 +174,20 @@ describe('in a Koa app', () => {
     expect(response.text).toContain('status=404\n');
   });
 
+  it('fields an earlier middleware set › kept on the error document', async () => {
+    const middleware = ssi({ root: site.root, errorDocuments: { 404: '/errors/404.shtml' } });
+    middlewares.push(middleware);
+    const koa = new Koa()
+      .use(async (ctx, next) => {
+        ctx.set('X-Frame-Options', 'DENY');
+        await next();
+      })
+      .use(middleware);
+    const response = await request(koa.callback()).get('/gone').expect(404);
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+
   it('a missing page a later middleware answers › its answer, untouched', async () => {
     const middleware = ssi({ root: site.root, errorDocuments: { 404: '/errors/404.shtml' } });
     middlewares.push(middleware);
