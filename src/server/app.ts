@@ -42,14 +42,18 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
   }
   if (log) app.use(accessLogMiddleware({ write: log, format: options.logFormat }));
   app.use(faultBarrier(options.onError));
-  const middleware = ssi(options);
-  app.use(middleware);
-  app.use(async (ctx) => {
+  // A server of its own answers what it cannot serve as Apache does: 405 for a POST to a file.
+  const middleware = ssi({ ...options, methodNotAllowed: options.methodNotAllowed ?? true });
+  // Around the middleware, so its 404 error document answers first what nothing else did.
+  app.use(async (ctx, next) => {
+    await next();
+    if (ctx.status !== 404 || ctx.body != null) return;
     ctx.status = 404;
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/plain';
     ctx.body = '404 Not Found\n';
   });
+  app.use(middleware);
   // The middleware's cache hooks, for a watcher that drops what a changed file made stale.
   return Object.assign(app, { ssi: middleware });
 }
