@@ -31,6 +31,7 @@ import {
   type WithPurgeTarget,
 } from './watch-arguments';
 import type { WatchSettings } from './settings';
+import { listenAddress, type ListenAddress } from './listen-address';
 import { loadManifestInto, startWatchMode, type WatchMode } from './watch-mode';
 import { watchStatusReporter } from './watch-status';
 
@@ -54,10 +55,11 @@ export const SERVE_FLAGS = {
 };
 
 /** What `cdn-include serve` was asked to do: each flag's value (undefined: not given) and ROOT. */
-export type ServeOptions = WithPurgeTarget<FlagValues<typeof SERVE_FLAGS>> & {
-  /** The site's folder, absolute. @default the demo site shipped with the package */
-  root: string;
-};
+export type ServeOptions = WithPurgeTarget<Omit<FlagValues<typeof SERVE_FLAGS>, 'port' | 'host'>> &
+  ListenAddress & {
+    /** The site's folder, absolute. @default the demo site shipped with the package */
+    root: string;
+  };
 
 const SERVE_HELP = `Usage: cdn-include serve [ROOT] [options]
 
@@ -86,14 +88,19 @@ Examples:
 
 /**
  * Turns the arguments after `serve` into ServeOptions, a help request, or a usage error. Pure: a relative
- * ROOT is resolved against `cwd`, and whether the folder exists is not checked.
+ * ROOT is resolved against `cwd`, `PORT`/`HOST` are read from `env` when their flags are absent, and whether
+ * the folder exists is not checked.
  * @example
  * parseServeArguments(['site', '--port', '0'], '/srv');
  * // → { kind: 'run', options: { root: '/srv/site', port: 0, host: '127.0.0.1', … } }
  */
-export function parseServeArguments(args: string[], cwd: string): ArgumentsResult<ServeOptions> {
+export function parseServeArguments(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): ArgumentsResult<ServeOptions> {
   return interpretArguments(args, SERVE_FLAGS, cwd, (values, positionals) => {
-    return { ...withPurgeTarget(values), root: siteRoot(positionals, cwd) };
+    return { ...withPurgeTarget(values), ...listenAddress(values, env), root: siteRoot(positionals, cwd) };
   });
 }
 
@@ -108,7 +115,7 @@ export const serveCommand: Command = {
   summary: 'serve an SSI site over HTTP with CDN-correct validators',
   help: SERVE_HELP,
   run(args: string[], io: CommandIo): Promise<number> {
-    return settleArguments(serveCommand, parseServeArguments(args, io.cwd), io, async (options) => {
+    return settleArguments(serveCommand, parseServeArguments(args, io.cwd, io.env), io, async (options) => {
       return whenRootIsUsable('serve', options.root, io, () => serve(options, io));
     });
   },
