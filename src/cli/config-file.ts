@@ -17,6 +17,7 @@ import {
 } from './config-rules';
 import { CONNECTION_FLAGS } from './connection-arguments';
 import { flagSettings, type FlagTable, type FlagValues } from './flags';
+import { OPERATIONS_FLAGS } from './operations-arguments';
 import { SERVE_OWN_FLAGS, QUIET } from './serve-options';
 import { flagsOverFile, type ConfigFile, type ConfigKey } from './settings';
 import { DEFAULT_SSI_EXTENSIONS, LEGACY_EXPR, SSI_EXTENSIONS } from './site-arguments';
@@ -56,6 +57,9 @@ export const CONFIG_RULES: { readonly [Key in ConfigKey]: ConfigRule } = {
   revalidateWindow: SERVE_OWN_FLAGS.revalidateWindow.config,
   streamThreshold: wholeNumberRule('streamThreshold', WHOLE_NUMBER_OPTIONS.streamThreshold),
   accessLog: QUIET.config,
+  shutdownTimeout: OPERATIONS_FLAGS.shutdownTimeout.config,
+  health: OPERATIONS_FLAGS.health.config,
+  metrics: OPERATIONS_FLAGS.metrics.config,
   cacheRules: objectListRule(
     'cacheRules',
     'a list of rule objects such as [{ "path": "/assets/**", "maxAge": 86400 }]',

@@ -12,6 +12,12 @@ export interface ServeProcessSettings {
   workers: number;
   /** One access-log line per request on stdout. @default true */
   accessLog: boolean;
+  /** On SIGTERM/SIGINT, how long the requests under way may take to finish, in ms. @default 10000 */
+  shutdownTimeout: number;
+  /** Answer health checks at `/_cdn-include/health`. @default true */
+  health: boolean;
+  /** Answer Prometheus scrapes at `/_cdn-include/metrics`. @default true */
+  metrics: boolean;
 }
 
 /** Watch mode of `serve` and `build` (README "Watch and purge"). */
