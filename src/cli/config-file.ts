@@ -18,7 +18,7 @@ import {
 import { CONNECTION_FLAGS } from './connection-arguments';
 import { flagSettings, type FlagTable, type FlagValues } from './flags';
 import { OPERATIONS_FLAGS } from './operations-arguments';
-import { SERVE_OWN_FLAGS, QUIET } from './serve-options';
+import { SERVE_OWN_FLAGS, LOG_FORMAT, QUIET, TRUST_PROXY } from './serve-options';
 import { flagsOverFile, type ConfigFile, type ConfigKey } from './settings';
 import { DEFAULT_SSI_EXTENSIONS, LEGACY_EXPR, SSI_EXTENSIONS } from './site-arguments';
 import { UsageError } from './usage';
@@ -57,6 +57,8 @@ export const CONFIG_RULES: { readonly [Key in ConfigKey]: ConfigRule } = {
   revalidateWindow: SERVE_OWN_FLAGS.revalidateWindow.config,
   streamThreshold: wholeNumberRule('streamThreshold', WHOLE_NUMBER_OPTIONS.streamThreshold),
   accessLog: QUIET.config,
+  logFormat: LOG_FORMAT.config,
+  trustProxy: TRUST_PROXY.config,
   shutdownTimeout: OPERATIONS_FLAGS.shutdownTimeout.config,
   health: OPERATIONS_FLAGS.health.config,
   metrics: OPERATIONS_FLAGS.metrics.config,
