@@ -40,6 +40,8 @@ import {
 } from './watch-arguments';
 import type { WatchSettings } from './settings';
 import { listenAddress, type ListenAddress } from './listen-address';
+import { DEFAULT_SHUTDOWN_TIMEOUT, OPERATIONS_FLAGS } from './operations-arguments';
+import { ServeOperations, stopServing, warnShadowedDocroot } from './serve-operations';
 import { loadManifestInto, startWatchMode, type WatchMode } from './watch-mode';
 import { watchStatusReporter } from './watch-status';
 
@@ -56,6 +58,7 @@ export const SERVE_FLAGS = {
       'are then read whole, never streamed, so each gets its commit time',
   ),
   ...CONNECTION_FLAGS,
+  ...OPERATIONS_FLAGS,
   ...WATCH_FLAGS,
   watch: withNote(WATCH, '(cached responses resting on a changed file are dropped at once either way)'),
   manifest: MANIFEST,
@@ -139,6 +142,10 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   let limits: ConnectionLimits;
   let revalidateWindow: number | undefined;
   let maxTagHeaderBytes: number | undefined;
+  let shutdownTimeout: number;
+  let operations: ServeOperations;
+  // The watch mode starts once the server listens; the metrics read its purge queue from then on.
+  let watchMode: WatchMode | undefined = undefined;
   try {
     const settings = serveSettings(options);
     const workerCount = settings.workers ?? 1;
@@ -151,10 +158,19 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     // Each worker would watch and purge on its own: one change, N purges of every page.
     if (watching.watch && workerCount > 1)
       throw new UsageError("'--watch' needs a single process ('--workers 1')");
-    if (workerCount > 1 && !isClusterWorker()) return runWorkers(workerCount, options.root, io);
+    shutdownTimeout = settings.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT;
+    if (workerCount > 1 && !isClusterWorker())
+      return runWorkers(workerCount, options.root, io, shutdownTimeout);
     graph = watching.watch ? new DependencyGraph({ directoryIndex: settings.directoryIndex }) : undefined;
     revalidateWindow = settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW;
     maxTagHeaderBytes = settings.maxTagHeaderBytes;
+    operations = new ServeOperations(settings.metrics ?? true, () => watchMode?.pendingPurges() ?? 0);
+    if (!isClusterWorker())
+      warnShadowedDocroot(
+        options.root,
+        { health: settings.health ?? true, metrics: settings.metrics ?? true },
+        io,
+      );
     const docroot = options.gitTimes ? await gitTimesDocroot(options.root) : undefined;
     // One ledger for the life of the process: a reload with new settings keeps what was sent.
     const store = openLedgerStore(options.state ?? defaultStateFolder(options.root, io.env));
@@ -163,7 +179,7 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       io.stderr(
         `cdn-include serve: ${options.state} does not answer yet; dating by file times until it does\n`,
       );
-    app = createServeApp(options, io, graph, { ...docroot, store });
+    app = createServeApp(options, io, graph, { ...docroot, store, operations });
   } catch (err) {
     // A bad config file or option value: one line, like any usage error.
     io.stderr(formatUsageError('serve', (err as Error).message));
@@ -180,7 +196,8 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   });
   // The handler is looked up per request, so a reload (SIGHUP) can put a new app in place between two requests.
   let handle = app.callback();
-  const server = createLimitedServer((req, res) => handle(req, res), limits).listen({
+  const listener = operations.tracker.track((req, res) => handle(req, res));
+  const server = createLimitedServer(listener, limits).listen({
     port: options.port,
     host: options.host,
   });
@@ -202,7 +219,7 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   });
   if (isClusterWorker()) reportListening(listeningUrl(server, options.host));
   else io.stdout(`cdn-include serving ${options.root} at ${listeningUrl(server, options.host)}\n`);
-  const watchMode =
+  watchMode =
     graph &&
     startWatching(options.root, watching, graph, () => app.ssi, io, {
       revalidateWindow: revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW,
@@ -211,8 +228,9 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   const signal = await io.stopSignal;
   stopReloading?.();
   io.stdout(`cdn-include: ${signal} received, stopping\n`);
+  // The server first: requests under way finish with the caches and watcher they started with.
+  await stopServing(server, operations.tracker, shutdownTimeout, io);
   await watchMode?.close();
-  await closeServer(server);
   app.ssi.close();
   await app.shared.store.close();
   leaveCluster();
@@ -231,7 +249,12 @@ async function gitTimesDocroot(root: string): Promise<{ source: GitTimesFileSour
  * What every app of the process shares across reloads: the validator ledger's store, and the docroot when served
  * through another file source than the folder's own (`--git-times`: git's times are read once, at start).
  */
-type ServeShared = { store: LedgerStore; source?: GitTimesFileSource; documentRoot?: string };
+type ServeShared = {
+  store: LedgerStore;
+  source?: GitTimesFileSource;
+  documentRoot?: string;
+  operations: ServeOperations;
+};
 
 /** The running app, with the settings it was made from (as JSON), to tell whether a reload changed them. */
 type ServeApp = ReturnType<typeof createApp> & { settingsText: string; shared: ServeShared };
@@ -244,9 +267,9 @@ function createServeApp(
   shared: ServeShared,
 ): ServeApp {
   const all = appSettings(options);
-  const { accessLog, revalidateWindow, ...settings } = all;
+  const { accessLog, revalidateWindow, health, metrics, ...settings } = all;
   const record = graph && graph.record.bind(graph);
-  const { store, ...docroot } = shared;
+  const { store, operations, ...docroot } = shared;
   const app = createApp({
     ...settings,
     root: options.root,
@@ -256,7 +279,8 @@ function createServeApp(
       io.stderr(
         `cdn-include serve: validator state unavailable, dating by file times until it is back: ${err.message}\n`,
       ),
-    ...fileWatching(revalidateWindow, docroot, io),
+    ...fileWatching(revalidateWindow, docroot, io, operations),
+    operations: operations.endpoints(health ?? true),
     accessLog: (accessLog ?? true) ? (line) => io.stdout(`${line}\n`) : undefined,
     onError: (err, ctx) =>
       io.stderr(`cdn-include serve: ${requestLabel(ctx)} answered 500: ${stackOf(err)}\n`),
@@ -274,20 +298,22 @@ function fileWatching(
   given: number | undefined,
   docroot: { documentRoot?: string } | undefined,
   io: CommandIo,
+  operations: ServeOperations,
 ) {
   const revalidateWindow = given ?? DEFAULT_REVALIDATE_WINDOW;
   return {
     revalidateWindow,
     revalidateWhileWatching: given !== undefined,
     watchRoot: docroot?.documentRoot,
-    onWatchStatus: watchStatusReporter(io, revalidateWindow),
+    onWatchStatus: operations.watchStatus(watchStatusReporter(io, revalidateWindow)),
   };
 }
 
 /** The settings of the app itself: what a reload may change (not the port, workers, limits or watching). */
 function appSettings(options: ServeOptions) {
   const { workers, watch, purge, manifest, ...rest } = serveSettings(options);
-  const { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout, ...settings } = rest;
+  const { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout, shutdownTimeout, ...settings } =
+    rest;
   return settings;
 }
 
@@ -411,13 +437,4 @@ function listeningUrl(server: Server, host: string): string {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
-}
-
-/** Stops accepting connections and ends idle keep-alive ones, so the process can exit promptly. */
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 2000).unref();
-  });
 }

@@ -5,6 +5,7 @@ import Koa, { type Context } from 'koa';
 import { accessLogMiddleware, type LogFormat } from './access-log';
 import { forwardedClientMiddleware } from './forwarded-client';
 import { trustedProxies } from './proxy-trust';
+import { operationsMiddleware, type OperationsOptions } from './operations';
 import { ssi, type SsiMiddleware, type SsiOptions } from './ssi-middleware';
 
 /** Options of createApp: the middleware's plus an access log and a receiver of unexpected errors. */
@@ -18,6 +19,8 @@ export interface AppOptions extends SsiOptions {
    * sets `ctx.ip` to the visitor's address. @default none: the client is the peer
    */
   trustProxy?: readonly string[];
+  /** The health and metrics endpoints under /_cdn-include/ (README "Running in production"). @default none */
+  operations?: OperationsOptions;
   /**
    * Receives each unexpected error (a fault of the server, not of the request) once, after the client was
    * answered a short 500 without it; the access log then shows 500 as well. @default ignore
@@ -36,6 +39,7 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
   // Koa's own error log would print stack traces; failures are answered without one and logged as one line.
   app.silent = true;
   const log = options.accessLog;
+  if (options.operations) for (const step of operationsMiddleware(options.operations)) app.use(step);
   if (options.trustProxy?.length) {
     app.proxy = true;
     app.use(forwardedClientMiddleware(trustedProxies(options.trustProxy)));

@@ -54,7 +54,11 @@ export class RequestTracker {
  * @example
  * const { drained } = await shutDown(server, tracker, 10_000);
  */
-export function shutDown(server: Server, tracker: RequestTracker, timeoutMs: number): Promise<ShutdownResult> {
+export function shutDown(
+  server: Server,
+  tracker: RequestTracker,
+  timeoutMs: number,
+): Promise<ShutdownResult> {
   tracker.startDraining();
   return new Promise((resolve) => {
     const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
