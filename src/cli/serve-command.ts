@@ -90,7 +90,10 @@ ${HELP_FLAG_LINE}
 
 ROOT may be a symlink (current -> releases/N): a switch or rollback is served at the next request.
 SIGHUP resolves ROOT again, drops every cache and re-reads --config; a bad config file is logged
-and the running configuration kept. Stops on Ctrl-C (SIGINT) or SIGTERM.
+and the running configuration kept. SIGTERM or Ctrl-C (SIGINT) stops accepting connections,
+lets the requests under way finish for --shutdown-timeout, then exits. PORT and HOST in the
+environment stand in for --port and --host; /_cdn-include/health and /_cdn-include/metrics
+answer a load balancer and Prometheus.
 
 Examples:
   cdn-include serve
