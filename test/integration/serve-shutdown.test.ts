@@ -68,6 +68,19 @@ describe('serve: graceful stop', () => {
     expect(serving.output.join('')).toContain('SIGTERM received, stopping');
   });
 
+  it('--workers 2 › the primary passes SIGTERM on and waits: the download under way completes, exit 0', async () => {
+    serving = await startServeProcess([site.root, '--port', '0', '--quiet', '--workers', '2']);
+    const download = await slowDownload(serving.url);
+    serving.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(download.received()).toBeLessThan(BIG_FILE_BYTES);
+    download.socket.resume();
+    await download.closed;
+    expect(download.received()).toBe(BIG_FILE_BYTES);
+    expect(await serving.exited).toBe(0);
+    expect(serving.output.join('')).toContain('SIGTERM received, stopping 2 workers');
+  });
+
   it('a client that never reads › cut off at --shutdown-timeout, one line says so, exit 0 soon after', async () => {
     serving = await startServeProcess([site.root, '--port', '0', '--quiet', '--shutdown-timeout', '500']);
     const download = await slowDownload(serving.url);
