@@ -402,7 +402,8 @@ function stackOf(err: unknown): string {
 
 /** One line for an error whose response was already under way: its message and its causes' messages. */
 function messageOf(err: unknown): string {
-  return causeChain(err).map(messageText).join(' (cause: ') + ')'.repeat(causeChain(err).length - 1);
+  const messages = causeChain(err).map(messageText);
+  return messages.join(' (cause: ') + ')'.repeat(messages.length - 1);
 }
 
 // Duck-typed: an error from another realm (a vm context, jest's sandbox) is no `instanceof Error` here.

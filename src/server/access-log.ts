@@ -61,11 +61,15 @@ export function accessLogMiddleware(options: AccessLogOptions): Middleware {
   return async (ctx, next) => {
     const time = Date.now();
     const started = performance.now();
+    // Taken now: once the connection is gone its socket no longer knows the peer.
+    const peer = ctx.req.socket.remoteAddress ?? '-';
+    const request = { time, peer, client: ctx.request.ip || peer };
     const sent = countBodyBytes(ctx.res);
+    const failure = watchFailure(ctx);
     // 'close' follows 'finish' for a complete response and comes alone when the connection went first.
     ctx.res.once('close', () => {
       const durationMs = performance.now() - started;
-      options.write(format(recordOf(ctx, time, durationMs, sent())));
+      options.write(format(recordOf(ctx, request, durationMs, sent(), failure())));
     });
     await next();
   };
@@ -119,18 +123,47 @@ export function formatJsonLine(record: AccessLogRecord): string {
   });
 }
 
-function recordOf(ctx: Context, time: number, durationMs: number, bytes: number): AccessLogRecord {
+/**
+ * The status the client got. A response that ended before its header went out sent none: logged as 500 when a
+ * failure cut it short (Koa destroys the connection when a body stream fails before its first byte), as 499
+ * (nginx's "client closed request") when the client left first.
+ */
+export function loggedStatus(res: ServerResponse, failed: boolean): number {
+  if (res.headersSent) return res.statusCode;
+  return failed ? 500 : CLIENT_CLOSED_REQUEST;
+}
+
+/** nginx's status for a request whose client closed the connection before the response; GoAccess knows it. */
+const CLIENT_CLOSED_REQUEST = 499;
+
+/** Whether an error reached Koa's ctx.onerror for this request (a failure after the middleware returned). */
+function watchFailure(ctx: Context): () => boolean {
+  let failed = false;
+  const onerror = ctx.onerror;
+  // Koa calls ctx.onerror(null) when a response simply finishes.
+  ctx.onerror = (err) => {
+    if (err !== null && err !== undefined) failed = true;
+    onerror.call(ctx, err);
+  };
+  return () => failed;
+}
+
+function recordOf(
+  ctx: Context,
+  request: { time: number; peer: string; client: string },
+  durationMs: number,
+  bytes: number,
+  failed: boolean,
+): AccessLogRecord {
   const { req, res } = ctx;
   const note = servedNoteOf(req);
   const etag = res.getHeader('ETag');
   return {
-    time,
-    client: ctx.request.ip || (req.socket.remoteAddress ?? '-'),
-    peer: req.socket.remoteAddress ?? '-',
+    ...request,
     method: req.method ?? '-',
     target: req.url ?? '',
     protocol: `HTTP/${req.httpVersion}`,
-    status: res.statusCode,
+    status: loggedStatus(res, failed),
     bytes,
     referer: req.headers.referer,
     userAgent: req.headers['user-agent'],
