@@ -61,13 +61,14 @@ export function shutDown(
 ): Promise<ShutdownResult> {
   tracker.startDraining();
   return new Promise((resolve) => {
-    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    // Unreferenced: the connections being drained keep the process alive, the timers never do.
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS).unref();
     const deadline = setTimeout(() => {
       const cutOff = tracker.inFlight;
       finish();
       server.closeAllConnections();
       resolve({ drained: false, cutOff });
-    }, timeoutMs);
+    }, timeoutMs).unref();
     const finish = () => {
       clearInterval(sweep);
       clearTimeout(deadline);

@@ -66,9 +66,12 @@ describe('serve: health and metrics', () => {
     expect(moved('cdn_include_requests_total{status="200"}')).toBe(2);
     expect(moved('cdn_include_requests_total{status="304"}')).toBe(1);
     expect(moved('cdn_include_requests_total{status="404"}')).toBe(1);
-    expect(moved('cdn_include_render_cache_total{outcome="miss"}')).toBe(1);
-    expect(moved('cdn_include_render_cache_total{outcome="hit"}')).toBe(2);
-    expect(moved('cdn_include_render_duration_seconds_count')).toBe(1);
+    // Three answers of the middleware for /: the first a miss, the others hits once the response is cached (a
+    // cache still starting its file watch may build again: then more misses, each timed).
+    const misses = moved('cdn_include_render_cache_total{outcome="miss"}');
+    expect(misses).toBeGreaterThanOrEqual(1);
+    expect(misses + moved('cdn_include_render_cache_total{outcome="hit"}')).toBe(3);
+    expect(moved('cdn_include_render_duration_seconds_count')).toBe(misses);
     expect(after.get('cdn_include_render_duration_seconds_sum')).toBeGreaterThan(0);
     expect(after.get('cdn_include_watcher_state{state="watching"}')).toBe(1);
     expect(after.get('cdn_include_watcher_state{state="unavailable"}')).toBe(0);
