@@ -97,8 +97,9 @@ export const COMPRESS = overriding(
     {
       name: 'compress',
       help:
-        'send gzip or brotli to clients that accept it, for text-like responses of\n' +
-        '1 KB or more; every such response then carries Vary: Accept-Encoding (default: off)',
+        'send gzip or brotli to clients that accept it, for responses of 1 KB or more\n' +
+        'of a type the mime database marks compressible (text, JSON, SVG, fonts, icons,\n' +
+        'wasm); each then carries Vary: Accept-Encoding (default: off)',
     },
     true,
     undefined,
