@@ -6,7 +6,7 @@ import { DependencyGraph } from '../engine/dependency-graph';
 import { createApp } from '../server/app';
 import { escapeLogItem } from '../server/log-escape';
 import { createLimitedServer, type ConnectionLimits } from '../server/connection-limits';
-import type { SsiMiddleware } from '../server/ssi-middleware';
+import { LiveReload } from '../server/live-reload';
 import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
 import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
@@ -19,7 +19,7 @@ import { GitTimesFileSource } from '../engine/git-times-file-source';
 import { NodeFileSource } from '../engine/node-file-source';
 import { RedisLedgerStore } from '../engine/redis-ledger-store';
 import type { LedgerStore } from '../engine/validator-ledger';
-import { DEFAULT_REVALIDATE_WINDOW, HOST, PORT, QUIET, SERVE_OWN_FLAGS } from './serve-options';
+import { DEFAULT_REVALIDATE_WINDOW, HOST, LIVE_RELOAD, PORT, QUIET, SERVE_OWN_FLAGS } from './serve-options';
 import { GIT_TIMES, SITE_FLAGS, siteRoot, whenRootIsUsable } from './site-arguments';
 import { UsageError, formatUsageError, settleArguments, type ArgumentsResult } from './usage';
 import {
@@ -50,6 +50,7 @@ export const SERVE_FLAGS = {
   ...WATCH_FLAGS,
   watch: withNote(WATCH, '(cached responses resting on a changed file are dropped at once either way)'),
   manifest: MANIFEST,
+  liveReload: LIVE_RELOAD,
   accessLog: QUIET,
 };
 
@@ -134,6 +135,8 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     // Each worker would watch and purge on its own: one change, N purges of every page.
     if (watching.watch && workerCount > 1)
       throw new UsageError("'--watch' needs a single process ('--workers 1')");
+    // Pages reload on the watcher's change batches: without it nothing would ever tell them.
+    if (options.liveReload && !watching.watch) throw new UsageError("'--live-reload' needs '--watch'");
     if (workerCount > 1 && !isClusterWorker()) return runWorkers(workerCount, options.root, io);
     graph = watching.watch ? new DependencyGraph({ directoryIndex: settings.directoryIndex }) : undefined;
     revalidateWindow = settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW;
@@ -146,7 +149,8 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       io.stderr(
         `cdn-include serve: ${options.state} does not answer yet; dating by file times until it does\n`,
       );
-    app = createServeApp(options, io, graph, { ...docroot, store });
+    const liveReload = options.liveReload ? new LiveReload() : undefined;
+    app = createServeApp(options, io, graph, { ...docroot, store, liveReload });
   } catch (err) {
     // A bad config file or option value: one line, like any usage error.
     io.stderr(formatUsageError('serve', (err as Error).message));
@@ -187,13 +191,15 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   else io.stdout(`cdn-include serving ${options.root} at ${listeningUrl(server, options.host)}\n`);
   const watchMode =
     graph &&
-    startWatching(options.root, watching, graph, () => app.ssi, io, {
+    startWatching(options.root, watching, graph, () => app, io, {
       revalidateWindow: revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW,
       maxTagHeaderBytes,
     });
   const signal = await io.stopSignal;
   stopReloading?.();
   io.stdout(`cdn-include: ${signal} received, stopping\n`);
+  // Open event feeds would hold the server's close until its deadline.
+  app.shared.liveReload?.close();
   await watchMode?.close();
   await closeServer(server);
   app.ssi.close();
@@ -214,7 +220,13 @@ async function gitTimesDocroot(root: string): Promise<{ source: GitTimesFileSour
  * What every app of the process shares across reloads: the validator ledger's store, and the docroot when served
  * through another file source than the folder's own (`--git-times`: git's times are read once, at start).
  */
-type ServeShared = { store: LedgerStore; source?: GitTimesFileSource; documentRoot?: string };
+type ServeShared = {
+  store: LedgerStore;
+  source?: GitTimesFileSource;
+  documentRoot?: string;
+  /** `--live-reload`: the pages listening outlive a reload's new app. */
+  liveReload?: LiveReload;
+};
 
 /** The running app, with the settings it was made from (as JSON), to tell whether a reload changed them. */
 type ServeApp = ReturnType<typeof createApp> & { settingsText: string; shared: ServeShared };
@@ -229,12 +241,13 @@ function createServeApp(
   const all = appSettings(options);
   const { accessLog, revalidateWindow, ...settings } = all;
   const record = graph && graph.record.bind(graph);
-  const { store, ...docroot } = shared;
+  const { store, liveReload, ...docroot } = shared;
   const app = createApp({
     ...settings,
     root: options.root,
     ...docroot,
     validatorStore: store,
+    liveReload,
     onValidatorStoreError: (err) =>
       io.stderr(
         `cdn-include serve: validator state unavailable, dating by file times until it is back: ${err.message}\n`,
@@ -322,7 +335,7 @@ function startWatching(
   root: string,
   watching: WatchSettings,
   graph: DependencyGraph,
-  cache: () => SsiMiddleware,
+  current: () => ServeApp,
   io: CommandIo,
   site: { revalidateWindow: number; maxTagHeaderBytes: number | undefined },
 ): WatchMode {
@@ -338,7 +351,12 @@ function startWatching(
     purge: watching.purge,
     log: (line) => io.stdout(`${line}\n`),
     warn: (line) => io.stderr(`${line}\n`),
-    onChanges: (paths) => void cache().invalidate(paths),
+    // Cached responses are dropped before any open page is told to reload, so the reload gets the new bytes.
+    onChanges: (paths) => {
+      const { ssi, shared } = current();
+      ssi.invalidate(paths);
+      shared.liveReload?.notify(paths);
+    },
     maxTagHeaderBytes: site.maxTagHeaderBytes,
     fallbackNote: ` (cached responses are re-checked against their files after ${site.revalidateWindow} ms, as --revalidate-window says)`,
   });

@@ -189,6 +189,20 @@ export const CACHE_TAG_HEADER = overriding(
   rule('cacheTagHeader', isHeaderNameOrFalse, 'a header name such as "Cache-Tag", or false'),
 );
 
+/** `--live-reload` (a development mode, with --watch; no config key: a config file is for production). */
+export const LIVE_RELOAD: FlagDeclaration<true | undefined> = {
+  flag: switched(
+    {
+      name: 'live-reload',
+      help:
+        'with --watch, reload open pages on a change: HTML responses get a small script\n' +
+        '(before </body>) and are sent with Cache-Control: no-store; for development only',
+    },
+    true,
+    undefined,
+  ),
+};
+
 /** `-q, --quiet`, the config key `accessLog` (false). */
 export const QUIET = overriding(
   switched({ name: 'quiet', short: 'q', help: 'no access log' }, false, undefined),

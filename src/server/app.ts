@@ -3,6 +3,7 @@
 
 import Koa, { type Context } from 'koa';
 import { formatHttpDate } from '../fields/http-date';
+import { LIVE_RELOAD_MARKUP, type LiveReload } from './live-reload';
 import { escapeLogItem } from './log-escape';
 import { ssi, type SsiMiddleware, type SsiOptions } from './ssi-middleware';
 
@@ -15,6 +16,8 @@ export interface AppOptions extends SsiOptions {
    * answered a short 500 without it; the access log then shows 500 as well. @default ignore
    */
   onError?: (err: unknown, ctx: Context) => void;
+  /** Live reload (a development mode): its endpoints are served and its client put into HTML pages. @default off */
+  liveReload?: LiveReload;
 }
 
 /**
@@ -30,7 +33,8 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
   const log = options.accessLog;
   if (log) app.use(accessLogMiddleware(log));
   app.use(faultBarrier(options.onError));
-  const middleware = ssi(options);
+  if (options.liveReload) app.use(options.liveReload.middleware());
+  const middleware = ssi(options.liveReload ? { ...options, htmlInjection: LIVE_RELOAD_MARKUP } : options);
   app.use(middleware);
   app.use(async (ctx) => {
     ctx.status = 404;
