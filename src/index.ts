@@ -8,6 +8,8 @@ export type { PageBuilt, SsiMemoryUsage, SsiMiddleware, SsiOptions } from './ser
 export type { CachePolicyRule } from './server/cache-policy';
 export { createApp } from './server/app';
 export type { AppOptions } from './server/app';
+export { LiveReload } from './server/live-reload';
+export type { LiveReloadOptions } from './server/live-reload';
 
 // Where the middleware keeps its validator ledger (the `validatorStore` option), or the port to write your own.
 export { FolderLedgerStore } from './engine/folder-ledger-store';

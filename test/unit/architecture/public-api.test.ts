@@ -58,6 +58,8 @@ describe('public API', () => {
       'formatDiagnostic',
       'type GraphDependency',
       'type LedgerStore',
+      'LiveReload',
+      'type LiveReloadOptions',
       'type MemoryFile',
       'MemoryFileSource',
       'NodeFileSource',
