@@ -17,7 +17,7 @@ import {
 } from './config-rules';
 import { CONNECTION_FLAGS } from './connection-arguments';
 import { flagSettings, type FlagTable, type FlagValues } from './flags';
-import { SERVE_OWN_FLAGS, QUIET } from './serve-options';
+import { SERVE_OWN_FLAGS, LOG_FORMAT, QUIET, TRUST_PROXY } from './serve-options';
 import { flagsOverFile, type ConfigFile, type ConfigKey } from './settings';
 import { DEFAULT_SSI_EXTENSIONS, LEGACY_EXPR, SSI_EXTENSIONS } from './site-arguments';
 import { UsageError } from './usage';
@@ -56,6 +56,8 @@ export const CONFIG_RULES: { readonly [Key in ConfigKey]: ConfigRule } = {
   revalidateWindow: SERVE_OWN_FLAGS.revalidateWindow.config,
   streamThreshold: wholeNumberRule('streamThreshold', WHOLE_NUMBER_OPTIONS.streamThreshold),
   accessLog: QUIET.config,
+  logFormat: LOG_FORMAT.config,
+  trustProxy: TRUST_PROXY.config,
   cacheRules: objectListRule(
     'cacheRules',
     'a list of rule objects such as [{ "path": "/assets/**", "maxAge": 86400 }]',

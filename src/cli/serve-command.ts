@@ -19,7 +19,16 @@ import { GitTimesFileSource } from '../engine/git-times-file-source';
 import { NodeFileSource } from '../engine/node-file-source';
 import { RedisLedgerStore } from '../engine/redis-ledger-store';
 import type { LedgerStore } from '../engine/validator-ledger';
-import { DEFAULT_REVALIDATE_WINDOW, HOST, LIVE_RELOAD, PORT, QUIET, SERVE_OWN_FLAGS } from './serve-options';
+import {
+  DEFAULT_REVALIDATE_WINDOW,
+  HOST,
+  LIVE_RELOAD,
+  LOG_FORMAT,
+  PORT,
+  QUIET,
+  SERVE_OWN_FLAGS,
+  TRUST_PROXY,
+} from './serve-options';
 import { GIT_TIMES, SITE_FLAGS, siteRoot, whenRootIsUsable } from './site-arguments';
 import { UsageError, formatUsageError, settleArguments, type ArgumentsResult } from './usage';
 import {
@@ -52,6 +61,8 @@ export const SERVE_FLAGS = {
   manifest: MANIFEST,
   liveReload: LIVE_RELOAD,
   accessLog: QUIET,
+  logFormat: LOG_FORMAT,
+  trustProxy: TRUST_PROXY,
 };
 
 /** What `cdn-include serve` was asked to do: each flag's value (undefined: not given) and ROOT. */
@@ -163,7 +174,7 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   app.on('error', (err: NodeJS.ErrnoException, ctx?: { method: string; url: string }) => {
     if (CLIENT_GONE.has(err.code ?? '') || logged.has(err)) return;
     logged.add(err);
-    io.stderr(`cdn-include serve: ${ctx ? `${requestLabel(ctx)}: ` : ''}${err.message}\n`);
+    io.stderr(`cdn-include serve: ${ctx ? `${requestLabel(ctx)}: ` : ''}${messageOf(err)}\n`);
   });
   // The handler is looked up per request, so a reload (SIGHUP) can put a new app in place between two requests.
   let handle = app.callback();
@@ -367,11 +378,46 @@ function requestLabel(ctx: { method: string; url: string }): string {
   return escapeLogItem(`${ctx.method} ${ctx.url}`);
 }
 
-/** An unexpected error as logged once: its stack, which names the cause and where it arose. */
+/** An unexpected error as logged once: its stack, then each `cause` it wraps with its own stack. */
 function stackOf(err: unknown): string {
-  // Duck-typed: an error from another realm (a vm context, jest's sandbox) is no `instanceof Error` here.
+  return causeChain(err).map(stackText).join('\n  [cause] ');
+}
+
+/** One line for an error whose response was already under way: its message and its causes' messages. */
+function messageOf(err: unknown): string {
+  const messages = causeChain(err).map(messageText);
+  return messages.join(' (cause: ') + ')'.repeat(messages.length - 1);
+}
+
+// Duck-typed: an error from another realm (a vm context, jest's sandbox) is no `instanceof Error` here.
+function stackText(err: unknown): string {
   const stack = typeof err === 'object' && err !== null && 'stack' in err ? err.stack : undefined;
   return typeof stack === 'string' ? stack : String(err);
+}
+
+function messageText(err: unknown): string {
+  const message = typeof err === 'object' && err !== null && 'message' in err ? err.message : undefined;
+  return typeof message === 'string' ? message : String(err);
+}
+
+// A few levels are enough to name the root; a cause that wraps itself must not loop.
+const MAX_CAUSES = 5;
+
+/** `err`, then its `cause`, that one's `cause`, … (ES2022 Error cause). */
+function causeChain(err: unknown): unknown[] {
+  const chain = [err];
+  let current = err;
+  while (
+    chain.length <= MAX_CAUSES &&
+    typeof current === 'object' &&
+    current !== null &&
+    'cause' in current
+  ) {
+    current = current.cause;
+    if (current === undefined || chain.includes(current)) break;
+    chain.push(current);
+  }
+  return chain;
 }
 
 function listeningUrl(server: Server, host: string): string {

@@ -2,6 +2,8 @@
 // file can set it too, its config key. Pure.
 
 import { isSendableFieldValue, isToken } from '../fields/http-fields';
+import { LOG_FORMATS, type LogFormat } from '../server/access-log';
+import { isTrustedProxyEntry, parseTrustedProxyList } from '../server/proxy-trust';
 import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-middleware';
 import type { WholeNumberRange } from '../fields/whole-number';
 import { booleanRule, rule, stringRule, wholeNumberRule } from './config-rules';
@@ -209,6 +211,44 @@ export const QUIET = overriding(
   booleanRule('accessLog'),
 );
 
+/** `--log-format combined|json`, the config key `logFormat`. */
+export const LOG_FORMAT = overriding(
+  valued(
+    {
+      name: 'log-format',
+      argument: 'FORMAT',
+      help:
+        "access log format: combined (Apache's, read by GoAccess and AWStats, with\n" +
+        'etag, time_ms, render_ms, cache and end fields appended) or json, one\n' +
+        'object a line for log shippers (default: combined)',
+    },
+    logFormatFlagValue,
+  ),
+  rule('logFormat', isLogFormat, LOG_FORMATS.map((name) => `"${name}"`).join(' or ')),
+);
+
+/** `--trust-proxy LIST`, the config key `trustProxy` (a list). */
+export const TRUST_PROXY = overriding(
+  valued(
+    {
+      name: 'trust-proxy',
+      argument: 'LIST',
+      help:
+        'comma-separated addresses and CIDR blocks of your proxies (CDN, load\n' +
+        'balancer), e.g. 127.0.0.1,10.0.0.0/8: a request from one of them is logged\n' +
+        "with the visitor's address from X-Forwarded-For, read from the right, past\n" +
+        'trusted hops (default: none; the peer is the client)',
+    },
+    trustProxyFlagValue,
+  ),
+  rule(
+    'trustProxy',
+    (value) =>
+      Array.isArray(value) && value.every((entry) => typeof entry === 'string' && isTrustedProxyEntry(entry)),
+    'a list of addresses and CIDR blocks such as ["127.0.0.1", "10.0.0.0/8"]',
+  ),
+);
+
 /** serve's own flags, in --help order (the command adds the shared ones around them). */
 export const SERVE_OWN_FLAGS = {
   cacheControl: CACHE_CONTROL,
@@ -221,6 +261,26 @@ export const SERVE_OWN_FLAGS = {
   surrogateKeyHeader: SURROGATE_KEY_HEADER,
   cacheTagHeader: CACHE_TAG_HEADER,
 };
+
+function isLogFormat(value: unknown): value is LogFormat {
+  return LOG_FORMATS.some((name) => name === value);
+}
+
+function logFormatFlagValue(given: string): LogFormat {
+  if (!isLogFormat(given))
+    throw new UsageError(`option '--log-format' needs ${LOG_FORMATS.join(' or ')}, not '${given}'`);
+  return given;
+}
+
+function trustProxyFlagValue(given: string): string[] {
+  const entries = parseTrustedProxyList(given);
+  const wrong = entries.find((entry) => !isTrustedProxyEntry(entry));
+  if (entries.length === 0 || wrong !== undefined)
+    throw new UsageError(
+      `option '--trust-proxy' needs addresses or CIDR blocks such as 127.0.0.1,10.0.0.0/8, not '${wrong ?? given}'`,
+    );
+  return entries;
+}
 
 function parseHost(given: string): string {
   if (!/^[A-Za-z0-9.:[\]%_-]+$/.test(given))

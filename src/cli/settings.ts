@@ -2,6 +2,7 @@
 // the library's own option types, and the one rule that merges them (a flag that was given wins). Types and one
 // pure function; each key's check is declared with its flag, or alone (config-file.ts lists them all).
 
+import type { LogFormat } from '../server/access-log';
 import type { ConnectionLimits } from '../server/connection-limits';
 import type { SsiOptions } from '../server/ssi-middleware';
 import type { PurgeTarget } from '../purge/purge-target';
@@ -12,6 +13,10 @@ export interface ServeProcessSettings {
   workers: number;
   /** One access-log line per request on stdout. @default true */
   accessLog: boolean;
+  /** The access log's format. @default 'combined' */
+  logFormat: LogFormat;
+  /** Proxies (addresses, CIDR blocks) whose X-Forwarded-For names the client. @default none */
+  trustProxy: string[];
 }
 
 /** Watch mode of `serve` and `build` (README "Watch and purge"). */

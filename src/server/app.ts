@@ -1,16 +1,24 @@
-// A complete Koa application serving one docroot: access log, a short 500 for faults, the ssi() middleware, and a
-// plain 404.
+// A complete Koa application serving one docroot: the client behind trusted proxies, the access log, a short 500
+// for faults, the ssi() middleware, and a plain 404.
 
 import Koa, { type Context } from 'koa';
-import { formatHttpDate } from '../fields/http-date';
+import { accessLogMiddleware, type LogFormat } from './access-log';
+import { forwardedClientMiddleware } from './forwarded-client';
 import { LIVE_RELOAD_MARKUP, type LiveReload } from './live-reload';
-import { escapeLogItem } from './log-escape';
+import { trustedProxies } from './proxy-trust';
 import { ssi, type SsiMiddleware, type SsiOptions } from './ssi-middleware';
 
 /** Options of createApp: the middleware's plus an access log and a receiver of unexpected errors. */
 export interface AppOptions extends SsiOptions {
-  /** Receives one line per request. @default ignore */
+  /** Receives one line per request, when its response has ended. @default ignore */
   accessLog?: (line: string) => void;
+  /** The access log's format (README "Running in production", "Logs"). @default 'combined' */
+  logFormat?: LogFormat;
+  /**
+   * Proxies (addresses, CIDR blocks) whose X-Forwarded-For names the client: turns on Koa's `app.proxy` and
+   * sets `ctx.ip` to the visitor's address. @default none: the client is the peer
+   */
+  trustProxy?: readonly string[];
   /**
    * Receives each unexpected error (a fault of the server, not of the request) once, after the client was
    * answered a short 500 without it; the access log then shows 500 as well. @default ignore
@@ -31,7 +39,11 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
   // Koa's own error log would print stack traces; failures are answered without one and logged as one line.
   app.silent = true;
   const log = options.accessLog;
-  if (log) app.use(accessLogMiddleware(log));
+  if (options.trustProxy?.length) {
+    app.proxy = true;
+    app.use(forwardedClientMiddleware(trustedProxies(options.trustProxy)));
+  }
+  if (log) app.use(accessLogMiddleware({ write: log, format: options.logFormat }));
   app.use(faultBarrier(options.onError));
   if (options.liveReload) app.use(options.liveReload.middleware());
   const middleware = ssi(options.liveReload ? { ...options, htmlInjection: LIVE_RELOAD_MARKUP } : options);
@@ -65,27 +77,4 @@ function faultBarrier(onError: AppOptions['onError']): Koa.Middleware {
       ctx.body = '500 Internal Server Error\n';
     }
   };
-}
-
-/** One Common-Log-Format-like line per request, with the validators that matter for caching. */
-function accessLogMiddleware(log: (line: string) => void): Koa.Middleware {
-  return async (ctx, next) => {
-    const started = process.hrtime.bigint();
-    try {
-      await next();
-    } finally {
-      const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
-      const length = ctx.response.length ?? '-';
-      const conditional = ctx.get('If-None-Match') || ctx.get('If-Modified-Since') ? ' conditional' : '';
-      log(
-        `${ctx.req.socket.remoteAddress ?? '-'} [${formatHttpDate(Date.now())}] "${requestLine(ctx)}" ` +
-          `${ctx.status} ${length} ${milliseconds.toFixed(1)}ms etag=${ctx.response.get('ETag') || '-'}${conditional}`,
-      );
-    }
-  };
-}
-
-/** The request line as received, escaped like Apache's `%r`. */
-function requestLine(ctx: Context): string {
-  return escapeLogItem(`${ctx.method} ${ctx.req.url ?? ''} HTTP/${ctx.req.httpVersion}`);
 }

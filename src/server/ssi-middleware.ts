@@ -38,6 +38,7 @@ import { sendRepresentation } from './representation';
 import { isDoubtedRevalidation } from './representation-dating';
 import { type LocatedResource, locateResource } from './resource-locator';
 import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
+import { noteServed, type CacheOutcome } from './served-notes';
 import { DEFAULT_STREAM_THRESHOLD, type OpeningFileSource, sendStreamedFile } from './streamed-file';
 import { wholeNumberOption, type WholeNumberRange } from '../fields/whole-number';
 
@@ -203,14 +204,19 @@ export function ssi(options: SsiOptions): SsiMiddleware {
       return serveUncached(release, ctx, next, target, now);
     const key = requestKey(ctx, target);
     const hit = cache.lookup(key, ctx.req.headers, now);
-    if (hit) return await send(release, ctx, key, hit, now);
+    if (hit) {
+      noteServed(ctx.req, { cache: 'hit' });
+      return await send(release, ctx, key, hit, now);
+    }
     const { shared, variant } = await cache.once(key, () =>
       buildAndStore(release, ctx, next, key, target, now),
     );
     // Concurrent misses share the first build when its variant fits them; otherwise each builds its own.
     if (!shared) return;
-    if (variant && cache.matches(variant, ctx.req.headers))
+    if (variant && cache.matches(variant, ctx.req.headers)) {
+      noteServed(ctx.req, { cache: 'shared' });
       return await send(release, ctx, key, variant, now);
+    }
     return serveUncached(release, ctx, next, target, now);
   }
 
@@ -232,7 +238,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     if (located.kind !== 'file') return void (await refuseRedirectOrPass(release, ctx, next, located));
     if (await isStreamed(release, located.path, view))
       return void (await serveStreamed(release, ctx, next, target, located.path, now));
-    const built = await buildResponse(ctx, located, view, settings, now);
+    const built = await timedBuild(ctx, 'miss', () => buildResponse(ctx, located, view, settings, now));
     if (!built) return void (await next());
     reportBuilt(target, located.path, built.dependencies);
     if (built.cacheable) cache?.store(key, built.variant, mark);
@@ -259,7 +265,9 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     }
     if (await isStreamed(release, located.path, source))
       return serveStreamed(release, ctx, next, target, located.path, now);
-    const built: BuiltResponse | undefined = await buildResponse(ctx, located, source, settings, now);
+    const built: BuiltResponse | undefined = await timedBuild(ctx, 'bypass', () =>
+      buildResponse(ctx, located, source, settings, now),
+    );
     if (!built) return next();
     reportBuilt(target, located.path, built.dependencies);
     await send(release, ctx, undefined, built.variant, now);
@@ -287,7 +295,20 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     const outcome = await sendStreamedFile(ctx, path, streaming.source, streaming.tags, settings, now);
     if (outcome === 'missing') return next();
     if (outcome === 'forbidden') return refuse(ctx, 403);
+    noteServed(ctx.req, { cache: 'stream' });
     reportBuilt(target, path, [{ path, exists: true }]);
+  }
+
+  /** Runs `build` and notes its outcome and duration for the access log. */
+  async function timedBuild(
+    ctx: Context,
+    cache: CacheOutcome,
+    build: () => Promise<BuiltResponse | undefined>,
+  ): Promise<BuiltResponse | undefined> {
+    const started = performance.now();
+    const built = await build();
+    if (built) noteServed(ctx.req, { cache, renderMs: performance.now() - started });
+    return built;
   }
 
   function reportBuilt(target: string, path: string, dependencies: GraphDependency[]): void {

@@ -27,6 +27,12 @@ const CASES: Partial<Record<ConfigKey, { file: unknown; args: string[]; flag: un
   surrogateKeyHeader: { file: 'xkey', args: ['--surrogate-key-header', 'none'], flag: false },
   cacheTagHeader: { file: false, args: ['--cache-tag-header', 'Edge-Tag'], flag: 'Edge-Tag' },
   accessLog: { file: true, args: ['--quiet'], flag: false },
+  logFormat: { file: 'combined', args: ['--log-format', 'json'], flag: 'json' },
+  trustProxy: {
+    file: ['192.0.2.1'],
+    args: ['--trust-proxy', '127.0.0.1, 10.0.0.0/8'],
+    flag: ['127.0.0.1', '10.0.0.0/8'],
+  },
   maxConnections: { file: 9, args: ['--max-connections', '50'], flag: 50 },
   headersTimeout: { file: 100, args: ['--headers-timeout', '1500'], flag: 1500 },
   requestTimeout: { file: 3000, args: ['--request-timeout', '0'], flag: 0 },

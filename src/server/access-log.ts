@@ -1,0 +1,235 @@
+// The access log: one record per request, taken when the response has finished or the client went away (so it
+// holds the status and bytes the client really got), written as Apache's Combined Log Format or as JSON.
+
+import type { ServerResponse } from 'node:http';
+import type { Context, Middleware } from 'koa';
+import { escapeLogItem } from './log-escape';
+import { servedNoteOf, type CacheOutcome } from './served-notes';
+
+/** The formats of the access log: Apache's Combined Log Format with fields appended, or one JSON object a line. */
+export const LOG_FORMATS = ['combined', 'json'] as const;
+
+/** An access log format (README "Running in production", "Logs"). */
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** What the access log knows about one request once its response is over. */
+export interface AccessLogRecord {
+  /** When the request arrived, in ms since the epoch (Apache's `%t`). */
+  time: number;
+  /** The visitor's address: the peer, or X-Forwarded-For's through trusted proxies (`%h`). */
+  client: string;
+  /** The address of the connection's other end. */
+  peer: string;
+  method: string;
+  /** The request target as received. */
+  target: string;
+  /** `HTTP/1.1` */
+  protocol: string;
+  /** The status sent (Apache's `%>s`). */
+  status: number;
+  /** Bytes of the body sent, without the header (Apache's `%b`, `%B`). */
+  bytes: number;
+  referer: string | undefined;
+  userAgent: string | undefined;
+  /** The ETag sent. */
+  etag: string | undefined;
+  /** Milliseconds from the request's arrival to the response's end (Apache's `%D`, in ms). */
+  durationMs: number;
+  /** Milliseconds spent building the response; none for a cache hit or a response the middleware did not build. */
+  renderMs: number | undefined;
+  /** Where the response came from; none when the ssi() middleware did not answer. */
+  cache: CacheOutcome | undefined;
+  /** False when the connection closed before the whole response was sent. */
+  completed: boolean;
+}
+
+/** Options of accessLogMiddleware. */
+export interface AccessLogOptions {
+  /** Receives each line, without its newline. */
+  write: (line: string) => void;
+  /** @default 'combined' */
+  format?: LogFormat;
+}
+
+/**
+ * Logs every request when its response ends, whatever ended it: sent in full, failed after its headers, or cut
+ * short by the client. Use it first, so every other middleware runs inside it.
+ * @example app.use(accessLogMiddleware({ write: (line) => process.stdout.write(`${line}\n`) }));
+ */
+export function accessLogMiddleware(options: AccessLogOptions): Middleware {
+  const format = options.format === 'json' ? formatJsonLine : formatCombinedLine;
+  return async (ctx, next) => {
+    const time = Date.now();
+    const started = performance.now();
+    // Taken now: once the connection is gone its socket no longer knows the peer.
+    const peer = ctx.req.socket.remoteAddress ?? '-';
+    const request = { time, peer, client: ctx.request.ip || peer };
+    const sent = countBodyBytes(ctx.res);
+    const failure = watchFailure(ctx);
+    // 'close' follows 'finish' for a complete response and comes alone when the connection went first.
+    ctx.res.once('close', () => {
+      const durationMs = performance.now() - started;
+      options.write(format(recordOf(ctx, request, durationMs, sent(), failure())));
+    });
+    await next();
+  };
+}
+
+/**
+ * `%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`, Apache's "combined", then ` key=value` fields that
+ * GoAccess and AWStats skip: `etag`, `time_ms`, `render_ms`, `cache`, `end` (`-` where there is no value).
+ * @example
+ * // 203.0.113.9 - - [03/Dec/2026:22:05:01 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0"
+ * //   etag="1f-abc" time_ms=1.9 render_ms=1.2 cache=miss end=complete   (on one line)
+ */
+export function formatCombinedLine(record: AccessLogRecord): string {
+  const requestLine = `${record.method} ${record.target} ${record.protocol}`;
+  const combined =
+    `${record.client} - - [${formatClfTime(record.time)}] "${escapeLogItem(requestLine)}" ` +
+    `${record.status} ${record.bytes === 0 ? '-' : record.bytes} ` +
+    `"${quotedItem(record.referer)}" "${quotedItem(record.userAgent)}"`;
+  const extras = [
+    `etag=${record.etag === undefined ? '-' : escapeEntityTag(record.etag)}`,
+    `time_ms=${record.durationMs.toFixed(1)}`,
+    `render_ms=${record.renderMs === undefined ? '-' : record.renderMs.toFixed(1)}`,
+    `cache=${record.cache ?? '-'}`,
+    `end=${record.completed ? 'complete' : 'aborted'}`,
+  ];
+  return `${combined} ${extras.join(' ')}`;
+}
+
+/**
+ * One JSON object: `time` (ISO 8601, UTC), `client`, `peer`, `method`, `url`, `protocol`, `status`, `bytes`,
+ * `referer`, `userAgent`, `etag` (null when absent), `durationMs`, `renderMs`, `cache`, `completed`. Text received
+ * as bytes is read as UTF-8 (an invalid sequence becomes U+FFFD); JSON escapes the rest.
+ */
+export function formatJsonLine(record: AccessLogRecord): string {
+  return JSON.stringify({
+    time: new Date(record.time).toISOString(),
+    client: record.client,
+    peer: record.peer,
+    method: record.method,
+    url: fromBytes(record.target),
+    protocol: record.protocol,
+    status: record.status,
+    bytes: record.bytes,
+    referer: record.referer === undefined ? null : fromBytes(record.referer),
+    userAgent: record.userAgent === undefined ? null : fromBytes(record.userAgent),
+    etag: record.etag ?? null,
+    durationMs: round(record.durationMs),
+    renderMs: record.renderMs === undefined ? null : round(record.renderMs),
+    cache: record.cache ?? null,
+    completed: record.completed,
+  });
+}
+
+/**
+ * The status the client got. A response that ended before its header went out sent none: logged as 500 when a
+ * failure cut it short (Koa destroys the connection when a body stream fails before its first byte), as 499
+ * (nginx's "client closed request") when the client left first.
+ */
+export function loggedStatus(res: ServerResponse, failed: boolean): number {
+  if (res.headersSent) return res.statusCode;
+  return failed ? 500 : CLIENT_CLOSED_REQUEST;
+}
+
+/** nginx's status for a request whose client closed the connection before the response; GoAccess knows it. */
+const CLIENT_CLOSED_REQUEST = 499;
+
+/** Whether an error reached Koa's ctx.onerror for this request (a failure after the middleware returned). */
+function watchFailure(ctx: Context): () => boolean {
+  let failed = false;
+  const onerror = ctx.onerror;
+  // Koa calls ctx.onerror(null) when a response simply finishes.
+  ctx.onerror = (err) => {
+    if (err !== null && err !== undefined) failed = true;
+    onerror.call(ctx, err);
+  };
+  return () => failed;
+}
+
+function recordOf(
+  ctx: Context,
+  request: { time: number; peer: string; client: string },
+  durationMs: number,
+  bytes: number,
+  failed: boolean,
+): AccessLogRecord {
+  const { req, res } = ctx;
+  const note = servedNoteOf(req);
+  const etag = res.getHeader('ETag');
+  return {
+    ...request,
+    method: req.method ?? '-',
+    target: req.url ?? '',
+    protocol: `HTTP/${req.httpVersion}`,
+    status: loggedStatus(res, failed),
+    bytes,
+    referer: req.headers.referer,
+    userAgent: req.headers['user-agent'],
+    etag: typeof etag === 'string' ? etag : undefined,
+    durationMs,
+    renderMs: note?.renderMs,
+    cache: note?.cache,
+    completed: res.writableFinished,
+  };
+}
+
+/**
+ * Counts the body bytes handed to `res` (what Apache's `%b` reports: the header excluded). A HEAD or 304 writes
+ * none. Returns the reader of the count.
+ */
+function countBodyBytes(res: ServerResponse): () => number {
+  let count = 0;
+  const add = (chunk: unknown, encoding: unknown) => {
+    if (typeof chunk === 'string')
+      count += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+    else if (chunk instanceof Uint8Array) count += chunk.byteLength;
+  };
+  const write = res.write;
+  const end = res.end;
+  res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    add(chunk, rest[0]);
+    return Reflect.apply(write, this, [chunk, ...rest]) as boolean;
+  } as ServerResponse['write'];
+  res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+    if (typeof chunk !== 'function') add(chunk, rest[0]);
+    return Reflect.apply(end, this, [chunk, ...rest]) as ServerResponse;
+  } as ServerResponse['end'];
+  return () => count;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Apache's `%t` without brackets, in UTC: `03/Dec/2026:22:05:01 +0000`. */
+export function formatClfTime(time: number): string {
+  const date = new Date(time);
+  const two = (value: number) => String(value).padStart(2, '0');
+  return (
+    `${two(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
+    `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`
+  );
+}
+
+/** A header's value inside a quoted field: `-` when absent, as Apache logs a missing `%{…}i`. */
+function quotedItem(value: string | undefined): string {
+  return value === undefined ? '-' : escapeLogItem(value);
+}
+
+/**
+ * An ETag as sent (`"x"`, `W/"x"`), its own quotes kept so it reads as in the header; what is inside them escaped
+ * (RFC 9110 §8.8.3: etagc excludes DQUOTE, so a well-formed tag has only its two).
+ */
+function escapeEntityTag(etag: string): string {
+  const parts = /^(W\/)?"([^"]*)"$/.exec(etag);
+  return parts ? `${parts[1] ?? ''}"${escapeLogItem(parts[2])}"` : escapeLogItem(etag);
+}
+
+/** Node hands a request's bytes over as Latin-1 characters; this reads them as the UTF-8 they usually are. */
+function fromBytes(text: string): string {
+  return Buffer.from(text, 'latin1').toString('utf8');
+}
+
+function round(milliseconds: number): number {
+  return Math.round(milliseconds * 10) / 10;
+}

@@ -1,0 +1,30 @@
+// What the ssi() middleware tells the access log about one request: whether its response came from the render
+// cache, and how long building it took. Kept beside the request, never in ctx.state (which belongs to the app).
+
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * Where a response came from: `hit` the render cache, `miss` built now (and stored when it may be reused),
+ * `shared` the build of a concurrent request for the same URL, `bypass` built without the cache (cache off, a
+ * method other than GET/HEAD), `stream` a big static file sent from disk.
+ */
+export type CacheOutcome = 'hit' | 'miss' | 'shared' | 'bypass' | 'stream';
+
+/** What the middleware noted about a request it answered. */
+export interface ServedNote {
+  cache: CacheOutcome;
+  /** Milliseconds spent building the response (reading and expanding), for a built one. */
+  renderMs?: number;
+}
+
+const notes = new WeakMap<IncomingMessage, ServedNote>();
+
+/** Records how the request `req` was answered; a later note for the same request replaces it. */
+export function noteServed(req: IncomingMessage, note: ServedNote): void {
+  notes.set(req, note);
+}
+
+/** How the request `req` was answered, if the middleware answered it. */
+export function servedNoteOf(req: IncomingMessage): ServedNote | undefined {
+  return notes.get(req);
+}
