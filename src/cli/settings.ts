@@ -41,6 +41,7 @@ export type ConfigurableSsiOption =
   | 'cacheControl'
   | 'staticCacheControl'
   | 'cacheRules'
+  | 'errorDocuments'
   | 'compression'
   | 'cache'
   | 'cacheSize'

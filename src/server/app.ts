@@ -46,14 +46,22 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
   if (log) app.use(accessLogMiddleware({ write: log, format: options.logFormat }));
   app.use(faultBarrier(options.onError));
   if (options.liveReload) app.use(options.liveReload.middleware());
-  const middleware = ssi(options.liveReload ? { ...options, htmlInjection: LIVE_RELOAD_MARKUP } : options);
-  app.use(middleware);
-  app.use(async (ctx) => {
+  // A server of its own answers what it cannot serve as Apache does: 405 for a POST to a file.
+  const middleware = ssi({
+    ...options,
+    methodNotAllowed: options.methodNotAllowed ?? true,
+    htmlInjection: options.liveReload ? LIVE_RELOAD_MARKUP : options.htmlInjection,
+  });
+  // Around the middleware, so its 404 error document answers first what nothing else did.
+  app.use(async (ctx, next) => {
+    await next();
+    if (ctx.status !== 404 || ctx.body != null) return;
     ctx.status = 404;
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/plain';
     ctx.body = '404 Not Found\n';
   });
+  app.use(middleware);
   // The middleware's cache hooks, for a watcher that drops what a changed file made stale.
   return Object.assign(app, { ssi: middleware });
 }

@@ -106,6 +106,7 @@ export async function buildResponse(
     recording.isCacheable;
   const variant: CachedVariant = {
     headers,
+    path: located.path,
     stamps: recording ? [...recording.stamps] : [],
     representations: readConsistently
       ? new RepresentationSet(identity, built.fields.compressible)
@@ -260,7 +261,13 @@ export function staticFieldsFor(
   return { contentType, fields };
 }
 
-function renderRequestFor(ctx: Context, path: string, query: string | undefined, now: number): RenderRequest {
+/** What a page rendered for `ctx` sees of the request (its CGI variables). */
+export function renderRequestFor(
+  ctx: Context,
+  path: string,
+  query: string | undefined,
+  now: number,
+): RenderRequest {
   const socket = ctx.req.socket;
   return {
     path,
