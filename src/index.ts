@@ -6,8 +6,12 @@
 export { ssi } from './server/ssi-middleware';
 export type { PageBuilt, SsiMemoryUsage, SsiMiddleware, SsiOptions } from './server/ssi-middleware';
 export type { CachePolicyRule } from './server/cache-policy';
+export type { SetHeaders, SetHeadersInfo } from './server/set-headers';
+export type { ErrorDocuments } from './server/error-documents';
 export { createApp } from './server/app';
 export type { AppOptions } from './server/app';
+export { LiveReload } from './server/live-reload';
+export type { LiveReloadOptions } from './server/live-reload';
 
 // Where the middleware keeps its validator ledger (the `validatorStore` option), or the port to write your own.
 export { FolderLedgerStore } from './engine/folder-ledger-store';
@@ -22,7 +26,7 @@ export { directoryTagOf, tagOf } from './server/purge-tags';
 export { renderPage } from './engine/render';
 export type { RenderResult } from './engine/render';
 export type { RenderOptions } from './engine/render-options';
-export type { RenderRequest } from './engine/render-request';
+export type { RedirectedRequest, RenderRequest } from './engine/render-request';
 export type { RenderLimits } from './engine/render-limits';
 export type { Dependency } from './engine/dependency-set';
 export type { RequestDependence } from './engine/request-dependence';

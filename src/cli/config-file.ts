@@ -6,6 +6,7 @@ import { DEFAULT_RENDER_LIMITS } from '../engine/render-limits';
 import { isPlainFileName, PLAIN_FILE_NAMES } from '../engine/render-options';
 import { checkPurgeTarget, type PurgeTarget } from '../purge/purge-target';
 import { compileCachePolicy } from '../server/cache-policy';
+import { ERROR_DOCUMENTS_SHAPE, isErrorDocuments } from '../server/error-documents';
 import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-middleware';
 import {
   objectListRule,
@@ -66,6 +67,7 @@ export const CONFIG_RULES: { readonly [Key in ConfigKey]: ConfigRule } = {
     'cacheRules',
     'a list of rule objects such as [{ "path": "/assets/**", "maxAge": 86400 }]',
   ),
+  errorDocuments: rule('errorDocuments', isErrorDocuments, ERROR_DOCUMENTS_SHAPE),
   purgeTags: SERVE_OWN_FLAGS.purgeTags.config,
   surrogateKeyHeader: SERVE_OWN_FLAGS.surrogateKeyHeader.config,
   cacheTagHeader: SERVE_OWN_FLAGS.cacheTagHeader.config,

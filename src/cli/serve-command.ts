@@ -6,7 +6,7 @@ import { DependencyGraph } from '../engine/dependency-graph';
 import { createApp } from '../server/app';
 import { escapeLogItem } from '../server/log-escape';
 import { createLimitedServer, type ConnectionLimits } from '../server/connection-limits';
-import type { SsiMiddleware } from '../server/ssi-middleware';
+import { LiveReload } from '../server/live-reload';
 import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
 import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
@@ -22,6 +22,7 @@ import type { LedgerStore } from '../engine/validator-ledger';
 import {
   DEFAULT_REVALIDATE_WINDOW,
   HOST,
+  LIVE_RELOAD,
   LOG_FORMAT,
   PORT,
   QUIET,
@@ -62,6 +63,7 @@ export const SERVE_FLAGS = {
   ...WATCH_FLAGS,
   watch: withNote(WATCH, '(cached responses resting on a changed file are dropped at once either way)'),
   manifest: MANIFEST,
+  liveReload: LIVE_RELOAD,
   accessLog: QUIET,
   logFormat: LOG_FORMAT,
   trustProxy: TRUST_PROXY,
@@ -162,6 +164,8 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     if (watching.watch && workerCount > 1)
       throw new UsageError("'--watch' needs a single process ('--workers 1')");
     shutdownTimeout = settings.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT;
+    // Pages reload on the watcher's change batches: without it nothing would ever tell them.
+    if (options.liveReload && !watching.watch) throw new UsageError("'--live-reload' needs '--watch'");
     if (workerCount > 1 && !isClusterWorker())
       return runWorkers(workerCount, options.root, io, shutdownTimeout);
     graph = watching.watch ? new DependencyGraph({ directoryIndex: settings.directoryIndex }) : undefined;
@@ -182,7 +186,8 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       io.stderr(
         `cdn-include serve: ${options.state} does not answer yet; dating by file times until it does\n`,
       );
-    app = createServeApp(options, io, graph, { ...docroot, store, operations });
+    const liveReload = options.liveReload ? new LiveReload() : undefined;
+    app = createServeApp(options, io, graph, { ...docroot, store, liveReload, operations });
   } catch (err) {
     // A bad config file or option value: one line, like any usage error.
     io.stderr(formatUsageError('serve', (err as Error).message));
@@ -224,13 +229,15 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   else io.stdout(`cdn-include serving ${options.root} at ${listeningUrl(server, options.host)}\n`);
   watchMode =
     graph &&
-    startWatching(options.root, watching, graph, () => app.ssi, io, {
+    startWatching(options.root, watching, graph, () => app, io, {
       revalidateWindow: revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW,
       maxTagHeaderBytes,
     });
   const signal = await io.stopSignal;
   stopReloading?.();
   io.stdout(`cdn-include: ${signal} received, stopping\n`);
+  // Open event feeds would hold the server's close until its deadline.
+  app.shared.liveReload?.close();
   // The server first: requests under way finish with the caches and watcher they started with.
   await stopServing(server, operations.tracker, shutdownTimeout, io);
   await watchMode?.close();
@@ -257,6 +264,8 @@ type ServeShared = {
   source?: GitTimesFileSource;
   documentRoot?: string;
   operations: ServeOperations;
+  /** `--live-reload`: the pages listening outlive a reload's new app. */
+  liveReload?: LiveReload;
 };
 
 /** The running app, with the settings it was made from (as JSON), to tell whether a reload changed them. */
@@ -272,12 +281,13 @@ function createServeApp(
   const all = appSettings(options);
   const { accessLog, revalidateWindow, health, metrics, ...settings } = all;
   const record = graph && graph.record.bind(graph);
-  const { store, operations, ...docroot } = shared;
+  const { store, liveReload, operations, ...docroot } = shared;
   const app = createApp({
     ...settings,
     root: options.root,
     ...docroot,
     validatorStore: store,
+    liveReload,
     onValidatorStoreError: (err) =>
       io.stderr(
         `cdn-include serve: validator state unavailable, dating by file times until it is back: ${err.message}\n`,
@@ -368,7 +378,7 @@ function startWatching(
   root: string,
   watching: WatchSettings,
   graph: DependencyGraph,
-  cache: () => SsiMiddleware,
+  current: () => ServeApp,
   io: CommandIo,
   site: { revalidateWindow: number; maxTagHeaderBytes: number | undefined },
 ): WatchMode {
@@ -384,7 +394,12 @@ function startWatching(
     purge: watching.purge,
     log: (line) => io.stdout(`${line}\n`),
     warn: (line) => io.stderr(`${line}\n`),
-    onChanges: (paths) => void cache().invalidate(paths),
+    // Cached responses are dropped before any open page is told to reload, so the reload gets the new bytes.
+    onChanges: (paths) => {
+      const { ssi, shared } = current();
+      ssi.invalidate(paths);
+      shared.liveReload?.notify(paths);
+    },
     maxTagHeaderBytes: site.maxTagHeaderBytes,
     fallbackNote: ` (cached responses are re-checked against their files after ${site.revalidateWindow} ms, as --revalidate-window says)`,
   });

@@ -91,8 +91,9 @@ export const COMPRESS = overriding(
     {
       name: 'compress',
       help:
-        'send gzip or brotli to clients that accept it, for text-like responses of\n' +
-        '1 KB or more; every such response then carries Vary: Accept-Encoding (default: off)',
+        'send gzip or brotli to clients that accept it, for responses of 1 KB or more\n' +
+        'of a type the mime database marks compressible (text, JSON, SVG, fonts, icons,\n' +
+        'wasm); each then carries Vary: Accept-Encoding (default: off)',
     },
     true,
     undefined,
@@ -181,6 +182,20 @@ export const CACHE_TAG_HEADER = overriding(
   ),
   rule('cacheTagHeader', isHeaderNameOrFalse, 'a header name such as "Cache-Tag", or false'),
 );
+
+/** `--live-reload` (a development mode, with --watch; no config key: a config file is for production). */
+export const LIVE_RELOAD: FlagDeclaration<true | undefined> = {
+  flag: switched(
+    {
+      name: 'live-reload',
+      help:
+        'with --watch, reload open pages on a change: HTML responses get a small script\n' +
+        '(before </body>) and are sent with Cache-Control: no-store; for development only',
+    },
+    true,
+    undefined,
+  ),
+};
 
 /** `-q, --quiet`, the config key `accessLog` (false). */
 export const QUIET = overriding(

@@ -47,6 +47,7 @@ export type ConfigurableSsiOption =
   | 'cacheControl'
   | 'staticCacheControl'
   | 'cacheRules'
+  | 'errorDocuments'
   | 'compression'
   | 'cache'
   | 'cacheSize'

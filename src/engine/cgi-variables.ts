@@ -5,7 +5,7 @@ import { type ByteString, utf8ToByteString } from '../ssi/byte-string';
 import { unescapeQueryForShell } from '../ssi/query-string';
 import { formatTime } from '../ssi/time-format';
 import { canonicalHeaderName } from './header-names';
-import { type RenderRequest } from './render-request';
+import { type RedirectedRequest, type RenderRequest } from './render-request';
 import { type VariableTable } from './variables';
 import { fieldValue } from '../fields/http-fields';
 
@@ -40,6 +40,18 @@ export function addRequestVariables(
   addIncludeVariables(table, request, page, time);
   addHeaderVariables(table, request);
   addServerVariables(table, request, server);
+  if (request.redirect) addRedirectVariables(table, request.redirect);
+}
+
+/**
+ * The variables Apache's internal redirect to an ErrorDocument sets (http_request.c: REDIRECT_STATUS and the
+ * original REQUEST_METHOD renamed; util_script.c: REDIRECT_URL, REDIRECT_QUERY_STRING when there was a query).
+ */
+function addRedirectVariables(table: VariableTable, redirect: RedirectedRequest): void {
+  table.set('REDIRECT_REQUEST_METHOD', redirect.method);
+  table.set('REDIRECT_STATUS', String(redirect.status));
+  table.set('REDIRECT_URL', utf8ToByteString(redirect.url), TARGET);
+  if (redirect.query !== undefined) table.set('REDIRECT_QUERY_STRING', redirect.query, TARGET);
 }
 
 function addIncludeVariables(

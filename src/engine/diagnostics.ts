@@ -23,7 +23,8 @@ export type DiagnosticCode =
   | 'include-cycle'
   | 'missing-endif'
   | 'purge-tags-coarsened'
-  | 'purge-tags-dropped';
+  | 'purge-tags-dropped'
+  | 'error-document-unavailable';
 
 /**
  * The longest message a diagnostic keeps. Page text in a message is quoted through `excerpt` (200 bytes); this

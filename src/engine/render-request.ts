@@ -32,6 +32,23 @@ export interface RenderRequest {
   protocol?: string;
   /** Request start, epoch ms (DATE_LOCAL, DATE_GMT, ap_expr TIME). @default Date.now() */
   time?: number;
+  /**
+   * Set when the page is an error document answering another request (Apache's ErrorDocument internal
+   * redirect): the REDIRECT_* variables describe that request. @default none
+   */
+  redirect?: RedirectedRequest;
+}
+
+/** The request an error document answers, as Apache's internal redirect passes it on. */
+export interface RedirectedRequest {
+  /** The status it got (REDIRECT_STATUS), e.g. 404. */
+  status: number;
+  /** Its decoded URL-path (REDIRECT_URL), e.g. `/no/such page`. */
+  url: string;
+  /** Its raw query without '?' (REDIRECT_QUERY_STRING); undefined when it had none. */
+  query: ByteString | undefined;
+  /** Its method (REDIRECT_REQUEST_METHOD). */
+  method: string;
 }
 
 /** Reads one request header as a single value (repeated headers joined with ', '). */

@@ -4,6 +4,7 @@
 import Koa, { type Context } from 'koa';
 import { accessLogMiddleware, type LogFormat } from './access-log';
 import { forwardedClientMiddleware } from './forwarded-client';
+import { LIVE_RELOAD_MARKUP, type LiveReload } from './live-reload';
 import { trustedProxies } from './proxy-trust';
 import { operationsMiddleware, type OperationsOptions } from './operations';
 import { ssi, type SsiMiddleware, type SsiOptions } from './ssi-middleware';
@@ -26,6 +27,8 @@ export interface AppOptions extends SsiOptions {
    * answered a short 500 without it; the access log then shows 500 as well. @default ignore
    */
   onError?: (err: unknown, ctx: Context) => void;
+  /** Live reload (a development mode): its endpoints are served and its client put into HTML pages. @default off */
+  liveReload?: LiveReload;
 }
 
 /**
@@ -46,14 +49,23 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
   }
   if (log) app.use(accessLogMiddleware({ write: log, format: options.logFormat }));
   app.use(faultBarrier(options.onError));
-  const middleware = ssi(options);
-  app.use(middleware);
-  app.use(async (ctx) => {
+  if (options.liveReload) app.use(options.liveReload.middleware());
+  // A server of its own answers what it cannot serve as Apache does: 405 for a POST to a file.
+  const middleware = ssi({
+    ...options,
+    methodNotAllowed: options.methodNotAllowed ?? true,
+    htmlInjection: options.liveReload ? LIVE_RELOAD_MARKUP : options.htmlInjection,
+  });
+  // Around the middleware, so its 404 error document answers first what nothing else did.
+  app.use(async (ctx, next) => {
+    await next();
+    if (ctx.status !== 404 || ctx.body != null) return;
     ctx.status = 404;
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/plain';
     ctx.body = '404 Not Found\n';
   });
+  app.use(middleware);
   // The middleware's cache hooks, for a watcher that drops what a changed file made stale.
   return Object.assign(app, { ssi: middleware });
 }

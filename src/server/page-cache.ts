@@ -40,6 +40,8 @@ export interface CachedVariant {
   /** Every path the build used, with the stamp its answer rested on. */
   readonly stamps: ReadonlyArray<readonly [string, FileStamp]>;
   readonly representations: RepresentationSet;
+  /** The docroot file that answered (what a setHeaders hook is told). */
+  readonly path?: string;
   /** When the stamps were last found unchanged, epoch ms. */
   checkedAt: number;
   /** Every stamped path was covered by the change feed when the variant was stored; set by store(). */

@@ -36,7 +36,9 @@ import { type CachedVariant, DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-
 import { MAX_TAG_HEADER_BYTES, validateTagHeaderName } from './purge-tags';
 import { sendRepresentation } from './representation';
 import { isDoubtedRevalidation } from './representation-dating';
+import { type ErrorDocuments, resolveErrorDocuments, sendErrorDocument } from './error-documents';
 import { type LocatedResource, locateResource } from './resource-locator';
+import { callSetHeaders, type SetHeaders, validateSetHeaders } from './set-headers';
 import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
 import { noteServed, type CacheOutcome } from './served-notes';
 import { DEFAULT_STREAM_THRESHOLD, type OpeningFileSource, sendStreamedFile } from './streamed-file';
@@ -111,7 +113,7 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    * source that can open files (`root`). @default 1048576
    */
   streamThreshold?: number;
-  /** Negotiate gzip and brotli from Accept-Encoding for text-like responses. @default false */
+  /** Negotiate gzip and brotli from Accept-Encoding for compressible types (the mime database). @default false */
   compression?: boolean;
   /** Smallest body, in bytes, that is sent compressed. @default 1024 */
   compressionThreshold?: number;
@@ -131,6 +133,32 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
   cacheTagHeader?: string | false;
   /** Largest tag header value in bytes; above it tags fall back to folders, then to none. @default 16384 */
   maxTagHeaderBytes?: number;
+  /**
+   * Pages sent as the body of error answers, by status: `{ "404": "/errors/404.shtml" }` (Apache's ErrorDocument;
+   * README "Error documents"). SSI pages see REDIRECT_STATUS, REDIRECT_URL, REDIRECT_QUERY_STRING and
+   * REDIRECT_REQUEST_METHOD; the answer keeps its status, has no validators, and its Cache-Control comes from the
+   * first cache rule naming a `path` that matches the document, else `no-store`. A 404 document answers what nothing
+   * after the middleware answered. @default none
+   */
+  errorDocuments?: ErrorDocuments;
+  /**
+   * Called for every file or page response (cache hits, 304 and 206 included) after its caching fields are set and
+   * before the body goes out, like koa-send's `setHeaders(res, path, stats)`: `path` is the docroot file
+   * (`/news/index.shtml`). It may set other fields (Cache-Control included); changing ETag, Last-Modified,
+   * Content-Length, Content-Encoding, Content-Range or Vary throws (README "In your Koa app"). @default none
+   */
+  setHeaders?: SetHeaders;
+  /**
+   * koa-send's name for `directoryIndex`: one file name or a list, `false` for none. Give one of the two.
+   * @default see directoryIndex
+   */
+  index?: string | string[] | false;
+  /**
+   * Answer methods other than GET and HEAD on an existing file with 405 and `Allow: GET, HEAD`, as Apache does,
+   * instead of passing them to `next` as koa-static does (README "In your Koa app"). The CLI's server sets it.
+   * @default false
+   */
+  methodNotAllowed?: boolean;
   /** Called for every problem found inside a page, once per render (a cached response is not re-rendered). @default ignore */
   onDiagnostic?: (diagnostic: Diagnostic, ctx: Context) => void;
   /**
@@ -138,6 +166,12 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    * that answered it and every file it rested on: what a DependencyGraph records. It must not throw. @default none
    */
   onPageBuilt?: (built: PageBuilt) => void;
+  /**
+   * A development mode: markup put before `</body>` of every HTML response held in memory (not of a streamed
+   * file), e.g. the live-reload client's script tag. Such responses are sent with `Cache-Control: no-store`, no CDN
+   * fields and an ETag of the bytes sent. Never set it in production. @default none
+   */
+  htmlInjection?: string;
 }
 
 /** What onPageBuilt receives. */
@@ -184,8 +218,11 @@ const ALLOWED_METHODS = 'GET, HEAD';
  * import { ssi } from 'cdn-include';
  * new Koa().use(ssi({ root: 'public', compression: true })).listen(8080);
  */
-export function ssi(options: SsiOptions): SsiMiddleware {
+export function ssi(given: SsiOptions): SsiMiddleware {
+  const options = withKoaSendNames(given);
   const releases = resolveSsiOptions(options);
+  const errorDocuments = resolveErrorDocuments(options.errorDocuments, options.cacheRules);
+  const setHeaders = validateSetHeaders(options.setHeaders);
 
   async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
     // One release per request, from its first open to its last: a docroot switch mid-request changes nothing.
@@ -194,8 +231,12 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     const now = Date.now();
     const method = ctx.method;
     const { cache } = release;
-    if (!cache || (method !== 'GET' && method !== 'HEAD'))
+    if (method !== 'GET' && method !== 'HEAD') {
+      // Koa's convention (koa-static): a method this middleware does not serve is someone else's to answer.
+      if (options.methodNotAllowed !== true) return next();
       return serveUncached(release, ctx, next, target, now);
+    }
+    if (!cache) return serveUncached(release, ctx, next, target, now);
     const key = requestKey(ctx, target);
     const hit = cache.lookup(key, ctx.req.headers, now);
     if (hit) {
@@ -233,7 +274,7 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     if (await isStreamed(release, located.path, view))
       return void (await serveStreamed(release, ctx, next, target, located.path, now));
     const built = await timedBuild(ctx, 'miss', () => buildResponse(ctx, located, view, settings, now));
-    if (!built) return void (await next());
+    if (!built) return void (await passOn(release, ctx, next));
     reportBuilt(target, located.path, built.dependencies);
     if (built.cacheable) cache?.store(key, built.variant, mark);
     await send(release, ctx, key, built.variant, now);
@@ -255,14 +296,14 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     // RFC 9110 §9.1: pages are representations, served for GET and HEAD only; preconditions are not evaluated for others.
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', ALLOWED_METHODS);
-      return refuse(ctx, 405);
+      return refuseRequest(release, ctx, 405);
     }
     if (await isStreamed(release, located.path, source))
       return serveStreamed(release, ctx, next, target, located.path, now);
     const built: BuiltResponse | undefined = await timedBuild(ctx, 'bypass', () =>
       buildResponse(ctx, located, source, settings, now),
     );
-    if (!built) return next();
+    if (!built) return passOn(release, ctx, next);
     reportBuilt(target, located.path, built.dependencies);
     await send(release, ctx, undefined, built.variant, now);
   }
@@ -285,12 +326,17 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     now: number,
   ) {
     const { streaming, settings } = release;
-    if (!streaming) return next();
+    if (!streaming) return passOn(release, ctx, next);
     const outcome = await sendStreamedFile(ctx, path, streaming.source, streaming.tags, settings, now);
-    if (outcome === 'missing') return next();
-    if (outcome === 'forbidden') return refuse(ctx, 403);
+    if (outcome === 'missing') return passOn(release, ctx, next);
+    if (outcome === 'forbidden') return refuseRequest(release, ctx, 403);
+    if (setHeaders) callSetHeaders(setHeaders, ctx, path, 'static');
     noteServed(ctx.req, { cache: 'stream' });
     reportBuilt(target, path, [{ path, exists: true }]);
+  }
+
+  function responseKind(release: Release, path: string): 'page' | 'static' {
+    return isSsiPath(release.settings.renderOptions, path) ? 'page' : 'static';
   }
 
   /** Runs `build` and notes its outcome and duration for the access log. */
@@ -322,6 +368,8 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     const grows = !set.has(coding);
     const representation = await set.select(coding);
     sendRepresentation(ctx, representation, now);
+    if (setHeaders && variant.path !== undefined)
+      callSetHeaders(setHeaders, ctx, variant.path, responseKind(release, variant.path));
     if (grows && key !== undefined) release.cache?.grew(key);
     if (isDoubtedRevalidation(ctx.method, ctx.req.headers, representation, now))
       void promote(release, key, variant, now);
@@ -353,11 +401,34 @@ export function ssi(options: SsiOptions): SsiMiddleware {
     next: Next,
     located: Exclude<LocatedResource, { kind: 'file' }>,
   ) {
-    if (located.kind === 'refused') return refuse(ctx, located.status);
-    if (located.kind === 'missing') return next();
+    if (located.kind === 'refused') return refuseRequest(release, ctx, located.status);
+    if (located.kind === 'missing') return passOn(release, ctx, next);
     ctx.status = 301;
-    ctx.set('Location', located.location);
+    ctx.set('Location', mountPrefix(ctx) + located.location);
     ctx.set('Cache-Control', release.settings.caching.cacheControl);
+  }
+
+  /**
+   * Hands a request for a missing file to `next`; what nothing below answered (Koa's untouched 404) gets the 404
+   * error document, as koa-static's `defer` serves only what is left unanswered.
+   */
+  async function passOn(release: Release, ctx: Context, next: Next): Promise<void> {
+    await next();
+    if (errorDocuments && ctx.status === 404 && ctx.body == null)
+      await sendErrorDocumentFor(release, ctx, 404);
+  }
+
+  /** A refused request: its error document, or the short plain answer. */
+  async function refuseRequest(release: Release, ctx: Context, status: number): Promise<void> {
+    if (!(await sendErrorDocumentFor(release, ctx, status))) refuse(ctx, status);
+  }
+
+  async function sendErrorDocumentFor(release: Release, ctx: Context, status: number): Promise<boolean> {
+    if (!errorDocuments) return false;
+    const { renderOptions } = release.settings;
+    return sendErrorDocument(ctx, status, errorDocuments, renderOptions, (diagnostic) =>
+      options.onDiagnostic?.(diagnostic, ctx),
+    );
   }
 
   return Object.assign(ssiMiddleware, {
@@ -394,6 +465,38 @@ function requestKey(ctx: Context, target: string): string {
   const req = ctx.req;
   const socket = req.socket;
   return `${req.method}\0${req.httpVersion}\0${ctx.protocol}\0${socket.localAddress}\0${socket.localPort}\0${req.headers.host ?? ''}\0${target}`;
+}
+
+/**
+ * The options with koa-send's names turned into ours where the meaning is the same (README "In your Koa app"):
+ * `index` is `directoryIndex`.
+ */
+function withKoaSendNames(options: SsiOptions): SsiOptions {
+  const { index } = options ?? {};
+  if (index === undefined) return options;
+  if (options.directoryIndex !== undefined)
+    throw new TypeError("ssi(): give option 'index' or 'directoryIndex', not both");
+  if (index === false) return { ...options, directoryIndex: [] };
+  if (typeof index === 'string') return { ...options, directoryIndex: [index] };
+  if (Array.isArray(index)) return { ...options, directoryIndex: index };
+  throw new TypeError("ssi(): option 'index' must be a file name, a list of them, or false");
+}
+
+/**
+ * The path prefix a router such as koa-mount took off the request-target before this middleware saw it: a
+ * redirect's Location is an absolute path (RFC 9110 §10.2.2), so it must name the prefix again.
+ */
+function mountPrefix(ctx: Context): string {
+  const original = pathOf(ctx.originalUrl);
+  const seen = pathOf(ctx.req.url ?? '/');
+  return seen !== '/' && original.length > seen.length && original.endsWith(seen)
+    ? original.slice(0, original.length - seen.length)
+    : '';
+}
+
+function pathOf(target: string): string {
+  const query = target.indexOf('?');
+  return query < 0 ? target : target.slice(0, query);
 }
 
 /** What one release of the docroot serves with: its file source, its caches, and settings that name it. */
@@ -481,7 +584,15 @@ function sharedSettings(options: SsiOptions) {
     watchFiles: options.watchFiles !== false,
     cacheSize: ssiWholeNumber(options, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES),
     streamThreshold: ssiWholeNumber(options, 'streamThreshold', DEFAULT_STREAM_THRESHOLD),
+    htmlInjection: htmlInjectionOf(options),
   };
+}
+
+function htmlInjectionOf(options: SsiOptions): Buffer | undefined {
+  const markup: unknown = options.htmlInjection;
+  if (markup === undefined) return undefined;
+  if (typeof markup !== 'string') throw new TypeError("ssi(): option 'htmlInjection' must be a string");
+  return Buffer.from(markup);
 }
 
 /**
@@ -511,6 +622,7 @@ function openRelease(
     ledger: shared.ledger,
     cdn: shared.cdn,
     onDiagnostic: options.onDiagnostic,
+    htmlInjection: shared.htmlInjection,
   };
   // Declared before the watch whose callback reads it, assigned once the watch exists (the cache is built on it).
   // eslint-disable-next-line prefer-const

@@ -41,6 +41,8 @@ export function apacheConfig(options: ApacheConfigOptions): string {
     'AddType text/html .shtml',
     'AddOutputFilter INCLUDES .shtml',
     'DirectoryIndex index.shtml index.html',
+    // The same error document as ours (ERROR_DOCUMENTS in differential.apache.ts): a 404 renders it with REDIRECT_*.
+    'ErrorDocument 404 /errors/404.shtml',
     `DocumentRoot "${docroot}"`,
     '<Directory />',
     '  Options FollowSymLinks',

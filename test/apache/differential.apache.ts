@@ -20,6 +20,8 @@ const CORPUS = join(__dirname, 'corpus');
 const KNOWN_DIFFERENCES_FILE = join(__dirname, 'known-differences.json');
 /** URL-path prefixes parsed with the legacy expression syntax (Apache: SSILegacyExprParser on in <Directory>). */
 const LEGACY_PREFIXES = ['/legacy/'];
+/** Apache: `ErrorDocument 404 /errors/404.shtml` (apache-config.ts). */
+const ERROR_DOCUMENTS = { 404: '/errors/404.shtml' };
 
 const cases = findCases(CORPUS, join(__dirname, 'requests.json'));
 const known = readKnownDifferences(KNOWN_DIFFERENCES_FILE);
@@ -48,6 +50,7 @@ async function startBoth(): Promise<void> {
     root: docroot,
     documentRoot: docroot,
     legacyExpressionPrefixes: LEGACY_PREFIXES,
+    errorDocuments: ERROR_DOCUMENTS,
     onDiagnostic: (diagnostic) => diagnostics.push(formatDiagnostic(diagnostic)),
   });
   const server = createServer(app.callback());
