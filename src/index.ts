@@ -10,6 +10,8 @@ export type { SetHeaders, SetHeadersInfo } from './server/set-headers';
 export type { ErrorDocuments } from './server/error-documents';
 export { createApp } from './server/app';
 export type { AppOptions } from './server/app';
+export { LiveReload } from './server/live-reload';
+export type { LiveReloadOptions } from './server/live-reload';
 
 // Where the middleware keeps its validator ledger (the `validatorStore` option), or the port to write your own.
 export { FolderLedgerStore } from './engine/folder-ledger-store';

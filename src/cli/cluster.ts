@@ -1,8 +1,12 @@
 // `serve --workers N`: a node:cluster primary forks N workers that share one listening socket, prints the URL
-// once they all listen, replaces a worker that dies, passes SIGHUP on, and stops them all on SIGINT/SIGTERM.
+// once they all listen, replaces a worker that dies, passes SIGHUP on, and on SIGINT/SIGTERM passes SIGTERM on and
+// waits while each worker drains (killed once its --shutdown-timeout and a grace period have passed).
 
 import cluster, { type Worker } from 'node:cluster';
 import { EXIT_FAILURE, EXIT_SUCCESS, type CommandIo } from './command';
+
+/** How long past its shutdown timeout a stopping worker may take to close its caches and exit. */
+const EXIT_GRACE_MS = 5000;
 
 /** The message a worker sends its primary once its server listens. */
 const LISTENING = 'cdn-include:listening';
@@ -10,6 +14,11 @@ const LISTENING = 'cdn-include:listening';
 /** True inside a worker forked by runWorkers. */
 export function isClusterWorker(): boolean {
   return cluster.isWorker;
+}
+
+/** This worker's number under `--workers` (1, 2, …), undefined outside a cluster. */
+export function clusterWorkerId(): number | undefined {
+  return cluster.worker?.id;
 }
 
 /** Tells the primary that this worker listens at `url`. */
@@ -24,10 +33,17 @@ export function leaveCluster(): void {
 
 /**
  * Forks `count` workers running the same command line (each a whole `serve` with its own caches), and waits
- * for the stop signal. With port 0 every worker gets the same free port: the primary owns the socket.
+ * for the stop signal. With port 0 every worker gets the same free port: the primary owns the socket. Each worker
+ * drains on its own for `shutdownTimeout` ms (it has the same command line); one that has not exited soon after is
+ * killed.
  * @returns the exit code: 1 when a worker could not start, else 0 after a clean stop
  */
-export async function runWorkers(count: number, root: string, io: CommandIo): Promise<number> {
+export async function runWorkers(
+  count: number,
+  root: string,
+  io: CommandIo,
+  shutdownTimeout: number,
+): Promise<number> {
   let stopping = false;
   // Installed before any worker starts, so SIGHUP never finds the primary without a handler (which would end
   // it); passed on only to workers that listen, which have theirs.
@@ -56,7 +72,7 @@ export async function runWorkers(count: number, root: string, io: CommandIo): Pr
   } catch {
     stopReloading?.();
     stopping = true;
-    await stopAll();
+    await stopAll(shutdownTimeout);
     return EXIT_FAILURE;
   }
   io.stdout(`cdn-include serving ${root} at ${url} with ${count} workers\n`);
@@ -64,7 +80,7 @@ export async function runWorkers(count: number, root: string, io: CommandIo): Pr
   stopReloading?.();
   stopping = true;
   io.stdout(`cdn-include: ${signal} received, stopping ${count} workers\n`);
-  await stopAll();
+  await stopAll(shutdownTimeout);
   return EXIT_SUCCESS;
 }
 
@@ -91,7 +107,7 @@ function waitUntilListening(count: number) {
   return state;
 }
 
-function stopAll(): Promise<void> {
+function stopAll(shutdownTimeout: number): Promise<void> {
   const workers = Object.values(cluster.workers ?? {}).filter(
     (worker): worker is Worker => worker !== undefined,
   );
@@ -100,7 +116,11 @@ function stopAll(): Promise<void> {
       (worker) =>
         new Promise<void>((resolve) => {
           if (worker.isDead()) return resolve();
-          worker.once('exit', () => resolve());
+          const kill = setTimeout(() => worker.process.kill('SIGKILL'), shutdownTimeout + EXIT_GRACE_MS);
+          worker.once('exit', () => {
+            clearTimeout(kill);
+            resolve();
+          });
           worker.process.kill('SIGTERM');
         }),
     ),

@@ -18,6 +18,7 @@ import {
 } from './config-rules';
 import { CONNECTION_FLAGS } from './connection-arguments';
 import { flagSettings, type FlagTable, type FlagValues } from './flags';
+import { OPERATIONS_FLAGS } from './operations-arguments';
 import { SERVE_OWN_FLAGS, LOG_FORMAT, QUIET, TRUST_PROXY } from './serve-options';
 import { flagsOverFile, type ConfigFile, type ConfigKey } from './settings';
 import { DEFAULT_SSI_EXTENSIONS, LEGACY_EXPR, SSI_EXTENSIONS } from './site-arguments';
@@ -59,6 +60,9 @@ export const CONFIG_RULES: { readonly [Key in ConfigKey]: ConfigRule } = {
   accessLog: QUIET.config,
   logFormat: LOG_FORMAT.config,
   trustProxy: TRUST_PROXY.config,
+  shutdownTimeout: OPERATIONS_FLAGS.shutdownTimeout.config,
+  health: OPERATIONS_FLAGS.health.config,
+  metrics: OPERATIONS_FLAGS.metrics.config,
   cacheRules: objectListRule(
     'cacheRules',
     'a list of rule objects such as [{ "path": "/assets/**", "maxAge": 86400 }]',

@@ -6,7 +6,7 @@ import { DependencyGraph } from '../engine/dependency-graph';
 import { createApp } from '../server/app';
 import { escapeLogItem } from '../server/log-escape';
 import { createLimitedServer, type ConnectionLimits } from '../server/connection-limits';
-import type { SsiMiddleware } from '../server/ssi-middleware';
+import { LiveReload } from '../server/live-reload';
 import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
 import { siteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
@@ -22,6 +22,7 @@ import type { LedgerStore } from '../engine/validator-ledger';
 import {
   DEFAULT_REVALIDATE_WINDOW,
   HOST,
+  LIVE_RELOAD,
   LOG_FORMAT,
   PORT,
   QUIET,
@@ -39,6 +40,9 @@ import {
   type WithPurgeTarget,
 } from './watch-arguments';
 import type { WatchSettings } from './settings';
+import { listenAddress, type ListenAddress } from './listen-address';
+import { DEFAULT_SHUTDOWN_TIMEOUT, OPERATIONS_FLAGS } from './operations-arguments';
+import { ServeOperations, stopServing, warnShadowedDocroot } from './serve-operations';
 import { loadManifestInto, startWatchMode, type WatchMode } from './watch-mode';
 import { watchStatusReporter } from './watch-status';
 
@@ -55,19 +59,22 @@ export const SERVE_FLAGS = {
       'are then read whole, never streamed, so each gets its commit time',
   ),
   ...CONNECTION_FLAGS,
+  ...OPERATIONS_FLAGS,
   ...WATCH_FLAGS,
   watch: withNote(WATCH, '(cached responses resting on a changed file are dropped at once either way)'),
   manifest: MANIFEST,
+  liveReload: LIVE_RELOAD,
   accessLog: QUIET,
   logFormat: LOG_FORMAT,
   trustProxy: TRUST_PROXY,
 };
 
 /** What `cdn-include serve` was asked to do: each flag's value (undefined: not given) and ROOT. */
-export type ServeOptions = WithPurgeTarget<FlagValues<typeof SERVE_FLAGS>> & {
-  /** The site's folder, absolute. @default the demo site shipped with the package */
-  root: string;
-};
+export type ServeOptions = WithPurgeTarget<Omit<FlagValues<typeof SERVE_FLAGS>, 'port' | 'host'>> &
+  ListenAddress & {
+    /** The site's folder, absolute. @default the demo site shipped with the package */
+    root: string;
+  };
 
 const SERVE_HELP = `Usage: cdn-include serve [ROOT] [options]
 
@@ -85,7 +92,10 @@ ${HELP_FLAG_LINE}
 
 ROOT may be a symlink (current -> releases/N): a switch or rollback is served at the next request.
 SIGHUP resolves ROOT again, drops every cache and re-reads --config; a bad config file is logged
-and the running configuration kept. Stops on Ctrl-C (SIGINT) or SIGTERM.
+and the running configuration kept. SIGTERM or Ctrl-C (SIGINT) stops accepting connections,
+lets the requests under way finish for --shutdown-timeout, then exits. PORT and HOST in the
+environment stand in for --port and --host; /_cdn-include/health and /_cdn-include/metrics
+answer a load balancer and Prometheus.
 
 Examples:
   cdn-include serve
@@ -96,14 +106,19 @@ Examples:
 
 /**
  * Turns the arguments after `serve` into ServeOptions, a help request, or a usage error. Pure: a relative
- * ROOT is resolved against `cwd`, and whether the folder exists is not checked.
+ * ROOT is resolved against `cwd`, `PORT`/`HOST` are read from `env` when their flags are absent, and whether
+ * the folder exists is not checked.
  * @example
  * parseServeArguments(['site', '--port', '0'], '/srv');
  * // → { kind: 'run', options: { root: '/srv/site', port: 0, host: '127.0.0.1', … } }
  */
-export function parseServeArguments(args: string[], cwd: string): ArgumentsResult<ServeOptions> {
+export function parseServeArguments(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): ArgumentsResult<ServeOptions> {
   return interpretArguments(args, SERVE_FLAGS, cwd, (values, positionals) => {
-    return { ...withPurgeTarget(values), root: siteRoot(positionals, cwd) };
+    return { ...withPurgeTarget(values), ...listenAddress(values, env), root: siteRoot(positionals, cwd) };
   });
 }
 
@@ -118,7 +133,7 @@ export const serveCommand: Command = {
   summary: 'serve an SSI site over HTTP with CDN-correct validators',
   help: SERVE_HELP,
   run(args: string[], io: CommandIo): Promise<number> {
-    return settleArguments(serveCommand, parseServeArguments(args, io.cwd), io, async (options) => {
+    return settleArguments(serveCommand, parseServeArguments(args, io.cwd, io.env), io, async (options) => {
       return whenRootIsUsable('serve', options.root, io, () => serve(options, io));
     });
   },
@@ -132,6 +147,10 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   let limits: ConnectionLimits;
   let revalidateWindow: number | undefined;
   let maxTagHeaderBytes: number | undefined;
+  let shutdownTimeout: number;
+  let operations: ServeOperations;
+  // The watch mode starts once the server listens; the metrics read its purge queue from then on.
+  let watchMode: WatchMode | undefined = undefined;
   try {
     const settings = serveSettings(options);
     const workerCount = settings.workers ?? 1;
@@ -144,10 +163,21 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     // Each worker would watch and purge on its own: one change, N purges of every page.
     if (watching.watch && workerCount > 1)
       throw new UsageError("'--watch' needs a single process ('--workers 1')");
-    if (workerCount > 1 && !isClusterWorker()) return runWorkers(workerCount, options.root, io);
+    shutdownTimeout = settings.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT;
+    // Pages reload on the watcher's change batches: without it nothing would ever tell them.
+    if (options.liveReload && !watching.watch) throw new UsageError("'--live-reload' needs '--watch'");
+    if (workerCount > 1 && !isClusterWorker())
+      return runWorkers(workerCount, options.root, io, shutdownTimeout);
     graph = watching.watch ? new DependencyGraph({ directoryIndex: settings.directoryIndex }) : undefined;
     revalidateWindow = settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW;
     maxTagHeaderBytes = settings.maxTagHeaderBytes;
+    operations = new ServeOperations(settings.metrics ?? true, () => watchMode?.pendingPurges() ?? 0);
+    if (!isClusterWorker())
+      warnShadowedDocroot(
+        options.root,
+        { health: settings.health ?? true, metrics: settings.metrics ?? true },
+        io,
+      );
     const docroot = options.gitTimes ? await gitTimesDocroot(options.root) : undefined;
     // One ledger for the life of the process: a reload with new settings keeps what was sent.
     const store = openLedgerStore(options.state ?? defaultStateFolder(options.root, io.env));
@@ -156,7 +186,8 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       io.stderr(
         `cdn-include serve: ${options.state} does not answer yet; dating by file times until it does\n`,
       );
-    app = createServeApp(options, io, graph, { ...docroot, store });
+    const liveReload = options.liveReload ? new LiveReload() : undefined;
+    app = createServeApp(options, io, graph, { ...docroot, store, liveReload, operations });
   } catch (err) {
     // A bad config file or option value: one line, like any usage error.
     io.stderr(formatUsageError('serve', (err as Error).message));
@@ -173,7 +204,8 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   });
   // The handler is looked up per request, so a reload (SIGHUP) can put a new app in place between two requests.
   let handle = app.callback();
-  const server = createLimitedServer((req, res) => handle(req, res), limits).listen({
+  const listener = operations.tracker.track((req, res) => handle(req, res));
+  const server = createLimitedServer(listener, limits).listen({
     port: options.port,
     host: options.host,
   });
@@ -195,17 +227,20 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   });
   if (isClusterWorker()) reportListening(listeningUrl(server, options.host));
   else io.stdout(`cdn-include serving ${options.root} at ${listeningUrl(server, options.host)}\n`);
-  const watchMode =
+  watchMode =
     graph &&
-    startWatching(options.root, watching, graph, () => app.ssi, io, {
+    startWatching(options.root, watching, graph, () => app, io, {
       revalidateWindow: revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW,
       maxTagHeaderBytes,
     });
   const signal = await io.stopSignal;
   stopReloading?.();
   io.stdout(`cdn-include: ${signal} received, stopping\n`);
+  // Open event feeds would hold the server's close until its deadline.
+  app.shared.liveReload?.close();
+  // The server first: requests under way finish with the caches and watcher they started with.
+  await stopServing(server, operations.tracker, shutdownTimeout, io);
   await watchMode?.close();
-  await closeServer(server);
   app.ssi.close();
   await app.shared.store.close();
   leaveCluster();
@@ -224,7 +259,14 @@ async function gitTimesDocroot(root: string): Promise<{ source: GitTimesFileSour
  * What every app of the process shares across reloads: the validator ledger's store, and the docroot when served
  * through another file source than the folder's own (`--git-times`: git's times are read once, at start).
  */
-type ServeShared = { store: LedgerStore; source?: GitTimesFileSource; documentRoot?: string };
+type ServeShared = {
+  store: LedgerStore;
+  source?: GitTimesFileSource;
+  documentRoot?: string;
+  operations: ServeOperations;
+  /** `--live-reload`: the pages listening outlive a reload's new app. */
+  liveReload?: LiveReload;
+};
 
 /** The running app, with the settings it was made from (as JSON), to tell whether a reload changed them. */
 type ServeApp = ReturnType<typeof createApp> & { settingsText: string; shared: ServeShared };
@@ -237,19 +279,21 @@ function createServeApp(
   shared: ServeShared,
 ): ServeApp {
   const all = appSettings(options);
-  const { accessLog, revalidateWindow, ...settings } = all;
+  const { accessLog, revalidateWindow, health, metrics, ...settings } = all;
   const record = graph && graph.record.bind(graph);
-  const { store, ...docroot } = shared;
+  const { store, liveReload, operations, ...docroot } = shared;
   const app = createApp({
     ...settings,
     root: options.root,
     ...docroot,
     validatorStore: store,
+    liveReload,
     onValidatorStoreError: (err) =>
       io.stderr(
         `cdn-include serve: validator state unavailable, dating by file times until it is back: ${err.message}\n`,
       ),
-    ...fileWatching(revalidateWindow, docroot, io),
+    ...fileWatching(revalidateWindow, docroot, io, operations),
+    operations: operations.endpoints(health ?? true),
     accessLog: (accessLog ?? true) ? (line) => io.stdout(`${line}\n`) : undefined,
     onError: (err, ctx) =>
       io.stderr(`cdn-include serve: ${requestLabel(ctx)} answered 500: ${stackOf(err)}\n`),
@@ -267,20 +311,22 @@ function fileWatching(
   given: number | undefined,
   docroot: { documentRoot?: string } | undefined,
   io: CommandIo,
+  operations: ServeOperations,
 ) {
   const revalidateWindow = given ?? DEFAULT_REVALIDATE_WINDOW;
   return {
     revalidateWindow,
     revalidateWhileWatching: given !== undefined,
     watchRoot: docroot?.documentRoot,
-    onWatchStatus: watchStatusReporter(io, revalidateWindow),
+    onWatchStatus: operations.watchStatus(watchStatusReporter(io, revalidateWindow)),
   };
 }
 
 /** The settings of the app itself: what a reload may change (not the port, workers, limits or watching). */
 function appSettings(options: ServeOptions) {
   const { workers, watch, purge, manifest, ...rest } = serveSettings(options);
-  const { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout, ...settings } = rest;
+  const { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout, shutdownTimeout, ...settings } =
+    rest;
   return settings;
 }
 
@@ -332,7 +378,7 @@ function startWatching(
   root: string,
   watching: WatchSettings,
   graph: DependencyGraph,
-  cache: () => SsiMiddleware,
+  current: () => ServeApp,
   io: CommandIo,
   site: { revalidateWindow: number; maxTagHeaderBytes: number | undefined },
 ): WatchMode {
@@ -348,7 +394,12 @@ function startWatching(
     purge: watching.purge,
     log: (line) => io.stdout(`${line}\n`),
     warn: (line) => io.stderr(`${line}\n`),
-    onChanges: (paths) => void cache().invalidate(paths),
+    // Cached responses are dropped before any open page is told to reload, so the reload gets the new bytes.
+    onChanges: (paths) => {
+      const { ssi, shared } = current();
+      ssi.invalidate(paths);
+      shared.liveReload?.notify(paths);
+    },
     maxTagHeaderBytes: site.maxTagHeaderBytes,
     fallbackNote: ` (cached responses are re-checked against their files after ${site.revalidateWindow} ms, as --revalidate-window says)`,
   });
@@ -405,13 +456,4 @@ function listeningUrl(server: Server, host: string): string {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
-}
-
-/** Stops accepting connections and ends idle keep-alive ones, so the process can exit promptly. */
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 2000).unref();
-  });
 }

@@ -7,15 +7,7 @@ import { isTrustedProxyEntry, parseTrustedProxyList } from '../server/proxy-trus
 import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-middleware';
 import type { WholeNumberRange } from '../fields/whole-number';
 import { booleanRule, rule, stringRule, wholeNumberRule } from './config-rules';
-import {
-  overriding,
-  switched,
-  valued,
-  wholeNumberFlag,
-  withDefault,
-  type Flag,
-  type FlagDeclaration,
-} from './flags';
+import { overriding, switched, valued, wholeNumberFlag, type Flag, type FlagDeclaration } from './flags';
 import { UsageError } from './usage';
 
 /** The port `serve` listens on when none is given. */
@@ -23,6 +15,9 @@ export const DEFAULT_PORT = 8080;
 
 /** The address `serve` listens on when none is given: this machine only. */
 export const DEFAULT_HOST = '127.0.0.1';
+
+/** The ports a TCP server can listen on; 0 asks the kernel for any free one. */
+export const PORT_RANGE: WholeNumberRange = { min: 0, max: 65535 };
 
 /**
  * How long `serve` sends a cached response without re-checking its files, in ms, where file change notifications
@@ -36,33 +31,30 @@ export const DEFAULT_REVALIDATE_WINDOW = 1000;
 const isHeaderNameOrFalse = (value: unknown): boolean =>
   value === false || (typeof value === 'string' && isToken(value));
 
-/** `--port N`: the TCP port. */
-export const PORT: FlagDeclaration<number> = {
-  flag: withDefault(
-    wholeNumberFlag(
-      {
-        name: 'port',
-        argument: 'N',
-        help: `TCP port to listen on, 0 for any free port (default: ${DEFAULT_PORT})`,
-      },
-      { min: 0, max: 65535 },
-    ),
-    DEFAULT_PORT,
+/** `--port N`: the TCP port; absent, the environment's `PORT` (listen-address.ts), else DEFAULT_PORT. */
+export const PORT: FlagDeclaration<number | undefined> = {
+  flag: wholeNumberFlag(
+    {
+      name: 'port',
+      argument: 'N',
+      help: `TCP port to listen on, 0 for any free port (default: $PORT, else ${DEFAULT_PORT})`,
+    },
+    PORT_RANGE,
   ),
 };
 
-/** `--host ADDRESS`: the address to listen on; brackets around an IPv6 address are dropped. */
-export const HOST: FlagDeclaration<string> = {
-  flag: withDefault(
-    valued(
-      {
-        name: 'host',
-        argument: 'ADDRESS',
-        help: `address to listen on (default: ${DEFAULT_HOST}; 0.0.0.0 for every interface)`,
-      },
-      parseHost,
-    ),
-    DEFAULT_HOST,
+/**
+ * `--host ADDRESS`: the address to listen on; brackets around an IPv6 address are dropped. Absent, the
+ * environment's `HOST` (listen-address.ts), else DEFAULT_HOST.
+ */
+export const HOST: FlagDeclaration<string | undefined> = {
+  flag: valued(
+    {
+      name: 'host',
+      argument: 'ADDRESS',
+      help: `address to listen on, 0.0.0.0 for every interface\n(default: $HOST, else ${DEFAULT_HOST})`,
+    },
+    (given) => hostAddress(given, "option '--host'"),
   ),
 };
 
@@ -99,8 +91,9 @@ export const COMPRESS = overriding(
     {
       name: 'compress',
       help:
-        'send gzip or brotli to clients that accept it, for text-like responses of\n' +
-        '1 KB or more; every such response then carries Vary: Accept-Encoding (default: off)',
+        'send gzip or brotli to clients that accept it, for responses of 1 KB or more\n' +
+        'of a type the mime database marks compressible (text, JSON, SVG, fonts, icons,\n' +
+        'wasm); each then carries Vary: Accept-Encoding (default: off)',
     },
     true,
     undefined,
@@ -190,6 +183,20 @@ export const CACHE_TAG_HEADER = overriding(
   rule('cacheTagHeader', isHeaderNameOrFalse, 'a header name such as "Cache-Tag", or false'),
 );
 
+/** `--live-reload` (a development mode, with --watch; no config key: a config file is for production). */
+export const LIVE_RELOAD: FlagDeclaration<true | undefined> = {
+  flag: switched(
+    {
+      name: 'live-reload',
+      help:
+        'with --watch, reload open pages on a change: HTML responses get a small script\n' +
+        '(before </body>) and are sent with Cache-Control: no-store; for development only',
+    },
+    true,
+    undefined,
+  ),
+};
+
 /** `-q, --quiet`, the config key `accessLog` (false). */
 export const QUIET = overriding(
   switched({ name: 'quiet', short: 'q', help: 'no access log' }, false, undefined),
@@ -267,9 +274,13 @@ function trustProxyFlagValue(given: string): string[] {
   return entries;
 }
 
-function parseHost(given: string): string {
+/**
+ * The address in `given`, brackets around an IPv6 address dropped; a UsageError naming `source` (an option or
+ * an environment variable) when it is no address.
+ */
+export function hostAddress(given: string, source: string): string {
   if (!/^[A-Za-z0-9.:[\]%_-]+$/.test(given))
-    throw new UsageError(`option '--host' needs an address, not '${given}'`);
+    throw new UsageError(`${source} needs an address, not '${given}'`);
   return given.startsWith('[') && given.endsWith(']') ? given.slice(1, -1) : given;
 }
 

@@ -17,6 +17,12 @@ export interface ServeProcessSettings {
   logFormat: LogFormat;
   /** Proxies (addresses, CIDR blocks) whose X-Forwarded-For names the client. @default none */
   trustProxy: string[];
+  /** On SIGTERM/SIGINT, how long the requests under way may take to finish, in ms. @default 10000 */
+  shutdownTimeout: number;
+  /** Answer health checks at `/_cdn-include/health`. @default true */
+  health: boolean;
+  /** Answer Prometheus scrapes at `/_cdn-include/metrics`. @default true */
+  metrics: boolean;
 }
 
 /** Watch mode of `serve` and `build` (README "Watch and purge"). */

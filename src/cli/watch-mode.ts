@@ -50,6 +50,8 @@ export interface WatchModeOptions {
 export interface WatchMode {
   /** Stops watching; waits for the batch being handled; purges waiting for a retry are reported as given up. */
   close(): Promise<void>;
+  /** Purges not yet done (queued, sending, waiting for a retry); 0 without a purge target. */
+  pendingPurges(): number;
 }
 
 /** Starts watching `root`; changes are handled in order, never two batches at once. */
@@ -83,6 +85,7 @@ export function startWatchMode(options: WatchModeOptions): WatchMode {
       reportStatus(status, options.root, checkIntervalMs, options.fallbackNote ?? '', log, warn),
   });
   return {
+    pendingPurges: () => queue?.pending ?? 0,
     async close() {
       watcher.close();
       await chain;

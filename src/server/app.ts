@@ -4,7 +4,9 @@
 import Koa, { type Context } from 'koa';
 import { accessLogMiddleware, type LogFormat } from './access-log';
 import { forwardedClientMiddleware } from './forwarded-client';
+import { LIVE_RELOAD_MARKUP, type LiveReload } from './live-reload';
 import { trustedProxies } from './proxy-trust';
+import { operationsMiddleware, type OperationsOptions } from './operations';
 import { ssi, type SsiMiddleware, type SsiOptions } from './ssi-middleware';
 
 /** Options of createApp: the middleware's plus an access log and a receiver of unexpected errors. */
@@ -18,11 +20,15 @@ export interface AppOptions extends SsiOptions {
    * sets `ctx.ip` to the visitor's address. @default none: the client is the peer
    */
   trustProxy?: readonly string[];
+  /** The health and metrics endpoints under /_cdn-include/ (README "Running in production"). @default none */
+  operations?: OperationsOptions;
   /**
    * Receives each unexpected error (a fault of the server, not of the request) once, after the client was
    * answered a short 500 without it; the access log then shows 500 as well. @default ignore
    */
   onError?: (err: unknown, ctx: Context) => void;
+  /** Live reload (a development mode): its endpoints are served and its client put into HTML pages. @default off */
+  liveReload?: LiveReload;
 }
 
 /**
@@ -36,14 +42,20 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
   // Koa's own error log would print stack traces; failures are answered without one and logged as one line.
   app.silent = true;
   const log = options.accessLog;
+  if (options.operations) for (const step of operationsMiddleware(options.operations)) app.use(step);
   if (options.trustProxy?.length) {
     app.proxy = true;
     app.use(forwardedClientMiddleware(trustedProxies(options.trustProxy)));
   }
   if (log) app.use(accessLogMiddleware({ write: log, format: options.logFormat }));
   app.use(faultBarrier(options.onError));
+  if (options.liveReload) app.use(options.liveReload.middleware());
   // A server of its own answers what it cannot serve as Apache does: 405 for a POST to a file.
-  const middleware = ssi({ ...options, methodNotAllowed: options.methodNotAllowed ?? true });
+  const middleware = ssi({
+    ...options,
+    methodNotAllowed: options.methodNotAllowed ?? true,
+    htmlInjection: options.liveReload ? LIVE_RELOAD_MARKUP : options.htmlInjection,
+  });
   // Around the middleware, so its 404 error document answers first what nothing else did.
   app.use(async (ctx, next) => {
     await next();

@@ -1,6 +1,7 @@
 // Content-coding negotiation (RFC 9110 §12.5.3, §8.4): which coding a request accepts and which responses are
 // worth compressing (body-compression.ts does the compressing). Pure: no I/O.
 
+import compressible from 'compressible';
 import { BoundedMemo } from '../ssi/bounded-memo';
 import { fieldValue, listMembers } from '../fields/http-fields';
 
@@ -16,9 +17,36 @@ export const DEFAULT_COMPRESSION_THRESHOLD = 1024;
  */
 export const DEFAULT_MAX_COMPRESS_BYTES = 32 * 1024 * 1024;
 
-// RFC 9110 §8.3: media types whose bytes are text-like and shrink well.
-const COMPRESSIBLE_TYPE =
-  /^(text\/|application\/(javascript|json|xml|xhtml\+xml|manifest\+json|ld\+json)|image\/svg\+xml)|\+(xml|json)$/i;
+// The project's own verdicts, consulted before the mime database's `compressible` flags (README "Compression").
+const COMPRESSIBILITY_EXCEPTIONS: ReadonlyMap<string, boolean> = new Map([
+  // mime-db marks it compressible, but it is what unknown binaries are served as: archives, installers and disk
+  // images (.dmg, .deb, .iso, .exe) that are mostly compressed already.
+  ['application/octet-stream', false],
+  // An event stream is sent as events happen; a coding would hold them back until its buffer fills.
+  ['text/event-stream', false],
+  // Text (JSON5) on which mime-db has no verdict.
+  ['application/json5', true],
+]);
+
+// Content types reach this from mime lookups (a few hundred at most), but the export takes any string: bounded.
+const COMPRESSIBLE_TYPES = new BoundedMemo<boolean>({ maxBytes: 64 * 1024, maxEntries: 512, entryBytes: 64 });
+
+/**
+ * Whether a media type's bytes shrink under gzip or brotli (RFC 9110 §8.3, §8.4): the project's exceptions, else the
+ * mime database's `compressible` flag (through jshttp's `compressible`, which also counts `text/*`, `+json` and
+ * `+xml` types it does not list); parameters and case are ignored. Remembered per distinct value.
+ *
+ * @example
+ * isCompressibleType('font/ttf') // true
+ * isCompressibleType('image/png') // false
+ */
+export function isCompressibleType(contentType: string): boolean {
+  const known = COMPRESSIBLE_TYPES.get(contentType);
+  if (known !== undefined) return known;
+  const essence = contentType.split(';', 1)[0].trim().toLowerCase();
+  const verdict = COMPRESSIBILITY_EXCEPTIONS.get(essence) ?? compressible(essence) === true;
+  return COMPRESSIBLE_TYPES.remember(contentType, verdict);
+}
 
 // Accept-Encoding is request-controlled: the memo is bounded by its keys' bytes (64 KiB), and a field longer than
 // a tenth of that (no browser sends one) is negotiated every time rather than remembered.
@@ -32,10 +60,7 @@ export function isCompressible(
   maximum = DEFAULT_MAX_COMPRESS_BYTES,
 ): boolean {
   return (
-    contentType !== undefined &&
-    length >= threshold &&
-    length <= maximum &&
-    COMPRESSIBLE_TYPE.test(contentType)
+    contentType !== undefined && length >= threshold && length <= maximum && isCompressibleType(contentType)
   );
 }
 

@@ -19,6 +19,7 @@ import {
   unsettledFields,
 } from './caching-fields';
 import { type CdnSettings } from './cdn-headers';
+import { injectedFields, injectIntoHtml, isHtmlType } from './html-injection';
 import { type CachedVariant } from './page-cache';
 import { type Representation, representationOf } from './representation';
 import { changedAtOf, dateRepresentation, variantOf } from './representation-dating';
@@ -33,6 +34,8 @@ export interface ResponseBuilderSettings {
   ledger: ValidatorLedger | undefined;
   cdn: CdnSettings;
   onDiagnostic: ((diagnostic: Diagnostic, ctx: Context) => void) | undefined;
+  /** Markup put into every HTML response built in memory (see withInjection); undefined for none. @default undefined */
+  htmlInjection?: Buffer;
 }
 
 /** A built response; `cacheable` is false when it read the client or the clock, or a file changed mid-build. */
@@ -70,6 +73,7 @@ export async function buildResponse(
     recording?.renew();
   }
   if (!built) return undefined;
+  if (settings.htmlInjection) built = withInjection(built, settings.htmlInjection);
   // In the first second after a docroot switch responses go without Last-Modified: none of them is kept.
   const settled = now >= (settings.caching.lastModifiedFloor ?? 0);
   const headers = built.headers.map(
@@ -126,6 +130,23 @@ const MAX_RENDER_ATTEMPTS = 4;
 function unsettled(identity: Representation, fields: CachingFields): RepresentationSet {
   const content = { body: identity.body, contentType: identity.contentType, etag: undefined };
   return new RepresentationSet(representationOf(content, unsettledFields(fields)), false);
+}
+
+/**
+ * A built HTML response with `markup` in its bytes (see injectIntoHtml): its ETag is of the bytes sent, so a 304
+ * confirms exactly them, and its caching fields are a development mode's (see injectedFields). Other types are
+ * returned as they are.
+ */
+function withInjection(built: Built, markup: Buffer): Built {
+  const { contentType } = built.identity;
+  if (!isHtmlType(contentType)) return built;
+  const body = injectIntoHtml(built.identity.body, markup);
+  const fields = injectedFields(built.fields);
+  return {
+    ...built,
+    identity: representationOf({ body, contentType, etag: entityTagOf(body) }, fields),
+    fields,
+  };
 }
 
 interface Built {

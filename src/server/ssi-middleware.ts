@@ -113,7 +113,7 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    * source that can open files (`root`). @default 1048576
    */
   streamThreshold?: number;
-  /** Negotiate gzip and brotli from Accept-Encoding for text-like responses. @default false */
+  /** Negotiate gzip and brotli from Accept-Encoding for compressible types (the mime database). @default false */
   compression?: boolean;
   /** Smallest body, in bytes, that is sent compressed. @default 1024 */
   compressionThreshold?: number;
@@ -166,6 +166,12 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    * that answered it and every file it rested on: what a DependencyGraph records. It must not throw. @default none
    */
   onPageBuilt?: (built: PageBuilt) => void;
+  /**
+   * A development mode: markup put before `</body>` of every HTML response held in memory (not of a streamed
+   * file), e.g. the live-reload client's script tag. Such responses are sent with `Cache-Control: no-store`, no CDN
+   * fields and an ETag of the bytes sent. Never set it in production. @default none
+   */
+  htmlInjection?: string;
 }
 
 /** What onPageBuilt receives. */
@@ -578,7 +584,15 @@ function sharedSettings(options: SsiOptions) {
     watchFiles: options.watchFiles !== false,
     cacheSize: ssiWholeNumber(options, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES),
     streamThreshold: ssiWholeNumber(options, 'streamThreshold', DEFAULT_STREAM_THRESHOLD),
+    htmlInjection: htmlInjectionOf(options),
   };
+}
+
+function htmlInjectionOf(options: SsiOptions): Buffer | undefined {
+  const markup: unknown = options.htmlInjection;
+  if (markup === undefined) return undefined;
+  if (typeof markup !== 'string') throw new TypeError("ssi(): option 'htmlInjection' must be a string");
+  return Buffer.from(markup);
 }
 
 /**
@@ -608,6 +622,7 @@ function openRelease(
     ledger: shared.ledger,
     cdn: shared.cdn,
     onDiagnostic: options.onDiagnostic,
+    htmlInjection: shared.htmlInjection,
   };
   // Declared before the watch whose callback reads it, assigned once the watch exists (the cache is built on it).
   // eslint-disable-next-line prefer-const

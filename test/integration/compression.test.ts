@@ -8,6 +8,20 @@ import { createApp } from '../../src/server/app';
 import { closeServer, listenOnFreePort } from '../support/listening-server';
 import { rawRequest } from '../support/raw-request';
 
+// Compressible by the mime database, missed by a regex over text-like type names.
+const TYPED_BY_THE_MIME_DATABASE = [
+  'favicon.ico',
+  'photo.bmp',
+  'font.ttf',
+  'font.otf',
+  'font.eot',
+  'app.wasm',
+];
+// Compressed by their own format: a coding only costs CPU.
+const ALREADY_COMPRESSED = ['photo.png', 'photo.jpg', 'font.woff2', 'archive.gz'];
+// application/octet-stream, compressible in the mime database: the project's exception (installers, disk images).
+const OPAQUE_BINARY = ['installer.dmg'];
+
 const PAGE = `<p>${'compressible text '.repeat(200)}</p><!--#include virtual="/inc/f.html" -->`;
 let server: Server;
 let source: MemoryFileSource;
@@ -19,6 +33,12 @@ beforeEach(async () => {
     '/small.shtml': { content: 'tiny', mtimeMs: 1000 },
     '/style.css': { content: `body { color: red; }\n`.repeat(100), mtimeMs: 1000 },
     '/image.png': { content: Buffer.alloc(4000, 1), mtimeMs: 1000 },
+    ...Object.fromEntries(
+      [...TYPED_BY_THE_MIME_DATABASE, ...ALREADY_COMPRESSED, ...OPAQUE_BINARY].map((file) => [
+        `/${file}`,
+        { content: Buffer.alloc(4000, 1), mtimeMs: 1000 },
+      ]),
+    ),
   });
   server = await listenOnFreePort(createApp({ source, compression: true }).callback());
 });
@@ -136,6 +156,22 @@ describe('what is not compressed', () => {
       server = previous;
       await closeServer(plain);
     }
+  });
+});
+
+describe('compressibility from the mime database', () => {
+  it.each(TYPED_BY_THE_MIME_DATABASE)('%s › gzip with Vary: Accept-Encoding', async (file) => {
+    const reply = await send(`/${file}`, { 'Accept-Encoding': 'gzip' });
+    expect(reply.headers['content-encoding']).toBe('gzip');
+    expect(reply.headers.vary).toBe('Accept-Encoding');
+    expect(gunzipSync(reply.body)).toEqual(Buffer.alloc(4000, 1));
+  });
+
+  it.each([...ALREADY_COMPRESSED, ...OPAQUE_BINARY])('%s › identity and no Vary', async (file) => {
+    const reply = await send(`/${file}`, { 'Accept-Encoding': 'gzip, br' });
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-encoding']).toBeUndefined();
+    expect(reply.headers.vary).toBeUndefined();
   });
 });
 

@@ -59,6 +59,8 @@ describe('public API', () => {
       'formatDiagnostic',
       'type GraphDependency',
       'type LedgerStore',
+      'LiveReload',
+      'type LiveReloadOptions',
       'type MemoryFile',
       'MemoryFileSource',
       'NodeFileSource',

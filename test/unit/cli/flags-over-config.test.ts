@@ -37,6 +37,9 @@ const CASES: Partial<Record<ConfigKey, { file: unknown; args: string[]; flag: un
   headersTimeout: { file: 100, args: ['--headers-timeout', '1500'], flag: 1500 },
   requestTimeout: { file: 3000, args: ['--request-timeout', '0'], flag: 0 },
   keepAliveTimeout: { file: 7, args: ['--keep-alive-timeout', '8'], flag: 8 },
+  shutdownTimeout: { file: 2000, args: ['--shutdown-timeout', '0'], flag: 0 },
+  health: { file: true, args: ['--no-health'], flag: false },
+  metrics: { file: true, args: ['--no-metrics'], flag: false },
   watch: { file: false, args: ['--watch'], flag: true },
   manifest: {
     file: 'file-manifest.json',

@@ -31,6 +31,15 @@ describe('isCompressible', () => {
     ['image/svg+xml', 2000, true],
     ['application/atom+xml', 2000, true],
     ['image/png', 2000, false],
+    ['image/vnd.microsoft.icon', 2000, true],
+    ['font/ttf', 2000, true],
+    ['application/wasm', 2000, true],
+    ['font/woff2', 2000, false],
+    ['application/gzip', 2000, false],
+    ['application/octet-stream', 2000, false],
+    ['text/event-stream', 2000, false],
+    ['application/json5', 2000, true],
+    ['TEXT/CSS; charset=utf-8', 2000, true],
     [undefined, 2000, false],
   ] as const)('%s of %d bytes › %s', (type, length, expected) => {
     expect(isCompressible(type, length, 1024)).toBe(expected);

@@ -1,0 +1,84 @@
+// What `serve` keeps for the life of its process to run in production: the count of requests under way (for a
+// graceful stop), the metrics (kept across reloads), the docroot's file-watch state; and how it stops.
+
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import type { ChangeFeedStatus } from '../engine/change-feed';
+import { RequestTracker, shutDown } from '../server/graceful-shutdown';
+import { OPERATIONS_PATH, type OperationsOptions } from '../server/operations';
+import { ServerMetrics } from '../server/server-metrics';
+import { clusterWorkerId } from './cluster';
+import type { CommandIo } from './command';
+
+/** The process-lifetime state behind the operations endpoints and the graceful stop. */
+export class ServeOperations {
+  /** Counts the requests under way; wraps the server's request listener. */
+  readonly tracker = new RequestTracker();
+  /** The metrics, unless turned off at start. */
+  readonly metrics: ServerMetrics | undefined;
+  private watcher: ChangeFeedStatus['kind'] | undefined;
+
+  /** `purgeQueueDepth` is read at each scrape (the watch mode starts after the server). */
+  constructor(metricsOn: boolean, purgeQueueDepth: () => number) {
+    const worker = clusterWorkerId();
+    this.metrics = metricsOn
+      ? new ServerMetrics({
+          purgeQueueDepth,
+          // Under --workers each worker keeps its own metrics; the label tells their series apart.
+          labels: worker === undefined ? undefined : { worker: String(worker) },
+        })
+      : undefined;
+  }
+
+  /** The options of createApp's operations endpoints, the health check on or off as `health` says. */
+  endpoints(health: boolean): OperationsOptions {
+    return {
+      health,
+      metrics: this.metrics,
+      isDraining: () => this.tracker.draining,
+      watcherState: () => this.watcher,
+    };
+  }
+
+  /** Records the docroot's file-watch state, then passes it on to `report`. */
+  watchStatus(
+    report: (status: ChangeFeedStatus, realRoot: string) => void,
+  ): (status: ChangeFeedStatus, realRoot: string) => void {
+    return (status, realRoot) => {
+      this.watcher = status.kind;
+      this.metrics?.setWatcherState(status.kind);
+      report(status, realRoot);
+    };
+  }
+}
+
+/**
+ * One warning when ROOT has a `_cdn-include` entry that an endpoint that is on answers instead: the endpoints win,
+ * never silently.
+ */
+export function warnShadowedDocroot(root: string, on: { health: boolean; metrics: boolean }, io: CommandIo) {
+  if (!(on.health || on.metrics) || !existsSync(join(root, OPERATIONS_PATH))) return;
+  io.stderr(
+    `cdn-include serve: ${join(root, OPERATIONS_PATH)} is not served where the health and metrics endpoints ` +
+      `answer (${OPERATIONS_PATH}/health, ${OPERATIONS_PATH}/metrics; --no-health, --no-metrics turn them off)\n`,
+  );
+}
+
+/**
+ * Stops `server` gracefully: no new connections, the requests under way finish for up to `timeoutMs`, then the
+ * rest are cut off (one line on stderr saying how many).
+ */
+export async function stopServing(
+  server: Server,
+  tracker: RequestTracker,
+  timeoutMs: number,
+  io: CommandIo,
+): Promise<void> {
+  const { drained, cutOff } = await shutDown(server, tracker, timeoutMs);
+  if (!drained)
+    io.stderr(
+      `cdn-include serve: ${cutOff} request${cutOff === 1 ? '' : 's'} still under way after ${timeoutMs} ms ` +
+        `(--shutdown-timeout) cut off\n`,
+    );
+}

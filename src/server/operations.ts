@@ -1,0 +1,55 @@
+// The operations endpoints, off the public path under /_cdn-include/ and mounted with @koa/router: a health
+// check for load balancers (503 while the server drains) and the Prometheus metrics. Each can be turned off;
+// when on, it wins over a docroot file of the same path (serve warns about such a file at start).
+
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { ServerMetrics } from './server-metrics';
+
+/** The path prefix of the operations endpoints. */
+export const OPERATIONS_PATH = '/_cdn-include';
+
+/** Options of operationsMiddleware. */
+export interface OperationsOptions {
+  /** Answer `GET /_cdn-include/health`. @default true */
+  health?: boolean;
+  /** Answer `GET /_cdn-include/metrics` from these metrics, and count every other response in them. @default none */
+  metrics?: ServerMetrics;
+  /** True once the server stops: health answers 503 so a load balancer sends no more. @default never */
+  isDraining?: () => boolean;
+  /** The docroot's file-watch state, as the health check reports it. @default none */
+  watcherState?: () => string | undefined;
+}
+
+/**
+ * The operations endpoints, answered before any other middleware (so neither logged nor counted), then the
+ * metrics' count of every other response: two middlewares, to `app.use` in this order.
+ * @example for (const middleware of operationsMiddleware({ metrics })) app.use(middleware);
+ */
+export function operationsMiddleware(options: OperationsOptions) {
+  const router = new Router({ prefix: OPERATIONS_PATH });
+  if (options.health ?? true)
+    router.get('/health', (ctx) => {
+      const draining = options.isDraining?.() ?? false;
+      ctx.status = draining ? 503 : 200;
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = {
+        status: draining ? 'draining' : 'ok',
+        watcher: options.watcherState?.(),
+      };
+    });
+  const { metrics } = options;
+  if (metrics)
+    router.get('/metrics', async (ctx) => {
+      const { text, contentType } = await metrics.exposition();
+      ctx.set('Cache-Control', 'no-store');
+      ctx.type = contentType;
+      ctx.body = text;
+    });
+  // A path the router does not answer (an endpoint turned off) goes on to the docroot.
+  const counting: Middleware = (ctx, next) => {
+    metrics?.observe(ctx.req, ctx.res);
+    return next();
+  };
+  return [router.routes(), counting] as const;
+}

@@ -1,0 +1,100 @@
+// The server's Prometheus metrics (prom-client, in a registry of its own, never the global one): requests by
+// status, render-cache outcomes, render latency, purge queue depth, file-watch state and Node's process metrics.
+// Kept for the life of the process, across reloads.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { servedNoteOf } from './served-notes';
+
+/** Whether the render cache learns of file changes from the kernel (`watching`) or re-checks files (`unavailable`). */
+export type WatcherState = 'watching' | 'unavailable';
+
+const WATCHER_STATES: readonly WatcherState[] = ['watching', 'unavailable'];
+
+/** Render times to tell apart, in seconds: a cached fragment's page builds in well under a millisecond. */
+const RENDER_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+/** Options of ServerMetrics. */
+export interface ServerMetricsOptions {
+  /** Purges not yet done (queued, sending, waiting for a retry); absent without a purge target. @default none */
+  purgeQueueDepth?: () => number;
+  /** Labels put on every series, e.g. `{ worker: '2' }` under `--workers`. @default none */
+  labels?: Record<string, string>;
+}
+
+/**
+ * The metrics of one server process and the registry that exposes them.
+ * @example
+ * const metrics = new ServerMetrics();
+ * server.on('request', (req, res) => metrics.observe(req, res));
+ * const text = await metrics.exposition();
+ */
+export class ServerMetrics {
+  /** The registry, in the Prometheus text format through `metrics()`. */
+  readonly registry = new Registry();
+  private readonly requests: Counter<'status'>;
+  private readonly cacheOutcomes: Counter<'outcome'>;
+  private readonly renderSeconds: Histogram;
+  private readonly watcher: Gauge<'state'>;
+
+  constructor(options: ServerMetricsOptions = {}) {
+    const registers = [this.registry];
+    if (options.labels) this.registry.setDefaultLabels(options.labels);
+    this.requests = new Counter({
+      name: 'cdn_include_requests_total',
+      help: 'Responses sent, by status code (the 304 share is the rate of status="304" over all)',
+      labelNames: ['status'],
+      registers,
+    });
+    this.cacheOutcomes = new Counter({
+      name: 'cdn_include_render_cache_total',
+      help: 'Responses of the ssi() middleware by where they came from: hit, miss, shared, bypass, stream',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.renderSeconds = new Histogram({
+      name: 'cdn_include_render_duration_seconds',
+      help: 'Time to build a response (read and expand) that did not come from the render cache',
+      buckets: RENDER_BUCKETS,
+      registers,
+    });
+    this.watcher = new Gauge({
+      name: 'cdn_include_watcher_state',
+      help: '1 for the state of file change notifications for the docroot (watching or unavailable), else 0',
+      labelNames: ['state'],
+      registers,
+    });
+    const depth = options.purgeQueueDepth;
+    if (depth)
+      new Gauge({
+        name: 'cdn_include_purge_queue_depth',
+        help: 'Purges not yet done: queued, in flight, or waiting for a retry',
+        registers,
+        collect() {
+          this.set(depth());
+        },
+      });
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts the response to `req` once it ends (sent in full or cut short), with what the middleware noted. */
+  observe(req: IncomingMessage, res: ServerResponse): void {
+    res.once('close', () => {
+      this.requests.inc({ status: String(res.statusCode) });
+      const note = servedNoteOf(req);
+      if (!note) return;
+      this.cacheOutcomes.inc({ outcome: note.cache });
+      if (note.renderMs !== undefined) this.renderSeconds.observe(note.renderMs / 1000);
+    });
+  }
+
+  /** Records the docroot's file-watch state. */
+  setWatcherState(state: WatcherState): void {
+    for (const each of WATCHER_STATES) this.watcher.set({ state: each }, each === state ? 1 : 0);
+  }
+
+  /** The metrics in the Prometheus text exposition format, and its content type. */
+  async exposition(): Promise<{ text: string; contentType: string }> {
+    return { text: await this.registry.metrics(), contentType: this.registry.contentType };
+  }
+}
