@@ -51,5 +51,9 @@ export function operationsMiddleware(options: OperationsOptions) {
     metrics?.observe(ctx.req, ctx.res);
     return next();
   };
-  return [router.routes(), counting] as const;
+  // Only paths under the prefix reach the router: every other request skips its matching.
+  const routes = router.routes() as Middleware;
+  const endpoints: Middleware = (ctx, next) =>
+    ctx.path.startsWith(`${OPERATIONS_PATH}/`) ? routes(ctx, next) : next();
+  return [endpoints, counting] as const;
 }

@@ -32,25 +32,36 @@ export interface ServerMetricsOptions {
 export class ServerMetrics {
   /** The registry, in the Prometheus text format through `metrics()`. */
   readonly registry = new Registry();
-  private readonly requests: Counter<'status'>;
-  private readonly cacheOutcomes: Counter<'outcome'>;
+  /** Responses and cache outcomes counted since the last scrape, by status and by outcome. */
+  private readonly unscrapedStatuses = new Map<number, number>();
+  private readonly unscrapedOutcomes = new Map<string, number>();
   private readonly renderSeconds: Histogram;
   private readonly watcher: Gauge<'state'>;
 
   constructor(options: ServerMetricsOptions = {}) {
     const registers = [this.registry];
     if (options.labels) this.registry.setDefaultLabels(options.labels);
-    this.requests = new Counter({
+    const statuses = this.unscrapedStatuses;
+    new Counter({
       name: 'cdn_include_requests_total',
       help: 'Responses sent, by status code (the 304 share is the rate of status="304" over all)',
       labelNames: ['status'],
       registers,
+      collect() {
+        for (const [status, count] of statuses) this.inc({ status: String(status) }, count);
+        statuses.clear();
+      },
     });
-    this.cacheOutcomes = new Counter({
+    const outcomes = this.unscrapedOutcomes;
+    new Counter({
       name: 'cdn_include_render_cache_total',
       help: 'Responses of the ssi() middleware by where they came from: hit, miss, shared, bypass, stream',
       labelNames: ['outcome'],
       registers,
+      collect() {
+        for (const [outcome, count] of outcomes) this.inc({ outcome }, count);
+        outcomes.clear();
+      },
     });
     this.renderSeconds = new Histogram({
       name: 'cdn_include_render_duration_seconds',
@@ -80,10 +91,12 @@ export class ServerMetrics {
   /** Counts the response to `req` once it ends (sent in full or cut short), with what the middleware noted. */
   observe(req: IncomingMessage, res: ServerResponse): void {
     res.once('close', () => {
-      this.requests.inc({ status: String(res.statusCode) });
+      // Counted in plain maps, handed to prom-client when scraped: a label lookup per response costs more than
+      // the warm response itself can spare.
+      countIn(this.unscrapedStatuses, res.statusCode);
       const note = servedNoteOf(req);
       if (!note) return;
-      this.cacheOutcomes.inc({ outcome: note.cache });
+      countIn(this.unscrapedOutcomes, note.cache);
       if (note.renderMs !== undefined) this.renderSeconds.observe(note.renderMs / 1000);
     });
   }
@@ -97,4 +110,8 @@ export class ServerMetrics {
   async exposition(): Promise<{ text: string; contentType: string }> {
     return { text: await this.registry.metrics(), contentType: this.registry.contentType };
   }
+}
+
+function countIn<K>(counts: Map<K, number>, key: K): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
