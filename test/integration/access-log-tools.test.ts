@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   site = new TempSite()
-    .write('page.shtml', '<p>today <!--#echo var="DATE_GMT" --></p>\n')
+    .write('page.shtml', '<p>this is <!--#echo var="DOCUMENT_NAME" --></p>\n')
     .write('say"hi".html', 'a file name with a quote\n');
 });
 
