@@ -54,6 +54,11 @@ function outsideReferencesIn(file: string, text: string): string[] {
     );
 }
 
+// The flagged examples are spelled in pieces, so that this file, like every other, never names the outside
+// document or its mark itself.
+const OUTSIDE_NAME = ['SPEC', 'md'].join('.');
+const DECISION_MARK = ['[', 'DECIDED', ']'].join('');
+
 describe('self-contained references', () => {
   it('no tracked file cites the outside behaviour document', () => {
     const found = trackedFiles().flatMap((file) => {
@@ -64,8 +69,8 @@ describe('self-contained references', () => {
   });
 
   it.each([
-    ['see SPEC.md', true],
-    ['as decided [DECIDED]', true],
+    [`see ${OUTSIDE_NAME}`, true],
+    [`as decided ${DECISION_MARK}`, true],
     ["it('check 12: an undefined variable'", true],
     ['a 404 ignores preconditions (check 63)', true],
     ['purge tags (checks 76-77)', true],
