@@ -5,6 +5,8 @@ import { formatDiagnostic } from '../engine/diagnostics';
 import { DependencyGraph } from '../engine/dependency-graph';
 import { createApp } from '../server/app';
 import { escapeLogItem } from '../server/log-escape';
+import { lineFormatter, type AccessLogRecord } from '../server/access-log';
+import { clientErrorListener } from '../server/client-errors';
 import { createLimitedServer, type ConnectionLimits } from '../server/connection-limits';
 import { LiveReload } from '../server/live-reload';
 import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
@@ -205,10 +207,15 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   // The handler is looked up per request, so a reload (SIGHUP) can put a new app in place between two requests.
   let handle = app.callback();
   const listener = operations.tracker.track((req, res) => handle(req, res));
-  const server = createLimitedServer(listener, limits).listen({
-    port: options.port,
-    host: options.host,
-  });
+  const server = createLimitedServer(listener, limits);
+  server.on(
+    'clientError',
+    clientErrorListener({
+      responseOn: (socket) => operations.tracker.responseOn(socket),
+      log: (record) => app.logRefused?.(record),
+    }),
+  );
+  server.listen({ port: options.port, host: options.host });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -269,7 +276,11 @@ type ServeShared = {
 };
 
 /** The running app, with the settings it was made from (as JSON), to tell whether a reload changed them. */
-type ServeApp = ReturnType<typeof createApp> & { settingsText: string; shared: ServeShared };
+type ServeApp = ReturnType<typeof createApp> & {
+  settingsText: string;
+  shared: ServeShared;
+  logRefused: ((record: AccessLogRecord) => void) | undefined;
+};
 
 /** The app `serve` runs for the current config file and flags; throws on a bad config file or value. */
 function createServeApp(
@@ -282,6 +293,8 @@ function createServeApp(
   const { accessLog, revalidateWindow, health, metrics, ...settings } = all;
   const record = graph && graph.record.bind(graph);
   const { store, liveReload, operations, ...docroot } = shared;
+  const writeLine = (accessLog ?? true) ? (line: string) => io.stdout(`${line}\n`) : undefined;
+  const format = lineFormatter(settings.logFormat);
   const app = createApp({
     ...settings,
     root: options.root,
@@ -294,13 +307,15 @@ function createServeApp(
       ),
     ...fileWatching(revalidateWindow, docroot, io, operations),
     operations: operations.endpoints(health ?? true),
-    accessLog: (accessLog ?? true) ? (line) => io.stdout(`${line}\n`) : undefined,
+    accessLog: writeLine,
     onError: (err, ctx) =>
       io.stderr(`cdn-include serve: ${requestLabel(ctx)} answered 500: ${stackOf(err)}\n`),
     onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${requestLabel(ctx)}]\n`),
     onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
   });
-  return Object.assign(app, { settingsText: JSON.stringify(all), shared });
+  // For the requests Node refuses before the app sees them, logged in the same log.
+  const logRefused = writeLine && ((record: AccessLogRecord) => writeLine(format(record)));
+  return Object.assign(app, { settingsText: JSON.stringify(all), shared, logRefused });
 }
 
 /**

@@ -20,11 +20,12 @@ export interface AccessLogRecord {
   client: string;
   /** The address of the connection's other end. */
   peer: string;
-  method: string;
-  /** The request target as received. */
-  target: string;
-  /** `HTTP/1.1` */
-  protocol: string;
+  /** None for a request Node refused before its request line was read (malformed, too large, too slow). */
+  method: string | undefined;
+  /** The request target as received; none where the method is none. */
+  target: string | undefined;
+  /** `HTTP/1.1`; none where the method is none. */
+  protocol: string | undefined;
   /** The status sent (Apache's `%>s`). */
   status: number;
   /** Bytes of the body sent, without the header (Apache's `%b`, `%B`). */
@@ -33,8 +34,8 @@ export interface AccessLogRecord {
   userAgent: string | undefined;
   /** The ETag sent. */
   etag: string | undefined;
-  /** Milliseconds from the request's arrival to the response's end (Apache's `%D`, in ms). */
-  durationMs: number;
+  /** Milliseconds from the request's arrival to the response's end (Apache's `%D`, in ms); none where the method is none. */
+  durationMs: number | undefined;
   /** Milliseconds spent building the response; none for a cache hit or a response the middleware did not build. */
   renderMs: number | undefined;
   /** Where the response came from; none when the ssi() middleware did not answer. */
@@ -57,13 +58,18 @@ export interface AccessLogOptions {
  * @example app.use(accessLogMiddleware({ write: (line) => process.stdout.write(`${line}\n`) }));
  */
 export function accessLogMiddleware(options: AccessLogOptions): Middleware {
-  const format = options.format === 'json' ? formatJsonLine : formatCombinedLine;
+  const format = lineFormatter(options.format);
   return async (ctx, next) => {
     const request = new LoggedRequest(ctx);
     // 'close' follows 'finish' for a complete response and comes alone when the connection went first.
     ctx.res.on('close', () => options.write(format(request.record())));
     await next();
   };
+}
+
+/** The function that writes a record as one line of `format`. */
+export function lineFormatter(format: LogFormat = 'combined'): (record: AccessLogRecord) => string {
+  return format === 'json' ? formatJsonLine : formatCombinedLine;
 }
 
 /**
@@ -74,14 +80,16 @@ export function accessLogMiddleware(options: AccessLogOptions): Middleware {
  * //   etag="1f-abc" time_ms=1.9 render_ms=1.2 cache=miss end=complete   (on one line)
  */
 export function formatCombinedLine(record: AccessLogRecord): string {
-  const requestLine = `${record.method} ${record.target} ${record.protocol}`;
+  // Apache logs `"-"` for a connection that sent no request line it could read.
+  const requestLine =
+    record.method === undefined ? '-' : escapeLogItem(`${record.method} ${record.target} ${record.protocol}`);
   const combined =
-    `${record.client} - - [${formatClfTime(record.time)}] "${escapeLogItem(requestLine)}" ` +
+    `${record.client} - - [${formatClfTime(record.time)}] "${requestLine}" ` +
     `${record.status} ${record.bytes === 0 ? '-' : record.bytes} ` +
     `"${quotedItem(record.referer)}" "${quotedItem(record.userAgent)}"`;
   const extras = [
     `etag=${record.etag === undefined ? '-' : escapeEntityTag(record.etag)}`,
-    `time_ms=${record.durationMs.toFixed(1)}`,
+    `time_ms=${record.durationMs === undefined ? '-' : record.durationMs.toFixed(1)}`,
     `render_ms=${record.renderMs === undefined ? '-' : record.renderMs.toFixed(1)}`,
     `cache=${record.cache ?? '-'}`,
     `end=${record.completed ? 'complete' : 'aborted'}`,
@@ -99,15 +107,15 @@ export function formatJsonLine(record: AccessLogRecord): string {
     time: new Date(record.time).toISOString(),
     client: record.client,
     peer: record.peer,
-    method: record.method,
-    url: fromBytes(record.target),
-    protocol: record.protocol,
+    method: record.method ?? null,
+    url: record.target === undefined ? null : fromBytes(record.target),
+    protocol: record.protocol ?? null,
     status: record.status,
     bytes: record.bytes,
     referer: record.referer === undefined ? null : fromBytes(record.referer),
     userAgent: record.userAgent === undefined ? null : fromBytes(record.userAgent),
     etag: record.etag ?? null,
-    durationMs: round(record.durationMs),
+    durationMs: record.durationMs === undefined ? null : round(record.durationMs),
     renderMs: record.renderMs === undefined ? null : round(record.renderMs),
     cache: record.cache ?? null,
     completed: record.completed,

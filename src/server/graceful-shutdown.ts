@@ -3,6 +3,7 @@
 // deadline. Knows nothing of signals or exit codes: src/cli decides when to call it and what follows.
 
 import type { RequestListener, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 /** How often idle connections are closed while draining: a keep-alive connection is idle once its response ends. */
 const IDLE_SWEEP_MS = 50;
@@ -28,6 +29,12 @@ export class RequestTracker {
   /** Responses under way now. */
   get inFlight(): number {
     return this.open.size;
+  }
+
+  /** The response under way on `socket`, if one is (a request refused after it must wait for it). */
+  responseOn(socket: Duplex): ServerResponse | undefined {
+    for (const res of this.open) if (res.socket === socket) return res;
+    return undefined;
   }
 
   /** `listener`, with each response counted until it closes (sent in full, or its connection gone). */
