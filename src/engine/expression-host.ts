@@ -90,7 +90,7 @@ function serverVariable(render: RenderState, frame: DocumentFrame, name: string)
     QUERY_STRING: frame.depth === 0 ? (request.query ?? '') : (render.variable(frame, 'QUERY_STRING') ?? ''),
     THE_REQUEST: `${request.method ?? 'GET'} ${request.target ?? path} ${request.protocol ?? 'HTTP/1.1'}`,
     REMOTE_ADDR: request.remoteAddress ?? '127.0.0.1',
-    CONN_REMOTE_ADDR: request.remoteAddress ?? '127.0.0.1',
+    CONN_REMOTE_ADDR: request.connectionAddress ?? request.remoteAddress ?? '127.0.0.1',
     REMOTE_PORT: String(request.remotePort ?? 0),
     SERVER_ADDR: request.serverAddress ?? '127.0.0.1',
     SERVER_PORT: String(request.serverPort ?? 80),

@@ -18,8 +18,13 @@ export interface RenderRequest {
   headers?: RequestHeaders;
   /** The request-target as received (REQUEST_URI). @default path plus query */
   target?: ByteString;
-  /** @default '127.0.0.1' */
+  /**
+   * The visitor's address (REMOTE_ADDR, ap_expr's `-ipmatch`): behind trusted proxies the one they forwarded, as
+   * Apache's mod_remoteip gives it. @default '127.0.0.1'
+   */
   remoteAddress?: string;
+  /** The address of the connection's other end (CONN_REMOTE_ADDR). @default remoteAddress */
+  connectionAddress?: string;
   /** @default 0 */
   remotePort?: number;
   /** @default '127.0.0.1' */

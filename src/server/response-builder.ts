@@ -275,7 +275,9 @@ export function renderRequestFor(
     method: ctx.method,
     headers: ctx.req.headers,
     target: ctx.req.url,
-    remoteAddress: socket.remoteAddress,
+    // Koa's ctx.ip: the peer, or the visitor trusted proxies forwarded (app.proxy, the CLI's --trust-proxy).
+    remoteAddress: ctx.request.ip || socket.remoteAddress,
+    connectionAddress: socket.remoteAddress,
     remotePort: socket.remotePort,
     serverAddress: socket.localAddress,
     serverPort: socket.localPort,

@@ -1,6 +1,6 @@
 // What `cdn-include serve` logs per request, taken when the response ends: the status the client really got
 // (a failure after the middleware returned, a client gone mid-body), JSON lines with --log-format json, and the
-// visitor's address through trusted proxies only (--trust-proxy).
+// visitor's address through trusted proxies only (--trust-proxy), in the log and in the pages' REMOTE_ADDR.
 
 import { request } from 'node:http';
 import { FileRangeStream } from '../../src/engine/file-range-stream';
@@ -181,6 +181,22 @@ describe('--trust-proxy', () => {
     // The visitor wrote 6.6.6.6 itself; the CDN edge appended the visitor's real address, then an internal hop.
     await get(`${cli.url}/page.shtml`, { 'X-Forwarded-For': '6.6.6.6, 203.0.113.9, 10.1.2.3' });
     expect(await nextLine(cli, 1)).toMatch(/^203\.0\.113\.9 - - \[/);
+  });
+
+  it("a trusted peer › pages see the visitor as REMOTE_ADDR and -R, the peer as CONN_REMOTE_ADDR (Apache's mod_remoteip)", async () => {
+    site.write(
+      'who.shtml',
+      '<!--#echo var="REMOTE_ADDR" -->|' +
+        '<!--#if expr="-R \'203.0.113.0/24\'" -->visitor-net<!--#else -->elsewhere<!--#endif -->|' +
+        '<!--#if expr="%{CONN_REMOTE_ADDR} == \'127.0.0.1\'" -->via-peer<!--#endif -->',
+    );
+    const forwarded = { 'X-Forwarded-For': '203.0.113.9' };
+    const trusting = await serve(['--trust-proxy', '127.0.0.1']);
+    expect((await get(`${trusting.url}/who.shtml`, forwarded)).body).toBe('203.0.113.9|visitor-net|via-peer');
+    trusting.stop('SIGTERM');
+    await trusting.exitCode;
+    const untrusting = await serve();
+    expect((await get(`${untrusting.url}/who.shtml`, forwarded)).body).toBe('127.0.0.1|elsewhere|via-peer');
   });
 
   it('a bad entry › a usage error naming it', async () => {
