@@ -3,6 +3,7 @@
 // waits while each worker drains (killed once its --shutdown-timeout and a grace period have passed).
 
 import cluster, { type Worker } from 'node:cluster';
+import { answerClusterMetrics } from './cluster-metrics';
 import { EXIT_FAILURE, EXIT_SUCCESS, type CommandIo } from './command';
 
 /** How long past its shutdown timeout a stopping worker may take to close its caches and exit. */
@@ -52,6 +53,7 @@ export async function runWorkers(
     if ((message as { type?: string } | null)?.type === LISTENING) listening.add(worker);
   };
   cluster.on('message', onListening);
+  answerClusterMetrics();
   cluster.on('exit', (worker) => listening.delete(worker));
   const stopReloading = io.onReload?.(() => {
     for (const worker of listening) worker.process.kill('SIGHUP');

@@ -9,6 +9,7 @@ import { RequestTracker, shutDown } from '../server/graceful-shutdown';
 import { OPERATIONS_PATH, type OperationsOptions } from '../server/operations';
 import { ServerMetrics } from '../server/server-metrics';
 import { clusterWorkerId } from './cluster';
+import { clusterMetricsReader } from './cluster-metrics';
 import type { CommandIo } from './command';
 
 /** The process-lifetime state behind the operations endpoints and the graceful stop. */
@@ -25,8 +26,10 @@ export class ServeOperations {
     this.metrics = metricsOn
       ? new ServerMetrics({
           purgeQueueDepth,
-          // Under --workers each worker keeps its own metrics; the label tells their series apart.
+          // Under --workers each worker keeps its own metrics, labelled with its number; a scrape, whichever
+          // worker it reaches, answers with those of every worker.
           labels: worker === undefined ? undefined : { worker: String(worker) },
+          reader: worker === undefined ? undefined : clusterMetricsReader,
         })
       : undefined;
   }

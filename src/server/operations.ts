@@ -41,10 +41,16 @@ export function operationsMiddleware(options: OperationsOptions) {
   const { metrics } = options;
   if (metrics)
     router.get('/metrics', async (ctx) => {
-      const { text, contentType } = await metrics.exposition();
       ctx.set('Cache-Control', 'no-store');
-      ctx.type = contentType;
-      ctx.body = text;
+      try {
+        const { text, contentType } = await metrics.exposition();
+        ctx.type = contentType;
+        ctx.body = text;
+      } catch (err) {
+        // Under --workers the primary gathers them; a scraper retries at its next interval.
+        ctx.status = 503;
+        ctx.body = `metrics unavailable: ${(err as Error).message}\n`;
+      }
     });
   // A path the router does not answer (an endpoint turned off) goes on to the docroot.
   const counting: Middleware = (ctx, next) => {

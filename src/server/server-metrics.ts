@@ -20,6 +20,11 @@ export interface ServerMetricsOptions {
   purgeQueueDepth?: () => number;
   /** Labels put on every series, e.g. `{ worker: '2' }` under `--workers`. @default none */
   labels?: Record<string, string>;
+  /**
+   * Makes, once, the reader of the exposition text from this registry: under `--workers`, one that gathers every
+   * worker's registry through the primary. @default a reader of this registry's own metrics
+   */
+  reader?: (registry: Registry) => () => Promise<string>;
 }
 
 /**
@@ -37,6 +42,7 @@ export class ServerMetrics {
   private readonly unscrapedOutcomes = new Map<string, number>();
   private readonly renderSeconds: Histogram;
   private readonly watcher: Gauge<'state'>;
+  private readonly read: () => Promise<string>;
 
   constructor(options: ServerMetricsOptions = {}) {
     const registers = [this.registry];
@@ -86,6 +92,7 @@ export class ServerMetrics {
         },
       });
     collectDefaultMetrics({ register: this.registry });
+    this.read = options.reader ? options.reader(this.registry) : () => this.registry.metrics();
   }
 
   /** Counts the response to `req` once it ends (sent in full or cut short), with what the middleware noted. */
@@ -108,7 +115,7 @@ export class ServerMetrics {
 
   /** The metrics in the Prometheus text exposition format, and its content type. */
   async exposition(): Promise<{ text: string; contentType: string }> {
-    return { text: await this.registry.metrics(), contentType: this.registry.contentType };
+    return { text: await this.read(), contentType: this.registry.contentType };
   }
 }
 

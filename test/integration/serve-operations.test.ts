@@ -4,6 +4,7 @@
 
 import request from 'supertest';
 import { createApp } from '../../src/server/app';
+import { ServerMetrics } from '../../src/server/server-metrics';
 import { startServeProcess, type ServeProcess } from '../support/serve-process';
 import { at, TempSite } from '../support/temp-site';
 
@@ -100,6 +101,20 @@ describe('createApp operations: while the server drains', () => {
     const response = await request(app.callback()).get('/_cdn-include/health');
     expect(response.status).toBe(503);
     expect(response.body).toEqual({ status: 'draining' });
+    app.ssi.close();
+  });
+});
+
+describe('createApp operations: metrics that cannot be gathered', () => {
+  it('a reader that fails (under --workers, a primary that does not answer) › 503 with the reason, never cached', async () => {
+    const metrics = new ServerMetrics({
+      reader: () => () => Promise.reject(new Error('cluster metrics: the primary did not answer')),
+    });
+    const app = createApp({ root: site.root, operations: { metrics } });
+    const response = await request(app.callback()).get('/_cdn-include/metrics');
+    expect(response.status).toBe(503);
+    expect(response.text).toBe('metrics unavailable: cluster metrics: the primary did not answer\n');
+    expect(response.headers['cache-control']).toBe('no-store');
     app.ssi.close();
   });
 });

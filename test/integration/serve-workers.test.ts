@@ -117,6 +117,34 @@ describe('serve --workers 2', () => {
     child = undefined;
   });
 
+  it('metrics › every scrape, whichever worker it reaches, has the series of both workers, summing to all requests', async () => {
+    const output: string[] = [];
+    child = spawn(
+      process.execPath,
+      [join(outDir, 'cli/main.js'), 'serve', site.root, '--port', '0', '--workers', '2', '--quiet'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const url = await waitForUrl(child, output);
+    const sent = 16;
+    await Promise.all(Array.from({ length: sent }, () => request(url).get('/').set('Connection', 'close')));
+    // Several scrapes on connections of their own: node:cluster hands them to both workers in turn.
+    for (let scrape = 0; scrape < 4; scrape++) {
+      const reply = await request(url).get('/_cdn-include/metrics').set('Connection', 'close');
+      expect(reply.status).toBe(200);
+      const counts = [...reply.text.matchAll(/^cdn_include_requests_total\{([^}]*)\} (\d+)$/gm)].map(
+        ([, labels, value]) => ({ labels, value: Number(value) }),
+      );
+      const workers = new Set(counts.map(({ labels }) => /worker="(\d+)"/.exec(labels)?.[1]));
+      expect(workers).toEqual(new Set(['1', '2']));
+      const ok = counts.filter(({ labels }) => labels.includes('status="200"'));
+      expect(ok.reduce((sum, { value }) => sum + value, 0)).toBe(sent);
+    }
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    child = undefined;
+  });
+
   it('a worker killed with SIGKILL › logged and replaced; the replacements serve', async () => {
     const output: string[] = [];
     child = spawn(
