@@ -9,6 +9,7 @@ import { type RedirectedRequest } from '../engine/render-request';
 import { type CachePolicy, type CachePolicyRule, compileCachePolicy } from './cache-policy';
 import { contentTypeOf } from './caching-fields';
 import { parseRequestPath } from './request-path';
+import { injectIntoHtml, isHtmlType } from './html-injection';
 import { locateResource } from './resource-locator';
 import { renderRequestFor } from './response-builder';
 
@@ -85,6 +86,7 @@ export async function sendErrorDocument(
   settings: ErrorDocumentSettings,
   renderOptions: ResolvedRenderOptions,
   onProblem: (diagnostic: Diagnostic) => void,
+  htmlInjection?: Buffer,
 ): Promise<boolean> {
   const documentPath = settings.documents.get(status);
   if (documentPath === undefined) return false;
@@ -104,12 +106,15 @@ export async function sendErrorDocument(
   // Fields the app set before (security headers, Vary: Origin) stay.
   for (const name of REPRESENTATION_FIELDS) ctx.remove(name);
   ctx.status = status;
-  const directives = settings.policy?.select(documentPath, contentType);
+  // A development mode's markup (the live-reload client) goes into an HTML error page as into any page: bytes no
+  // cache may keep and no CDN take orders for (html-injection.ts, injectedFields).
+  const injected = htmlInjection !== undefined && isHtmlType(contentType);
+  const directives = injected ? undefined : settings.policy?.select(documentPath, contentType);
   ctx.set('Cache-Control', directives?.cacheControl ?? DEFAULT_ERROR_CACHE_CONTROL);
   for (const [name, value] of directives?.cdnHeaders ?? []) ctx.set(name, value);
   // Set as it is, as for pages (Koa's ctx.type would add a charset the page never declared).
   if (contentType) ctx.set('Content-Type', contentType);
-  ctx.body = body;
+  ctx.body = injected ? injectIntoHtml(body, htmlInjection) : body;
   return true;
 }
 

@@ -426,8 +426,13 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   async function sendErrorDocumentFor(release: Release, ctx: Context, status: number): Promise<boolean> {
     if (!errorDocuments) return false;
     const { renderOptions } = release.settings;
-    return sendErrorDocument(ctx, status, errorDocuments, renderOptions, (diagnostic) =>
-      options.onDiagnostic?.(diagnostic, ctx),
+    return sendErrorDocument(
+      ctx,
+      status,
+      errorDocuments,
+      renderOptions,
+      (diagnostic) => options.onDiagnostic?.(diagnostic, ctx),
+      release.settings.htmlInjection,
     );
   }
 

@@ -124,6 +124,33 @@ describe('what live reload leaves alone', () => {
     expect((await rawRequest(without, LIVE_RELOAD_EVENTS_PATH)).status).toBe(404);
   });
 
+  it('an HTML error document (404) › the client in it too, no-store, its status kept; off › as it is', async () => {
+    const files = {
+      ...FILES,
+      '/errors/404.shtml': { content: '<body>gone: <!--#echo var="REDIRECT_URL" --></body>', mtimeMs: 1 },
+    };
+    const errorDocuments = { 404: '/errors/404.shtml' };
+    const cacheRules = [{ path: '/errors/**', maxAge: 60 }];
+    const on = await listenOnFreePort(
+      createApp({ source: new MemoryFileSource(files), liveReload, errorDocuments, cacheRules }).callback(),
+    );
+    const off = await listenOnFreePort(
+      createApp({ source: new MemoryFileSource(files), errorDocuments, cacheRules }).callback(),
+    );
+    try {
+      const injected = await rawRequest(on, '/missing.html');
+      expect(injected.status).toBe(404);
+      expect(injected.body.toString()).toBe(`<body>gone: /missing.html${LIVE_RELOAD_MARKUP}</body>`);
+      expect(injected.headers['cache-control']).toBe('no-store');
+      const plain = await rawRequest(off, '/missing.html');
+      expect(plain.status).toBe(404);
+      expect(plain.body.toString()).toBe('<body>gone: /missing.html</body>');
+      expect(plain.headers['cache-control']).toBe('public, max-age=60');
+    } finally {
+      await Promise.all([closeServer(on), closeServer(off)]);
+    }
+  });
+
   it('a static HTML file sent from disk as it is read (over streamThreshold) › untouched', async () => {
     const site = new TempSite().write('big.html', `<body>${'x'.repeat(2000)}</body>`, at(1));
     const streaming = await listenOnFreePort(
