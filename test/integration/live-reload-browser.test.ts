@@ -2,11 +2,9 @@
 // through puppeteer-core): a change to an included fragment on disk reloads the page, which then shows the new
 // text. With live reload off, the same page carries no script. CI installs chromium (.ci/run): this test runs.
 
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { LIVE_RELOAD_EVENTS_PATH } from '../../src/server/live-reload';
-import { compiledPackage } from '../support/compiled-cli';
+import { startServeProcess, type ServeProcess } from '../support/serve-process';
 import { at, TempSite } from '../support/temp-site';
 
 jest.setTimeout(60_000);
@@ -20,13 +18,11 @@ const PAGE = `<!doctype html>
 <body><h1><!--#include virtual="/inc/title.html" --></h1></body></html>
 `;
 
-let outDir: string;
 let site: TempSite;
 let browser: Browser;
-const children = new Set<ChildProcess>();
+const running = new Set<ServeProcess>();
 
 beforeAll(async () => {
-  outDir = await compiledPackage();
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -40,40 +36,23 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  for (const child of children) await stop(child);
+  for (const serving of running) await stop(serving);
   site.remove();
 });
 
 afterAll(() => browser?.close());
 
-/** Starts `cdn-include serve ROOT --port 0 ...flags`; resolves with its URL once it says it is watching (if asked to). */
-function serve(flags: string[], ready: RegExp): Promise<{ url: string; output: string[] }> {
-  const child = spawn(
-    process.execPath,
-    [join(outDir, 'cli/main.js'), 'serve', site.root, '--port', '0', '--quiet', ...flags],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.add(child);
-  const output: string[] = [];
-  return new Promise((resolve, reject) => {
-    child.stderr?.on('data', (chunk: Buffer) => void output.push(chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const text = output.join('');
-      const url = /http:\/\/\S+/.exec(text)?.[0];
-      if (url && ready.test(text)) resolve({ url: url.replace(/\/$/, ''), output });
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output.join('')}`)));
-  });
+/** Starts `cdn-include serve ROOT --port 0 ...flags`; resolves once it printed its URL and `ready`. */
+async function serve(flags: string[], ready: RegExp): Promise<ServeProcess> {
+  const serving = await startServeProcess([site.root, '--port', '0', '--quiet', ...flags], {}, ready);
+  running.add(serving);
+  return serving;
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  children.delete(child);
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+async function stop(serving: ServeProcess): Promise<void> {
+  running.delete(serving);
+  if (serving.child.exitCode === null) serving.child.kill('SIGTERM');
+  await serving.exited;
 }
 
 describe('serve --watch --live-reload in Chromium', () => {

@@ -2,27 +2,20 @@
 // size with an older mtime, same size with the very same mtime), then revalidated 30 ms later, must never get a
 // 304 for the bytes it no longer serves. Compiled to JavaScript first, as serve-workers.test.ts does.
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import request from 'supertest';
 import { at, TempSite } from '../support/temp-site';
-import { compiledPackage } from '../support/compiled-cli';
+import { startServeProcess, type ServeProcess } from '../support/serve-process';
 
 jest.setTimeout(120_000);
 
-let outDir: string;
 let site: TempSite;
-let child: ChildProcess | undefined;
+let serving: ServeProcess | undefined;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const ROUNDS = 100;
 const fragmentOf = (round: number) => `inc/${round}/a/b/frag.html`;
-
-beforeAll(async () => {
-  outDir = await compiledPackage();
-});
 
 beforeEach(async () => {
   // One page and one nested fragment per round, each changed once: a file changed within the last timestamp
@@ -36,27 +29,14 @@ beforeEach(async () => {
 });
 
 afterEach(() => {
-  child?.kill('SIGKILL');
-  child = undefined;
+  serving?.child.kill('SIGKILL');
+  serving = undefined;
   site.remove();
 });
 
-function startServe(extra: string[], output: string[] = []): Promise<string> {
-  const started = spawn(
-    process.execPath,
-    [join(outDir, 'cli/main.js'), 'serve', site.root, '--port', '0', '--quiet', ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child = started;
-  return new Promise((resolve, reject) => {
-    started.stderr?.on('data', (chunk: Buffer) => void output.push(chunk.toString()));
-    started.stdout?.on('data', (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const url = /http:\/\/\S+/.exec(output.join(''))?.[0];
-      if (url) resolve(url.replace(/\/$/, ''));
-    });
-    started.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output.join('')}`)));
-  });
+async function startServe(extra: string[]): Promise<ServeProcess> {
+  serving = await startServeProcess([site.root, '--port', '0', '--quiet', ...extra]);
+  return serving;
 }
 
 /**
@@ -102,12 +82,12 @@ async function staleRevalidations(url: string, rounds: number): Promise<string[]
 
 describe('serve, default settings: change a nested fragment, revalidate 30 ms later', () => {
   it('100 rounds of size, older-mtime and same-mtime rewrites › no stale 304', async () => {
-    const url = await startServe([]);
+    const { url } = await startServe([]);
     expect(await staleRevalidations(url, ROUNDS)).toEqual([]);
   });
 
   it('--workers 2, each worker watching for itself › no stale 304', async () => {
-    const url = await startServe(['--workers', '2']);
+    const { url } = await startServe(['--workers', '2']);
     expect(await staleRevalidations(url, 30)).toEqual([]);
   });
 });
@@ -116,8 +96,7 @@ describe('serve where the docroot has more folders than it watches (4096)', () =
   it('› says so once on stderr and re-checks files within the revalidation window instead', async () => {
     for (let folder = 0; folder < 4100; folder++)
       mkdirSync(site.path(`bulk/${folder % 50}/${folder}`), { recursive: true });
-    const output: string[] = [];
-    const url = await startServe([], output);
+    const { url, output } = await startServe([]);
     await waitForText(output, 'file change notifications unavailable');
     expect(output.join('')).toContain(
       '(more than 4096 folders to watch); re-checking the files of a cached response at most every 1000 ms',

@@ -1,43 +1,41 @@
 // `cdn-include serve --workers 2` as a real process: compiled to JavaScript first (cluster workers must
 // run JavaScript), then started on a free port, asked for a page by several connections, stopped with SIGTERM.
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import request from 'supertest';
 import { at, TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
-import { compiledPackage } from '../support/compiled-cli';
+import { startServeProcess, type ServeProcess } from '../support/serve-process';
 
 jest.setTimeout(60_000);
 
-let outDir: string;
 let site: TempSite;
-let child: ChildProcess | undefined;
+let serving: ServeProcess | undefined;
 
-beforeAll(async () => {
-  outDir = await compiledPackage();
+beforeAll(() => {
   site = new TempSite()
     .write('index.shtml', 'hi <!--#include virtual="/inc/x.html" -->', at(1))
     .write('inc/x.html', 'there', at(2));
 });
 
 afterAll(() => {
-  child?.kill('SIGKILL');
+  serving?.child.kill('SIGKILL');
   site.remove();
 });
 
-function waitForUrl(process: ChildProcess, output: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    process.stderr?.on('data', (chunk: Buffer) => void output.push(chunk.toString()));
-    process.stdout?.on('data', (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const url = /http:\/\/\S+/.exec(output.join(''))?.[0];
-      if (url) resolve(url.replace(/\/$/, ''));
-    });
-    process.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output.join('')}`)));
-  });
+/** Starts `serve ROOT --workers 2 --quiet ...extra` as a real process. */
+async function startWorkers(extra: string[] = ['--port', '0']): Promise<ServeProcess> {
+  serving = await startServeProcess([site.root, '--workers', '2', '--quiet', ...extra]);
+  return serving;
+}
+
+/** SIGTERM, then the exit code once every worker drained. */
+async function stop(running: ServeProcess): Promise<number | string> {
+  running.child.kill('SIGTERM');
+  const code = await running.exited;
+  serving = undefined;
+  return code;
 }
 
 /** The processes whose parent is `pid` (Linux /proc: field 4 of /proc/N/stat, after the parenthesized name). */
@@ -87,17 +85,10 @@ async function getOnceListening(url: string): Promise<request.Response> {
 
 describe('serve --workers 2', () => {
   it('prints one URL, serves the page from both workers, and stops cleanly on SIGTERM', async () => {
-    const output: string[] = [];
-    child = spawn(
-      process.execPath,
-      [join(outDir, 'cli/main.js'), 'serve', site.root, '--port', '0', '--workers', '2', '--quiet'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const url = await waitForUrl(child, output);
-    expect(output.join('')).toContain('with 2 workers');
-    const workers = childrenOf(child.pid as number);
+    const running = await startWorkers();
+    const { url } = running;
+    expect(running.output.join('')).toContain('with 2 workers');
+    const workers = childrenOf(running.child.pid as number);
     expect(workers).toHaveLength(2);
     const readsBefore = workers.map(readCalls);
     const replies = await Promise.all(
@@ -111,20 +102,12 @@ describe('serve --workers 2', () => {
       expect(reply.text).toBe('hi there');
     }
     expect(new Set(replies.map((reply) => reply.headers.etag)).size).toBe(1);
-    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    child = undefined;
+    expect(await stop(running)).toBe(0);
   });
 
   it('metrics › every scrape, whichever worker it reaches, has the series of both workers, summing to all requests', async () => {
-    const output: string[] = [];
-    child = spawn(
-      process.execPath,
-      [join(outDir, 'cli/main.js'), 'serve', site.root, '--port', '0', '--workers', '2', '--quiet'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const url = await waitForUrl(child, output);
+    const running = await startWorkers();
+    const { url } = running;
     const sent = 16;
     await Promise.all(Array.from({ length: sent }, () => request(url).get('/').set('Connection', 'close')));
     // Several scrapes on connections of their own: node:cluster hands them to both workers in turn.
@@ -139,27 +122,13 @@ describe('serve --workers 2', () => {
       const ok = counts.filter(({ labels }) => labels.includes('status="200"'));
       expect(ok.reduce((sum, { value }) => sum + value, 0)).toBe(sent);
     }
-    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    child = undefined;
+    expect(await stop(running)).toBe(0);
   });
 
   it('a worker killed with SIGKILL › logged and replaced; the replacements serve', async () => {
-    const output: string[] = [];
-    child = spawn(
-      process.execPath,
-      [join(outDir, 'cli/main.js'), 'serve', site.root, '--port', String(await freePort())].concat([
-        '--host',
-        '127.0.0.1',
-        '--workers',
-        '2',
-        '--quiet',
-      ]),
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const url = await waitForUrl(child, output);
-    const primary = child.pid as number;
+    const running = await startWorkers(['--port', String(await freePort()), '--host', '127.0.0.1']);
+    const { url, output } = running;
+    const primary = running.child.pid as number;
     const original = childrenOf(primary);
     expect(original).toHaveLength(2);
     // Kill both original workers one after the other: every answer afterwards comes from a replacement.
@@ -182,9 +151,6 @@ describe('serve --workers 2', () => {
     const current = childrenOf(primary);
     expect(current.some((pid) => original.includes(pid))).toBe(false);
     for (let index = 0; index < 4; index++) expect((await getOnceListening(url)).text).toBe('hi there');
-    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    child = undefined;
+    expect(await stop(running)).toBe(0);
   });
 });

@@ -18,11 +18,12 @@ export interface ServeProcess {
 
 /**
  * Starts `cdn-include serve ...args` with `env` added to a minimal environment (PATH and the tests' state home,
- * nothing of npm's or the machine's PORT/HOST) and resolves once it printed its URL.
+ * nothing of npm's or the machine's PORT/HOST) and resolves once it printed its URL (and `ready`, when given).
  */
 export async function startServeProcess(
   args: string[],
   env: Record<string, string> = {},
+  ready?: RegExp,
 ): Promise<ServeProcess> {
   const main = join(await compiledPackage(), 'cli/main.js');
   const child = spawn(process.execPath, [main, 'serve', ...args], {
@@ -37,8 +38,9 @@ export async function startServeProcess(
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       output.push(chunk.toString());
-      const found = /http:\/\/\S+/.exec(output.join(''))?.[0];
-      if (found) resolve(found.replace(/\/$/, ''));
+      const text = output.join('');
+      const found = /http:\/\/\S+/.exec(text)?.[0];
+      if (found && (ready?.test(text) ?? true)) resolve(found.replace(/\/$/, ''));
     });
     void exited.then((code) => reject(new Error(`serve exited with ${code}: ${output.join('')}`)));
   });
