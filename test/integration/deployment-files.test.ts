@@ -60,7 +60,7 @@ describe('contrib/cdn-include.service', () => {
   });
 });
 
-describe('Dockerfile (structure; building it needs a Docker daemon)', () => {
+describe('Dockerfile (structure; npm run test:container builds and runs it)', () => {
   const steps = instructions();
   const stages = steps.filter((step) => step.keyword === 'FROM');
   const lastStage = steps.slice(steps.lastIndexOf(stages[stages.length - 1]));

@@ -2,11 +2,11 @@
 // absent, as a container platform or a systemd unit sets them; a flag given wins; a bad value is a usage error.
 
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { listenAddress } from '../../src/cli/listen-address';
 import { compiledPackage } from '../support/compiled-cli';
 import { startServeProcess, type ServeProcess } from '../support/serve-process';
+import { freePort } from '../support/server-process';
 import { TempSite } from '../support/temp-site';
 
 jest.setTimeout(60_000);
@@ -16,17 +16,6 @@ let serving: ServeProcess | undefined;
 beforeAll(() => (site = new TempSite().write('index.html', 'hello')));
 afterEach(() => serving?.child.kill('SIGKILL'));
 afterAll(() => site.remove());
-
-/** A loopback port free right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.once('error', reject);
-  });
-}
 
 describe('serve: PORT and HOST from the environment', () => {
   it('no --port/--host › listens where PORT and HOST say, and answers there', async () => {

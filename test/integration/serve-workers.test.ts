@@ -1,12 +1,13 @@
 // `cdn-include serve --workers 2` as a real process: compiled to JavaScript first (cluster workers must
 // run JavaScript), then started on a free port, asked for a page by several connections, stopped with SIGTERM.
 
-import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { at, TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
+import { childrenOf } from '../support/process-tree';
 import { startServeProcess, type ServeProcess } from '../support/serve-process';
+import { freePort } from '../support/server-process';
 
 jest.setTimeout(60_000);
 
@@ -38,36 +39,9 @@ async function stop(running: ServeProcess): Promise<number | string> {
   return code;
 }
 
-/** The processes whose parent is `pid` (Linux /proc: field 4 of /proc/N/stat, after the parenthesized name). */
-function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === pid) children.push(Number(entry));
-    } catch {
-      // The process ended while the folder was read.
-    }
-  }
-  return children;
-}
-
 /** The read system calls process `pid` made so far (Linux /proc/PID/io, `syscr`). */
 function readCalls(pid: number): number {
   return Number(/syscr: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1]);
-}
-
-/** A loopback port free right now: the replacements of dead workers must listen on the same one. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.once('error', reject);
-  });
 }
 
 /** GETs `url` until it answers (a replacement may not listen yet), for a few seconds at most. */
