@@ -58,6 +58,8 @@ export function operationsMiddleware(options: OperationsOptions) {
     return next();
   };
   // Only paths under the prefix reach the router: every other request skips its matching.
+  // The router types its ctx with the `params` and `router` it adds itself on the way in; as Koa middleware it takes
+  // any ctx.
   const routes = router.routes() as Middleware;
   const endpoints: Middleware = (ctx, next) =>
     ctx.path.startsWith(`${OPERATIONS_PATH}/`) ? routes(ctx, next) : next();
