@@ -2,6 +2,7 @@
 // (RFC 9110 §8.8.3.3); compressed copies are made on first demand, once however many requests ask at the same
 // time, and kept with the identity one.
 
+import { BodyDigests } from '../engine/body-digests';
 import { entityTagOf } from '../engine/validators';
 import { stringBytes } from '../ssi/string-bytes';
 import { compressBody, type CompressionCoding } from './body-compression';
@@ -76,7 +77,14 @@ export class RepresentationSet {
     const form: Representation =
       body.length >= this.identity.body.length
         ? this.identity
-        : Object.freeze({ ...this.identity, body, etag: entityTagOf(body), contentEncoding: coding });
+        : Object.freeze({
+            ...this.identity,
+            body,
+            etag: entityTagOf(body),
+            contentEncoding: coding,
+            digests: BodyDigests.of(body),
+            unencodedDigest: this.identity.digests.field(),
+          });
     this.encoded[coding] = form;
     return form;
   }
@@ -90,10 +98,21 @@ const CODINGS: readonly CompressionCoding[] = ['br', 'gzip'];
 const SET_OVERHEAD = 96;
 const IDENTITY_FORM_OVERHEAD = 320;
 const ENCODED_FORM_OVERHEAD = 672;
+// A form's BodyDigests: the object, its Map and the closure that makes a digest on demand.
+const DIGESTS_OVERHEAD = 256;
 
-/** What a form holds of its own: the body and the ETag (an encoded form shares the identity's other fields). */
+/**
+ * What a form holds of its own: the body, the ETag and the digests (an encoded form shares the identity's other
+ * fields; its Unencoded-Digest is the identity's string).
+ */
 function formBytes(form: Representation, overhead: number): number {
-  return overhead + bodyBytes(form.body) + stringBytes(form.etag ?? '');
+  return (
+    overhead +
+    bodyBytes(form.body) +
+    stringBytes(form.etag ?? '') +
+    DIGESTS_OVERHEAD +
+    stringBytes(form.digests.field())
+  );
 }
 
 /**

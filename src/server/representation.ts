@@ -8,6 +8,8 @@ import { formatHttpDate } from '../fields/http-date';
 import type { CachingFields } from './caching-fields';
 import { evaluatePreconditions, type RepresentationValidators, type RequestHeaders } from './preconditions';
 import { fieldValue } from '../fields/http-fields';
+import { BodyDigests } from '../engine/body-digests';
+import { setDigestFields } from './digest-fields';
 
 /** A body sent from an open file instead of memory (big static files): read only when, and where, it is sent. */
 export interface StreamedBody {
@@ -47,6 +49,10 @@ export interface Representation {
   readonly vary: string | undefined;
   /** Content-Encoding of `body` (`gzip`, `br`); undefined for identity. */
   readonly contentEncoding?: string;
+  /** The digests of the bytes as sent, in this coding (Repr-Digest, RFC 9530 §3). */
+  readonly digests: BodyDigests;
+  /** For a compressed form, the Repr-Digest value of the identity bytes (the draft Unencoded-Digest). */
+  readonly unencodedDigest?: string;
   /** CDN fields (Surrogate-Key, Cache-Tag, …) sent on every status, 304 included (RFC 9111 §4.3.4: a refreshed entry takes them from the 304). */
   readonly cdnHeaders?: ReadonlyArray<readonly [string, string]>;
 }
@@ -57,6 +63,8 @@ export interface RepresentationContent {
   streamed?: StreamedBody;
   contentType: string | undefined;
   etag: string | undefined;
+  /** The digests of the bytes, when already known (a streamed file's, a body reused); else computed from `body`. */
+  digests?: BodyDigests;
 }
 
 /** The frozen representation of `content` sent with `fields` (see cachingFieldsFor). */
@@ -66,6 +74,7 @@ export function representationOf(content: RepresentationContent, fields: Caching
     streamed: content.streamed,
     contentType: content.contentType,
     etag: content.etag,
+    digests: content.digests ?? BodyDigests.of(content.body),
     lastModified: fields.lastModified,
     strongFrom: fields.strongFrom,
     cacheControl: fields.cacheControl,
@@ -119,6 +128,7 @@ export function sendRepresentation(ctx: Context, representation: Representation,
     ctx.body = Buffer.alloc(0);
     return;
   }
+  setDigestFields(ctx, representation, range);
   if (range) {
     ctx.status = 206;
     ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${length}`);

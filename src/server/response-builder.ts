@@ -128,7 +128,12 @@ const MAX_RENDER_ATTEMPTS = 4;
  * then be unavailable for as long as it is written to, and CDNs cache 5xx answers (CloudFront for 10 s by default).
  */
 function unsettled(identity: Representation, fields: CachingFields): RepresentationSet {
-  const content = { body: identity.body, contentType: identity.contentType, etag: undefined };
+  const content = {
+    body: identity.body,
+    contentType: identity.contentType,
+    etag: undefined,
+    digests: identity.digests,
+  };
   return new RepresentationSet(representationOf(content, unsettledFields(fields)), false);
 }
 

@@ -4,7 +4,9 @@
 import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Context } from 'koa';
-import { type FileEntityTags, fileVersionKey } from '../engine/file-entity-tags';
+import { BodyDigests } from '../engine/body-digests';
+import { type FileEntityTags, type FileVersionHashes, fileVersionKey } from '../engine/file-entity-tags';
+import type { DigestAlgorithm } from '../fields/integrity-fields';
 import { FileRangeStream } from '../engine/file-range-stream';
 import { type FileSource } from '../engine/file-source';
 import { type ByteRange } from './byte-range';
@@ -48,7 +50,7 @@ export async function sendStreamedFile(
   try {
     // A directory swapped in after the lookup: the caller answers as for any path that is not a file.
     if (!opened.stats.isFile()) return 'missing';
-    const version = await stableEntityTag(tags, opened.handle, opened.stats);
+    const version = await stableHashes(tags, opened.handle, opened.stats);
     if (version === undefined) {
       answerChanging(ctx);
       return 'sent';
@@ -56,7 +58,9 @@ export async function sendStreamedFile(
     body.stats = version.stats;
     const { mtimeMs, ctimeMs, size } = version.stats;
     const { contentType, fields } = staticFieldsFor(path, size, mtimeMs, true, settings, now);
-    const built = representationOf({ body: EMPTY, streamed: body, contentType, etag: version.etag }, fields);
+    const digests = new BodyDigests(unknownDigest, version.hashes.digests);
+    const content = { body: EMPTY, streamed: body, contentType, etag: version.hashes.etag, digests };
+    const built = representationOf(content, fields);
     const changedAt = Math.max(mtimeMs, ctimeMs);
     const { representation } = await dateRepresentation(
       built,
@@ -71,19 +75,24 @@ export async function sendStreamedFile(
   }
 }
 
-/** The ETag of the version the handle shows, re-stat'ing while the file changes under the hashing. */
-async function stableEntityTag(
+/** The ETag and digests of the version the handle shows, re-stat'ing while the file changes under the hashing. */
+async function stableHashes(
   tags: FileEntityTags,
   handle: FileHandle,
   first: Stats,
-): Promise<{ etag: string; stats: Stats } | undefined> {
+): Promise<{ hashes: FileVersionHashes; stats: Stats } | undefined> {
   let stats = first;
   for (let attempt = 1; attempt <= MAX_HASH_ATTEMPTS; attempt++) {
-    const etag = await tags.entityTag(handle, stats);
-    if (etag !== undefined) return { etag, stats };
+    const hashes = await tags.hashes(handle, stats);
+    if (hashes !== undefined) return { hashes, stats };
     stats = await handle.stat();
   }
   return undefined;
+}
+
+/** A streamed file's digests all come from the read that made its ETag; there is no other to make. */
+function unknownDigest(algorithm: DigestAlgorithm): never {
+  throw new Error(`no ${algorithm} digest was made for a streamed file`);
 }
 
 /** A file rewritten during every hashing has no ETag we could stand by: ask the client to come back. */

@@ -147,7 +147,7 @@ describe('a static file above the threshold', () => {
   });
 
   it('a file that changes during every hashing › 503 with Retry-After, never a tag of other bytes', async () => {
-    jest.spyOn(FileEntityTags.prototype, 'entityTag').mockResolvedValue(undefined);
+    jest.spyOn(FileEntityTags.prototype, 'hashes').mockResolvedValue(undefined);
     const response = await server.get('/big.bin').expect(503);
     expect(response.headers['retry-after']).toBe('1');
     expect(response.headers['cache-control']).toBe('no-store');

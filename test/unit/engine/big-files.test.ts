@@ -1,6 +1,7 @@
 // The pieces that serve big files without holding them: hashing an open file, the per-version ETag map, the
 // range stream that refuses to end on changed bytes, and reads limited by size (includes).
 
+import { BodyDigests } from '../../../src/engine/body-digests';
 import { execFileSync } from 'node:child_process';
 import { closeSync, ftruncateSync, openSync, symlinkSync, utimesSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
@@ -49,10 +50,15 @@ describe('hashFile', () => {
     ['300 KB', BYTES],
     ['empty', Buffer.alloc(0)],
     ['exactly one chunk', Buffer.alloc(1024 * 1024, 7)],
-  ])('%s › the jshttp etag of the same bytes in memory', async (_, bytes) => {
+  ])('%s › the jshttp etag and the digests of the same bytes in memory', async (_, bytes) => {
     site.write('x.bin', bytes);
     const result = await fileHash.hashFile(await openSite('x.bin'));
-    expect(result).toEqual({ etag: entityTagOf(bytes), bytesRead: bytes.length });
+    const inMemory = BodyDigests.of(bytes);
+    expect(result).toEqual({
+      etag: entityTagOf(bytes),
+      digests: { 'sha-256': inMemory.field('sha-256'), 'sha-512': inMemory.field('sha-512') },
+      bytesRead: bytes.length,
+    });
   });
 });
 

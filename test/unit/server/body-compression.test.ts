@@ -5,6 +5,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { compressBody, INLINE_COMPRESSION_LIMIT } from '../../../src/server/body-compression';
 import { DEFAULT_MAX_COMPRESS_BYTES, isCompressible } from '../../../src/server/content-coding';
 import type { Representation } from '../../../src/server/representation';
+import { BodyDigests } from '../../../src/engine/body-digests';
 import { RepresentationSet } from '../../../src/server/representation-set';
 
 /** Text that compresses like a real page: varied words, not one repeated byte. */
@@ -51,6 +52,7 @@ describe('RepresentationSet.select', () => {
       body,
       contentType: 'text/html',
       etag: '"identity"',
+      digests: BodyDigests.of(body),
       lastModified: 1000,
       strongFrom: 0,
       cacheControl: 'no-cache',

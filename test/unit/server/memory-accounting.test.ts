@@ -7,6 +7,7 @@ import { MemoryFileSource } from '../../../src/engine/memory-file-source';
 import { OutputBuffer } from '../../../src/engine/render-state';
 import { MemoryLedgerStore } from '../../../src/engine/memory-ledger-store';
 import { datePage } from '../../../src/engine/validator-ledger';
+import { BodyDigests } from '../../../src/engine/body-digests';
 import { compressBody } from '../../../src/server/body-compression';
 import { type CachedVariant, costOf, PageCache } from '../../../src/server/page-cache';
 import { type Representation } from '../../../src/server/representation';
@@ -19,6 +20,7 @@ const STAMP: FileStamp = { kind: 'file', size: 5, mtimeMs: 0, ctimeMs: 0, dev: 1
 function representation(body: string, extra: Partial<Representation> = {}): Representation {
   return {
     body: Buffer.from(body),
+    digests: BodyDigests.of(Buffer.from(body)),
     contentType: 'text/html',
     etag: '"5-abc"',
     lastModified: 0,

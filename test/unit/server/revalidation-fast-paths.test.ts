@@ -2,6 +2,7 @@
 // whenever a fast path answers 304, evaluatePreconditions says not-modified too. Fixed seed, so a failure reproduces.
 
 import fc from 'fast-check';
+import { BodyDigests } from '../../../src/engine/body-digests';
 import { formatHttpDate } from '../../../src/fields/http-date';
 import { evaluatePreconditions, type RequestHeaders } from '../../../src/server/preconditions';
 import { isPlainRevalidation, type Representation, validatorsAt } from '../../../src/server/representation';
@@ -46,6 +47,7 @@ const sent = fc
       body: Buffer.alloc(0),
       contentType: 'text/html',
       etag,
+      digests: BodyDigests.of(Buffer.alloc(0)),
       lastModified,
       notModifiedSince:
         lastModified === undefined || notModifiedSinceOffset === undefined

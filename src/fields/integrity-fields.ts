@@ -1,0 +1,46 @@
+// The integrity fields of RFC 9530 (Repr-Digest, Content-Digest and their Want- preferences) and of the draft
+// Unencoded-Digest: Structured Field dictionaries (RFC 9651) from a hash algorithm to a byte sequence, written and
+// read by the structured-headers library. Pure: no I/O.
+
+import { parseDictionary, serializeDictionary } from 'structured-headers';
+
+/** The hash algorithms served, from the IANA Hash Algorithms for HTTP Digest Fields registry (RFC 9530 §5). */
+export const DIGEST_ALGORITHMS = ['sha-256', 'sha-512'] as const;
+
+/** A hash algorithm of the digest fields. */
+export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
+
+/** The digest sent when a request states no preference (RFC 9530 leaves the choice to the server). */
+export const DEFAULT_DIGEST_ALGORITHM: DigestAlgorithm = 'sha-256';
+
+/**
+ * A digest field's value for one algorithm: `sha-256=:<base64>:`.
+ * @example digestFieldValue('sha-256', createHash('sha256').update('').digest()) // 'sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:'
+ */
+export function digestFieldValue(algorithm: DigestAlgorithm, digest: Uint8Array): string {
+  return serializeDictionary(new Map([[algorithm, [digest, new Map()]]]));
+}
+
+/**
+ * The algorithm a Want-Repr-Digest or Want-Content-Digest field prefers (RFC 9530 §4): the supported one with the
+ * highest preference from 1 to 10 (0 is "not acceptable"), the default on a tie. Undefined when the field is absent,
+ * is no valid dictionary, or names no algorithm served: the server then sends its default, never an error.
+ * @example preferredDigestAlgorithm('sha-512=3, sha-256=10, unixsum=10') // 'sha-256'
+ */
+export function preferredDigestAlgorithm(value: string | undefined): DigestAlgorithm | undefined {
+  if (value === undefined) return undefined;
+  let wishes;
+  try {
+    wishes = parseDictionary(value);
+  } catch {
+    return undefined;
+  }
+  let best: { algorithm: DigestAlgorithm; preference: number } | undefined;
+  for (const algorithm of DIGEST_ALGORITHMS) {
+    const preference = wishes.get(algorithm)?.[0];
+    if (typeof preference !== 'number' || !Number.isInteger(preference) || preference < 1 || preference > 10)
+      continue;
+    if (best === undefined || preference > best.preference) best = { algorithm, preference };
+  }
+  return best?.algorithm;
+}
