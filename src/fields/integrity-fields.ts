@@ -22,6 +22,20 @@ export function digestFieldValue(algorithm: DigestAlgorithm, digest: Uint8Array)
 }
 
 /**
+ * The digest bytes for `algorithm` in a digest field's value, or undefined when the field has none (or is no valid
+ * dictionary).
+ * @example digestFromField('sha-256=:AQID:', 'sha-256') // Uint8Array [1, 2, 3]
+ */
+export function digestFromField(value: string, algorithm: DigestAlgorithm): Uint8Array | undefined {
+  try {
+    const member = parseDictionary(value).get(algorithm)?.[0];
+    return member instanceof ArrayBuffer ? new Uint8Array(member) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The algorithm a Want-Repr-Digest or Want-Content-Digest field prefers (RFC 9530 §4): the supported one with the
  * highest preference from 1 to 10 (0 is "not acceptable"), the default on a tie. Undefined when the field is absent,
  * is no valid dictionary, or names no algorithm served: the server then sends its default, never an error.

@@ -42,6 +42,11 @@ export interface ResponseBuilderSettings {
 export interface BuiltResponse {
   variant: CachedVariant;
   cacheable: boolean;
+  /**
+   * Whether the bytes were made for this request: they read the client or the clock, or the request-target
+   * (REQUEST_URI, QUERY_STRING and the like). Request headers a page read are not counted: they make variants.
+   */
+  requestDependent: boolean;
   /** Every file the response rested on, missing ones included, for the dependency graph. */
   dependencies: GraphDependency[];
 }
@@ -113,7 +118,8 @@ export async function buildResponse(
       : unsettled(built.identity, built.fields),
     checkedAt: now,
   };
-  return { variant, cacheable, dependencies: built.dependencies };
+  const requestDependent = !built.cacheable || built.readTarget;
+  return { variant, cacheable, requestDependent, dependencies: built.dependencies };
 }
 
 /** Renders of one response before giving up on a consistent read of a page whose files keep changing. */

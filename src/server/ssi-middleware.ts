@@ -34,14 +34,20 @@ import {
 } from './content-coding';
 import { type CachedVariant, DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-cache';
 import { MAX_TAG_HEADER_BYTES, validateTagHeaderName } from './purge-tags';
-import { sendRepresentation } from './representation';
+import { type Representation, sendRepresentation } from './representation';
+import { checksumNameOf, checksumRepresentation, checksumSubjectOf } from './checksum-file';
 import { isDoubtedRevalidation } from './representation-dating';
 import { type ErrorDocuments, resolveErrorDocuments, sendErrorDocument } from './error-documents';
 import { type LocatedResource, locateResource } from './resource-locator';
 import { callSetHeaders, type SetHeaders, validateSetHeaders } from './set-headers';
 import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
 import { noteServed, type CacheOutcome } from './served-notes';
-import { DEFAULT_STREAM_THRESHOLD, type OpeningFileSource, sendStreamedFile } from './streamed-file';
+import {
+  DEFAULT_STREAM_THRESHOLD,
+  type OpeningFileSource,
+  sendStreamedFile,
+  streamedIdentity,
+} from './streamed-file';
 import { wholeNumberOption, type WholeNumberRange } from '../fields/whole-number';
 
 /** Options of the `ssi()` middleware: the engine's RenderOptions plus where the files are and how to cache. */
@@ -394,6 +400,32 @@ export function ssi(given: SsiOptions): SsiMiddleware {
       release.cache?.replace(key, variant, set.redated(promoted));
   }
 
+  /**
+   * Answers `X.sha256` (where no file of that name exists) with the checksum of what `X` serves (checksum-file.ts);
+   * false when X is no file, or a page whose bytes depend on the request (no one checksum fits every client).
+   */
+  async function sendChecksum(release: Release, ctx: Context, subject: string): Promise<boolean> {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return false;
+    const now = Date.now();
+    const { settings, files, cache, streaming } = release;
+    const view = files.recordingView();
+    const located = await locateResource({ ...settings.renderOptions, source: view }, subject);
+    if (located.kind !== 'file') return false;
+    let identity: Representation | undefined;
+    if (streaming && (await isStreamed(release, located.path, view))) {
+      identity = await streamedIdentity(located.path, streaming.source, streaming.tags, settings, now);
+    } else {
+      const cached = cache?.lookup(requestKey(ctx, subject), ctx.req.headers, now);
+      const built = cached ? undefined : await buildResponse(ctx, located, view, settings, now);
+      // Bytes made for this request alone, or naming its target (which is X.sha256 here), have no checksum of X.
+      if (built?.requestDependent) return false;
+      identity = (cached ?? built?.variant)?.representations.identity;
+    }
+    if (identity === undefined) return false;
+    sendRepresentation(ctx, checksumRepresentation(identity, checksumNameOf(subject)), now);
+    return true;
+  }
+
   /** Answers a request that leads to no file: refused (4xx), a folder without its slash (301), or missing (next). */
   async function refuseRedirectOrPass(
     release: Release,
@@ -413,6 +445,8 @@ export function ssi(given: SsiOptions): SsiMiddleware {
    * error document, as koa-static's `defer` serves only what is left unanswered.
    */
   async function passOn(release: Release, ctx: Context, next: Next): Promise<void> {
+    const subject = checksumSubjectOf(ctx.req.url ?? '/');
+    if (subject !== undefined && (await sendChecksum(release, ctx, subject))) return;
     await next();
     if (errorDocuments && ctx.status === 404 && ctx.body == null)
       await sendErrorDocumentFor(release, ctx, 404);

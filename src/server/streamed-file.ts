@@ -10,7 +10,12 @@ import type { DigestAlgorithm } from '../fields/integrity-fields';
 import { FileRangeStream } from '../engine/file-range-stream';
 import { type FileSource } from '../engine/file-source';
 import { type ByteRange } from './byte-range';
-import { representationOf, sendRepresentation, type StreamedBody } from './representation';
+import {
+  type Representation,
+  representationOf,
+  sendRepresentation,
+  type StreamedBody,
+} from './representation';
 import { dateRepresentation } from './representation-dating';
 import { type ResponseBuilderSettings, staticFieldsFor } from './response-builder';
 
@@ -72,6 +77,33 @@ export async function sendStreamedFile(
     return 'sent';
   } finally {
     await body.closeUnlessOpened();
+  }
+}
+
+/**
+ * The identity representation of the big static file at `path`, for what is derived from it (its checksum file):
+ * hashed as for sending (the same ETag and digests), dated by its own mtime, its bytes never read for the answer.
+ * Undefined when it is not a readable file or keeps changing.
+ */
+export async function streamedIdentity(
+  path: string,
+  source: OpeningFileSource,
+  tags: FileEntityTags,
+  settings: ResponseBuilderSettings,
+  now: number,
+): Promise<Representation | undefined> {
+  const opened = await source.open(path);
+  if (opened.status !== 'found') return undefined;
+  try {
+    if (!opened.stats.isFile()) return undefined;
+    const version = await stableHashes(tags, opened.handle, opened.stats);
+    if (version === undefined) return undefined;
+    const { size, mtimeMs } = version.stats;
+    const { contentType, fields } = staticFieldsFor(path, size, mtimeMs, true, settings, now);
+    const digests = new BodyDigests(unknownDigest, version.hashes.digests);
+    return representationOf({ body: EMPTY, contentType, etag: version.hashes.etag, digests }, fields);
+  } finally {
+    await opened.handle.close();
   }
 }
 
