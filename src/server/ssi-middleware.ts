@@ -35,7 +35,9 @@ import {
 import { type CachedVariant, DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-cache';
 import { MAX_TAG_HEADER_BYTES, validateTagHeaderName } from './purge-tags';
 import { type Representation, sendRepresentation } from './representation';
-import { checksumNameOf, checksumRepresentation, checksumSubjectOf } from './checksum-file';
+import { checksumRepresentation } from './checksum-file';
+import { type DerivedRequest, derivedRequestOf, downloadNameOf } from './derived-files';
+import { metalinkRepresentation } from './metalink-file';
 import { isDoubtedRevalidation } from './representation-dating';
 import { type ErrorDocuments, resolveErrorDocuments, sendErrorDocument } from './error-documents';
 import { type LocatedResource, locateResource } from './resource-locator';
@@ -401,10 +403,15 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   }
 
   /**
-   * Answers `X.sha256` (where no file of that name exists) with the checksum of what `X` serves (checksum-file.ts);
-   * false when X is no file, or a page whose bytes depend on the request (no one checksum fits every client).
+   * Answers `X.sha256` or `X.meta4` (where no file of that name exists) with what is derived from the identity
+   * representation of `X` (derived-files.ts); false when X is no file, or a page whose bytes depend on the request
+   * (no one checksum fits every client).
    */
-  async function sendChecksum(release: Release, ctx: Context, subject: string): Promise<boolean> {
+  async function sendDerived(
+    release: Release,
+    ctx: Context,
+    { kind, subject }: DerivedRequest,
+  ): Promise<boolean> {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return false;
     const now = Date.now();
     const { settings, files, cache, streaming } = release;
@@ -422,7 +429,14 @@ export function ssi(given: SsiOptions): SsiMiddleware {
       identity = (cached ?? built?.variant)?.representations.identity;
     }
     if (identity === undefined) return false;
-    sendRepresentation(ctx, checksumRepresentation(identity, checksumNameOf(subject)), now);
+    const name = downloadNameOf(subject);
+    const derived =
+      kind === 'checksum'
+        ? checksumRepresentation(identity, name)
+        : metalinkRepresentation(identity, name, [
+            { url: `${ctx.protocol}://${ctx.host}${mountPrefix(ctx)}${subject}`, priority: 1 },
+          ]);
+    sendRepresentation(ctx, derived, now);
     return true;
   }
 
@@ -445,8 +459,8 @@ export function ssi(given: SsiOptions): SsiMiddleware {
    * error document, as koa-static's `defer` serves only what is left unanswered.
    */
   async function passOn(release: Release, ctx: Context, next: Next): Promise<void> {
-    const subject = checksumSubjectOf(ctx.req.url ?? '/');
-    if (subject !== undefined && (await sendChecksum(release, ctx, subject))) return;
+    const derived = derivedRequestOf(ctx.req.url ?? '/');
+    if (derived !== undefined && (await sendDerived(release, ctx, derived))) return;
     await next();
     if (errorDocuments && ctx.status === 404 && ctx.body == null)
       await sendErrorDocumentFor(release, ctx, 404);

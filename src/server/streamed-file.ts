@@ -101,7 +101,12 @@ export async function streamedIdentity(
     const { size, mtimeMs } = version.stats;
     const { contentType, fields } = staticFieldsFor(path, size, mtimeMs, true, settings, now);
     const digests = new BodyDigests(unknownDigest, version.hashes.digests);
-    return representationOf({ body: EMPTY, contentType, etag: version.hashes.etag, digests }, fields);
+    // Its length, for what describes it; its bytes are never sent from here.
+    const streamed = { length: size, open: notForSending };
+    return representationOf(
+      { body: EMPTY, streamed, contentType, etag: version.hashes.etag, digests },
+      fields,
+    );
   } finally {
     await opened.handle.close();
   }
@@ -120,6 +125,10 @@ async function stableHashes(
     stats = await handle.stat();
   }
   return undefined;
+}
+
+function notForSending(): never {
+  throw new Error('the identity made for a derived file is never sent');
 }
 
 /** A streamed file's digests all come from the read that made its ETag; there is no other to make. */
