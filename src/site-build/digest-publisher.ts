@@ -50,7 +50,8 @@ export async function publishDigests(
 export function publishedFiles(manifest: Manifest): Record<string, FileDigest> {
   const files: Record<string, FileDigest> = {};
   for (const [path, page] of Object.entries(manifest.pages))
-    if (page.sha256 !== undefined) files[path] = { size: page.output.size, sha256: page.sha256, etag: page.etag };
+    if (page.sha256 !== undefined)
+      files[path] = { size: page.output.size, sha256: page.sha256, etag: page.etag };
   for (const [path, file] of Object.entries(manifest.files))
     if (file.sha256 !== undefined && file.etag !== undefined)
       files[path] = { size: file.size, sha256: file.sha256, etag: file.etag };

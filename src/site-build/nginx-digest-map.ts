@@ -50,7 +50,10 @@ export function nginxDigestMap(files: Readonly<Record<string, FileDigest>>): Ngi
     if (paths.length === 1) kept.push(paths[0]);
     else
       for (const path of paths)
-        omitted.push({ path, reason: `nginx maps match without case, and ${paths.join(', ')} differ only in case` });
+        omitted.push({
+          path,
+          reason: `nginx maps match without case, and ${paths.join(', ')} differ only in case`,
+        });
   }
   kept.sort(compareCodeUnits);
   omitted.sort((a, b) => compareCodeUnits(a.path, b.path));
