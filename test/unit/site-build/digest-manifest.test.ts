@@ -101,7 +101,7 @@ describe('publishedFiles', () => {
       lastModifiedMs: 0,
       output: { size: 4, mtimeMs: 0 },
       dependencies: [],
-      requestDependence: { headers: [], personal: false, client: false, time: false },
+      requestDependence: { headers: [], personal: false, client: false, time: false, target: false },
       diagnostics: [],
     };
     manifest.pages['/p.shtml'] = { ...page, sha256: digest.sha256 };
