@@ -22,7 +22,7 @@ export function digestFieldValue(algorithm: DigestAlgorithm, digest: Uint8Array)
 }
 
 /**
- * An RFC 3230 instance digest (`Digest: SHA-256=<base64>`, RFC 3230 §4.3.2 with the token of RFC 5843 §2), which
+ * An RFC 3230 instance digest (`Digest: SHA-256=<base64>`, RFC 3230 §4.3.2, with the algorithm token of RFC 5843), which
  * RFC 6249 (Metalink/HTTP) clients such as aria2 read; RFC 9530 obsoletes it, so only mirror answers carry it.
  * @example instanceDigestValue(createHash('sha256').update('').digest()) // 'SHA-256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='
  */

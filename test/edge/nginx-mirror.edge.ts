@@ -130,7 +130,7 @@ describe('an nginx mirror with the include of build --nginx-digests', () => {
     }
   });
 
-  it('the same digests as `cdn-include serve` of the site (RFC 6249 §3.3: a mirror that shares them)', async () => {
+  it('the same digests as `cdn-include serve` of the site (what makes it an RFC 6249 `pref` mirror)', async () => {
     const serve = await startCli(
       ['serve', site.root, '--port', '0', '--ssi-ext', '.shtml', '--ssi-ext', '.html'],
       'http://',
