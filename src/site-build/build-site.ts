@@ -39,7 +39,7 @@ import { copyStaticFile } from './static-copier';
  * `nginxDigests`, an nginx include beside it), for mirrors that sync the output (README "Mirrors").
  *
  * Problems with single files are reported, not thrown; the promise rejects only when the site cannot be listed
- * or a manifest (its own or `previousManifest`) cannot be read or written.
+ * or a manifest (its own, `previousManifest`, or the published digest manifest) cannot be read or written.
  *
  * @example
  * const report = await buildSite({

@@ -79,6 +79,10 @@ function includeText(files: Readonly<Record<string, FileDigest>>, paths: readonl
   ].join('\n');
 }
 
+/**
+ * One `map $uri` block. Every key starts with `/`, so none reads as a map keyword (`default`, `include`, …), a
+ * regular expression (`~`) or an escaped key (a leading `\`).
+ */
 function uriMap(variable: string, paths: readonly string[], value: (path: string) => string): string[] {
   return [
     `map $uri ${variable} {`,

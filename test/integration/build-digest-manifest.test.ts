@@ -3,7 +3,7 @@
 // sends for the same site; an incremental build keeps it right.
 
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, relative, sep } from 'node:path';
 import computeEtag from 'etag';
@@ -11,6 +11,7 @@ import { runCliOnce, startCli } from '../support/running-cli';
 import { at, TempSite } from '../support/temp-site';
 
 const MANIFEST = '.well-known/cdn-include/manifest.json';
+const NGINX_INCLUDE = '.well-known/cdn-include/nginx-digests.conf';
 const BIG = Buffer.alloc(3 * 1024 * 1024, 'cdn-include '); // above serve's 1 MiB stream threshold: hashed as it streams
 
 interface Entry {
@@ -132,5 +133,17 @@ describe('the digest manifest of cdn-include build', () => {
     expect(manifest.files['/plain.shtml']).toEqual(first.files['/plain.shtml']);
     expect(manifest.files['/index.shtml']).not.toEqual(first.files['/index.shtml']);
     await expectServeAgrees(site.root, manifest.files);
+  });
+
+  it('--nginx-digests › writes the include beside the manifest, with each path’s digests; a build without it › removes it', async () => {
+    expect((await runCliOnce(['build', site.root, '--out', out.root, '--nginx-digests'])).code).toBe(0);
+    const include = readFileSync(out.path(NGINX_INCLUDE), 'utf8');
+    const nav = createHash('sha256').update('<nav>one</nav>').digest('base64');
+    expect(include).toContain(`"/inc/nav.html" "sha-256=:${nav}:";`);
+    expect(include).toContain(`"/inc/nav.html" "SHA-256=${nav}";`);
+    expect(include).toContain(`"/a b/ü \\"q\\".txt"`);
+    expect(Object.keys(readManifest(out).files)).not.toContain(`/${NGINX_INCLUDE}`);
+    expect((await runCliOnce(['build', site.root, '--out', out.root])).code).toBe(0);
+    expect(existsSync(out.path(NGINX_INCLUDE))).toBe(false);
   });
 });
