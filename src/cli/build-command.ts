@@ -19,6 +19,7 @@ import {
   flagHelp,
   HELP_FLAG_LINE,
   interpretArguments,
+  switched,
   valued,
   withNote,
   type FlagDeclaration,
@@ -73,6 +74,21 @@ export const PREVIOUS_MANIFEST: FlagDeclaration<string | undefined> = {
   ),
 };
 
+/** `--nginx-digests`: also write the nginx include of the digest manifest (README "Mirrors"). */
+export const NGINX_DIGESTS: FlagDeclaration<boolean> = {
+  flag: switched(
+    {
+      name: 'nginx-digests',
+      help:
+        'also write DIR/.well-known/cdn-include/nginx-digests.conf: nginx maps from\n' +
+        '$uri to the Repr-Digest and Digest values of every file, so an nginx\n' +
+        'mirror of DIR sends the digests cdn-include sends',
+    },
+    true,
+    false,
+  ),
+};
+
 /** Every flag of `build`, in --help order, keyed by the name of its value in BuildOptions. */
 export const BUILD_FLAGS = {
   out: OUT,
@@ -84,6 +100,7 @@ export const BUILD_FLAGS = {
       'commit build identical files, mtimes and manifest',
   ),
   previousManifest: PREVIOUS_MANIFEST,
+  nginxDigests: NGINX_DIGESTS,
   ...WATCH_FLAGS,
   watch: withNote(WATCH, 'in build, each change also builds again (incrementally), until Ctrl-C'),
   manifest: NO_MANIFEST,
@@ -104,7 +121,8 @@ the other files as they are, so the site can be published without an SSI server.
 file gets its mtime set to the page's virtual Last-Modified (the newest file it depends on), so a
 static server or object store behind a CDN serves a correct Last-Modified. DIR/.cdn-include-manifest.json
 records each page's ETag, Last-Modified and dependencies; run again, only the pages whose
-dependencies changed are rendered again.
+dependencies changed are rendered again. DIR/.well-known/cdn-include/manifest.json lists the
+size, SHA-256 and ETag of every file written, for mirrors that copy DIR.
 
 Arguments:
   ROOT                    the site's folder (default: the demo site shipped with cdn-include)
@@ -117,6 +135,7 @@ Examples:
   cdn-include build ./public --out ./dist-site
   cdn-include build ./public --out ./dist-site --watch
   cdn-include build ./public --out ./dist-site --git-times --previous-manifest ./deployed-manifest.json
+  cdn-include build ./public --out ./dist-site --nginx-digests
 `;
 
 /**
@@ -266,6 +285,7 @@ async function buildOnce(
       // The output folder may sit inside ROOT; it must never be built into itself.
       lister: new NodeSiteLister(options.root, { exclude: [options.out] }),
       output: new NodeOutputFs(options.out),
+      nginxDigests: options.nginxDigests,
       generator: `cdn-include ${readPackageVersion()}`,
       onProgress: bar && ((done, total) => bar.update(done, total)),
     });

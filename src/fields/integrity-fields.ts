@@ -36,6 +36,15 @@ export function digestFromField(value: string, algorithm: DigestAlgorithm): Uint
 }
 
 /**
+ * An RFC 3230 instance digest (`Digest: SHA-256=<base64>`, RFC 3230 §4.3.2, with the algorithm token of RFC 5843), which
+ * RFC 6249 (Metalink/HTTP) clients such as aria2 read; RFC 9530 obsoletes it, so only mirror answers carry it.
+ * @example instanceDigestValue(createHash('sha256').update('').digest()) // 'SHA-256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='
+ */
+export function instanceDigestValue(sha256: Uint8Array): string {
+  return `SHA-256=${Buffer.from(sha256).toString('base64')}`;
+}
+
+/**
  * The algorithm a Want-Repr-Digest or Want-Content-Digest field prefers (RFC 9530 §4): the supported one with the
  * highest preference from 1 to 10 (0 is "not acceptable"), the default on a tie. Undefined when the field is absent,
  * is no valid dictionary, or names no algorithm served: the server then sends its default, never an error.

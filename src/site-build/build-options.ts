@@ -40,6 +40,11 @@ export interface BuildOptions extends RenderOptions {
    */
   generator?: string;
   /**
+   * Also write the nginx include of the digests (`/.well-known/cdn-include/nginx-digests.conf`, README "Mirrors")
+   * beside the digest manifest the build always writes. @default false
+   */
+  nginxDigests?: boolean;
+  /**
    * Called after each listed file is rendered, copied or found up to date, with the count so far and the total,
    * so a caller can draw progress; it must not throw. @default none
    */
@@ -55,6 +60,7 @@ export interface ResolvedBuildOptions {
   stampTime: number;
   previousManifest: string | undefined;
   concurrency: number;
+  nginxDigests: boolean;
   onProgress: ((done: number, total: number) => void) | undefined;
   /** renderOptionsHash of the render options and the generator. */
   optionsHash: string;
@@ -70,6 +76,7 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     previousManifest,
     concurrency = 8,
     generator = '',
+    nginxDigests = false,
     onProgress,
     ...renderOptions
   } = options;
@@ -87,6 +94,7 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     throw new TypeError(`option 'concurrency' must be ${describeWholeNumber({ min: 1 })}`);
   }
   if (typeof generator !== 'string') throw new TypeError("option 'generator' must be a string");
+  if (typeof nginxDigests !== 'boolean') throw new TypeError("option 'nginxDigests' must be true or false");
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw new TypeError("option 'onProgress' must be a function");
   }
@@ -99,6 +107,7 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     stampTime,
     previousManifest,
     concurrency,
+    nginxDigests,
     onProgress,
     optionsHash: renderOptionsHash(render, generator),
   };

@@ -4,7 +4,12 @@ import { type Diagnostic } from '../engine/diagnostics';
 import { type RequestDependence } from '../engine/request-dependence';
 
 /** Stable warning codes: scripts may filter on them, so never rename one. */
-export type BuildWarningCode = 'request-dependent' | 'last-modified-pending' | 'manifest-ignored';
+export type BuildWarningCode =
+  | 'request-dependent'
+  | 'last-modified-pending'
+  | 'manifest-ignored'
+  | 'reserved-path'
+  | 'nginx-digests-omitted';
 
 /** Something the build did that may not be what the site's owner expects; the files were still written. */
 export interface BuildWarning {

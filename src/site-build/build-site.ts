@@ -13,6 +13,7 @@ import {
 import { mapConcurrently } from './concurrency';
 import {
   emptyManifest,
+  type FileRecord,
   httpDate,
   type Manifest,
   MANIFEST_VERSION,
@@ -20,6 +21,8 @@ import {
   parseManifest,
   serializeManifest,
 } from './manifest';
+import { isReservedPath, RESERVED_FOLDER } from './digest-manifest';
+import { publishDigests } from './digest-publisher';
 import { SnapshotFileSource } from './snapshot-file-source';
 import { pageStaleness, type StalenessContext, StatCache } from './page-staleness';
 import { writePage } from './page-writer';
@@ -31,10 +34,12 @@ import { copyStaticFile } from './static-copier';
  * (`/news/index.shtml` stays `/news/index.shtml`: links inside pages point at `.shtml` URLs, so renaming
  * would break them; serve the output with a `text/html` type for those extensions). Its mtime is the page's
  * Last-Modified, so a static server or object store behind a CDN sends the validators cdn-include would.
- * Other files are copied with their mtime. A manifest makes the next build render only what changed.
+ * Other files are copied with their mtime. A manifest makes the next build render only what changed. Last, the
+ * digest manifest of every output file is published at `/.well-known/cdn-include/manifest.json` (with
+ * `nginxDigests`, an nginx include beside it), for mirrors that sync the output (README "Mirrors").
  *
  * Problems with single files are reported, not thrown; the promise rejects only when the site cannot be listed
- * or a manifest (its own or `previousManifest`) cannot be read or written.
+ * or a manifest (its own, `previousManifest`, or the published digest manifest) cannot be read or written.
  *
  * @example
  * const report = await buildSite({
@@ -50,13 +55,16 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
   const source = new SnapshotFileSource(resolved.render.source);
   const run = new BuildRun({ ...resolved, render: { ...resolved.render, source } });
   await run.loadManifest();
-  const paths = [...new Set(await run.options.lister.list())].filter((path) => !isHiddenPath(path)).sort();
+  const listed = [...new Set(await run.options.lister.list())].filter((path) => !isHiddenPath(path)).sort();
+  const paths = run.withoutReserved(listed);
   let done = 0;
   await mapConcurrently(paths, run.options.concurrency, async (path) => {
     await (isSsiPath(run.options.render, path) ? run.buildPage(path) : run.copyFile(path));
     run.options.onProgress?.(++done, paths.length);
   });
   await run.removeVanished(new Set(paths));
+  // Before the build's own manifest: a build killed in between leaves records that make the next one redo it.
+  run.addWarnings(await publishDigests(run.next, run.options));
   await run.options.output.writeManifest(serializeManifest(run.next));
   return run.report();
 }
@@ -103,6 +111,20 @@ class BuildRun {
     this.warnings.push({ code: 'manifest-ignored', message });
   }
 
+  /** `paths` without those in the folder the build writes its own files to, each reported. */
+  withoutReserved(paths: readonly string[]): string[] {
+    return paths.filter((path) => {
+      if (!isReservedPath(path)) return true;
+      const message = `${path} is not copied: the build writes its own files under ${RESERVED_FOLDER}`;
+      this.warnings.push({ code: 'reserved-path', path, message });
+      return false;
+    });
+  }
+
+  addWarnings(warnings: readonly BuildWarning[]): void {
+    this.warnings.push(...warnings);
+  }
+
   async buildPage(path: string): Promise<void> {
     const previous = ownEntry(this.previous.pages, path);
     const deployed = ownEntry(this.deployed.pages, path);
@@ -131,9 +153,12 @@ class BuildRun {
     try {
       const result = await copyStaticFile(
         path,
-        ownEntry(this.previous.pages, path) !== undefined,
+        {
+          record: previous,
+          wasPage: ownEntry(this.previous.pages, path) !== undefined,
+          buildStart: this.previousBuildStart(),
+        },
         this.options,
-        this.previousBuildStart(),
       );
       if (!result.ok) return this.failFile(path, result.message, previous);
       this.next.files[path] = result.output;
@@ -214,7 +239,7 @@ class BuildRun {
     if (previous) this.next.pages[path] = { ...previous, dependencies: [] };
   }
 
-  private failFile(path: string, message: string, previous: Manifest['files'][string] | undefined): void {
+  private failFile(path: string, message: string, previous: FileRecord | undefined): void {
     this.failures.push({ path, message });
     if (previous) this.next.files[path] = previous;
   }

@@ -24,11 +24,24 @@ export interface PageRecord {
   lastModifiedPending?: boolean;
   /** The output file as written; a different size or mtime means someone changed it. */
   output: OutputFileInfo;
+  /**
+   * Base64 SHA-256 of the bytes written, for the digest manifest (digest-manifest.ts). Absent in manifests of
+   * builds before it was kept: such a page is rendered again.
+   */
+  sha256?: string;
   /** Every file the render depended on, missing ones included; empty forces a re-render. */
   dependencies: Dependency[];
   requestDependence: RequestDependence;
   /** Problems found inside the page, repeated in every build's report until the page is fixed. */
   diagnostics: Diagnostic[];
+}
+
+/** What the manifest remembers about one copied file: the output as written and what the digest manifest says of it. */
+export interface FileRecord extends OutputFileInfo {
+  /** Base64 SHA-256 of the bytes; absent in manifests of builds before it was kept: such a file is copied again. */
+  sha256?: string;
+  /** Strong ETag of the bytes; present exactly when `sha256` is. */
+  etag?: string;
 }
 
 /** The manifest of one output folder. */
@@ -41,7 +54,7 @@ export interface Manifest {
   /** Rendered pages by docroot path. */
   pages: Record<string, PageRecord>;
   /** Copied files by docroot path, with the output file as written. */
-  files: Record<string, OutputFileInfo>;
+  files: Record<string, FileRecord>;
 }
 
 /** The manifest before any build. */
@@ -78,7 +91,7 @@ export function parseManifest(
     return { ok: false, problem: 'its fields are malformed' };
   }
   const badPage = Object.keys(pages).find((path) => !isPageRecord(pages[path]));
-  const badFile = Object.keys(files).find((path) => !isOutputFileInfo(files[path]));
+  const badFile = Object.keys(files).find((path) => !isFileRecord(files[path]));
   if (badPage !== undefined || badFile !== undefined) {
     return { ok: false, problem: `its entry for ${badPage ?? badFile} is malformed` };
   }
@@ -87,7 +100,7 @@ export function parseManifest(
     optionsHash,
     builtAt,
     pages: pages as Record<string, PageRecord>,
-    files: files as Record<string, OutputFileInfo>,
+    files: files as Record<string, FileRecord>,
   };
   return { ok: true, manifest };
 }
@@ -107,6 +120,7 @@ function isPageRecord(value: unknown): value is PageRecord {
     typeof value.lastModifiedMs === 'number' &&
     (value.lastModifiedPending === undefined || typeof value.lastModifiedPending === 'boolean') &&
     isOutputFileInfo(value.output) &&
+    (value.sha256 === undefined || typeof value.sha256 === 'string') &&
     Array.isArray(value.dependencies) &&
     value.dependencies.every(isDependency) &&
     isRequestDependence(value.requestDependence) &&
@@ -148,7 +162,15 @@ function isDiagnostic(value: unknown): value is Diagnostic {
   );
 }
 
-function isOutputFileInfo(value: unknown): value is OutputFileInfo {
+function isFileRecord(value: unknown): value is FileRecord {
+  return (
+    isOutputFileInfo(value) &&
+    (value.sha256 === undefined || typeof value.sha256 === 'string') &&
+    (value.etag === undefined || typeof value.etag === 'string')
+  );
+}
+
+function isOutputFileInfo(value: unknown): value is OutputFileInfo & Record<string, unknown> {
   return isRecord(value) && typeof value.size === 'number' && typeof value.mtimeMs === 'number';
 }
 

@@ -52,6 +52,15 @@ export class NodeOutputFs implements OutputFs {
     return { size: stats.size, mtimeMs: stats.mtimeMs };
   }
 
+  async read(path: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(join(this.out, path));
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
   async remove(path: string): Promise<void> {
     try {
       await unlink(join(this.out, path));

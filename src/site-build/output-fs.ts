@@ -18,6 +18,8 @@ export interface OutputFs {
    * adapter writes a temporary file, sets its mtime, then renames it into place.
    */
   write(path: string, bytes: Buffer, mtimeMs: number): Promise<OutputFileInfo>;
+  /** An output file's bytes, or undefined when there is no such file. */
+  read(path: string): Promise<Buffer | undefined>;
   /** Removes an output file; a missing file is not an error. */
   remove(path: string): Promise<void>;
   /** The manifest's text, or undefined when there is none yet. */

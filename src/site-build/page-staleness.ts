@@ -51,6 +51,8 @@ export async function pageStaleness(
   if (record.lastModifiedPending) return 'Last-Modified pending from the previous build';
   // A failed render leaves its record without dependencies, so the page is tried again.
   if (record.dependencies.length === 0) return 'previous build did not finish it';
+  // The digest manifest needs the bytes' digest, which manifests of older builds do not record.
+  if (record.sha256 === undefined) return 'no digest recorded';
   const output = await context.output.stat(path);
   if (!output) return 'output file missing';
   if (output.size !== record.output.size || !isSameTime(output.mtimeMs, record.output.mtimeMs)) {

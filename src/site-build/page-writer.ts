@@ -2,9 +2,10 @@
 // Knows nothing of staleness or of other pages; the manifest record it returns carries what the next build needs.
 
 import { renderPage } from '../engine/render';
-import { entityTagOf, floorToSecond, virtualLastModified } from '../engine/validators';
+import { floorToSecond, virtualLastModified } from '../engine/validators';
 import { nextLastModified, type ValidatorRecord } from '../engine/validator-history';
 import { type ResolvedBuildOptions } from './build-options';
+import { fileDigest } from './digest-manifest';
 import { httpDate, type PageRecord } from './manifest';
 
 /** A page rendered and written, or why not. */
@@ -25,7 +26,7 @@ export async function writePage(
 ): Promise<PageWriteResult> {
   const result = await renderPage({ path, time: options.now }, options.render);
   if (result.status !== 'ok') return { ok: false, message: RENDER_FAILURES[result.status] };
-  const etag = entityTagOf(result.body);
+  const { etag, sha256 } = fileDigest(result.body);
   const computed = virtualLastModified(result.dependencies, options.now);
   const stamped = nextLastModified(
     previousValidators(previous),
@@ -43,6 +44,7 @@ export async function writePage(
     lastModifiedMs,
     ...(stamped === undefined ? { lastModifiedPending: true } : {}),
     output,
+    sha256,
     dependencies: result.dependencies.map(({ path, role, exists, size, mtimeMs }) => ({
       path,
       role,

@@ -1,47 +1,67 @@
 // Copies one file that is not an SSI page into the output, byte for byte with its mtime, unless already there.
 
 import { isRacy } from '../engine/racy-stamp';
-import { type OutputFileInfo, isSameTime } from './output-fs';
+import { fileDigest } from './digest-manifest';
+import { isSameTime, type OutputFileInfo } from './output-fs';
 import { type ResolvedBuildOptions } from './build-options';
+import { type FileRecord } from './manifest';
 
-/** A file copied or found up to date, or why neither. */
-export type CopyResult =
-  { ok: true; copied: boolean; output: OutputFileInfo } | { ok: false; message: string };
+/** A file copied or found up to date (with the record the next build keeps), or why neither. */
+export type CopyResult = { ok: true; copied: boolean; output: FileRecord } | { ok: false; message: string };
+
+/** What the previous build knew of the file, and when it started. */
+export interface PreviousCopy {
+  /** The previous build's record of this file, undefined when it copied none. */
+  record: FileRecord | undefined;
+  /** The output is the rendering of a page that is no longer one. */
+  wasPage: boolean;
+  /** When the previous build started, epoch ms; undefined for a first build. */
+  buildStart: number | undefined;
+}
 
 /**
  * Copies the file at `path` keeping its mtime, so static servers behind a CDN send the same Last-Modified as
  * cdn-include would. It is skipped when the output already has the same size and mtime (rsync's quick check),
  * unless the output is the rendering of a page that is no longer one (`wasPage`), or the file's mtime is within a
- * timestamp tick of `previousBuildStart` (epoch ms; undefined for a first build, which trusts the quick check as
- * rsync does), when a same-size rewrite since that build would have kept both.
+ * timestamp tick of the previous build's start (a first build trusts the quick check as rsync does), when a
+ * same-size rewrite since that build would have kept both. A skipped file keeps the digest the previous build
+ * recorded for that very output, or is hashed from the source when there is none.
  *
  * @example
- * const result = await copyStaticFile('/css/site.css', false, options, Date.parse(previous.builtAt));
+ * const result = await copyStaticFile('/css/site.css', { record, wasPage: false, buildStart }, options);
  */
 export async function copyStaticFile(
   path: string,
-  wasPage: boolean,
+  previous: PreviousCopy,
   options: ResolvedBuildOptions,
-  previousBuildStart?: number,
 ): Promise<CopyResult> {
   const lookup = await options.render.source.stat(path);
   if (lookup.status !== 'found' || lookup.info.isDirectory)
     return { ok: false, message: copyFailure(lookup.status) };
   const existing = await options.output.stat(path);
-  if (
+  const { record, wasPage, buildStart } = previous;
+  const upToDate =
     !wasPage &&
-    existing &&
-    !(previousBuildStart !== undefined && isRacy(lookup.info.mtimeMs, previousBuildStart)) &&
+    existing !== undefined &&
+    !(buildStart !== undefined && isRacy(lookup.info.mtimeMs, buildStart)) &&
     existing.size === lookup.info.size &&
-    isSameTime(existing.mtimeMs, lookup.info.mtimeMs)
-  ) {
-    return { ok: true, copied: false, output: existing };
-  }
+    isSameTime(existing.mtimeMs, lookup.info.mtimeMs);
+  // The digest manifest names the output's bytes: only a record of this very output may stand for them.
+  if (upToDate && record?.sha256 !== undefined && record.etag !== undefined && isSameFile(record, existing))
+    return { ok: true, copied: false, output: { ...existing, sha256: record.sha256, etag: record.etag } };
   // Bytes and mtime come from one read, so a file changed meanwhile cannot pair new bytes with an old mtime.
   const content = await options.render.source.read(path);
   if (content.status !== 'found') return { ok: false, message: copyFailure(content.status) };
+  const { sha256, etag } = fileDigest(content.bytes);
+  if (upToDate && isSameFile(content.info, existing))
+    return { ok: true, copied: false, output: { ...existing, sha256, etag } };
   const output = await options.output.write(path, content.bytes, content.info.mtimeMs);
-  return { ok: true, copied: true, output };
+  return { ok: true, copied: true, output: { ...output, sha256, etag } };
+}
+
+/** True when two stats show the same size and mtime. */
+function isSameFile(a: OutputFileInfo, b: OutputFileInfo): boolean {
+  return a.size === b.size && isSameTime(a.mtimeMs, b.mtimeMs);
 }
 
 function copyFailure(status: 'found' | 'missing' | 'forbidden' | 'directory'): string {

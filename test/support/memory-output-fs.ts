@@ -32,6 +32,11 @@ export class MemoryOutputFs implements OutputFs {
     return { size: bytes.length, mtimeMs };
   }
 
+  async read(path: string): Promise<Buffer | undefined> {
+    const file = this.files.get(path);
+    return file && Buffer.from(file.bytes);
+  }
+
   async remove(path: string): Promise<void> {
     this.files.delete(path);
   }

@@ -127,7 +127,15 @@ describe('parseBuildArguments', () => {
         legacyExpr: false,
         config: undefined,
         gitTimes: false,
+        nginxDigests: false,
       },
+    });
+  });
+
+  it('when given --nginx-digests › asks for the nginx include', () => {
+    expect(parseBuildArguments(['site', '-o', 'out', '--nginx-digests'], '/srv')).toMatchObject({
+      kind: 'run',
+      options: { nginxDigests: true },
     });
   });
 

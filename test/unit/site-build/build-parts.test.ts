@@ -100,6 +100,7 @@ describe('pageStaleness', () => {
     lastModified: '',
     lastModifiedMs: 2_000,
     output: { size: 3, mtimeMs: 2_000 },
+    sha256: 'eA==',
     dependencies: [
       { path: '/p.shtml', role: 'page', exists: true, size: 4, mtimeMs: 1_000 },
       { path: '/inc/a.html', role: 'include', exists: true, size: 2, mtimeMs: 2_000 },
@@ -152,6 +153,7 @@ describe('pageStaleness', () => {
       { lastModifiedPending: true },
       'Last-Modified pending from the previous build',
     ],
+    ['no digest (a manifest of an older build)', { sha256: undefined }, 'no digest recorded'],
   ])('%s › is stale (%s)', async (_name, change, reason) => {
     expect(await staleness(change)).toBe(reason);
   });

@@ -1,5 +1,7 @@
 // buildSite over in-memory ports: outputs, validators as mtimes, and what an incremental build redoes.
 
+import { createHash } from 'node:crypto';
+import computeEtag from 'etag';
 import { type FileContent, type FileLookup, type FileSource } from '../../../src/engine/file-source';
 import { renderPage } from '../../../src/engine/render';
 import { type BuildOptions } from '../../../src/site-build/build-options';
@@ -120,7 +122,12 @@ describe('a first build', () => {
       '/inc/nav.shtml',
       '/inc/header.html',
     ]);
-    expect(parsed.manifest.files['/css/site.css']).toEqual({ size: 6, mtimeMs: BASE + 7_123 });
+    expect(parsed.manifest.files['/css/site.css']).toEqual({
+      size: 6,
+      mtimeMs: BASE + 7_123,
+      sha256: createHash('sha256').update('body{}').digest('base64'),
+      etag: computeEtag('body{}'),
+    });
   });
 });
 
