@@ -4,9 +4,9 @@
 
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rawRequestToPort, type RawResponse } from '../support/raw-request';
 import { runCliOnce, startCli } from '../support/running-cli';
 import { freePort, type ServerProcess } from '../support/server-process';
 import { at, TempSite } from '../support/temp-site';
@@ -19,32 +19,14 @@ const AWKWARD = ['/a b/ü "q" $1 {x};.txt', `/deep/${'long-name-'.repeat(20)}.tx
 const BACKSLASH = '/back\\slash.txt';
 const MANY = Array.from({ length: 300 }, (_, index) => `/many/f${index}.txt`);
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
+/** A request to 127.0.0.1:`port` for `path` (URL-encoded here), as a client of the mirror makes it. */
 function send(
   port: number,
   path: string,
   method = 'GET',
   headers: Record<string, string> = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path: encodeURI(path), method, headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+): Promise<RawResponse> {
+  return rawRequestToPort(port, encodeURI(path), headers, method);
 }
 
 const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('base64');

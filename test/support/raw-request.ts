@@ -17,7 +17,16 @@ export function rawRequest(
   headers: Record<string, string> = {},
   method = 'GET',
 ): Promise<RawResponse> {
-  const { port } = server.address() as AddressInfo;
+  return rawRequestToPort((server.address() as AddressInfo).port, target, headers, method);
+}
+
+/** Sends `method target` verbatim to whatever listens on 127.0.0.1:`port` (another process: nginx, a mirror). */
+export function rawRequestToPort(
+  port: number,
+  target: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       { host: '127.0.0.1', port, path: target, method, headers, agent: false },
