@@ -1,0 +1,245 @@
+// Probes each configured mirror on an interval: a conditional GET of its digest manifest, then one file of that
+// manifest, chosen at random, fetched and hashed. Keeps the last view of each mirror and answers MirrorDirectory
+// from it; never touches the origin's own responses.
+
+import { DIGEST_MANIFEST_PATH } from '../site-build/digest-manifest';
+import { DEFAULT_MIRROR_CHECK_INTERVAL, type MirrorConfig } from './mirror-config';
+import {
+  offerOrder,
+  standingOf,
+  type MirrorChange,
+  type MirrorDirectory,
+  type MirrorStanding,
+  type MirrorView,
+} from './mirror-directory';
+import { nodeMirrorGet, type MirrorHttpGet, type MirrorResponse } from './mirror-http';
+import { changedPaths, parseMirrorManifest, type MirrorManifest } from './mirror-manifest';
+
+/** Options of MirrorProber. */
+export interface MirrorProberOptions {
+  /** The mirrors, as checkMirrorList returns them. */
+  mirrors: readonly MirrorConfig[];
+  /** Milliseconds from the end of one round of checks to the start of the next. @default 60000 */
+  intervalMs?: number;
+  /** How long one request to a mirror may take, body included. @default half the interval, at most 10000 */
+  timeoutMs?: number;
+  /** A manifest longer than this many bytes marks the mirror down. @default 67108864 (64 MiB) */
+  maxManifestBytes?: number;
+  /** The User-Agent of every probe, so a mirror's log tells probes from downloads. @default 'cdn-include-mirror-check' */
+  userAgent?: string;
+  /** Sends one request. @default nodeMirrorGet (node:http, node:https) */
+  get?: MirrorHttpGet;
+  /** A number in [0, 1) that picks the spot-checked file. @default Math.random */
+  random?: () => number;
+  /** Receives an error thrown by a change listener (which must not stop the probing). @default ignore */
+  onListenerError?: (err: unknown) => void;
+}
+
+/** What the prober keeps of one mirror: its view plus the validators of its last manifest. */
+interface ProbedMirror extends MirrorView {
+  etag: string | undefined;
+  lastModified: string | undefined;
+}
+
+/** The exclusion of a mirror no round has checked yet. */
+export const NOT_CHECKED_YET = 'not checked yet';
+
+/** The manifest cap when none is given: a few hundred thousand files. */
+export const DEFAULT_MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The mirror prober and directory: `start()` checks every mirror now and then every interval, `stop()` ends it
+ * (no timer or request is left behind). Until its first round a mirror is left out (`not checked yet`).
+ * @example
+ * const prober = new MirrorProber({ mirrors: checkMirrorList(config.mirrors) });
+ * prober.start();
+ * prober.eligibleMirrors('/file.iso', originSha256Base64); // [{ name: 'm1', url: 'http://…/' }]
+ */
+export class MirrorProber implements MirrorDirectory {
+  private readonly views: ProbedMirror[];
+  private readonly listeners = new Set<(change: MirrorChange) => void>();
+  private readonly intervalMs: number;
+  private readonly timeoutMs: number;
+  private readonly maxManifestBytes: number;
+  private readonly userAgent: string;
+  private readonly get: MirrorHttpGet;
+  private readonly random: () => number;
+  private controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> | undefined;
+  private running = false;
+
+  constructor(private readonly options: MirrorProberOptions) {
+    const views = options.mirrors.map((mirror) => ({
+      mirror,
+      manifest: undefined,
+      exclusion: NOT_CHECKED_YET,
+      etag: undefined,
+      lastModified: undefined,
+    }));
+    this.views = offerOrder(views);
+    this.intervalMs = options.intervalMs ?? DEFAULT_MIRROR_CHECK_INTERVAL * 1000;
+    this.timeoutMs = options.timeoutMs ?? Math.min(10_000, Math.max(100, this.intervalMs / 2));
+    this.maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
+    this.userAgent = options.userAgent ?? 'cdn-include-mirror-check';
+    this.get = options.get ?? nodeMirrorGet;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** {@inheritDoc MirrorDirectory.eligibleMirrors} */
+  eligibleMirrors(path: string, sha256: string): readonly MirrorConfig[] {
+    const eligible: MirrorConfig[] = [];
+    for (const view of this.views) if (standingOf(view, path, sha256).eligible) eligible.push(view.mirror);
+    return eligible;
+  }
+
+  /** {@inheritDoc MirrorDirectory.mirrorStandings} */
+  mirrorStandings(path: string, sha256: string): readonly MirrorStanding[] {
+    return this.views.map((view) => standingOf(view, path, sha256));
+  }
+
+  /** {@inheritDoc MirrorDirectory.onChange} */
+  onChange(listener: (change: MirrorChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Checks every mirror now, then again `intervalMs` after each round ends. Does nothing when already started. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.controller = new AbortController();
+    this.runRound();
+  }
+
+  /** Stops probing: the next round is cancelled and requests under way are aborted; resolves once they ended. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    this.controller.abort();
+    await this.round;
+  }
+
+  /** Checks every mirror once (all at once); resolves when each has its new view. */
+  async checkNow(): Promise<void> {
+    await Promise.all(this.views.map((view) => this.check(view, this.controller.signal)));
+  }
+
+  private runRound(): void {
+    this.round = this.checkNow().then(() => {
+      if (!this.running) return;
+      this.timer = setTimeout(() => this.runRound(), this.intervalMs);
+      // A pending check never keeps the process alive; stop() clears it anyway.
+      this.timer.unref();
+    });
+  }
+
+  /** One mirror's check: its manifest, then one spot-checked file; the first failure is its exclusion. */
+  private async check(view: ProbedMirror, signal: AbortSignal): Promise<void> {
+    const before = { manifest: view.manifest, exclusion: view.exclusion };
+    let exclusion: string | undefined;
+    try {
+      await this.refreshManifest(view, signal);
+      exclusion = await this.spotCheck(view, signal);
+    } catch (err) {
+      exclusion = `down: ${(err as Error).message}`;
+    }
+    // A stop aborts the requests: their failures say nothing about the mirror.
+    if (signal.aborted) return;
+    view.exclusion = exclusion;
+    this.announce(view, before);
+  }
+
+  /** Reads the manifest again, conditionally on the last one's validators; throws what makes the mirror down. */
+  private async refreshManifest(view: ProbedMirror, signal: AbortSignal): Promise<void> {
+    const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
+    // Validators only with a manifest to fall back on: a 304 must leave something to keep.
+    if (view.manifest !== undefined && view.etag !== undefined) headers['if-none-match'] = view.etag;
+    if (view.manifest !== undefined && view.lastModified !== undefined)
+      headers['if-modified-since'] = view.lastModified;
+    const url = new URL(DIGEST_MANIFEST_PATH.slice(1), view.mirror.url);
+    const res = await this.get({
+      url,
+      headers,
+      timeoutMs: this.timeoutMs,
+      maxBytes: this.maxManifestBytes,
+      keepBody: true,
+      signal,
+    });
+    // RFC 9110 §15.4.5: 304, the manifest last read is still the mirror's.
+    if (res.status === 304 && view.manifest !== undefined) return;
+    if (res.status !== 200) throw new Error(`manifest answered ${res.status}`);
+    view.manifest = parseMirrorManifest((res.body ?? Buffer.alloc(0)).toString('utf8'));
+    view.etag = res.headers.etag;
+    view.lastModified = res.headers['last-modified'];
+  }
+
+  /** Fetches one random file of the manifest; the exclusion when its status, length or SHA-256 is wrong. */
+  private async spotCheck(view: ProbedMirror, signal: AbortSignal): Promise<string | undefined> {
+    const paths = [...(view.manifest?.keys() ?? [])];
+    if (paths.length === 0) return undefined;
+    const path = paths[Math.min(paths.length - 1, Math.floor(this.random() * paths.length))];
+    const expected = view.manifest?.get(path);
+    if (expected === undefined) return undefined;
+    let res: MirrorResponse;
+    try {
+      res = await this.get({
+        url: fileUrl(view.mirror.url, path),
+        headers: { 'user-agent': this.userAgent },
+        timeoutMs: this.timeoutMs,
+        // One byte more than listed would already be wrong: never read further.
+        maxBytes: expected.size,
+        keepBody: false,
+        signal,
+      });
+    } catch (err) {
+      return `failed spot check: ${path}: ${(err as Error).message}`;
+    }
+    if (res.status !== 200) return `failed spot check: ${path}: answered ${res.status}`;
+    if (res.length !== expected.size)
+      return `failed spot check: ${path}: ${res.length} bytes, not ${expected.size}`;
+    if (res.sha256 !== expected.sha256) return `failed spot check: ${path}: other SHA-256 than its manifest`;
+    return undefined;
+  }
+
+  /** Tells the listeners which paths' eligibility may have changed with this mirror's new view. */
+  private announce(
+    view: ProbedMirror,
+    before: { manifest: MirrorManifest | undefined; exclusion: string | undefined },
+  ): void {
+    const wasIn = before.exclusion === undefined;
+    const isIn = view.exclusion === undefined;
+    const empty: MirrorManifest = new Map();
+    let change: MirrorChange | undefined;
+    if (wasIn && !isIn)
+      change = {
+        mirror: view.mirror.name,
+        kind: 'excluded',
+        paths: new Set((before.manifest ?? empty).keys()),
+      };
+    else if (!wasIn && isIn)
+      change = {
+        mirror: view.mirror.name,
+        kind: 'restored',
+        paths: new Set((view.manifest ?? empty).keys()),
+      };
+    else if (isIn && before.manifest !== view.manifest) {
+      const paths = changedPaths(before.manifest ?? empty, view.manifest ?? empty);
+      if (paths.size > 0) change = { mirror: view.mirror.name, kind: 'manifest', paths };
+    }
+    if (change === undefined) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (err) {
+        this.options.onListenerError?.(err);
+      }
+    }
+  }
+}
+
+/** The URL of docroot path `path` (decoded) on the mirror whose base is `base`: each segment percent-encoded. */
+export function fileUrl(base: string, path: string): URL {
+  const encoded = path.slice(1).split('/').map(encodeURIComponent).join('/');
+  return new URL(encoded, base);
+}
