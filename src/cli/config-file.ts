@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_RENDER_LIMITS } from '../engine/render-limits';
 import { isPlainFileName, PLAIN_FILE_NAMES } from '../engine/render-options';
+import { checkMirrorList, MIRROR_CHECK_INTERVAL_RANGE } from '../mirrors/mirror-config';
 import { checkPurgeTarget, type PurgeTarget } from '../purge/purge-target';
 import { compileCachePolicy } from '../server/cache-policy';
 import { ERROR_DOCUMENTS_SHAPE, isErrorDocuments } from '../server/error-documents';
@@ -79,6 +80,11 @@ export const CONFIG_RULES: { readonly [Key in ConfigKey]: ConfigRule } = {
   watch: WATCH.config,
   purge: PURGE_RULE,
   manifest: MANIFEST.config,
+  mirrors: objectListRule(
+    'mirrors',
+    'a list of mirrors such as [{ "name": "m1", "url": "https://mirror.example/", "geo": "de", "priority": 1 }]',
+  ),
+  mirrorCheckInterval: wholeNumberRule('mirrorCheckInterval', MIRROR_CHECK_INTERVAL_RANGE),
   limits: rule(
     'limits',
     (value) =>
@@ -109,16 +115,19 @@ export function readConfigFile(file: string): ConfigFile {
       );
     if (!rule.check(value)) throw new UsageError(`config file '${file}': '${key}' must be ${rule.expected}`);
   }
-  const { cacheRules: rules, purge } = parsed as ConfigFile;
+  const config = parsed as ConfigFile;
+  const { cacheRules: rules, purge, mirrors } = config;
   try {
     if (rules !== undefined) compileCachePolicy(rules);
     // One line naming the field, e.g. `purge.url must be an http:// or https:// URL`.
     if (purge !== undefined) checkPurgeTarget(purge, 'purge');
+    // Kept normalised (a base URL ends in `/`), e.g. `mirrors[1].geo must be a two-letter country code …`.
+    if (mirrors !== undefined) config.mirrors = checkMirrorList(mirrors, 'mirrors');
   } catch (err) {
     // One line naming the rule and key, e.g. `cacheRules[1].maxAge must be a whole number of seconds ≥ 0`.
     throw new UsageError(`config file '${file}': ${(err as Error).message.replace(/^ssi\(\): /, '')}`);
   }
-  return parsed as ConfigFile;
+  return config;
 }
 
 /** The settings a command runs with, the page defaults filled in. */

@@ -3,6 +3,8 @@
 import type { Server } from 'node:http';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { DependencyGraph } from '../engine/dependency-graph';
+import { DEFAULT_MIRROR_CHECK_INTERVAL, type MirrorConfig } from '../mirrors/mirror-config';
+import { MirrorProber } from '../mirrors/mirror-prober';
 import { createApp } from '../server/app';
 import { escapeLogItem } from '../server/log-escape';
 import { lineFormatter, type AccessLogRecord } from '../server/access-log';
@@ -16,6 +18,7 @@ import { CONNECTION_FLAGS, connectionSettings } from './connection-arguments';
 import { flagHelp, HELP_FLAG_LINE, interpretArguments, withNote, type FlagValues } from './flags';
 import { readGitFileTimes } from './git-file-times';
 import { readOpenFileLimit } from './open-file-limit';
+import { readPackageVersion } from './package-paths';
 import { defaultStateFolder, openLedgerStore, STATE } from './ledger-store-argument';
 import { GitTimesFileSource } from '../engine/git-times-file-source';
 import { NodeFileSource } from '../engine/node-file-source';
@@ -248,6 +251,7 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   // The server first: requests under way finish with the caches and watcher they started with.
   await stopServing(server, operations.tracker, shutdownTimeout, io);
   await watchMode?.close();
+  await app.mirrorProber?.stop();
   app.ssi.close();
   await app.shared.store.close();
   leaveCluster();
@@ -278,6 +282,8 @@ type ServeShared = {
 /** The running app, with the settings it was made from (as JSON), to tell whether a reload changed them. */
 type ServeApp = ReturnType<typeof createApp> & {
   settingsText: string;
+  /** Probes the config file's mirrors; none without mirrors. Stopped with the app it serves. */
+  mirrorProber: MirrorProber | undefined;
   shared: ServeShared;
   logRefused: ((record: AccessLogRecord) => void) | undefined;
 };
@@ -290,7 +296,8 @@ function createServeApp(
   shared: ServeShared,
 ): ServeApp {
   const all = appSettings(options);
-  const { accessLog, revalidateWindow, health, metrics, ...settings } = all;
+  const { accessLog, revalidateWindow, health, metrics, mirrors, mirrorCheckInterval, ...settings } = all;
+  const mirrorProber = mirrorProberFor(mirrors, mirrorCheckInterval, io);
   const record = graph && graph.record.bind(graph);
   const { store, liveReload, operations, ...docroot } = shared;
   const writeLine = (accessLog ?? true) ? (line: string) => io.stdout(`${line}\n`) : undefined;
@@ -312,10 +319,39 @@ function createServeApp(
       io.stderr(`cdn-include serve: ${requestLabel(ctx)} answered 500: ${stackOf(err)}\n`),
     onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${requestLabel(ctx)}]\n`),
     onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
+    mirrorDirectory: mirrorProber,
   });
+  // Once the app exists: a config the app refuses leaves no prober behind.
+  mirrorProber?.start();
   // For the requests Node refuses before the app sees them, logged in the same log.
   const logRefused = writeLine && ((record: AccessLogRecord) => writeLine(format(record)));
-  return Object.assign(app, { settingsText: JSON.stringify(all), shared, logRefused });
+  return Object.assign(app, { settingsText: JSON.stringify(all), shared, logRefused, mirrorProber });
+}
+
+/**
+ * The prober of the config file's mirrors (README "Mirrors"), not yet started, logging each mirror that is left
+ * out or comes back; undefined without mirrors, so a site without them runs no timer and no probe.
+ */
+function mirrorProberFor(
+  mirrors: readonly MirrorConfig[] | undefined,
+  intervalSeconds: number | undefined,
+  io: CommandIo,
+): MirrorProber | undefined {
+  if (mirrors === undefined || mirrors.length === 0) return undefined;
+  const prober = new MirrorProber({
+    mirrors,
+    intervalMs: (intervalSeconds ?? DEFAULT_MIRROR_CHECK_INTERVAL) * 1000,
+    userAgent: `cdn-include-mirror-check/${readPackageVersion()}`,
+    onListenerError: (err) =>
+      io.stderr(`cdn-include serve: mirror change listener failed: ${messageOf(err)}\n`),
+  });
+  prober.onChange((change) => {
+    if (change.kind === 'excluded')
+      io.stderr(`cdn-include serve: mirror ${change.mirror} left out: ${change.reason ?? 'unknown'}\n`);
+    else if (change.kind === 'restored')
+      io.stdout(`cdn-include: mirror ${change.mirror} passes its checks\n`);
+  });
+  return prober;
 }
 
 /**
@@ -372,6 +408,8 @@ function reloadServeApp(
   try {
     const app = createServeApp(options, io, graph, running.shared);
     running.ssi.close();
+    // Its last requests are aborted; nothing waits on them.
+    void running.mirrorProber?.stop();
     io.stdout(`cdn-include: SIGHUP received, configuration read again and caches dropped\n`);
     return app;
   } catch (err) {

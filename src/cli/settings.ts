@@ -6,6 +6,7 @@ import type { LogFormat } from '../server/access-log';
 import type { ConnectionLimits } from '../server/connection-limits';
 import type { SsiOptions } from '../server/ssi-middleware';
 import type { PurgeTarget } from '../purge/purge-target';
+import type { MirrorSettings } from '../mirrors/mirror-config';
 
 /** The process-level settings of `serve`, which no library option holds. */
 export interface ServeProcessSettings {
@@ -62,12 +63,13 @@ export type ConfigurableSsiOption =
 
 /**
  * What a config file may set, each key with the type (and meaning) of the option it sets: ssi()'s, the server's
- * connection limits, and serve's and watch mode's own. ROOT stays a command-line argument.
+ * connection limits, serve's and watch mode's own, and serve's mirrors. ROOT stays a command-line argument.
  */
 export type ConfigFile = Pick<SsiOptions, ConfigurableSsiOption> &
   Partial<ConnectionLimits> &
   Partial<ServeProcessSettings> &
-  Partial<WatchSettings>;
+  Partial<WatchSettings> &
+  Partial<MirrorSettings>;
 
 /** A config-file key. */
 export type ConfigKey = keyof ConfigFile;

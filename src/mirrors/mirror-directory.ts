@@ -25,6 +25,8 @@ export interface MirrorChange {
   kind: 'manifest' | 'excluded' | 'restored';
   /** The URL paths (decoded) whose eligibility may have changed. */
   paths: ReadonlySet<string>;
+  /** Why the mirror is now left out (kind `excluded`). */
+  reason?: string;
 }
 
 /** What the origin asks about its mirrors; the prober answers it, a test may fake it. */

@@ -216,6 +216,7 @@ export class MirrorProber implements MirrorDirectory {
         mirror: view.mirror.name,
         kind: 'excluded',
         paths: new Set((before.manifest ?? empty).keys()),
+        reason: view.exclusion,
       };
     else if (!wasIn && isIn)
       change = {

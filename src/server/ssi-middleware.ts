@@ -25,6 +25,7 @@ import {
 } from '../engine/render-options';
 import { DEFAULT_LEDGER_BYTES, MemoryLedgerStore } from '../engine/memory-ledger-store';
 import { type LedgerStore, ValidatorLedger } from '../engine/validator-ledger';
+import type { MirrorDirectory } from '../mirrors/mirror-directory';
 import { DEFAULT_CACHE_CONTROL, validateCacheControl } from './cache-headers';
 import { type CachePolicyRule, compileCachePolicy } from './cache-policy';
 import {
@@ -180,6 +181,12 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    * fields and an ETag of the bytes sent. Never set it in production. @default none
    */
   htmlInjection?: string;
+  /**
+   * The site's mirrors, as the prober last saw them (README "Mirrors"): which hold a path's current bytes. Held for
+   * what responses will say of mirrors; no response reads it yet, so a site without mirrors pays nothing.
+   * @default none
+   */
+  mirrorDirectory?: MirrorDirectory;
 }
 
 /** What onPageBuilt receives. */
