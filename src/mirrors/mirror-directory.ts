@@ -21,7 +21,10 @@ export type MirrorStanding =
 export interface MirrorChange {
   /** The mirror's name. */
   mirror: string;
-  /** `manifest`: a new manifest; `excluded`/`restored`: the whole mirror left out or back. */
+  /**
+   * `manifest`: a new manifest; `excluded`/`restored`: the whole mirror left out (also when its first check fails,
+   * with no paths) or back.
+   */
   kind: 'manifest' | 'excluded' | 'restored';
   /** The URL paths (decoded) whose eligibility may have changed. */
   paths: ReadonlySet<string>;

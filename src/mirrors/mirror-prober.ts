@@ -211,7 +211,9 @@ export class MirrorProber implements MirrorDirectory {
     const isIn = view.exclusion === undefined;
     const empty: MirrorManifest = new Map();
     let change: MirrorChange | undefined;
-    if (wasIn && !isIn)
+    // A mirror found out at its first check is announced too (no path was eligible before), so it is logged.
+    const firstFoundOut = before.exclusion === NOT_CHECKED_YET && !isIn;
+    if ((wasIn || firstFoundOut) && !isIn)
       change = {
         mirror: view.mirror.name,
         kind: 'excluded',

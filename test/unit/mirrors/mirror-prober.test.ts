@@ -177,6 +177,22 @@ describe('MirrorProber', () => {
     expect(standing.eligible ? '' : standing.reason).toContain(reason);
   });
 
+  it('a mirror down at its first check › announced as excluded with its reason, no path named', async () => {
+    const mirror = new FakeMirror({ '/a.html': PAGE });
+    mirror.down = 'connect ECONNREFUSED 127.0.0.2:8081';
+    const { prober, changes } = setUp({ m: mirror });
+    await prober.checkNow();
+    await prober.checkNow();
+    expect(changes).toEqual([
+      {
+        mirror: 'm',
+        kind: 'excluded',
+        paths: new Set(),
+        reason: 'down: connect ECONNREFUSED 127.0.0.2:8081',
+      },
+    ]);
+  });
+
   it('a file whose bytes differ from its manifest entry (same size) › failed spot check, back once repaired', async () => {
     const mirror = new FakeMirror({ '/a.html': PAGE });
     const { prober, changes } = setUp({ m: mirror });
