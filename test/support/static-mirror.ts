@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -52,11 +52,7 @@ export class StaticMirror {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private answer(
-    path: string,
-    headers: IncomingHttpHeaders,
-    res: import('node:http').ServerResponse,
-  ): number {
+  private answer(path: string, headers: IncomingHttpHeaders, res: ServerResponse): number {
     let bytes: Buffer;
     let mtime: Date;
     try {
