@@ -61,16 +61,12 @@ export async function sendStreamedFile(
       return 'sent';
     }
     body.stats = version.stats;
-    const { mtimeMs, ctimeMs, size } = version.stats;
-    const { contentType, fields } = staticFieldsFor(path, size, mtimeMs, true, settings, now);
-    const digests = new BodyDigests(unknownDigest, version.hashes.digests);
-    const content = { body: EMPTY, streamed: body, contentType, etag: version.hashes.etag, digests };
-    const built = representationOf(content, fields);
-    const changedAt = Math.max(mtimeMs, ctimeMs);
+    const built = versionRepresentation(path, version, body, settings, now);
+    const { mtimeMs, ctimeMs } = version.stats;
     const { representation } = await dateRepresentation(
       built,
       settings.ledger,
-      { page: path, variant: '', changedAt },
+      { page: path, variant: '', changedAt: Math.max(mtimeMs, ctimeMs) },
       now,
     );
     sendRepresentation(ctx, representation, now);
@@ -98,18 +94,31 @@ export async function streamedIdentity(
     if (!opened.stats.isFile()) return undefined;
     const version = await stableHashes(tags, opened.handle, opened.stats);
     if (version === undefined) return undefined;
-    const { size, mtimeMs } = version.stats;
-    const { contentType, fields } = staticFieldsFor(path, size, mtimeMs, true, settings, now);
-    const digests = new BodyDigests(unknownDigest, version.hashes.digests);
     // Its length, for what describes it; its bytes are never sent from here.
-    const streamed = { length: size, open: notForSending };
-    return representationOf(
-      { body: EMPTY, streamed, contentType, etag: version.hashes.etag, digests },
-      fields,
-    );
+    const streamed = { length: version.stats.size, open: notForSending };
+    return versionRepresentation(path, version, streamed, settings, now);
   } finally {
     await opened.handle.close();
   }
+}
+
+/** The representation of one hashed version of a big file, its bytes coming from `streamed`. */
+function versionRepresentation(
+  path: string,
+  version: { hashes: FileVersionHashes; stats: Stats },
+  streamed: StreamedBody,
+  settings: ResponseBuilderSettings,
+  now: number,
+): Representation {
+  const { size, mtimeMs } = version.stats;
+  const { contentType, fields } = staticFieldsFor(path, size, mtimeMs, true, settings, now);
+  // Every digest served was made in the read that made the ETag: there is no other to make.
+  const digests = new BodyDigests(unknownDigest, version.hashes.digests);
+  return representationOf({ body: EMPTY, streamed, contentType, etag: version.hashes.etag, digests }, fields);
+}
+
+function notForSending(): never {
+  throw new Error('the identity made for a derived file is never sent');
 }
 
 /** The ETag and digests of the version the handle shows, re-stat'ing while the file changes under the hashing. */
@@ -125,10 +134,6 @@ async function stableHashes(
     stats = await handle.stat();
   }
   return undefined;
-}
-
-function notForSending(): never {
-  throw new Error('the identity made for a derived file is never sent');
 }
 
 /** A streamed file's digests all come from the read that made its ETag; there is no other to make. */
