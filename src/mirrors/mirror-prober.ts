@@ -21,7 +21,10 @@ export interface MirrorProberOptions {
   mirrors: readonly MirrorConfig[];
   /** Milliseconds from the end of one round of checks to the start of the next. @default 60000 */
   intervalMs?: number;
-  /** How long one request to a mirror may take, body included. @default half the interval, at most 10000 */
+  /**
+   * How long one request to a mirror may take, body included; a spot-checked file gets a further millisecond per
+   * KB. @default half the interval, at most 10000
+   */
   timeoutMs?: number;
   /** A manifest longer than this many bytes marks the mirror down. @default 67108864 (64 MiB) */
   maxManifestBytes?: number;
@@ -186,7 +189,8 @@ export class MirrorProber implements MirrorDirectory {
       res = await this.get({
         url: fileUrl(view.mirror.url, path),
         headers: { 'user-agent': this.userAgent },
-        timeoutMs: this.timeoutMs,
+        // A big file gets a second more per MB: a mirror slower than 1 MB/s to the origin fails the check.
+        timeoutMs: this.timeoutMs + Math.ceil(expected.size / 1000),
         // One byte more than listed would already be wrong: never read further.
         maxBytes: expected.size,
         keepBody: false,

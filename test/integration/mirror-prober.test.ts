@@ -5,6 +5,8 @@
 
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MirrorStanding } from '../../src/mirrors/mirror-directory';
@@ -215,6 +217,37 @@ describe('the prober with real HTTP mirrors', () => {
       ONE_INTERVAL_BOUND_MS,
     );
     expect(Date.now() - restarted).toBeLessThanOrEqual(ONE_INTERVAL_BOUND_MS);
+  });
+});
+
+describe('bounds of a probe', () => {
+  it('a manifest over the size cap › down, read no further than the cap', async () => {
+    const capped = new MirrorProber({ mirrors: [{ name: 'm', url: partial.url }], maxManifestBytes: 100 });
+    await capped.checkNow();
+    expect(reasons(capped.mirrorStandings('/index.shtml', ''))).toEqual({
+      m: 'down: body longer than 100 bytes',
+    });
+  });
+
+  it('a mirror that accepts but never answers › down after the timeout', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const waiting = new MirrorProber({
+        mirrors: [{ name: 'm', url: `http://127.0.0.1:${port}/` }],
+        timeoutMs: 200,
+      });
+      const started = Date.now();
+      await waiting.checkNow();
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(reasons(waiting.mirrorStandings('/index.shtml', ''))).toEqual({
+        m: 'down: no answer within 200 ms',
+      });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 
