@@ -252,7 +252,7 @@ describe('bounds of a probe', () => {
 });
 
 describe('serve with mirrors in its config file', () => {
-  it('probes them with its versioned User-Agent, logs one left out, and stops cleanly', async () => {
+  it('probes them with its versioned User-Agent, logs one left out, stops the prober on reload and on exit', async () => {
     const mirror = await mirrorOf(current);
     const config = join(tempFolder(), 'config.json');
     writeFileSync(
@@ -275,6 +275,13 @@ describe('serve with mirrors in its config file', () => {
       );
       const version = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')).version;
       expect(mirror.hits[0].headers['user-agent']).toBe(`cdn-include-mirror-check/${version}`);
+      // A reload that drops the mirror stops the prober that checked it.
+      writeFileSync(config, JSON.stringify({ mirrors: [{ name: 'gone', url: 'http://127.0.0.1:9/' }] }));
+      serve.reload();
+      await waitFor(() => serve.stdout.join('').includes('configuration read again'), 'the reload', 5000);
+      const hitsAtReload = mirror.hits.length;
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      expect(mirror.hits.length).toBe(hitsAtReload);
     } finally {
       serve.stop('SIGTERM');
       expect(await serve.exitCode).toBe(0);
