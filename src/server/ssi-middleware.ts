@@ -422,6 +422,8 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return false;
     const now = Date.now();
     const { settings, files, cache, streaming } = release;
+    // Taken before any file is read, as for a page's own build (buildAndStore).
+    const mark = cache?.changeMark;
     const view = files.recordingView();
     const located = await locateResource({ ...settings.renderOptions, source: view }, subject);
     if (located.kind !== 'file') return false;
@@ -429,10 +431,16 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     if (streaming && (await isStreamed(release, located.path, view))) {
       identity = await streamedIdentity(located.path, streaming.source, streaming.tags, settings, now);
     } else {
-      const cached = cache?.lookup(requestKey(ctx, subject), ctx.req.headers, now);
+      const key = requestKey(ctx, subject);
+      const cached = cache?.lookup(key, ctx.req.headers, now);
       const built = cached ? undefined : await buildResponse(ctx, located, view, settings, now);
       // Bytes made for this request alone, or naming its target (which is X.sha256 here), have no checksum of X.
       if (built?.requestDependent) return false;
+      if (built) {
+        // Kept as X's own build would be, so the next X.sha256 (or X) is answered without building X again.
+        reportBuilt(subject, located.path, built.dependencies);
+        if (built.cacheable) cache?.store(key, built.variant, mark);
+      }
       identity = (cached ?? built?.variant)?.representations.identity;
     }
     if (identity === undefined) return false;

@@ -101,3 +101,26 @@ describe.each(Object.entries(SETTINGS))('PATH.sha256, render cache %s', (_, sett
     expect(head.headers['content-length']).toBe(String(full.body.length));
   });
 });
+
+describe('PATH.sha256 under a flood (render cache on)', () => {
+  it('many requests for the checksum of a page never asked for itself › the page is built once', async () => {
+    const built: string[] = [];
+    const app = createApp({ root: site.root, watchFiles: true, onPageBuilt: ({ path }) => built.push(path) });
+    const server = await listenOnFreePort(app.callback());
+    // Responses of a docroot's first second (from its first request) are never kept, nor are those resting on a
+    // file changed within its timestamp tick (2 s; the site was just written): flood after both.
+    await rawRequest(server, '/inc/f.html');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    try {
+      const answers = [];
+      // Distinct query strings, as a flood would send them: the checksum is of the resource, whatever the query.
+      for (let index = 0; index < 20; index++)
+        answers.push(await rawRequest(server, `/page.shtml.sha256?n=${index}`));
+      expect(new Set(answers.map((answer) => answer.body.toString())).size).toBe(1);
+      expect(built.filter((path) => path === '/page.shtml')).toEqual(['/page.shtml']);
+    } finally {
+      await closeServer(server);
+      app.ssi.close();
+    }
+  });
+});
