@@ -2,7 +2,7 @@
 // header section too large, a request too slow to arrive): answered with Node's own status and logged, so the
 // access log shows every request a client made, as Apache's does.
 
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AccessLogRecord } from './access-log';
 
@@ -32,13 +32,6 @@ export function refusedRequestStatus(code: string | undefined): number {
   }
 }
 
-const REASONS: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  413: 'Content Too Large',
-  431: 'Request Header Fields Too Large',
-};
-
 /**
  * A listener for the server's 'clientError' event: answers as Node would, then logs the request with no request
  * line (Apache's `"-"`). A request refused behind one being answered on the same connection (pipelined) waits for
@@ -54,10 +47,10 @@ export function clientErrorListener(
     const pending = options.responseOn(socket);
     if (pending) return void pending.once('close', () => answer(err, socket));
     const status = refusedRequestStatus(err.code);
-    const body = `${status} ${REASONS[status]}\n`;
+    const body = `${status} ${STATUS_CODES[status]}\n`;
     // RFC 9112 §9.6: the connection closes after this answer; what the client sent next cannot be trusted.
     socket.end(
-      `HTTP/1.1 ${status} ${REASONS[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
         `Content-Length: ${body.length}\r\nCache-Control: no-store\r\n\r\n${body}`,
     );
     options.log?.(refusedRecord(socket as Duplex & { remoteAddress?: string }, status, body.length));
