@@ -211,6 +211,33 @@ describe('MirrorProber', () => {
     expect(changes.map((change) => change.kind)).toEqual(['restored', 'excluded', 'restored']);
   });
 
+  it('a failed file › checked again each round, the mirror out until it passes, whatever random picks', async () => {
+    const mirror = new FakeMirror({ '/a.html': PAGE, '/b.html': OLD_PAGE, '/logo.png': LOGO });
+    mirror.manifestOverride = mirror.manifestText();
+    mirror.files.delete('/a.html');
+    let pick = 0; // random() = 0 picks /a.html, the first file; the rounds after would pick /logo.png
+    const prober = new MirrorProber({
+      mirrors: [{ name: 'm', url: 'http://m.test/' }],
+      get: async (request) => mirror.answer(request, decodeURIComponent(request.url.pathname)),
+      random: () => pick,
+    });
+    await prober.checkNow();
+    pick = 0.99;
+    for (let round = 0; round < 3; round++) {
+      await prober.checkNow();
+      expect(prober.mirrorStandings('/logo.png', sha256(LOGO))[0]).toMatchObject({
+        eligible: false,
+        reason: 'failed spot check: /a.html: answered 404',
+      });
+    }
+    mirror.files.set('/a.html', PAGE);
+    await prober.checkNow();
+    expect(prober.eligibleMirrors('/logo.png', sha256(LOGO))).toHaveLength(1);
+    expect(mirror.requests.map((request) => request.url.pathname).at(-1)).toBe('/a.html');
+    await prober.checkNow();
+    expect(mirror.requests.map((request) => request.url.pathname).at(-1)).toBe('/logo.png');
+  });
+
   it('a listed file the mirror lacks › failed spot check naming its status', async () => {
     const mirror = new FakeMirror({ '/a.html': PAGE });
     mirror.manifestOverride = mirror.manifestText();
