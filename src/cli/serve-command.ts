@@ -1,10 +1,13 @@
 // `cdn-include serve`: parses its arguments, starts the server on the docroot, logs, and stops on a signal.
 
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { DependencyGraph } from '../engine/dependency-graph';
 import { DEFAULT_MIRROR_CHECK_INTERVAL, type MirrorConfig } from '../mirrors/mirror-config';
 import { MirrorProber } from '../mirrors/mirror-prober';
+import { openGeoDatabase } from '../mirrors/geo-database';
+import { firstGeoLookup, geoNetworkTable, type GeoLookup, type GeoSettings } from '../mirrors/geo-lookup';
 import { createApp } from '../server/app';
 import { escapeLogItem } from '../server/log-escape';
 import { lineFormatter, type AccessLogRecord } from '../server/access-log';
@@ -296,7 +299,14 @@ function createServeApp(
   shared: ServeShared,
 ): ServeApp {
   const all = appSettings(options);
-  const { accessLog, revalidateWindow, health, metrics, mirrors, mirrorCheckInterval, ...settings } = all;
+  const { accessLog, revalidateWindow, health, metrics, mirrors, mirrorCheckInterval, ...rest } = all;
+  const { geoNetworks, geoDatabase, ...settings } = rest;
+  // Before the prober: an unreadable database leaves nothing running behind.
+  const geo = geoLookupFor({ geoNetworks, geoDatabase }, io.cwd);
+  if (settings.mirrorRedirect?.when === 'overloaded')
+    io.stderr(
+      'cdn-include serve: mirrorRedirect.when is "overloaded" but serve has no load signal yet: nothing is redirected\n',
+    );
   const mirrorProber = mirrorProberFor(mirrors, mirrorCheckInterval, io);
   const record = graph && graph.record.bind(graph);
   const { store, liveReload, operations, ...docroot } = shared;
@@ -320,6 +330,7 @@ function createServeApp(
     onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${requestLabel(ctx)}]\n`),
     onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
     mirrorDirectory: mirrorProber,
+    geo,
   });
   // Once the app exists: a config the app refuses leaves no prober behind.
   mirrorProber?.start();
@@ -352,6 +363,18 @@ function mirrorProberFor(
       io.stdout(`cdn-include: mirror ${change.mirror} passes its checks\n`);
   });
   return prober;
+}
+
+/**
+ * Where a redirected client's country is looked up: the static table first, then the MaxMind DB (read now, whole);
+ * undefined with neither. Throws an Error naming the database when it cannot be read.
+ */
+function geoLookupFor(settings: Partial<GeoSettings>, cwd: string): GeoLookup | undefined {
+  const { geoNetworks, geoDatabase } = settings;
+  return firstGeoLookup([
+    geoNetworks && geoNetworkTable(geoNetworks),
+    geoDatabase === undefined ? undefined : openGeoDatabase(path.resolve(cwd, geoDatabase)),
+  ]);
 }
 
 /**

@@ -3,6 +3,7 @@
 // from it; never touches the origin's own responses.
 
 import { DIGEST_MANIFEST_PATH } from '../site-build/digest-manifest';
+import { MirrorAddresses, type HostLookup } from './mirror-addresses';
 import { DEFAULT_MIRROR_CHECK_INTERVAL, type MirrorConfig } from './mirror-config';
 import {
   offerOrder,
@@ -36,6 +37,8 @@ export interface MirrorProberOptions {
   random?: () => number;
   /** Receives an error thrown by a change listener (which must not stop the probing). @default ignore */
   onListenerError?: (err: unknown) => void;
+  /** Resolves the mirrors' host names each round, to know their requests (isMirrorAddress). @default the system's */
+  lookupHost?: HostLookup;
 }
 
 /** What the prober keeps of one mirror: its view plus the validators of its last manifest. */
@@ -67,6 +70,7 @@ export class MirrorProber implements MirrorDirectory {
   private readonly userAgent: string;
   private readonly get: MirrorHttpGet;
   private readonly random: () => number;
+  private readonly addresses: MirrorAddresses;
   private controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
@@ -87,6 +91,7 @@ export class MirrorProber implements MirrorDirectory {
     this.userAgent = options.userAgent ?? 'cdn-include-mirror-check';
     this.get = options.get ?? nodeMirrorGet;
     this.random = options.random ?? Math.random;
+    this.addresses = new MirrorAddresses(options.mirrors, options.lookupHost);
   }
 
   /** {@inheritDoc MirrorDirectory.eligibleMirrors} */
@@ -107,6 +112,11 @@ export class MirrorProber implements MirrorDirectory {
     return () => this.listeners.delete(listener);
   }
 
+  /** {@inheritDoc MirrorDirectory.isMirrorAddress} */
+  isMirrorAddress(address: string): boolean {
+    return this.addresses.has(address);
+  }
+
   /** Checks every mirror now, then again `intervalMs` after each round ends. Does nothing when already started. */
   start(): void {
     if (this.running) return;
@@ -125,7 +135,10 @@ export class MirrorProber implements MirrorDirectory {
 
   /** Checks every mirror once (all at once); resolves when each has its new view. */
   async checkNow(): Promise<void> {
-    await Promise.all(this.views.map((view) => this.check(view, this.controller.signal)));
+    await Promise.all([
+      ...this.views.map((view) => this.check(view, this.controller.signal)),
+      this.addresses.refresh(),
+    ]);
   }
 
   private runRound(): void {

@@ -42,6 +42,7 @@ import { metalinkRepresentation } from './metalink-file';
 import { isDoubtedRevalidation } from './representation-dating';
 import { type ErrorDocuments, resolveErrorDocuments, sendErrorDocument } from './error-documents';
 import { type LocatedResource, locateResource } from './resource-locator';
+import { mirrorRedirectOf, type MirrorRedirectOptions } from './mirror-redirect';
 import { callSetHeaders, type SetHeaders, validateSetHeaders } from './set-headers';
 import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
 import { noteServed, type CacheOutcome } from './served-notes';
@@ -54,7 +55,8 @@ import {
 import { wholeNumberOption, type WholeNumberRange } from '../fields/whole-number';
 
 /** Options of the `ssi()` middleware: the engine's RenderOptions plus where the files are and how to cache. */
-export interface SsiOptions extends Omit<RenderOptions, 'source'> {
+export interface SsiOptions
+  extends Omit<RenderOptions, 'source'>, Omit<MirrorRedirectOptions, 'mirrorDirectory'> {
   /** The docroot folder. Either `root` or `source` is required. */
   root?: string;
   /** Where files are read from, instead of `root` (e.g. a MemoryFileSource in tests). */
@@ -238,6 +240,7 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   const releases = resolveSsiOptions(options);
   const errorDocuments = resolveErrorDocuments(options.errorDocuments, options.cacheRules);
   const setHeaders = validateSetHeaders(options.setHeaders);
+  const redirect = mirrorRedirectOf(options);
 
   async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
     // One release per request, from its first open to its last: a docroot switch mid-request changes nothing.
@@ -342,6 +345,8 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   ) {
     const { streaming, settings } = release;
     if (!streaming) return passOn(release, ctx, next);
+    const identityOf = () => streamedIdentity(path, streaming.source, streaming.tags, settings, now);
+    if (redirect && (await redirect.answer(ctx, path, identityOf))) return;
     const outcome = await sendStreamedFile(ctx, path, streaming.source, streaming.tags, settings, now);
     if (outcome === 'missing') return passOn(release, ctx, next);
     if (outcome === 'forbidden') return refuseRequest(release, ctx, 403);
@@ -378,6 +383,8 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     variant: CachedVariant,
     now: number,
   ) {
+    if (redirect && (await redirect.answer(ctx, variant.path, () => variant.representations.identity)))
+      return;
     const set = variant.representations;
     const coding = set.compressible ? negotiateContentCoding(ctx.req.headers['accept-encoding']) : 'identity';
     const grows = !set.has(coding);
