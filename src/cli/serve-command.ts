@@ -7,6 +7,7 @@ import { DependencyGraph } from '../engine/dependency-graph';
 import { DEFAULT_MIRROR_CHECK_INTERVAL, type MirrorConfig } from '../mirrors/mirror-config';
 import { MirrorProber } from '../mirrors/mirror-prober';
 import { openGeoDatabase } from '../mirrors/geo-database';
+import { systemHostLookup, type HostLookup } from '../mirrors/mirror-addresses';
 import { firstGeoLookup, geoNetworkTable, type GeoLookup, type GeoSettings } from '../mirrors/geo-lookup';
 import { createApp } from '../server/app';
 import { escapeLogItem } from '../server/log-escape';
@@ -307,7 +308,9 @@ function createServeApp(
     io.stderr(
       'cdn-include serve: mirrorRedirect.when is "overloaded" but serve has no load signal yet: nothing is redirected\n',
     );
-  const mirrorProber = mirrorProberFor(mirrors, mirrorCheckInterval, io);
+  // Host names are resolved only where a redirect asks whether a client is a mirror.
+  const lookupHost = settings.mirrorRedirect && systemHostLookup;
+  const mirrorProber = mirrorProberFor(mirrors, mirrorCheckInterval, io, lookupHost);
   const record = graph && graph.record.bind(graph);
   const { store, liveReload, operations, ...docroot } = shared;
   const writeLine = (accessLog ?? true) ? (line: string) => io.stdout(`${line}\n`) : undefined;
@@ -347,12 +350,14 @@ function mirrorProberFor(
   mirrors: readonly MirrorConfig[] | undefined,
   intervalSeconds: number | undefined,
   io: CommandIo,
+  lookupHost: HostLookup | undefined,
 ): MirrorProber | undefined {
   if (mirrors === undefined || mirrors.length === 0) return undefined;
   const prober = new MirrorProber({
     mirrors,
     intervalMs: (intervalSeconds ?? DEFAULT_MIRROR_CHECK_INTERVAL) * 1000,
     userAgent: `cdn-include-mirror-check/${readPackageVersion()}`,
+    lookupHost,
     onListenerError: (err) =>
       io.stderr(`cdn-include serve: mirror change listener failed: ${messageOf(err)}\n`),
   });

@@ -14,7 +14,8 @@ export const systemHostLookup: HostLookup = async (host) =>
   (await lookup(host, { all: true })).map((found) => found.address);
 
 /**
- * The addresses of the hosts of `mirrors`. A name that fails to resolve at a refresh keeps the addresses it had.
+ * The addresses of the hosts of `mirrors`: those written as IP addresses, and what the others resolved to at the
+ * last refresh (with a `lookupHost`). A name that fails to resolve at a refresh keeps the addresses it had.
  * @example new MirrorAddresses([{ name: 'm1', url: 'http://192.0.2.7/' }]).has('192.0.2.7') // true
  */
 export class MirrorAddresses {
@@ -22,9 +23,10 @@ export class MirrorAddresses {
   private readonly names: string[] = [];
   private readonly resolved = new Map<string, ReadonlySet<string>>();
 
+  /** @param lookupHost resolves host names at each refresh; without it only IP-address hosts are known. */
   constructor(
     mirrors: readonly MirrorConfig[],
-    private readonly lookupHost: HostLookup = systemHostLookup,
+    private readonly lookupHost?: HostLookup,
   ) {
     for (const mirror of mirrors) {
       // WHATWG URL writes an IPv6 host in brackets, already in its shortest form.
@@ -44,10 +46,12 @@ export class MirrorAddresses {
 
   /** Resolves every host name again; resolves when all have answered or failed. */
   async refresh(): Promise<void> {
+    const lookupHost = this.lookupHost;
+    if (lookupHost === undefined) return;
     await Promise.all(
       this.names.map(async (name) => {
         try {
-          const addresses = await this.lookupHost(name);
+          const addresses = await lookupHost(name);
           this.resolved.set(name, new Set(addresses.map(unmapped)));
         } catch {
           // A resolver hiccup is no reason to forget the mirror: its last addresses stay.

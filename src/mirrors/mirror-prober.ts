@@ -37,7 +37,10 @@ export interface MirrorProberOptions {
   random?: () => number;
   /** Receives an error thrown by a change listener (which must not stop the probing). @default ignore */
   onListenerError?: (err: unknown) => void;
-  /** Resolves the mirrors' host names each round, to know their requests (isMirrorAddress). @default the system's */
+  /**
+   * Resolves the mirrors' host names at each round (beside it, never delaying it), so isMirrorAddress knows them
+   * too. @default none: only hosts written as IP addresses are known
+   */
   lookupHost?: HostLookup;
 }
 
@@ -71,6 +74,7 @@ export class MirrorProber implements MirrorDirectory {
   private readonly get: MirrorHttpGet;
   private readonly random: () => number;
   private readonly addresses: MirrorAddresses;
+  private addressRefresh: Promise<void> | undefined;
   private controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
@@ -135,13 +139,12 @@ export class MirrorProber implements MirrorDirectory {
 
   /** Checks every mirror once (all at once); resolves when each has its new view. */
   async checkNow(): Promise<void> {
-    await Promise.all([
-      ...this.views.map((view) => this.check(view, this.controller.signal)),
-      this.addresses.refresh(),
-    ]);
+    await Promise.all(this.views.map((view) => this.check(view, this.controller.signal)));
   }
 
   private runRound(): void {
+    // Beside the checks, one at a time: a slow resolver must never hold up a round.
+    this.addressRefresh ??= this.addresses.refresh().finally(() => (this.addressRefresh = undefined));
     this.round = this.checkNow().then(() => {
       if (!this.running) return;
       this.timer = setTimeout(() => this.runRound(), this.intervalMs);
