@@ -42,6 +42,13 @@ class FakeDirectory implements MirrorDirectory {
   onChange(_listener: (change: MirrorChange) => void): () => void {
     return () => undefined;
   }
+  readonly advertised: string[] = [];
+  sendsDigests(name: string): boolean {
+    return name === 'm1';
+  }
+  noteAdvertised(path: string): void {
+    this.advertised.push(path);
+  }
   isMirrorAddress(address: string): boolean {
     return address === '192.0.2.20';
   }
@@ -91,7 +98,9 @@ describe('a download under the paths, held by mirrors', () => {
     expect(res.headers.digest).toBe(`SHA-256=${sha256(BIG)}`);
     const links = (res.headers.link as string).split(/, (?=<)/);
     expect(links[0]).toBe(
-      `<${chosen.url}downloads/big.bin>; rel=duplicate; pri=1${chosen.geo ? `; geo=${chosen.geo}` : ''}`,
+      `<${chosen.url}downloads/big.bin>; rel=duplicate; pri=1` +
+        (chosen.geo ? `; geo=${chosen.geo}` : '') +
+        (chosen.name === 'm1' ? '; pref' : ''),
     );
     expect(links).toHaveLength(4);
     expect(links.slice(0, 3).map((link) => mirrorOf(link.slice(1)))).toEqual(
@@ -226,10 +235,13 @@ describe('answered by the origin itself', () => {
     expect(res.status).toBe(200);
   });
 
-  it('a site without mirrorRedirect › the directory is never asked', async () => {
-    const { server, directory } = appWith({ mirrorRedirect: undefined });
-    expect((await request(server).get('/downloads/big.bin')).status).toBe(200);
-    expect(directory.questions).toBe(0);
+  it('a site without mirrorRedirect › the file itself, with the public mirror links of every response', async () => {
+    const { server } = appWith({ mirrorRedirect: undefined });
+    const res = await request(server).get('/downloads/big.bin').set('X-Forwarded-For', '203.0.113.5');
+    expect(res.status).toBe(200);
+    expect(res.headers.location).toBeUndefined();
+    expect(res.body).toEqual(BIG);
+    expect(res.headers.link).toContain('rel=duplicate');
   });
 });
 
