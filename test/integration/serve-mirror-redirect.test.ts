@@ -2,7 +2,8 @@
 // MaxMind DB and a static network table from its config file, behind a trusted proxy (X-Forwarded-For), and two
 // real HTTP mirrors on 127.0.0.2 and 127.0.0.3 serving copies of a real `cdn-include build` output (its digest
 // manifest included). The client's country picks the mirror; the Location serves the same bytes; a mirror's own
-// request and a small file are answered locally; an unreadable database stops serve at start with one line.
+// request and a small file are answered locally; `when: "overloaded"` without a load signal is said once and never
+// redirects; an unreadable database stops serve at start with one line.
 
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mmdbOf } from '../support/mmdb-writer';
-import { runCliOnce } from '../support/running-cli';
+import { runCliOnce, startCli } from '../support/running-cli';
 import { type ServeProcess, startServeProcess } from '../support/serve-process';
 import { StaticMirror } from '../support/static-mirror';
 import { TempSite } from '../support/temp-site';
@@ -120,6 +121,31 @@ describe('serve with mirrorRedirect', () => {
     expect(small.status).toBe(200);
     expect(small.body).toEqual(SMALL);
   }, 30_000);
+
+  it('when "overloaded" › serve says once that it has no load signal, and serves the file itself', async () => {
+    const config = join(tempFolder(), 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        mirrors: [{ name: 'm1', url: 'http://127.0.0.2:9/' }],
+        mirrorRedirect: { paths: ['/downloads/'], when: 'overloaded' },
+      }),
+    );
+    const running = await startCli(
+      ['serve', site.root, '--port', '0', '--config', config, '--quiet'],
+      'http://',
+    );
+    try {
+      const warning =
+        'mirrorRedirect.when is "overloaded" but serve has no load signal yet: nothing is redirected';
+      expect(running.stderr.join('').split(warning)).toHaveLength(2);
+      const res = await get(`${running.url}/downloads/site.iso`);
+      expect(res.status).toBe(200);
+    } finally {
+      running.stop('SIGTERM');
+      expect(await running.exitCode).toBe(0);
+    }
+  });
 
   it('a geoDatabase that cannot be read › exit status 2 and one line naming it', async () => {
     const state = tempFolder();
