@@ -5,6 +5,7 @@ import path from 'node:path';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { DependencyGraph } from '../engine/dependency-graph';
 import { DEFAULT_MIRROR_CHECK_INTERVAL, type MirrorConfig } from '../mirrors/mirror-config';
+import type { MirrorChange } from '../mirrors/mirror-directory';
 import { MirrorProber } from '../mirrors/mirror-prober';
 import { openGeoDatabase } from '../mirrors/geo-database';
 import { systemHostLookup, type HostLookup } from '../mirrors/mirror-addresses';
@@ -196,7 +197,13 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
         `cdn-include serve: ${options.state} does not answer yet; dating by file times until it does\n`,
       );
     const liveReload = options.liveReload ? new LiveReload() : undefined;
-    app = createServeApp(options, io, graph, { ...docroot, store, liveReload, operations });
+    app = createServeApp(options, io, graph, {
+      ...docroot,
+      store,
+      liveReload,
+      operations,
+      onMirrorChange: (change) => watchMode?.purgeMirrorLinks(change.paths),
+    });
   } catch (err) {
     // A bad config file or option value: one line, like any usage error.
     io.stderr(formatUsageError('serve', (err as Error).message));
@@ -281,6 +288,8 @@ type ServeShared = {
   operations: ServeOperations;
   /** `--live-reload`: the pages listening outlive a reload's new app. */
   liveReload?: LiveReload;
+  /** Told each change of the mirrors' eligibility (the watch mode purges the responses whose links changed). */
+  onMirrorChange?: (change: MirrorChange) => void;
 };
 
 /** The running app, with the settings it was made from (as JSON), to tell whether a reload changed them. */
@@ -302,6 +311,7 @@ function createServeApp(
   const all = appSettings(options);
   const { accessLog, revalidateWindow, health, metrics, mirrors, mirrorCheckInterval, ...rest } = all;
   const { geoNetworks, geoDatabase, ...settings } = rest;
+  const { store, liveReload, operations, onMirrorChange, ...docroot } = shared;
   // Before the prober: an unreadable database leaves nothing running behind.
   const geo = geoLookupFor({ geoNetworks, geoDatabase }, io.cwd);
   if (settings.mirrorRedirect?.when === 'overloaded')
@@ -311,8 +321,8 @@ function createServeApp(
   // Host names are resolved only where a redirect asks whether a client is a mirror.
   const lookupHost = settings.mirrorRedirect && systemHostLookup;
   const mirrorProber = mirrorProberFor(mirrors, mirrorCheckInterval, io, lookupHost);
+  if (onMirrorChange) mirrorProber?.onChange(onMirrorChange);
   const record = graph && graph.record.bind(graph);
-  const { store, liveReload, operations, ...docroot } = shared;
   const writeLine = (accessLog ?? true) ? (line: string) => io.stdout(`${line}\n`) : undefined;
   const format = lineFormatter(settings.logFormat);
   const app = createApp({

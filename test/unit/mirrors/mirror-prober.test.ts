@@ -222,6 +222,47 @@ describe('MirrorProber', () => {
     });
   });
 
+  it('advertised paths › the next spot check is among them, once; then any file of the manifest', async () => {
+    // random() = 0 picks the first candidate: /a.html among all files, the advertised one when there is one.
+    const mirror = new FakeMirror({ '/a.html': PAGE, '/b.html': OLD_PAGE, '/logo.png': LOGO });
+    const { prober } = setUp({ m: mirror });
+    const spotChecked = () => mirror.requests.map((request) => request.url.pathname).at(-1);
+    prober.noteAdvertised('/logo.png');
+    prober.noteAdvertised('/not-on-the-mirror.html');
+    await prober.checkNow();
+    expect(spotChecked()).toBe('/logo.png');
+    await prober.checkNow();
+    expect(spotChecked()).toBe('/a.html');
+  });
+
+  it('pref › a mirror whose answer names the same SHA-256 in Repr-Digest or Digest sends digests; others do not', async () => {
+    const answers: Record<string, Record<string, string>> = {
+      repr: { 'repr-digest': `sha-256=:${sha256(PAGE)}:` },
+      legacy: { digest: `md5=abc, sha-256=${sha256(PAGE)}` },
+      wrong: { 'repr-digest': `sha-256=:${sha256(OLD_PAGE)}:` },
+      none: {},
+    };
+    const mirrors = Object.fromEntries(
+      Object.entries(answers).map(([name, headers]) => {
+        const mirror = new FakeMirror({ '/a.html': PAGE });
+        const plain = mirror.answer.bind(mirror);
+        mirror.answer = (request, path) => {
+          const res = plain(request, path);
+          return path === '/a.html' ? { ...res, headers: { ...res.headers, ...headers } } : res;
+        };
+        return [name, mirror];
+      }),
+    );
+    const { prober } = setUp(mirrors);
+    await prober.checkNow();
+    expect(Object.keys(answers).map((name) => [name, prober.sendsDigests(name)])).toEqual([
+      ['repr', true],
+      ['legacy', true],
+      ['wrong', false],
+      ['none', false],
+    ]);
+  });
+
   it('a new manifest › one change naming only the paths whose entry changed', async () => {
     const mirror = new FakeMirror({ '/a.html': OLD_PAGE, '/logo.png': LOGO, '/gone.txt': 'x' });
     const { prober, changes } = setUp({ m: mirror });
