@@ -177,7 +177,7 @@ export class MirrorProber implements MirrorDirectory {
 
   /** One mirror's check: its manifest, then one spot-checked file; the first failure is its exclusion. */
   private async check(view: ProbedMirror, signal: AbortSignal, advertised: readonly string[]): Promise<void> {
-    const before = { manifest: view.manifest, exclusion: view.exclusion };
+    const before = { manifest: view.manifest, exclusion: view.exclusion, sendsDigests: view.sendsDigests };
     let exclusion: string | undefined;
     try {
       await this.refreshManifest(view, signal);
@@ -257,7 +257,7 @@ export class MirrorProber implements MirrorDirectory {
   /** Tells the listeners which paths' eligibility may have changed with this mirror's new view. */
   private announce(
     view: ProbedMirror,
-    before: { manifest: MirrorManifest | undefined; exclusion: string | undefined },
+    before: { manifest: MirrorManifest | undefined; exclusion: string | undefined; sendsDigests: boolean },
   ): void {
     const wasIn = before.exclusion === undefined;
     const isIn = view.exclusion === undefined;
@@ -278,6 +278,9 @@ export class MirrorProber implements MirrorDirectory {
         kind: 'restored',
         paths: new Set((view.manifest ?? empty).keys()),
       };
+    else if (isIn && before.sendsDigests !== view.sendsDigests)
+      // Its `pref` changes on the link of every path it holds.
+      change = { mirror: view.mirror.name, kind: 'digests', paths: new Set((view.manifest ?? empty).keys()) };
     else if (isIn && before.manifest !== view.manifest) {
       const paths = changedPaths(before.manifest ?? empty, view.manifest ?? empty);
       if (paths.size > 0) change = { mirror: view.mirror.name, kind: 'manifest', paths };

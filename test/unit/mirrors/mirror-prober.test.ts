@@ -263,6 +263,25 @@ describe('MirrorProber', () => {
     ]);
   });
 
+  it('a mirror starting to send its digests › one change of kind digests, naming every path it holds', async () => {
+    const mirror = new FakeMirror({ '/a.html': PAGE });
+    let extra: Record<string, string> = {};
+    const plain = mirror.answer.bind(mirror);
+    mirror.answer = (request, path) => {
+      const res = plain(request, path);
+      return path === '/a.html' ? { ...res, headers: { ...res.headers, ...extra } } : res;
+    };
+    const { prober, changes } = setUp({ m: mirror });
+    await prober.checkNow();
+    extra = { 'repr-digest': `sha-256=:${sha256(PAGE)}:` };
+    await prober.checkNow();
+    expect(prober.sendsDigests('m')).toBe(true);
+    expect(changes.map((change) => [change.kind, [...change.paths]])).toEqual([
+      ['restored', ['/a.html']],
+      ['digests', ['/a.html']],
+    ]);
+  });
+
   it('a new manifest › one change naming only the paths whose entry changed', async () => {
     const mirror = new FakeMirror({ '/a.html': OLD_PAGE, '/logo.png': LOGO, '/gone.txt': 'x' });
     const { prober, changes } = setUp({ m: mirror });
