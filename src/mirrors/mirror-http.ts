@@ -60,8 +60,21 @@ export const nodeMirrorGet: MirrorHttpGet = (request) =>
     req.end();
   });
 
-/** Reads, hashes and (when asked) keeps `res`'s body, failing once it passes `maxBytes`. */
+/**
+ * Reads, hashes and (when asked) keeps `res`'s body, failing once it passes `maxBytes`. Any status but 200 is all
+ * the prober needs of an answer (a 404 page may be longer than the file it stands for): its body is not read.
+ */
 function readBody(res: IncomingMessage, request: MirrorRequest, abort: () => void): Promise<MirrorResponse> {
+  if (res.statusCode !== 200) {
+    abort();
+    return Promise.resolve({
+      status: res.statusCode ?? 0,
+      headers: fieldsOf(res),
+      length: 0,
+      sha256: '',
+      body: undefined,
+    });
+  }
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
     const chunks: Buffer[] = [];
@@ -84,18 +97,23 @@ function readBody(res: IncomingMessage, request: MirrorRequest, abort: () => voi
     res.once('end', () =>
       resolve({
         status: res.statusCode ?? 0,
-        headers: {
-          etag: single(res.headers.etag),
-          'last-modified': single(res.headers['last-modified']),
-          'repr-digest': single(res.headers['repr-digest']),
-          digest: single(res.headers.digest),
-        },
+        headers: fieldsOf(res),
         length,
         sha256: hash.digest('base64'),
         body: request.keepBody ? Buffer.concat(chunks) : undefined,
       }),
     );
   });
+}
+
+/** The fields the prober reads. */
+function fieldsOf(res: IncomingMessage): MirrorResponse['headers'] {
+  return {
+    etag: single(res.headers.etag),
+    'last-modified': single(res.headers['last-modified']),
+    'repr-digest': single(res.headers['repr-digest']),
+    digest: single(res.headers.digest),
+  };
 }
 
 function single(value: string | string[] | undefined): string | undefined {

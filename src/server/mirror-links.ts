@@ -42,30 +42,38 @@ export interface MirroredResponse {
 }
 
 /**
- * The Link field value for `mirrors` (in the order given, at most MAX_MIRROR_LINKS) holding docroot path `path`,
- * plus the describedby link to `metalinkTarget`: `pri` when configured (RFC 6249 §3.2: absent is the last), `geo`
- * when known, `pref` for a mirror that sends the same digests (RFC 6249 §3.3).
- * @example mirrorLinkValue([{ name: 'm1', url: 'http://m1/', geo: 'de', priority: 1 }], '/x.iso', '/x.iso.meta4', () => false)
- * // '<http://m1/x.iso>; rel=duplicate; pri=1; geo=de, </x.iso.meta4>; rel=describedby; type="application/metalink4+xml"'
+ * The Link field lines for `mirrors` (in the order given, at most MAX_MIRROR_LINKS) holding docroot path `path`,
+ * then the describedby link to `metalinkTarget`: `pri` when configured (RFC 6249 §3.2: absent is the last), `geo`
+ * when known, `pref` for a mirror that sends the same digests (RFC 6249 §3.3). One link per line: RFC 8288 allows a
+ * comma-separated list, but aria2 reads each Link line as one link (the last `rel` wins), so a joined list would
+ * leave it with no mirror at all.
+ * @example mirrorLinkLines([{ name: 'm1', url: 'http://m1/', geo: 'de', priority: 1 }], '/x.iso', '/x.iso.meta4', () => false)
+ * // ['<http://m1/x.iso>; rel=duplicate; pri=1; geo=de', '</x.iso.meta4>; rel=describedby; type="application/metalink4+xml"']
  */
-export function mirrorLinkValue(
+export function mirrorLinkLines(
   mirrors: readonly MirrorConfig[],
   path: string,
   metalinkTarget: string,
   sendsDigests: (name: string) => boolean,
-): string {
-  const links = new LinkHeader();
-  for (const mirror of mirrors.slice(0, MAX_MIRROR_LINKS)) {
+): string[] {
+  const lines = mirrors.slice(0, MAX_MIRROR_LINKS).map((mirror) => {
     // The URI goes out as given: fileUrl percent-encodes every segment, so it never breaks the field.
     const link: LinkHeader.Reference = { uri: fileUrl(mirror.url, path).href, rel: 'duplicate' };
     if (mirror.priority !== undefined) link.pri = String(mirror.priority);
     if (mirror.geo !== undefined) link.geo = mirror.geo;
     if (sendsDigests(mirror.name)) link.pref = '';
-    links.set(link);
-  }
-  links.set({ uri: metalinkTarget, rel: 'describedby', type: METALINK_TYPE });
+    return lineOf(link);
+  });
+  lines.push(lineOf({ uri: metalinkTarget, rel: 'describedby', type: METALINK_TYPE }));
+  return lines;
+}
+
+function lineOf(link: LinkHeader.Reference): string {
   // http-link-header writes a valueless parameter as `pref=""`; RFC 6249 §3.3 writes it bare, as aria2 expects.
-  return links.toString().replace(/; pref=""/g, '; pref');
+  return new LinkHeader()
+    .set(link)
+    .toString()
+    .replace(/; pref=""/g, '; pref');
 }
 
 /** The request-target of docroot path `path`'s Metalink file, under the mount prefix `prefix`. */
@@ -87,8 +95,8 @@ interface MirrorFields {
   duplicates: readonly MirrorConfig[];
   /** RFC 3230 `Digest` of the identity bytes. */
   digest: string;
-  /** The Link value of `duplicates` for the last mount prefix asked (one per app, in practice). */
-  link?: { prefix: string; value: string };
+  /** The Link lines of `duplicates` for the last mount prefix asked (one per app, in practice). */
+  link?: { prefix: string; lines: string[] };
 }
 
 /**
@@ -152,15 +160,15 @@ export class MirrorLinks {
     this.directory.noteAdvertised(path);
   }
 
-  /** The Link value every client gets for `fields`' mirrors: made once per change of the directory. */
-  private sharedLink(fields: MirrorFields, path: string, prefix: string): string {
+  /** The Link lines every client gets for `fields`' mirrors: made once per change of the directory. */
+  private sharedLink(fields: MirrorFields, path: string, prefix: string): string[] {
     if (fields.link?.prefix !== prefix)
-      fields.link = { prefix, value: this.linkOf(fields.duplicates, path, prefix) };
-    return fields.link.value;
+      fields.link = { prefix, lines: this.linkOf(fields.duplicates, path, prefix) };
+    return fields.link.lines;
   }
 
-  private linkOf(mirrors: readonly MirrorConfig[], path: string, prefix: string): string {
-    return mirrorLinkValue(mirrors, path, metalinkTargetOf(prefix, path), (name) =>
+  private linkOf(mirrors: readonly MirrorConfig[], path: string, prefix: string): string[] {
+    return mirrorLinkLines(mirrors, path, metalinkTargetOf(prefix, path), (name) =>
       this.directory.sendsDigests(name),
     );
   }
