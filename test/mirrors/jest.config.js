@@ -10,6 +10,9 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
+  // One file at a time: each starts its own mirrors and origin, and the time bounds (a mirror left out within one
+  // interval) must not measure another file's 64 MiB downloads.
+  maxWorkers: 1,
   // A step waits for the prober's next rounds (1 s apart) or for aria2c (60 s at most).
   testTimeout: 90000,
   verbose: true,
