@@ -11,6 +11,8 @@ export interface MirrorView {
   manifest: MirrorManifest | undefined;
   /** Why the whole mirror is left out (`down: …`, `failed spot check: …`); undefined while it passes its checks. */
   exclusion: string | undefined;
+  /** Its last spot-checked answer named the right SHA-256 in Repr-Digest or Digest (RFC 6249 §3.3 `pref`). */
+  sendsDigests: boolean;
 }
 
 /** A mirror as the mirror list shows it for one path: eligible, or left out with the reason. */
@@ -41,6 +43,13 @@ export interface MirrorDirectory {
   eligibleMirrors(path: string, sha256: string): readonly MirrorConfig[];
   /** Every mirror for `path`, in the same order, eligible or with the reason it is left out. */
   mirrorStandings(path: string, sha256: string): readonly MirrorStanding[];
+  /**
+   * Whether the mirror's answers carry the same digest fields as the origin's (its last spot check showed it): an
+   * RFC 6249 §3.3 preferred mirror, whose bytes a client can verify as it downloads.
+   */
+  sendsDigests(name: string): boolean;
+  /** Told each path whose mirror links went out, so the next checks look at what clients are sent to. */
+  noteAdvertised(path: string): void;
   /** Calls `listener` on each change of eligibility; returns the function that stops it. */
   onChange(listener: (change: MirrorChange) => void): () => void;
 }

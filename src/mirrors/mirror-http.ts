@@ -23,7 +23,7 @@ export interface MirrorRequest {
 /** What came back: the status, the fields the prober reads, and the body's length and SHA-256. */
 export interface MirrorResponse {
   status: number;
-  /** Lower-case names; only single-valued fields the prober reads (etag, last-modified). */
+  /** Lower-case names; only single-valued fields the prober reads (etag, last-modified, repr-digest, digest). */
   headers: Readonly<Record<string, string | undefined>>;
   length: number;
   /** Standard base64 of the SHA-256 of the body. */
@@ -84,7 +84,12 @@ function readBody(res: IncomingMessage, request: MirrorRequest, abort: () => voi
     res.once('end', () =>
       resolve({
         status: res.statusCode ?? 0,
-        headers: { etag: single(res.headers.etag), 'last-modified': single(res.headers['last-modified']) },
+        headers: {
+          etag: single(res.headers.etag),
+          'last-modified': single(res.headers['last-modified']),
+          'repr-digest': single(res.headers['repr-digest']),
+          digest: single(res.headers.digest),
+        },
         length,
         sha256: hash.digest('base64'),
         body: request.keepBody ? Buffer.concat(chunks) : undefined,

@@ -12,6 +12,7 @@ import {
   type MirrorStanding,
   type MirrorView,
 } from './mirror-directory';
+import { digestFromField } from '../fields/integrity-fields';
 import { nodeMirrorGet, type MirrorHttpGet, type MirrorResponse } from './mirror-http';
 import { changedPaths, parseMirrorManifest, type MirrorManifest } from './mirror-manifest';
 
@@ -44,6 +45,9 @@ interface ProbedMirror extends MirrorView {
   lastModified: string | undefined;
 }
 
+/** The most paths remembered as advertised between two rounds (a flood of paths keeps only the first). */
+export const MAX_ADVERTISED_PATHS = 1024;
+
 /** The exclusion of a mirror no round has checked yet. */
 export const NOT_CHECKED_YET = 'not checked yet';
 
@@ -61,6 +65,8 @@ export const DEFAULT_MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 export class MirrorProber implements MirrorDirectory {
   private readonly views: ProbedMirror[];
   private readonly listeners = new Set<(change: MirrorChange) => void>();
+  /** Paths whose mirror links went out since the last round began: the next spot checks choose among them. */
+  private readonly advertised = new Set<string>();
   private readonly intervalMs: number;
   private readonly timeoutMs: number;
   private readonly maxManifestBytes: number;
@@ -77,6 +83,7 @@ export class MirrorProber implements MirrorDirectory {
       mirror,
       manifest: undefined,
       exclusion: NOT_CHECKED_YET,
+      sendsDigests: false,
       etag: undefined,
       lastModified: undefined,
     }));
@@ -101,6 +108,16 @@ export class MirrorProber implements MirrorDirectory {
     return this.views.map((view) => standingOf(view, path, sha256));
   }
 
+  /** {@inheritDoc MirrorDirectory.sendsDigests} */
+  sendsDigests(name: string): boolean {
+    return this.views.some((view) => view.mirror.name === name && view.sendsDigests);
+  }
+
+  /** {@inheritDoc MirrorDirectory.noteAdvertised} */
+  noteAdvertised(path: string): void {
+    if (this.advertised.size < MAX_ADVERTISED_PATHS) this.advertised.add(path);
+  }
+
   /** {@inheritDoc MirrorDirectory.onChange} */
   onChange(listener: (change: MirrorChange) => void): () => void {
     this.listeners.add(listener);
@@ -123,9 +140,14 @@ export class MirrorProber implements MirrorDirectory {
     await this.round;
   }
 
-  /** Checks every mirror once (all at once); resolves when each has its new view. */
+  /**
+   * Checks every mirror once (all at once); resolves when each has its new view. The spot checks choose among the
+   * paths advertised since the last round when there are any: what clients are being sent to is what must be right.
+   */
   async checkNow(): Promise<void> {
-    await Promise.all(this.views.map((view) => this.check(view, this.controller.signal)));
+    const advertised = [...this.advertised];
+    this.advertised.clear();
+    await Promise.all(this.views.map((view) => this.check(view, this.controller.signal, advertised)));
   }
 
   private runRound(): void {
@@ -138,12 +160,12 @@ export class MirrorProber implements MirrorDirectory {
   }
 
   /** One mirror's check: its manifest, then one spot-checked file; the first failure is its exclusion. */
-  private async check(view: ProbedMirror, signal: AbortSignal): Promise<void> {
+  private async check(view: ProbedMirror, signal: AbortSignal, advertised: readonly string[]): Promise<void> {
     const before = { manifest: view.manifest, exclusion: view.exclusion };
     let exclusion: string | undefined;
     try {
       await this.refreshManifest(view, signal);
-      exclusion = await this.spotCheck(view, signal);
+      exclusion = await this.spotCheck(view, signal, advertised);
     } catch (err) {
       exclusion = `down: ${(err as Error).message}`;
     }
@@ -177,9 +199,18 @@ export class MirrorProber implements MirrorDirectory {
     view.lastModified = res.headers['last-modified'];
   }
 
-  /** Fetches one random file of the manifest; the exclusion when its status, length or SHA-256 is wrong. */
-  private async spotCheck(view: ProbedMirror, signal: AbortSignal): Promise<string | undefined> {
-    const paths = [...(view.manifest?.keys() ?? [])];
+  /**
+   * Fetches one random file of the manifest (of those among `advertised`, when the manifest lists any); the exclusion
+   * when its status, length or SHA-256 is wrong. A mirror whose answer also carries the same SHA-256 in Repr-Digest
+   * or Digest is noted as sending digests (RFC 6249 §3.3 `pref`).
+   */
+  private async spotCheck(
+    view: ProbedMirror,
+    signal: AbortSignal,
+    advertised: readonly string[],
+  ): Promise<string | undefined> {
+    const listed = advertised.filter((path) => view.manifest?.has(path));
+    const paths = listed.length > 0 ? listed : [...(view.manifest?.keys() ?? [])];
     if (paths.length === 0) return undefined;
     const path = paths[Math.min(paths.length - 1, Math.floor(this.random() * paths.length))];
     const expected = view.manifest?.get(path);
@@ -203,6 +234,7 @@ export class MirrorProber implements MirrorDirectory {
     if (res.length !== expected.size)
       return `failed spot check: ${path}: ${res.length} bytes, not ${expected.size}`;
     if (res.sha256 !== expected.sha256) return `failed spot check: ${path}: other SHA-256 than its manifest`;
+    view.sendsDigests = sendsDigest(res, expected.sha256);
     return undefined;
   }
 
@@ -243,6 +275,17 @@ export class MirrorProber implements MirrorDirectory {
       }
     }
   }
+}
+
+/** Whether `res` names its bytes' SHA-256 (`sha256`, base64) in Repr-Digest (RFC 9530) or Digest (RFC 3230). */
+function sendsDigest(res: MirrorResponse, sha256: string): boolean {
+  const repr = res.headers['repr-digest'];
+  const named = repr === undefined ? undefined : digestFromField(repr, 'sha-256');
+  if (named !== undefined && Buffer.from(named).toString('base64') === sha256) return true;
+  // RFC 3230 §4.1.1: the algorithm token is case-insensitive; several instance digests are comma-separated.
+  return (res.headers.digest ?? '')
+    .split(',')
+    .some((item) => item.trim().replace(/^sha-256=/i, 'SHA-256=') === `SHA-256=${sha256}`);
 }
 
 /** The URL of docroot path `path` (decoded) on the mirror whose base is `base`: each segment percent-encoded. */

@@ -3,6 +3,7 @@
 // Pure: the middleware finds the representation of PATH and sends the one made here.
 
 import { derivedRepresentation, sha256Hex } from './checksum-file';
+import { escapeMarkup } from './markup-escape';
 import type { Representation } from './representation';
 
 /** The media type of a Metalink 4 document (RFC 5854 §7). */
@@ -31,31 +32,16 @@ export function metalinkRepresentation(
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<metalink xmlns="urn:ietf:params:xml:ns:metalink">',
-    `  <file name="${escapeXml(name)}">`,
+    `  <file name="${escapeMarkup(name)}">`,
     `    <size>${size}</size>`,
     `    <hash type="sha-256">${sha256Hex(subject)}</hash>`,
     ...urls.map(
       ({ url, priority, location }) =>
-        `    <url priority="${priority}"${location ? ` location="${escapeXml(location)}"` : ''}>${escapeXml(url)}</url>`,
+        `    <url priority="${priority}"${location ? ` location="${escapeMarkup(location)}"` : ''}>${escapeMarkup(url)}</url>`,
     ),
     '  </file>',
     '</metalink>',
     '',
   ];
   return derivedRepresentation(subject, Buffer.from(lines.join('\n'), 'utf8'), METALINK_TYPE);
-}
-
-const XML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-};
-
-/** Text safe inside an XML attribute or element; characters XML 1.0 cannot carry at all become U+FFFD. */
-function escapeXml(text: string): string {
-  return text
-    .replace(/[&<>"']/g, (char) => XML_ESCAPES[char])
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd');
 }

@@ -42,6 +42,11 @@ export interface CachedVariant {
   readonly representations: RepresentationSet;
   /** The docroot file that answered (what a setHeaders hook is told). */
   readonly path?: string;
+  /**
+   * The bytes read no request header, target, client or clock: every request gets them (what may carry mirror
+   * links). @default false
+   */
+  readonly sameForEveryRequest?: boolean;
   /** When the stamps were last found unchanged, epoch ms. */
   checkedAt: number;
   /** Every stamped path was covered by the change feed when the variant was stored; set by store(). */

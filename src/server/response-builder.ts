@@ -109,16 +109,17 @@ export async function buildResponse(
     readConsistently &&
     recording !== undefined &&
     recording.isCacheable;
+  const requestDependent = !built.cacheable || built.readTarget;
   const variant: CachedVariant = {
     headers,
     path: located.path,
+    sameForEveryRequest: !requestDependent && headers.length === 0,
     stamps: recording ? [...recording.stamps] : [],
     representations: readConsistently
       ? new RepresentationSet(identity, built.fields.compressible)
       : unsettled(built.identity, built.fields),
     checkedAt: now,
   };
-  const requestDependent = !built.cacheable || built.readTarget;
   return { variant, cacheable, requestDependent, dependencies: built.dependencies };
 }
 

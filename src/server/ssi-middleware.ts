@@ -26,6 +26,7 @@ import {
 import { DEFAULT_LEDGER_BYTES, MemoryLedgerStore } from '../engine/memory-ledger-store';
 import { type LedgerStore, ValidatorLedger } from '../engine/validator-ledger';
 import type { MirrorDirectory } from '../mirrors/mirror-directory';
+import { fileUrl } from '../mirrors/mirror-prober';
 import { DEFAULT_CACHE_CONTROL, validateCacheControl } from './cache-headers';
 import { type CachePolicyRule, compileCachePolicy } from './cache-policy';
 import {
@@ -38,7 +39,9 @@ import { MAX_TAG_HEADER_BYTES, validateTagHeaderName } from './purge-tags';
 import { type Representation, sendRepresentation } from './representation';
 import { checksumRepresentation } from './checksum-file';
 import { type DerivedRequest, derivedRequestOf, downloadNameOf } from './derived-files';
-import { metalinkRepresentation } from './metalink-file';
+import { type MetalinkUrl, metalinkRepresentation } from './metalink-file';
+import { type MirroredResponse, MirrorLinks, sha256Of } from './mirror-links';
+import { mirrorListOf, mirrorListSubjectOf, sendMirrorList } from './mirror-list';
 import { isDoubtedRevalidation } from './representation-dating';
 import { type ErrorDocuments, resolveErrorDocuments, sendErrorDocument } from './error-documents';
 import { type LocatedResource, locateResource } from './resource-locator';
@@ -182,9 +185,9 @@ export interface SsiOptions extends Omit<RenderOptions, 'source'> {
    */
   htmlInjection?: string;
   /**
-   * The site's mirrors, as the prober last saw them (README "Mirrors"): which hold a path's current bytes. Held for
-   * what responses will say of mirrors; no response reads it yet, so a site without mirrors pays nothing.
-   * @default none
+   * The site's mirrors, as the prober last saw them (README "Mirrors"): public responses resting on files alone get
+   * `Link: rel=duplicate` for each mirror holding their exact bytes, with the Metalink link and `Digest`, and
+   * `PATH?mirrorlist` lists every mirror of a file. A site without mirrors pays nothing. @default none
    */
   mirrorDirectory?: MirrorDirectory;
 }
@@ -238,6 +241,8 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   const releases = resolveSsiOptions(options);
   const errorDocuments = resolveErrorDocuments(options.errorDocuments, options.cacheRules);
   const setHeaders = validateSetHeaders(options.setHeaders);
+  const mirrorLinks =
+    options.mirrorDirectory && new MirrorLinks(options.mirrorDirectory, purgeTagOptions(options));
 
   async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
     // One release per request, from its first open to its last: a docroot switch mid-request changes nothing.
@@ -251,6 +256,7 @@ export function ssi(given: SsiOptions): SsiMiddleware {
       if (options.methodNotAllowed !== true) return next();
       return serveUncached(release, ctx, next, target, now);
     }
+    if (mirrorLinks && (await sendMirrorListOf(release, ctx, target))) return;
     if (!cache) return serveUncached(release, ctx, next, target, now);
     const key = requestKey(ctx, target);
     const hit = cache.lookup(key, ctx.req.headers, now);
@@ -342,7 +348,21 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   ) {
     const { streaming, settings } = release;
     if (!streaming) return passOn(release, ctx, next);
-    const outcome = await sendStreamedFile(ctx, path, streaming.source, streaming.tags, settings, now);
+    const outcome = await sendStreamedFile(
+      ctx,
+      path,
+      streaming.source,
+      streaming.tags,
+      settings,
+      now,
+      mirrorLinks &&
+        ((representation) =>
+          mirrorLinks.decorate(
+            ctx,
+            { path, sent: representation, identity: representation, requestIndependent: true },
+            mountPrefix(ctx),
+          )),
+    );
     if (outcome === 'missing') return passOn(release, ctx, next);
     if (outcome === 'forbidden') return refuseRequest(release, ctx, 403);
     if (setHeaders) callSetHeaders(setHeaders, ctx, path, 'static');
@@ -383,6 +403,17 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     const grows = !set.has(coding);
     const representation = await set.select(coding);
     sendRepresentation(ctx, representation, now);
+    if (mirrorLinks && variant.path !== undefined)
+      mirrorLinks.decorate(
+        ctx,
+        {
+          path: variant.path,
+          sent: representation,
+          identity: set.identity,
+          requestIndependent: variant.sameForEveryRequest === true,
+        },
+        mountPrefix(ctx),
+      );
     if (setHeaders && variant.path !== undefined)
       callSetHeaders(setHeaders, ctx, variant.path, responseKind(release, variant.path));
     if (grows && key !== undefined) release.cache?.grew(key);
@@ -421,38 +452,90 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   ): Promise<boolean> {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return false;
     const now = Date.now();
+    const found = await subjectOf(release, ctx, subject, now);
+    if (found === undefined || !found.requestIndependent) return false;
+    const name = downloadNameOf(subject);
+    const derived =
+      kind === 'checksum'
+        ? checksumRepresentation(found.identity, name)
+        : metalinkRepresentation(found.identity, name, metalinkUrls(ctx, subject, found));
+    sendRepresentation(ctx, derived, now);
+    return true;
+  }
+
+  /**
+   * Where a Metalink client may fetch `subject`: the mirrors that may be linked from its answer, in configured order,
+   * then the origin itself, last (RFC 5854 §4.2.16: lower priorities first), so a client offloads the origin.
+   */
+  function metalinkUrls(ctx: Context, subject: string, found: MirroredResponse): MetalinkUrl[] {
+    const mirrors = mirrorLinks?.mirrorsFor(ctx, found) ?? [];
+    const urls: MetalinkUrl[] = mirrors.map((mirror, index) => ({
+      url: fileUrl(mirror.url, found.path).href,
+      priority: index + 1,
+      location: mirror.geo,
+    }));
+    urls.push({
+      url: `${ctx.protocol}://${ctx.host}${mountPrefix(ctx)}${subject}`,
+      priority: urls.length + 1,
+    });
+    return urls;
+  }
+
+  /** Answers `X?mirrorlist` for a file X when the site has mirrors; false when X is no file. */
+  async function sendMirrorListOf(release: Release, ctx: Context, target: string): Promise<boolean> {
+    const subject = mirrorListSubjectOf(target);
+    if (subject === undefined) return false;
+    const found = await subjectOf(release, ctx, subject, Date.now());
+    if (found === undefined || !options.mirrorDirectory) return false;
+    const sha256 = sha256Of(found.identity);
+    const standings = options.mirrorDirectory.mirrorStandings(found.path, sha256);
+    // A page whose bytes depend on the request is no copy any mirror can hold.
+    const shown = found.requestIndependent
+      ? standings
+      : standings.map(({ mirror }) => ({
+          mirror,
+          eligible: false as const,
+          reason: 'bytes depend on the request',
+        }));
+    sendMirrorList(ctx, mirrorListOf(found.path, sha256, shown));
+    return true;
+  }
+
+  /**
+   * The identity representation of the file `subject` names, for what is said about it rather than sent of it (its
+   * checksum, Metalink file, mirror list); undefined when it names no file. A build is kept as X's own would be.
+   */
+  async function subjectOf(
+    release: Release,
+    ctx: Context,
+    subject: string,
+    now: number,
+  ): Promise<MirroredResponse | undefined> {
     const { settings, files, cache, streaming } = release;
     // Taken before any file is read, as for a page's own build (buildAndStore).
     const mark = cache?.changeMark;
     const view = files.recordingView();
     const located = await locateResource({ ...settings.renderOptions, source: view }, subject);
-    if (located.kind !== 'file') return false;
-    let identity: Representation | undefined;
-    if (streaming && (await isStreamed(release, located.path, view))) {
-      identity = await streamedIdentity(located.path, streaming.source, streaming.tags, settings, now);
-    } else {
-      const key = requestKey(ctx, subject);
-      const cached = cache?.lookup(key, ctx.req.headers, now);
-      const built = cached ? undefined : await buildResponse(ctx, located, view, settings, now);
-      // Bytes made for this request alone, or naming its target (which is X.sha256 here), have no checksum of X.
-      if (built?.requestDependent) return false;
-      if (built) {
-        // Kept as X's own build would be, so the next X.sha256 (or X) is answered without building X again.
-        reportBuilt(subject, located.path, built.dependencies);
-        if (built.cacheable) cache?.store(key, built.variant, mark);
-      }
-      identity = (cached ?? built?.variant)?.representations.identity;
+    if (located.kind !== 'file') return undefined;
+    const { path } = located;
+    if (streaming && (await isStreamed(release, path, view))) {
+      const identity = await streamedIdentity(path, streaming.source, streaming.tags, settings, now);
+      return identity && { path, sent: identity, identity, requestIndependent: true };
     }
-    if (identity === undefined) return false;
-    const name = downloadNameOf(subject);
-    const derived =
-      kind === 'checksum'
-        ? checksumRepresentation(identity, name)
-        : metalinkRepresentation(identity, name, [
-            { url: `${ctx.protocol}://${ctx.host}${mountPrefix(ctx)}${subject}`, priority: 1 },
-          ]);
-    sendRepresentation(ctx, derived, now);
-    return true;
+    const key = requestKey(ctx, subject);
+    const cached = cache?.lookup(key, ctx.req.headers, now);
+    const built = cached ? undefined : await buildResponse(ctx, located, view, settings, now);
+    // Bytes made for this request alone, or naming its target (X.sha256 here), are no version of X to describe.
+    if (built?.requestDependent) return { path, ...identityOf(built.variant), requestIndependent: false };
+    if (built) {
+      // Kept as X's own build would be, so the next X.sha256 (or X) is answered without building X again.
+      reportBuilt(subject, path, built.dependencies);
+      if (built.cacheable) cache?.store(key, built.variant, mark);
+    }
+    const variant = cached ?? built?.variant;
+    return (
+      variant && { path, ...identityOf(variant), requestIndependent: variant.sameForEveryRequest === true }
+    );
   }
 
   /** Answers a request that leads to no file: refused (4xx), a folder without its slash (301), or missing (next). */
@@ -510,6 +593,7 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     },
     close(): void {
       releases.close();
+      mirrorLinks?.close();
     },
     invalidate(paths: readonly string[]): number {
       return releases.current().cache?.invalidate(paths) ?? 0;
@@ -565,6 +649,12 @@ function mountPrefix(ctx: Context): string {
 function pathOf(target: string): string {
   const query = target.indexOf('?');
   return query < 0 ? target : target.slice(0, query);
+}
+
+/** A variant's identity representation, as both what is sent and what mirrors must hold. */
+function identityOf(variant: CachedVariant): { sent: Representation; identity: Representation } {
+  const { identity } = variant.representations;
+  return { sent: identity, identity };
 }
 
 /** What one release of the docroot serves with: its file source, its caches, and settings that name it. */

@@ -39,7 +39,8 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * Answers a GET or HEAD for the static file at `path` from an open handle: headers exactly as for a file held
- * in memory (same ETag for the same bytes), the body read from disk as it is sent.
+ * in memory (same ETag for the same bytes), the body read from disk as it is sent. `onSent` is told what was
+ * answered from, once the fields are set (the mirror links).
  */
 export async function sendStreamedFile(
   ctx: Context,
@@ -48,6 +49,7 @@ export async function sendStreamedFile(
   tags: FileEntityTags,
   settings: ResponseBuilderSettings,
   now: number,
+  onSent?: (representation: Representation) => void,
 ): Promise<StreamedOutcome> {
   const opened = await source.open(path);
   if (opened.status !== 'found') return opened.status;
@@ -70,6 +72,7 @@ export async function sendStreamedFile(
       now,
     );
     sendRepresentation(ctx, representation, now);
+    onSent?.(representation);
     return 'sent';
   } finally {
     await body.closeUnlessOpened();

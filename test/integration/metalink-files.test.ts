@@ -109,7 +109,7 @@ describe('metalinkRepresentation', () => {
     const text = metalinkRepresentation(subject, 'a&b<c>"d\'.txt', [
       { url: 'http://h/a&b<c>.txt', priority: 1, location: 'de' },
     ]).body.toString();
-    expect(text).toContain('<file name="a&amp;b&lt;c&gt;&quot;d&apos;.txt">');
+    expect(text).toContain('<file name="a&amp;b&lt;c&gt;&quot;d&#39;.txt">');
     expect(text).toContain('<url priority="1" location="de">http://h/a&amp;b&lt;c&gt;.txt</url>');
   });
 });
