@@ -33,8 +33,9 @@ export function parseLinks(value: string): ParsedLink[] {
 }
 
 /**
- * Every link of `response` as one line, `rel <target> name=value …`, with a mirror's base URL written as its name
- * (`<m1/big.bin>`) and the origin's own URLs as paths, so two origins on different ports read alike.
+ * Every link of `response` as one line, `rel <target> name=value …` (parameters sorted by name), with a
+ * mirror's base URL written as its name (`<m1/big.bin>`) and the origin's own URLs as paths, so two origins on
+ * different ports read alike.
  */
 export function describeLinks(
   response: RawResponse,
@@ -49,9 +50,9 @@ export function describeLinks(
       for (const [base, name] of mirrorNames)
         if (shown.startsWith(base)) shown = `${name}/${shown.slice(base.length)}`;
       const { rel = '', ...rest } = params;
-      const shownParams = Object.entries(rest).map(([name, value]) =>
-        value === '' ? name : `${name}=${value}`,
-      );
+      const shownParams = Object.entries(rest)
+        .map(([name, value]) => (value === '' ? name : `${name}=${value}`))
+        .sort();
       return [rel, `<${shown}>`, ...shownParams].join(' ');
     });
 }
