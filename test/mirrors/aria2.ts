@@ -1,6 +1,6 @@
 // Runs Debian's aria2c, the Metalink/HTTP client of `npm run test:mirrors`, with every wait bounded: it reads the
-// `Link: <…>; rel=duplicate` fields of the first response as further sources of the file (RFC 6249) and the RFC 3230
-// `Digest` as the SHA-256 the whole download must have, and then fetches ranges from all of them at once.
+// `Link: <…>; rel=duplicate` fields of the first response as further sources of the file (RFC 6249) and the RFC
+// 3230 `Digest` as the SHA-256 the whole download must have, and then fetches ranges from all of them at once.
 
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,8 +18,13 @@ export interface Aria2Result {
   /** Its exit status, or the signal that ended it. */
   code: number | string;
   output: string;
-  /** Its own log (`--log`, info level): which URIs it added and asked. */
+  /** Its own log (`--log`, debug level): the fields it received, the URIs it added and asked. */
   log: string;
+}
+
+/** The mirror URIs aria2c took from the `Link: rel=duplicate` fields of its first response, in its order. */
+export function addedUris(result: Aria2Result): string[] {
+  return [...result.log.matchAll(/Adding URI=(\S+)/g)].map((match) => match[1]);
 }
 
 /**
@@ -37,10 +42,10 @@ const BOUNDED = [
   '--file-allocation=none',
   '--console-log-level=warn',
   '--summary-interval=0',
-  '--log-level=info',
+  '--log-level=debug',
 ];
 
-/** Downloads `url` into `folder`, split over its mirrors: up to 8 connections, 2 per server, 1 MiB ranges or more. */
+/** Downloads `url` into `folder` split over its mirrors: 8 connections, 2 per server, ranges of 1 MiB or more. */
 export function aria2Download(url: string, folder: string): Promise<Aria2Result> {
   return aria2(
     ['--split=8', '--max-connection-per-server=2', '--min-split-size=1M', '--dir', folder, url],

@@ -1,5 +1,5 @@
-// What an origin says about its mirrors, read the way clients read it: the Link field lines of a response (RFC 8288,
-// RFC 6249 §3), as one short line each for readable diffs, and the JSON mirror list of `PATH?mirrorlist`.
+// What an origin says about its mirrors, read the way clients read it: the Link field lines of a response (RFC
+// 8288, RFC 6249 §3), as one short line each for readable diffs, and the JSON mirror list of `PATH?mirrorlist`.
 
 import type { RawResponse } from '../support/raw-request';
 import { rawRequestToPort } from '../support/raw-request';

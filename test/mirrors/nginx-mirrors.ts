@@ -11,6 +11,10 @@ import { nginxPreamble, startNginxWith } from '../edge/nginx-edge';
 /** The include `build --nginx-digests` writes into its output. */
 const DIGEST_INCLUDE = '.well-known/cdn-include/nginx-digests.conf';
 
+/** The access log's line: one JSON object of the fields MirrorLogEntry names. */
+const LOG_FORMAT = `'{"agent":"$http_user_agent","method":"$request_method","uri":"$uri",'
+    '"range":"$http_range","status":$status,"bytes":$body_bytes_sent}'`;
+
 /** One request a mirror logged. */
 export interface MirrorLogEntry {
   agent: string;
@@ -92,7 +96,7 @@ export class NginxMirror {
       ? '    add_header Repr-Digest $cdn_include_repr_digest;\n    add_header Digest $cdn_include_digest;\n'
       : '';
     return `# cdn-include test:mirrors — nginx as mirror ${this.name} of a build output
-${nginxPreamble(this.prefix, user)}${include}  log_format mirror escape=json '{"agent":"$http_user_agent","method":"$request_method","uri":"$uri","range":"$http_range","status":$status,"bytes":$body_bytes_sent}';
+${nginxPreamble(this.prefix, user)}${include}  log_format mirror escape=json ${LOG_FORMAT};
   server {
     listen ${host}:${this.port};
     root ${root};
