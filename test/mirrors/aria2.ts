@@ -11,7 +11,7 @@ export const ARIA2C = '/usr/bin/aria2c';
 /** aria2c's exit status when the download's checksum does not match (aria2c(1), EXIT STATUS). */
 export const ARIA2_CHECKSUM_FAILED = 32;
 /** The longest one aria2c run may take before it is killed. */
-const RUN_TIMEOUT_MS = 60_000;
+const RUN_TIMEOUT_MS = 30_000;
 
 /** What one aria2c run ended with. */
 export interface Aria2Result {

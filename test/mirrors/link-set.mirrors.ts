@@ -9,6 +9,7 @@ import { describeLinks, duplicateLinks, linkLines, mirrorList, parseLinks } from
 import { firstRound, startMirrorFleet, type MirrorFleet, type Origin } from './mirror-fleet';
 import { BIG, PAGE, PRIVATE, REQUEST_DEPENDENT } from './mirror-site';
 
+/** Each mirror's parameters: `pri` where configured, `geo`, `pref` for m1 and m3, which send the digest fields. */
 const M1 = 'geo=de pref pri=1';
 const M2 = 'geo=fr pri=2';
 const M3 = 'geo=us pref';
@@ -22,6 +23,7 @@ const EXPECTED_MIRRORS: Record<string, string[]> = {
   [BIG]: [`m1 ${M1}`, `m3 ${M3}`],
   // Deleted from m3 by its sync, and from its manifest.
   '/files/a.txt': [`m1 ${M1}`, `m2 ${M2}`],
+  // Kept by it.
   '/files/d.txt': [`m1 ${M1}`, `m2 ${M2}`, `m3 ${M3}`],
 };
 const LISTED = Object.keys(EXPECTED_MIRRORS);

@@ -11,14 +11,14 @@ import { at, TempSite } from '../support/temp-site';
 
 /** Where `build` writes the digest manifest, and mirrors publish it. */
 export const MANIFEST = '/.well-known/cdn-include/manifest.json';
-/** The big file, its size, and the bytes flipped to make a corrupt copy. */
+/** The big file, changed between the two builds, so m2 (a build behind) holds other bytes of it. */
 export const BIG = '/big.bin';
+/** The big file's size: 64 MiB. */
 export const BIG_BYTES = 64 * 1024 * 1024;
-/** Small files: every mirror holds the even ones, m3 (whose sync deleted the others) only these. */
+/** Small files; /files/b.txt changes between the builds. m1 and m2 hold all of them. */
 export const SMALL = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((name) => `/files/${name}.txt`);
+/** The small files m3 holds (b, d, f, h): its sync deleted the others, and their manifest entries. */
 export const KEPT_ON_M3 = SMALL.filter((_, index) => index % 2 === 1);
-/** Changed between the two builds, so m2 (a build behind) holds old bytes of them. */
-export const CHANGED = ['/news.shtml', '/files/b.txt', BIG];
 /** A page built from a fragment, the same in both builds. */
 export const PAGE = '/index.shtml';
 /** A page whose bytes depend on the request: no one digest, never offered on a mirror. */
@@ -49,6 +49,7 @@ export interface MirrorSite {
   copies: { m1: string; m2: string; m3: string };
   /** The current build's digest manifest: path → size, sha256 (base64), etag. */
   manifest: Record<string, { size: number; sha256: string; etag: string }>;
+  /** Deletes the source, the builds and the copies. */
   remove(): void;
 }
 
