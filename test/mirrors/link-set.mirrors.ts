@@ -79,7 +79,8 @@ describe('the mirror links of a real origin with three nginx mirrors', () => {
       };
       expect(seen).toEqual({ path, status: 200, duplicates: expectedDuplicates(path) });
       expect({ path, links }).toEqual({ path, links: expect.arrayContaining([DESCRIBED_BY(path)]) });
-      // aria2 reads one link per Link field line (RFC 6249 clients parse the field line by line).
+      // aria2 takes each Link field line as one link: links joined by commas reach it as one link whose last `rel`
+      // wins (here `describedby`), so it would use no mirror at all.
       expect({ path, perLine: linkLines(response).map((line) => parseLinks(line).length) }).toEqual({
         path,
         perLine: linkLines(response).map(() => 1),
