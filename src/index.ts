@@ -19,6 +19,12 @@ export { RedisLedgerStore } from './engine/redis-ledger-store';
 export type { RedisLedgerStoreOptions, RedisLocation } from './engine/redis-ledger-store';
 export type { LedgerStore, PageRecord, VariantEntry } from './engine/validator-ledger';
 
+// The mirrors a site's responses may name (README "Mirrors"): the prober, or the port to answer from elsewhere.
+export { MirrorProber } from './mirrors/mirror-prober';
+export type { MirrorProberOptions } from './mirrors/mirror-prober';
+export type { MirrorConfig } from './mirrors/mirror-config';
+export type { MirrorChange, MirrorDirectory, MirrorStanding } from './mirrors/mirror-directory';
+
 // The purge tags the middleware sends (README "Purge tags").
 export { directoryTagOf, tagOf } from './server/purge-tags';
 

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { DependencyGraph } from '../engine/dependency-graph';
 import { DEFAULT_MIRROR_CHECK_INTERVAL, type MirrorConfig } from '../mirrors/mirror-config';
+import type { MirrorChange } from '../mirrors/mirror-directory';
 import { MirrorProber } from '../mirrors/mirror-prober';
 import { createApp } from '../server/app';
 import { escapeLogItem } from '../server/log-escape';
@@ -192,7 +193,13 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
         `cdn-include serve: ${options.state} does not answer yet; dating by file times until it does\n`,
       );
     const liveReload = options.liveReload ? new LiveReload() : undefined;
-    app = createServeApp(options, io, graph, { ...docroot, store, liveReload, operations });
+    app = createServeApp(options, io, graph, {
+      ...docroot,
+      store,
+      liveReload,
+      operations,
+      onMirrorChange: (change) => watchMode?.purgeMirrorLinks(change.paths),
+    });
   } catch (err) {
     // A bad config file or option value: one line, like any usage error.
     io.stderr(formatUsageError('serve', (err as Error).message));
@@ -277,6 +284,8 @@ type ServeShared = {
   operations: ServeOperations;
   /** `--live-reload`: the pages listening outlive a reload's new app. */
   liveReload?: LiveReload;
+  /** Told each change of the mirrors' eligibility (the watch mode purges the responses whose links changed). */
+  onMirrorChange?: (change: MirrorChange) => void;
 };
 
 /** The running app, with the settings it was made from (as JSON), to tell whether a reload changed them. */
@@ -297,9 +306,10 @@ function createServeApp(
 ): ServeApp {
   const all = appSettings(options);
   const { accessLog, revalidateWindow, health, metrics, mirrors, mirrorCheckInterval, ...settings } = all;
+  const { store, liveReload, operations, onMirrorChange, ...docroot } = shared;
   const mirrorProber = mirrorProberFor(mirrors, mirrorCheckInterval, io);
+  if (onMirrorChange) mirrorProber?.onChange(onMirrorChange);
   const record = graph && graph.record.bind(graph);
-  const { store, liveReload, operations, ...docroot } = shared;
   const writeLine = (accessLog ?? true) ? (line: string) => io.stdout(`${line}\n`) : undefined;
   const format = lineFormatter(settings.logFormat);
   const app = createApp({

@@ -14,6 +14,7 @@ import {
   type PurgeTargetKind,
 } from '../purge/purge-target';
 import { MAX_TAG_HEADER_BYTES, purgeTagsFor, tagOf } from '../server/purge-tags';
+import { MIRROR_LINKS_TAG } from '../server/mirror-links';
 import { formatChange, reportChanges } from './change-report';
 
 /** Options of startWatchMode. */
@@ -52,6 +53,8 @@ export interface WatchMode {
   close(): Promise<void>;
   /** Purges not yet done (queued, sending, waiting for a retry); 0 without a purge target. */
   pendingPurges(): number;
+  /** Purges the responses whose mirror links may have changed with the eligibility of `paths` (docroot files). */
+  purgeMirrorLinks(paths: ReadonlySet<string>): void;
 }
 
 /** Starts watching `root`; changes are handled in order, never two batches at once. */
@@ -86,6 +89,9 @@ export function startWatchMode(options: WatchModeOptions): WatchMode {
   });
   return {
     pendingPurges: () => queue?.pending ?? 0,
+    purgeMirrorLinks: (paths) => {
+      if (queue && kind) queue.enqueue(mirrorLinkPurgeJobs(graph, paths, kind));
+    },
     async close() {
       watcher.close();
       await chain;
@@ -136,6 +142,21 @@ export function purgeJobs(
     if (purgeTagsFor(paths, { maxHeaderBytes: maxTagHeaderBytes }).level !== 'file') files.add(page);
   }
   return [...files].sort().map((path) => ({ tag: tagOf(path), url: encodeUrl(path) }));
+}
+
+/**
+ * The purges after a change of the mirrors eligible for `paths`: a target that needs URLs gets each URL those files
+ * were served at; any other the one tag every response carrying mirror links has (README "Mirrors").
+ */
+export function mirrorLinkPurgeJobs(
+  graph: DependencyGraph,
+  paths: ReadonlySet<string>,
+  kind: PurgeTargetKind,
+): PurgeJob[] {
+  if (kind !== 'url') return [{ tag: MIRROR_LINKS_TAG, url: '/' }];
+  return [...paths]
+    .sort()
+    .flatMap((path) => graph.urlsOf(path).map((url) => ({ tag: tagOf(path), url: encodeUrl(url) })));
 }
 
 /** Percent-encodes what cannot go in a header or a JSON string as is. */

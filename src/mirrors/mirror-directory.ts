@@ -25,9 +25,9 @@ export interface MirrorChange {
   mirror: string;
   /**
    * `manifest`: a new manifest; `excluded`/`restored`: the whole mirror left out (also when its first check fails,
-   * with no paths) or back.
+   * with no paths) or back; `digests`: its answers started or stopped naming their digests (its `pref`).
    */
-  kind: 'manifest' | 'excluded' | 'restored';
+  kind: 'manifest' | 'excluded' | 'restored' | 'digests';
   /** The URL paths (decoded) whose eligibility may have changed. */
   paths: ReadonlySet<string>;
   /** Why the mirror is now left out (kind `excluded`). */

@@ -14,7 +14,12 @@ import {
 } from './mirror-directory';
 import { digestFromField } from '../fields/integrity-fields';
 import { nodeMirrorGet, type MirrorHttpGet, type MirrorResponse } from './mirror-http';
-import { changedPaths, parseMirrorManifest, type MirrorManifest } from './mirror-manifest';
+import {
+  changedPaths,
+  parseMirrorManifest,
+  type MirrorFileDigest,
+  type MirrorManifest,
+} from './mirror-manifest';
 
 /** Options of MirrorProber. */
 export interface MirrorProberOptions {
@@ -43,6 +48,11 @@ export interface MirrorProberOptions {
 interface ProbedMirror extends MirrorView {
   etag: string | undefined;
   lastModified: string | undefined;
+  /**
+   * The file its last spot check failed on, with the SHA-256 its manifest listed then: checked again at every round
+   * until it passes or the manifest lists other bytes, so the mirror stays left out while that file is wrong.
+   */
+  failed: { path: string; sha256: string } | undefined;
 }
 
 /** The most paths remembered as advertised between two rounds (a flood of paths keeps only the first). */
@@ -84,6 +94,7 @@ export class MirrorProber implements MirrorDirectory {
       manifest: undefined,
       exclusion: NOT_CHECKED_YET,
       sendsDigests: false,
+      failed: undefined,
       etag: undefined,
       lastModified: undefined,
     }));
@@ -161,7 +172,7 @@ export class MirrorProber implements MirrorDirectory {
 
   /** One mirror's check: its manifest, then one spot-checked file; the first failure is its exclusion. */
   private async check(view: ProbedMirror, signal: AbortSignal, advertised: readonly string[]): Promise<void> {
-    const before = { manifest: view.manifest, exclusion: view.exclusion };
+    const before = { manifest: view.manifest, exclusion: view.exclusion, sendsDigests: view.sendsDigests };
     let exclusion: string | undefined;
     try {
       await this.refreshManifest(view, signal);
@@ -209,12 +220,35 @@ export class MirrorProber implements MirrorDirectory {
     signal: AbortSignal,
     advertised: readonly string[],
   ): Promise<string | undefined> {
-    const listed = advertised.filter((path) => view.manifest?.has(path));
-    const paths = listed.length > 0 ? listed : [...(view.manifest?.keys() ?? [])];
+    const path = this.pathToCheck(view, advertised);
+    const expected = path === undefined ? undefined : view.manifest?.get(path);
+    if (path === undefined || expected === undefined) return undefined;
+    const reason = await this.checkFile(view, path, expected, signal);
+    view.failed = reason === undefined ? undefined : { path, sha256: expected.sha256 };
+    return reason;
+  }
+
+  /**
+   * The file to spot-check: the one that failed last, while the manifest still lists the same bytes for it (a
+   * random pick would let the mirror back while that file is still wrong); else a random one of `advertised` that
+   * the manifest lists; else a random one of the manifest.
+   */
+  private pathToCheck(view: ProbedMirror, advertised: readonly string[]): string | undefined {
+    const { failed, manifest } = view;
+    if (failed !== undefined && manifest?.get(failed.path)?.sha256 === failed.sha256) return failed.path;
+    const listed = advertised.filter((path) => manifest?.has(path));
+    const paths = listed.length > 0 ? listed : [...(manifest?.keys() ?? [])];
     if (paths.length === 0) return undefined;
-    const path = paths[Math.min(paths.length - 1, Math.floor(this.random() * paths.length))];
-    const expected = view.manifest?.get(path);
-    if (expected === undefined) return undefined;
+    return paths[Math.min(paths.length - 1, Math.floor(this.random() * paths.length))];
+  }
+
+  /** Fetches `path` from the mirror; the exclusion when its status, length or SHA-256 is not `expected`'s. */
+  private async checkFile(
+    view: ProbedMirror,
+    path: string,
+    expected: MirrorFileDigest,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
     let res: MirrorResponse;
     try {
       res = await this.get({
@@ -241,7 +275,7 @@ export class MirrorProber implements MirrorDirectory {
   /** Tells the listeners which paths' eligibility may have changed with this mirror's new view. */
   private announce(
     view: ProbedMirror,
-    before: { manifest: MirrorManifest | undefined; exclusion: string | undefined },
+    before: { manifest: MirrorManifest | undefined; exclusion: string | undefined; sendsDigests: boolean },
   ): void {
     const wasIn = before.exclusion === undefined;
     const isIn = view.exclusion === undefined;
@@ -262,6 +296,9 @@ export class MirrorProber implements MirrorDirectory {
         kind: 'restored',
         paths: new Set((view.manifest ?? empty).keys()),
       };
+    else if (isIn && before.sendsDigests !== view.sendsDigests)
+      // Its `pref` changes on the link of every path it holds.
+      change = { mirror: view.mirror.name, kind: 'digests', paths: new Set((view.manifest ?? empty).keys()) };
     else if (isIn && before.manifest !== view.manifest) {
       const paths = changedPaths(before.manifest ?? empty, view.manifest ?? empty);
       if (paths.size > 0) change = { mirror: view.mirror.name, kind: 'manifest', paths };

@@ -87,6 +87,8 @@ interface MirrorFields {
   duplicates: readonly MirrorConfig[];
   /** RFC 3230 `Digest` of the identity bytes. */
   digest: string;
+  /** The Link value of `duplicates` for the last mount prefix asked (one per app, in practice). */
+  link?: { prefix: string; value: string };
 }
 
 /**
@@ -142,16 +144,25 @@ export class MirrorLinks {
     prefix: string,
   ): void {
     const { path, sent } = response;
-    ctx.append(
-      'Link',
-      mirrorLinkValue(mirrors, path, metalinkTargetOf(prefix, path), (name) =>
-        this.directory.sendsDigests(name),
-      ),
-    );
-    if (sent.contentEncoding === undefined && ctx.status !== 304)
-      ctx.set('Digest', this.fieldsOf(response).digest);
+    const fields = this.fieldsOf(response);
+    const shared = mirrors === fields.duplicates;
+    ctx.append('Link', shared ? this.sharedLink(fields, path, prefix) : this.linkOf(mirrors, path, prefix));
+    if (sent.contentEncoding === undefined && ctx.status !== 304) ctx.set('Digest', fields.digest);
     this.addPurgeTag(ctx);
     this.directory.noteAdvertised(path);
+  }
+
+  /** The Link value every client gets for `fields`' mirrors: made once per change of the directory. */
+  private sharedLink(fields: MirrorFields, path: string, prefix: string): string {
+    if (fields.link?.prefix !== prefix)
+      fields.link = { prefix, value: this.linkOf(fields.duplicates, path, prefix) };
+    return fields.link.value;
+  }
+
+  private linkOf(mirrors: readonly MirrorConfig[], path: string, prefix: string): string {
+    return mirrorLinkValue(mirrors, path, metalinkTargetOf(prefix, path), (name) =>
+      this.directory.sendsDigests(name),
+    );
   }
 
   private fieldsOf({ path, identity }: MirroredResponse): MirrorFields {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MirrorStanding } from '../../src/mirrors/mirror-directory';
 import { MirrorProber } from '../../src/mirrors/mirror-prober';
+import { tagOf } from '../../src/server/purge-tags';
 import { runCliOnce, startCli } from '../support/running-cli';
 import { StaticMirror } from '../support/static-mirror';
 import { TempSite } from '../support/temp-site';
@@ -293,5 +294,56 @@ describe('serve with mirrors in its config file', () => {
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(mirror.hits.length).toBe(probes);
     await mirror.stop();
+  }, 15_000);
+
+  it('with --watch and a purge target › a mirror failing or passing its checks purges the URLs of its files served', async () => {
+    const mirror = await mirrorOf(current);
+    const purges: Array<[string | undefined, string | undefined]> = [];
+    const receiver = createServer((req, res) => {
+      purges.push([req.headers['x-purge-url'] as string, req.headers['surrogate-key'] as string]);
+      res.end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const purgeUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+    const config = join(tempFolder(), 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ mirrors: [{ name: 'm', url: mirror.url }], mirrorCheckInterval: 1 }),
+    );
+    const serve = await startCli(
+      [
+        'serve',
+        current,
+        '--port',
+        '0',
+        '--config',
+        config,
+        '--quiet',
+        '--watch',
+        '--purge-url',
+        purgeUrl,
+      ].concat(['--purge-tag-header', 'Surrogate-Key']),
+      'http://',
+    );
+    try {
+      // The first round may end before the watch mode starts: no response carried links before it anyway.
+      await waitFor(() => serve.stdout.join('').includes('mirror m passes its checks'), 'mirror m', 5000);
+      const origin = /http:\/\/[\d.:]+\//.exec(serve.stdout.join(''))?.[0];
+      const served = await fetch(`${origin}files/data.bin`);
+      expect(served.headers.get('link')).toContain(`${mirror.url}files/data.bin>; rel=duplicate`);
+      await served.arrayBuffer();
+      const expected: [string, string] = ['/files/data.bin', tagOf('/files/data.bin')];
+      await mirror.stop();
+      await waitFor(() => purges.length > 0, 'the purge when the mirror is down', 5000);
+      expect(purges).toEqual([expected]);
+      await mirror.start();
+      await waitFor(() => purges.length > 1, 'the purge when the mirror is back', 5000);
+      expect(purges).toEqual([expected, expected]);
+    } finally {
+      serve.stop('SIGTERM');
+      await serve.exitCode;
+      await mirror.stop();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   }, 15_000);
 });

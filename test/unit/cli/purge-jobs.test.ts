@@ -3,7 +3,8 @@
 
 import { DependencyGraph } from '../../../src/engine/dependency-graph';
 import { tagOf } from '../../../src/server/purge-tags';
-import { purgeJobs } from '../../../src/cli/watch-mode';
+import { mirrorLinkPurgeJobs, purgeJobs } from '../../../src/cli/watch-mode';
+import { MIRROR_LINKS_TAG } from '../../../src/server/mirror-links';
 
 const found = (path: string) => ({ path, exists: true });
 
@@ -50,6 +51,24 @@ describe('purgeJobs', () => {
     expect(purgeJobs(graph, ['/parts/p7.html'], 'tag').map((job) => job.url)).toEqual([
       '/big.shtml',
       '/parts/p7.html',
+    ]);
+  });
+});
+
+describe('mirrorLinkPurgeJobs', () => {
+  it('a tag target › the one mirror-links tag, whatever the paths', () => {
+    for (const kind of ['tag', 'batch'] as const)
+      expect(mirrorLinkPurgeJobs(siteGraph(), new Set(['/index.shtml', '/about.shtml']), kind)).toEqual([
+        { tag: MIRROR_LINKS_TAG, url: '/' },
+      ]);
+  });
+
+  it('a URL target › each URL the paths were served at, none for paths never served', () => {
+    expect(
+      mirrorLinkPurgeJobs(siteGraph(), new Set(['/about.shtml', '/index.shtml', '/never.bin']), 'url'),
+    ).toEqual([
+      { tag: tagOf('/about.shtml'), url: '/about.shtml' },
+      { tag: tagOf('/index.shtml'), url: '/' },
     ]);
   });
 });

@@ -211,6 +211,33 @@ describe('MirrorProber', () => {
     expect(changes.map((change) => change.kind)).toEqual(['restored', 'excluded', 'restored']);
   });
 
+  it('a failed file › checked again each round, the mirror out until it passes, whatever random picks', async () => {
+    const mirror = new FakeMirror({ '/a.html': PAGE, '/b.html': OLD_PAGE, '/logo.png': LOGO });
+    mirror.manifestOverride = mirror.manifestText();
+    mirror.files.delete('/a.html');
+    let pick = 0; // random() = 0 picks /a.html, the first file; the rounds after would pick /logo.png
+    const prober = new MirrorProber({
+      mirrors: [{ name: 'm', url: 'http://m.test/' }],
+      get: async (request) => mirror.answer(request, decodeURIComponent(request.url.pathname)),
+      random: () => pick,
+    });
+    await prober.checkNow();
+    pick = 0.99;
+    for (let round = 0; round < 3; round++) {
+      await prober.checkNow();
+      expect(prober.mirrorStandings('/logo.png', sha256(LOGO))[0]).toMatchObject({
+        eligible: false,
+        reason: 'failed spot check: /a.html: answered 404',
+      });
+    }
+    mirror.files.set('/a.html', PAGE);
+    await prober.checkNow();
+    expect(prober.eligibleMirrors('/logo.png', sha256(LOGO))).toHaveLength(1);
+    expect(mirror.requests.map((request) => request.url.pathname).at(-1)).toBe('/a.html');
+    await prober.checkNow();
+    expect(mirror.requests.map((request) => request.url.pathname).at(-1)).toBe('/logo.png');
+  });
+
   it('a listed file the mirror lacks › failed spot check naming its status', async () => {
     const mirror = new FakeMirror({ '/a.html': PAGE });
     mirror.manifestOverride = mirror.manifestText();
@@ -220,6 +247,66 @@ describe('MirrorProber', () => {
     expect(prober.mirrorStandings('/a.html', sha256(PAGE))[0]).toMatchObject({
       reason: 'failed spot check: /a.html: answered 404',
     });
+  });
+
+  it('advertised paths › the next spot check is among them, once; then any file of the manifest', async () => {
+    // random() = 0 picks the first candidate: /a.html among all files, the advertised one when there is one.
+    const mirror = new FakeMirror({ '/a.html': PAGE, '/b.html': OLD_PAGE, '/logo.png': LOGO });
+    const { prober } = setUp({ m: mirror });
+    const spotChecked = () => mirror.requests.map((request) => request.url.pathname).at(-1);
+    prober.noteAdvertised('/logo.png');
+    prober.noteAdvertised('/not-on-the-mirror.html');
+    await prober.checkNow();
+    expect(spotChecked()).toBe('/logo.png');
+    await prober.checkNow();
+    expect(spotChecked()).toBe('/a.html');
+  });
+
+  it('pref › a mirror whose answer names the same SHA-256 in Repr-Digest or Digest sends digests; others do not', async () => {
+    const answers: Record<string, Record<string, string>> = {
+      repr: { 'repr-digest': `sha-256=:${sha256(PAGE)}:` },
+      legacy: { digest: `md5=abc, sha-256=${sha256(PAGE)}` },
+      wrong: { 'repr-digest': `sha-256=:${sha256(OLD_PAGE)}:` },
+      none: {},
+    };
+    const mirrors = Object.fromEntries(
+      Object.entries(answers).map(([name, headers]) => {
+        const mirror = new FakeMirror({ '/a.html': PAGE });
+        const plain = mirror.answer.bind(mirror);
+        mirror.answer = (request, path) => {
+          const res = plain(request, path);
+          return path === '/a.html' ? { ...res, headers: { ...res.headers, ...headers } } : res;
+        };
+        return [name, mirror];
+      }),
+    );
+    const { prober } = setUp(mirrors);
+    await prober.checkNow();
+    expect(Object.keys(answers).map((name) => [name, prober.sendsDigests(name)])).toEqual([
+      ['repr', true],
+      ['legacy', true],
+      ['wrong', false],
+      ['none', false],
+    ]);
+  });
+
+  it('a mirror starting to send its digests › one change of kind digests, naming every path it holds', async () => {
+    const mirror = new FakeMirror({ '/a.html': PAGE });
+    let extra: Record<string, string> = {};
+    const plain = mirror.answer.bind(mirror);
+    mirror.answer = (request, path) => {
+      const res = plain(request, path);
+      return path === '/a.html' ? { ...res, headers: { ...res.headers, ...extra } } : res;
+    };
+    const { prober, changes } = setUp({ m: mirror });
+    await prober.checkNow();
+    extra = { 'repr-digest': `sha-256=:${sha256(PAGE)}:` };
+    await prober.checkNow();
+    expect(prober.sendsDigests('m')).toBe(true);
+    expect(changes.map((change) => [change.kind, [...change.paths]])).toEqual([
+      ['restored', ['/a.html']],
+      ['digests', ['/a.html']],
+    ]);
   });
 
   it('a new manifest › one change naming only the paths whose entry changed', async () => {
