@@ -24,6 +24,11 @@ export { MirrorProber } from './mirrors/mirror-prober';
 export type { MirrorProberOptions } from './mirrors/mirror-prober';
 export type { MirrorConfig } from './mirrors/mirror-config';
 export type { MirrorChange, MirrorDirectory, MirrorStanding } from './mirrors/mirror-directory';
+// Redirects to a near mirror (README "Redirecting to a near mirror"): the policy, and the ports for a client's
+// country and for resolving mirror host names.
+export type { MirrorRedirectPolicy } from './mirrors/mirror-redirect-policy';
+export type { GeoLookup } from './mirrors/geo-lookup';
+export type { HostLookup } from './mirrors/mirror-addresses';
 
 // The purge tags the middleware sends (README "Purge tags").
 export { directoryTagOf, tagOf } from './server/purge-tags';

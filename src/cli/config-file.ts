@@ -4,13 +4,16 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_RENDER_LIMITS } from '../engine/render-limits';
 import { isPlainFileName, PLAIN_FILE_NAMES } from '../engine/render-options';
+import { checkGeoNetworks } from '../mirrors/geo-lookup';
 import { checkMirrorList, MIRROR_CHECK_INTERVAL_RANGE } from '../mirrors/mirror-config';
+import { checkMirrorRedirect } from '../mirrors/mirror-redirect-policy';
 import { checkPurgeTarget, type PurgeTarget } from '../purge/purge-target';
 import { compileCachePolicy } from '../server/cache-policy';
 import { ERROR_DOCUMENTS_SHAPE, isErrorDocuments } from '../server/error-documents';
 import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-middleware';
 import {
   objectListRule,
+  objectRule,
   rule,
   stringListRule,
   stringRule,
@@ -85,6 +88,15 @@ export const CONFIG_RULES: { readonly [Key in ConfigKey]: ConfigRule } = {
     'a list of mirrors such as [{ "name": "m1", "url": "https://mirror.example/", "geo": "de", "priority": 1 }]',
   ),
   mirrorCheckInterval: wholeNumberRule('mirrorCheckInterval', MIRROR_CHECK_INTERVAL_RANGE),
+  mirrorRedirect: objectRule(
+    'mirrorRedirect',
+    'an object such as { "paths": ["/downloads/"], "minBytes": 4096, "when": "always" }',
+  ),
+  geoNetworks: objectRule(
+    'geoNetworks',
+    'an object of country codes and networks such as { "de": ["192.0.2.0/24"] }',
+  ),
+  geoDatabase: stringRule('geoDatabase', 'the path of a MaxMind DB file (.mmdb)'),
   limits: rule(
     'limits',
     (value) =>
@@ -116,13 +128,18 @@ export function readConfigFile(file: string): ConfigFile {
     if (!rule.check(value)) throw new UsageError(`config file '${file}': '${key}' must be ${rule.expected}`);
   }
   const config = parsed as ConfigFile;
-  const { cacheRules: rules, purge, mirrors } = config;
+  const { cacheRules: rules, purge, mirrors, mirrorRedirect, geoNetworks } = config;
   try {
     if (rules !== undefined) compileCachePolicy(rules);
     // One line naming the field, e.g. `purge.url must be an http:// or https:// URL`.
     if (purge !== undefined) checkPurgeTarget(purge, 'purge');
     // Kept normalised (a base URL ends in `/`), e.g. `mirrors[1].geo must be a two-letter country code …`.
     if (mirrors !== undefined) config.mirrors = checkMirrorList(mirrors, 'mirrors');
+    // Kept with its defaults, e.g. `mirrorRedirect.when must be "always" or "overloaded", not "busy"`.
+    if (mirrorRedirect !== undefined) config.mirrorRedirect = checkMirrorRedirect(mirrorRedirect);
+    if (mirrorRedirect !== undefined && !config.mirrors?.length)
+      throw new Error("mirrorRedirect needs 'mirrors' to redirect to");
+    if (geoNetworks !== undefined) config.geoNetworks = checkGeoNetworks(geoNetworks);
   } catch (err) {
     // One line naming the rule and key, e.g. `cacheRules[1].maxAge must be a whole number of seconds ≥ 0`.
     throw new UsageError(`config file '${file}': ${(err as Error).message.replace(/^ssi\(\): /, '')}`);

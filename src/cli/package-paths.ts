@@ -10,9 +10,14 @@ export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 /** The demo SSI site shipped with the package, served when `serve` is given no ROOT. */
 export const DEMO_SITE_ROOT = path.join(PACKAGE_ROOT, 'site');
 
-/** Reads `version` from the package's own package.json. */
+/** Reads `version` from the package's own package.json; `unknown` when there is none to read (a bare copy of dist/). */
 export function readPackageVersion(): string {
-  const manifest: unknown = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8'));
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8'));
+  } catch {
+    return 'unknown';
+  }
   const version =
     typeof manifest === 'object' && manifest !== null ? Reflect.get(manifest, 'version') : undefined;
   return typeof version === 'string' ? version : 'unknown';

@@ -1,11 +1,15 @@
 // `cdn-include serve`: parses its arguments, starts the server on the docroot, logs, and stops on a signal.
 
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { DependencyGraph } from '../engine/dependency-graph';
 import { DEFAULT_MIRROR_CHECK_INTERVAL, type MirrorConfig } from '../mirrors/mirror-config';
 import type { MirrorChange } from '../mirrors/mirror-directory';
 import { MirrorProber } from '../mirrors/mirror-prober';
+import { openGeoDatabase } from '../mirrors/geo-database';
+import { systemHostLookup, type HostLookup } from '../mirrors/mirror-addresses';
+import { firstGeoLookup, geoNetworkTable, type GeoLookup, type GeoSettings } from '../mirrors/geo-lookup';
 import { createApp } from '../server/app';
 import { escapeLogItem } from '../server/log-escape';
 import { lineFormatter, type AccessLogRecord } from '../server/access-log';
@@ -305,9 +309,18 @@ function createServeApp(
   shared: ServeShared,
 ): ServeApp {
   const all = appSettings(options);
-  const { accessLog, revalidateWindow, health, metrics, mirrors, mirrorCheckInterval, ...settings } = all;
+  const { accessLog, revalidateWindow, health, metrics, mirrors, mirrorCheckInterval, ...rest } = all;
+  const { geoNetworks, geoDatabase, ...settings } = rest;
   const { store, liveReload, operations, onMirrorChange, ...docroot } = shared;
-  const mirrorProber = mirrorProberFor(mirrors, mirrorCheckInterval, io);
+  // Before the prober: an unreadable database leaves nothing running behind.
+  const geo = geoLookupFor({ geoNetworks, geoDatabase }, io.cwd);
+  if (settings.mirrorRedirect?.when === 'overloaded')
+    io.stderr(
+      'cdn-include serve: mirrorRedirect.when is "overloaded" but serve has no load signal yet: nothing is redirected\n',
+    );
+  // Host names are resolved only where a redirect asks whether a client is a mirror.
+  const lookupHost = settings.mirrorRedirect && systemHostLookup;
+  const mirrorProber = mirrorProberFor(mirrors, mirrorCheckInterval, io, lookupHost);
   if (onMirrorChange) mirrorProber?.onChange(onMirrorChange);
   const record = graph && graph.record.bind(graph);
   const writeLine = (accessLog ?? true) ? (line: string) => io.stdout(`${line}\n`) : undefined;
@@ -330,6 +343,7 @@ function createServeApp(
     onDiagnostic: (diagnostic, ctx) => io.stderr(`${formatDiagnostic(diagnostic)} [${requestLabel(ctx)}]\n`),
     onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
     mirrorDirectory: mirrorProber,
+    geo,
   });
   // Once the app exists: a config the app refuses leaves no prober behind.
   mirrorProber?.start();
@@ -346,12 +360,14 @@ function mirrorProberFor(
   mirrors: readonly MirrorConfig[] | undefined,
   intervalSeconds: number | undefined,
   io: CommandIo,
+  lookupHost: HostLookup | undefined,
 ): MirrorProber | undefined {
   if (mirrors === undefined || mirrors.length === 0) return undefined;
   const prober = new MirrorProber({
     mirrors,
     intervalMs: (intervalSeconds ?? DEFAULT_MIRROR_CHECK_INTERVAL) * 1000,
     userAgent: `cdn-include-mirror-check/${readPackageVersion()}`,
+    lookupHost,
     onListenerError: (err) =>
       io.stderr(`cdn-include serve: mirror change listener failed: ${messageOf(err)}\n`),
   });
@@ -362,6 +378,18 @@ function mirrorProberFor(
       io.stdout(`cdn-include: mirror ${change.mirror} passes its checks\n`);
   });
   return prober;
+}
+
+/**
+ * Where a redirected client's country is looked up: the static table first, then the MaxMind DB (read now, whole);
+ * undefined with neither. Throws an Error naming the database when it cannot be read.
+ */
+function geoLookupFor(settings: Partial<GeoSettings>, cwd: string): GeoLookup | undefined {
+  const { geoNetworks, geoDatabase } = settings;
+  return firstGeoLookup([
+    geoNetworks && geoNetworkTable(geoNetworks),
+    geoDatabase === undefined ? undefined : openGeoDatabase(path.resolve(cwd, geoDatabase)),
+  ]);
 }
 
 /**

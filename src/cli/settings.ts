@@ -7,6 +7,7 @@ import type { ConnectionLimits } from '../server/connection-limits';
 import type { SsiOptions } from '../server/ssi-middleware';
 import type { PurgeTarget } from '../purge/purge-target';
 import type { MirrorSettings } from '../mirrors/mirror-config';
+import type { GeoSettings } from '../mirrors/geo-lookup';
 
 /** The process-level settings of `serve`, which no library option holds. */
 export interface ServeProcessSettings {
@@ -59,7 +60,8 @@ export type ConfigurableSsiOption =
   | 'purgeTags'
   | 'surrogateKeyHeader'
   | 'cacheTagHeader'
-  | 'maxTagHeaderBytes';
+  | 'maxTagHeaderBytes'
+  | 'mirrorRedirect';
 
 /**
  * What a config file may set, each key with the type (and meaning) of the option it sets: ssi()'s, the server's
@@ -69,7 +71,8 @@ export type ConfigFile = Pick<SsiOptions, ConfigurableSsiOption> &
   Partial<ConnectionLimits> &
   Partial<ServeProcessSettings> &
   Partial<WatchSettings> &
-  Partial<MirrorSettings>;
+  Partial<MirrorSettings> &
+  Partial<GeoSettings>;
 
 /** A config-file key. */
 export type ConfigKey = keyof ConfigFile;

@@ -52,6 +52,11 @@ export interface MirrorDirectory {
   noteAdvertised(path: string): void;
   /** Calls `listener` on each change of eligibility; returns the function that stops it. */
   onChange(listener: (change: MirrorChange) => void): () => void;
+  /**
+   * Whether `address` is a mirror host's own (a host given as an IP address, or what a host name resolved to at the
+   * last round), so its requests are never redirected to a mirror. Without it, no client counts as a mirror.
+   */
+  isMirrorAddress?(address: string): boolean;
 }
 
 /** Mirrors in the order they are offered: RFC 6249 §3.2 `pri` (lower first), then as configured. */

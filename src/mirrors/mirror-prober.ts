@@ -3,6 +3,7 @@
 // from it; never touches the origin's own responses.
 
 import { DIGEST_MANIFEST_PATH } from '../site-build/digest-manifest';
+import { MirrorAddresses, type HostLookup } from './mirror-addresses';
 import { DEFAULT_MIRROR_CHECK_INTERVAL, type MirrorConfig } from './mirror-config';
 import {
   offerOrder,
@@ -42,6 +43,11 @@ export interface MirrorProberOptions {
   random?: () => number;
   /** Receives an error thrown by a change listener (which must not stop the probing). @default ignore */
   onListenerError?: (err: unknown) => void;
+  /**
+   * Resolves the mirrors' host names at each round (beside it, never delaying it), so isMirrorAddress knows them
+   * too. @default none: only hosts written as IP addresses are known
+   */
+  lookupHost?: HostLookup;
 }
 
 /** What the prober keeps of one mirror: its view plus the validators of its last manifest. */
@@ -83,6 +89,8 @@ export class MirrorProber implements MirrorDirectory {
   private readonly userAgent: string;
   private readonly get: MirrorHttpGet;
   private readonly random: () => number;
+  private readonly addresses: MirrorAddresses;
+  private addressRefresh: Promise<void> | undefined;
   private controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
@@ -105,6 +113,7 @@ export class MirrorProber implements MirrorDirectory {
     this.userAgent = options.userAgent ?? 'cdn-include-mirror-check';
     this.get = options.get ?? nodeMirrorGet;
     this.random = options.random ?? Math.random;
+    this.addresses = new MirrorAddresses(options.mirrors, options.lookupHost);
   }
 
   /** {@inheritDoc MirrorDirectory.eligibleMirrors} */
@@ -135,6 +144,11 @@ export class MirrorProber implements MirrorDirectory {
     return () => this.listeners.delete(listener);
   }
 
+  /** {@inheritDoc MirrorDirectory.isMirrorAddress} */
+  isMirrorAddress(address: string): boolean {
+    return this.addresses.has(address);
+  }
+
   /** Checks every mirror now, then again `intervalMs` after each round ends. Does nothing when already started. */
   start(): void {
     if (this.running) return;
@@ -162,6 +176,8 @@ export class MirrorProber implements MirrorDirectory {
   }
 
   private runRound(): void {
+    // Beside the checks, one at a time: a slow resolver must never hold up a round.
+    this.addressRefresh ??= this.addresses.refresh().finally(() => (this.addressRefresh = undefined));
     this.round = this.checkNow().then(() => {
       if (!this.running) return;
       this.timer = setTimeout(() => this.runRound(), this.intervalMs);

@@ -45,6 +45,7 @@ import { mirrorListOf, mirrorListSubjectOf, sendMirrorList } from './mirror-list
 import { isDoubtedRevalidation } from './representation-dating';
 import { type ErrorDocuments, resolveErrorDocuments, sendErrorDocument } from './error-documents';
 import { type LocatedResource, locateResource } from './resource-locator';
+import { mirrorRedirectOf, type MirrorRedirectOptions } from './mirror-redirect';
 import { callSetHeaders, type SetHeaders, validateSetHeaders } from './set-headers';
 import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
 import { noteServed, type CacheOutcome } from './served-notes';
@@ -57,7 +58,8 @@ import {
 import { wholeNumberOption, type WholeNumberRange } from '../fields/whole-number';
 
 /** Options of the `ssi()` middleware: the engine's RenderOptions plus where the files are and how to cache. */
-export interface SsiOptions extends Omit<RenderOptions, 'source'> {
+export interface SsiOptions
+  extends Omit<RenderOptions, 'source'>, Omit<MirrorRedirectOptions, 'mirrorDirectory'> {
   /** The docroot folder. Either `root` or `source` is required. */
   root?: string;
   /** Where files are read from, instead of `root` (e.g. a MemoryFileSource in tests). */
@@ -243,6 +245,7 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   const setHeaders = validateSetHeaders(options.setHeaders);
   const mirrorLinks =
     options.mirrorDirectory && new MirrorLinks(options.mirrorDirectory, purgeTagOptions(options));
+  const redirect = mirrorRedirectOf(options, mirrorLinks, mountPrefix);
 
   async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
     // One release per request, from its first open to its last: a docroot switch mid-request changes nothing.
@@ -348,6 +351,8 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   ) {
     const { streaming, settings } = release;
     if (!streaming) return passOn(release, ctx, next);
+    const identityOf = () => streamedIdentity(path, streaming.source, streaming.tags, settings, now);
+    if (redirect && (await redirect.answer(ctx, path, identityOf))) return;
     const outcome = await sendStreamedFile(
       ctx,
       path,
@@ -398,6 +403,8 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     variant: CachedVariant,
     now: number,
   ) {
+    if (redirect && (await redirect.answer(ctx, variant.path, () => variant.representations.identity)))
+      return;
     const set = variant.representations;
     const coding = set.compressible ? negotiateContentCoding(ctx.req.headers['accept-encoding']) : 'identity';
     const grows = !set.has(coding);

@@ -15,17 +15,20 @@ export interface MirrorHit {
   status: number;
 }
 
-/** A static HTTP server of `folder` on 127.0.0.1. */
+/** A static HTTP server of `folder` on a loopback address (127.0.0.1 unless told another of 127.0.0.0/8). */
 export class StaticMirror {
   readonly hits: MirrorHit[] = [];
   private server: Server | undefined;
   port = 0;
 
-  constructor(readonly folder: string) {}
+  constructor(
+    readonly folder: string,
+    readonly host = '127.0.0.1',
+  ) {}
 
   /** The base URL of the copy, ending in `/`. */
   get url(): string {
-    return `http://127.0.0.1:${this.port}/`;
+    return `http://${this.host}:${this.port}/`;
   }
 
   /** Listens (again) on its port, any free one the first time. */
@@ -37,7 +40,7 @@ export class StaticMirror {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
+      server.listen(this.port, this.host, () => resolve());
     });
     this.port = (server.address() as AddressInfo).port;
     this.server = server;

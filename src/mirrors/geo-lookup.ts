@@ -1,0 +1,107 @@
+// Which country a client address is in, for choosing a mirror near it: the port, a static table of networks by
+// country (the config file's `geoNetworks`), and lookups tried in turn. Pure: node:net's BlockList is in memory.
+
+import { BlockList, isIP } from 'node:net';
+
+/** Answers the country of a client address; a MaxMind database or a static table, or your own. */
+export interface GeoLookup {
+  /** ISO 3166-1 alpha-2 code (lower case) of the country `address` is in; undefined when unknown. */
+  countryOf(address: string): string | undefined;
+}
+
+/** Networks by country: `{ "de": ["192.0.2.0/24", "2001:db8::/32"] }` (the config key `geoNetworks`). */
+export type GeoNetworks = Readonly<Record<string, readonly string[]>>;
+
+/** Where `serve` learns a client's country (config file only; README "Redirecting to a near mirror"). */
+export interface GeoSettings {
+  /** A static table of networks by country, asked before `geoDatabase`. @default none */
+  geoNetworks: GeoNetworks;
+  /** A MaxMind DB file (GeoLite2/GeoIP2 Country or City), read once when the app starts. @default none */
+  geoDatabase: string;
+}
+
+/**
+ * A lookup in `networks`: each country's blocks (CIDR, or a single address) held in one node:net BlockList. Where
+ * blocks of two countries overlap, the country listed first wins. Throws an Error naming the first bad entry.
+ * @example geoNetworkTable({ de: ['192.0.2.0/24'] }).countryOf('192.0.2.9') // 'de'
+ */
+export function geoNetworkTable(networks: GeoNetworks): GeoLookup {
+  const countries = Object.entries(checkGeoNetworks(networks)).map(([country, blocks]) => {
+    const list = new BlockList();
+    blocks.forEach((block) => addBlock(list, block));
+    return { country, list };
+  });
+  return {
+    countryOf(address) {
+      const plain = unmapped(address);
+      const family = isIP(plain);
+      if (family === 0) return undefined;
+      const type = family === 4 ? 'ipv4' : 'ipv6';
+      return countries.find(({ list }) => list.check(plain, type))?.country;
+    },
+  };
+}
+
+/**
+ * `geoNetworks` checked and normalised (country codes lower case); throws an Error whose one-line message names
+ * the entry, e.g. `geoNetworks.de[1] '10.0.0.0/33' has no valid prefix length`.
+ */
+export function checkGeoNetworks(value: unknown, label = 'geoNetworks'): Record<string, string[]> {
+  const shape = `${label} must be an object of country codes and network lists such as { "de": ["192.0.2.0/24"] }`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(shape);
+  const checked: Record<string, string[]> = {};
+  for (const [key, blocks] of Object.entries(value)) {
+    // RFC 6249 §3.2 names mirrors' countries by ISO 3166-1 alpha-2: the table must use the same codes.
+    if (!/^[A-Za-z]{2}$/.test(key))
+      throw new Error(`${label} key '${key}' must be a two-letter country code such as "de"`);
+    if (!Array.isArray(blocks) || !blocks.every((block) => typeof block === 'string'))
+      throw new Error(`${label}.${key} must be a list of networks such as ["192.0.2.0/24", "2001:db8::/32"]`);
+    blocks.forEach((block: string, index) => {
+      try {
+        addBlock(new BlockList(), block);
+      } catch (err) {
+        throw new Error(`${label}.${key}[${index}] ${(err as Error).message}`, { cause: err });
+      }
+    });
+    checked[key.toLowerCase()] = [...(checked[key.toLowerCase()] ?? []), ...(blocks as string[])];
+  }
+  return checked;
+}
+
+/**
+ * The first answer of `lookups`, tried in order (the static table before a database, so a table can correct it);
+ * undefined when none is given.
+ */
+export function firstGeoLookup(lookups: ReadonlyArray<GeoLookup | undefined>): GeoLookup | undefined {
+  const given = lookups.filter((lookup): lookup is GeoLookup => lookup !== undefined);
+  if (given.length <= 1) return given[0];
+  return {
+    countryOf(address) {
+      for (const lookup of given) {
+        const country = lookup.countryOf(address);
+        if (country !== undefined) return country;
+      }
+      return undefined;
+    },
+  };
+}
+
+function addBlock(list: BlockList, block: string): void {
+  const slash = block.indexOf('/');
+  const address = slash < 0 ? block : block.slice(0, slash);
+  const family = isIP(address);
+  if (family === 0) throw new Error(`'${block}' is not an IP address or CIDR block`);
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  if (slash < 0) return list.addAddress(address, type);
+  const prefixText = block.slice(slash + 1);
+  const prefix = Number(prefixText);
+  if (!/^\d{1,3}$/.test(prefixText) || prefix > (family === 4 ? 32 : 128))
+    throw new Error(`'${block}' has no valid prefix length`);
+  list.addSubnet(address, prefix, type);
+}
+
+/** `::ffff:192.0.2.1` (an IPv4 client on a dual-stack socket) → `192.0.2.1`, so IPv4 blocks match it. */
+export function unmapped(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped ? mapped[1] : address;
+}
