@@ -71,12 +71,13 @@ export async function startNginx(prefix: string, originPort: number): Promise<Ed
 
 /**
  * Writes `prefix/nginx.conf` from `config` (given the user to run as: root when the tests are, else none) and
- * starts nginx in the foreground, ready once it listens on `port`.
+ * starts nginx in the foreground, ready once it listens on `host`:`port`.
  */
 export async function startNginxWith(
   prefix: string,
   port: number,
   config: (user: string | undefined) => string,
+  host = '127.0.0.1',
 ): Promise<EdgeProcess> {
   mkdirSync(prefix, { recursive: true });
   const user = process.getuid?.() === 0 ? 'root' : undefined;
@@ -88,6 +89,7 @@ export async function startNginxWith(
     // -e: the error log before the config is read, so nginx never opens /var/log/nginx.
     command: [NGINX_BINARY, '-p', prefix, '-c', configFile, '-e', errorLog],
     port,
+    host,
     pidFile: join(prefix, 'nginx.pid'),
     logFiles: [errorLog],
   });

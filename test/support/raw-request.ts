@@ -7,6 +7,8 @@ import { type AddressInfo } from 'node:net';
 export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  /** The header lines as received, name and value alternating (repeated fields not joined). */
+  rawHeaders: string[];
   body: Buffer;
 }
 
@@ -34,7 +36,12 @@ export function rawRequestToPort(
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            rawHeaders: res.rawHeaders,
+            body: Buffer.concat(chunks),
+          }),
         );
       },
     );

@@ -27,6 +27,8 @@ export interface ServerCommand {
   name: string;
   command: string[];
   port: number;
+  /** The address it listens on. @default '127.0.0.1' */
+  host?: string;
   pidFile: string;
   /** Files whose text explains a failed start (error logs). */
   logFiles: string[];
@@ -41,12 +43,12 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1, found by binding port 0 and closing again. */
-export function freePort(): Promise<number> {
+/** A free TCP port on `host`, found by binding port 0 and closing again. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => resolve(port));
@@ -109,15 +111,17 @@ async function waitForPort(edge: ServerCommand, child: ChildProcess): Promise<vo
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
       throw new Error(`${edge.name} exited with code ${child.exitCode} while starting:`);
-    if (await answers(edge.port)) return;
+    if (await answers(edge.port, edge.host ?? '127.0.0.1')) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`${edge.name} did not answer on 127.0.0.1:${edge.port} within ${START_TIMEOUT_MS} ms:`);
+  throw new Error(
+    `${edge.name} did not answer on ${edge.host ?? '127.0.0.1'}:${edge.port} within ${START_TIMEOUT_MS} ms:`,
+  );
 }
 
-function answers(port: number): Promise<boolean> {
+function answers(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, host);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
