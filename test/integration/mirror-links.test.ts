@@ -96,6 +96,11 @@ describe('Link rel=duplicate', () => {
         '<http://127.0.0.2:8081/files/text.txt>; rel=duplicate; pri=2; geo=de; pref, ' +
         DESCRIBED('/files/text.txt'),
     );
+    // One link per field line: aria2 reads each Link line as one link.
+    const lines = res.rawHeaders.filter(
+      (_, index) => index % 2 === 1 && /^link$/i.test(res.rawHeaders[index - 1]),
+    );
+    expect(lines).toHaveLength(3);
     expect(res.headers.digest).toBe(`SHA-256=${sha256(TEXT)}`);
     expect(String(res.headers['surrogate-key']).split(' ')).toContain(MIRROR_LINKS_TAG);
     expect(String(res.headers['cache-tag']).split(',')).toContain(MIRROR_LINKS_TAG);
