@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Reader, type CountryResponse } from 'maxmind';
 import type { GeoLookup } from './geo-lookup';
-import { unmapped } from './geo-lookup';
+import { unmapped } from '../fields/address-blocks';
 
 /**
  * The lookup of the MaxMind DB held in `bytes`: a record's `country.iso_code`, else its `registered_country`'s (an

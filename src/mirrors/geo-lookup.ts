@@ -1,7 +1,8 @@
 // Which country a client address is in, for choosing a mirror near it: the port, a static table of networks by
 // country (the config file's `geoNetworks`), and lookups tried in turn. Pure: node:net's BlockList is in memory.
 
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { addAddressBlock, hasAddress } from '../fields/address-blocks';
 
 /** Answers the country of a client address; a MaxMind database or a static table, or your own. */
 export interface GeoLookup {
@@ -28,17 +29,11 @@ export interface GeoSettings {
 export function geoNetworkTable(networks: GeoNetworks): GeoLookup {
   const countries = Object.entries(checkGeoNetworks(networks)).map(([country, blocks]) => {
     const list = new BlockList();
-    blocks.forEach((block) => addBlock(list, block));
+    blocks.forEach((block) => addAddressBlock(list, block));
     return { country, list };
   });
   return {
-    countryOf(address) {
-      const plain = unmapped(address);
-      const family = isIP(plain);
-      if (family === 0) return undefined;
-      const type = family === 4 ? 'ipv4' : 'ipv6';
-      return countries.find(({ list }) => list.check(plain, type))?.country;
-    },
+    countryOf: (address) => countries.find(({ list }) => hasAddress(list, address))?.country,
   };
 }
 
@@ -58,7 +53,7 @@ export function checkGeoNetworks(value: unknown, label = 'geoNetworks'): Record<
       throw new Error(`${label}.${key} must be a list of networks such as ["192.0.2.0/24", "2001:db8::/32"]`);
     blocks.forEach((block: string, index) => {
       try {
-        addBlock(new BlockList(), block);
+        addAddressBlock(new BlockList(), block);
       } catch (err) {
         throw new Error(`${label}.${key}[${index}] ${(err as Error).message}`, { cause: err });
       }
@@ -84,24 +79,4 @@ export function firstGeoLookup(lookups: ReadonlyArray<GeoLookup | undefined>): G
       return undefined;
     },
   };
-}
-
-function addBlock(list: BlockList, block: string): void {
-  const slash = block.indexOf('/');
-  const address = slash < 0 ? block : block.slice(0, slash);
-  const family = isIP(address);
-  if (family === 0) throw new Error(`'${block}' is not an IP address or CIDR block`);
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  if (slash < 0) return list.addAddress(address, type);
-  const prefixText = block.slice(slash + 1);
-  const prefix = Number(prefixText);
-  if (!/^\d{1,3}$/.test(prefixText) || prefix > (family === 4 ? 32 : 128))
-    throw new Error(`'${block}' has no valid prefix length`);
-  list.addSubnet(address, prefix, type);
-}
-
-/** `::ffff:192.0.2.1` (an IPv4 client on a dual-stack socket) → `192.0.2.1`, so IPv4 blocks match it. */
-export function unmapped(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped ? mapped[1] : address;
 }

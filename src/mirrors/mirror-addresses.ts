@@ -4,7 +4,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { MirrorConfig } from './mirror-config';
-import { unmapped } from './geo-lookup';
+import { unmapped } from '../fields/address-blocks';
 
 /** Resolves a host name to its addresses (IPv4 and IPv6). */
 export type HostLookup = (host: string) => Promise<string[]>;

@@ -2,6 +2,7 @@
 // and that header. Pure: no I/O (node:net's BlockList is an in-memory address set).
 
 import { BlockList, isIP } from 'node:net';
+import { addAddressBlock, hasAddress, unmapped } from '../fields/address-blocks';
 
 /** The proxies whose X-Forwarded-For is believed: addresses and CIDR blocks, IPv4 and IPv6. */
 export interface TrustedProxies {
@@ -19,13 +20,9 @@ export const NO_TRUSTED_PROXIES: TrustedProxies = { has: () => false };
  */
 export function trustedProxies(entries: readonly string[]): TrustedProxies {
   const list = new BlockList();
-  for (const entry of entries) addEntry(list, entry.trim());
+  for (const entry of entries) addAddressBlock(list, entry.trim());
   return {
-    has(address) {
-      const plain = unmapped(address);
-      const family = isIP(plain);
-      return family !== 0 && list.check(plain, family === 4 ? 'ipv4' : 'ipv6');
-    },
+    has: (address) => hasAddress(list, address),
   };
 }
 
@@ -68,29 +65,9 @@ export function parseTrustedProxyList(text: string): string[] {
 /** Whether `entry` is an address or a CIDR block that trustedProxies accepts. */
 export function isTrustedProxyEntry(entry: string): boolean {
   try {
-    addEntry(new BlockList(), entry.trim());
+    addAddressBlock(new BlockList(), entry.trim());
     return true;
   } catch {
     return false;
   }
-}
-
-function addEntry(list: BlockList, entry: string): void {
-  const slash = entry.indexOf('/');
-  const address = slash < 0 ? entry : entry.slice(0, slash);
-  const family = isIP(address);
-  if (family === 0) throw new Error(`'${entry}' is not an IP address or CIDR block`);
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  if (slash < 0) return list.addAddress(address, type);
-  const prefixText = entry.slice(slash + 1);
-  const prefix = Number(prefixText);
-  if (!/^\d{1,3}$/.test(prefixText) || prefix > (family === 4 ? 32 : 128))
-    throw new Error(`'${entry}' has no valid prefix length`);
-  list.addSubnet(address, prefix, type);
-}
-
-/** `::ffff:10.0.0.1` (an IPv4 peer on a dual-stack socket) → `10.0.0.1`, so IPv4 entries match it. */
-function unmapped(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped ? mapped[1] : address;
 }

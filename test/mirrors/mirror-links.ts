@@ -1,6 +1,7 @@
 // What an origin says about its mirrors, read the way clients read it: the Link field lines of a response (RFC
 // 8288, RFC 6249 §3), as one short line each for readable diffs, and the JSON mirror list of `PATH?mirrorlist`.
 
+import type { MirrorList } from '../../src/server/mirror-list';
 import type { RawResponse } from '../support/raw-request';
 import { rawRequestToPort } from '../support/raw-request';
 
@@ -64,23 +65,6 @@ export function duplicateLinks(
   mirrorNames: ReadonlyMap<string, string>,
 ): string[] {
   return describeLinks(response, originUrl, mirrorNames).filter((link) => link.startsWith('duplicate '));
-}
-
-/** One mirror in the JSON of `PATH?mirrorlist`. */
-export interface MirrorListEntry {
-  name: string;
-  url: string;
-  geo?: string;
-  priority?: number;
-  eligible: boolean;
-  reason?: string;
-}
-
-/** The JSON of `PATH?mirrorlist`. */
-export interface MirrorList {
-  path: string;
-  sha256: string;
-  mirrors: MirrorListEntry[];
 }
 
 /** GETs `path?mirrorlist` as JSON from the origin on `port`; throws unless it is a 200 with a JSON body. */
