@@ -10,18 +10,16 @@ import { noteOffload, offloadNoteOf, type OffloadReason } from './offload-notes'
 import { evaluatePreconditions } from './preconditions';
 import { type Representation, validatorsAt } from './representation';
 
-/** The ssi() options offloading is made from. */
+/**
+ * The ssi() option offloading is made from; with `when: "overloaded"` it follows ssi()'s `loadSignal` (`shed()` asked
+ * once per redirectable request, `level()` whether an edge's fetch gets 503), and without one never redirects.
+ */
 export interface OffloadOptions {
   /**
    * Redirect requests to a CDN or mirror under load, with loop guards and a decision in every log line (README
    * "Under load"). @default none
    */
   offload?: OffloadConfig;
-  /**
-   * The origin's load: `shed()` is asked once per redirectable request when `offload.when` is `overloaded`, and
-   * `level()` whether an edge's fetch gets 503 (critical). It must be cheap and must not throw. @default none: never shed
-   */
-  loadSignal?: LoadSignal;
 }
 
 /** The offload step of the middleware: screened at the start of each request, asked again where it would be sent. */
@@ -46,11 +44,11 @@ export const EDGE_RETRY_AFTER_SECONDS = 5;
 const CONDITIONAL_FIELDS = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since'] as const;
 
 /**
- * The offload step for `options`, or undefined without `offload` (so a site without it pays one check per request).
+ * The offload step for `options` following `signal` (ssi()'s checked `loadSignal`), or undefined without `offload` (so a site without it pays one check per request).
  * Misuse is a TypeError naming the option, as for every ssi() option.
- * @example offloadOf({ offload: { to: 'https://cdn.example.net/' }, loadSignal })
+ * @example offloadOf({ offload: { to: 'https://cdn.example.net/' } }, loadSignal)
  */
-export function offloadOf(options: OffloadOptions): Offload | undefined {
+export function offloadOf(options: OffloadOptions, signal: LoadSignal | undefined): Offload | undefined {
   if (options.offload === undefined) return undefined;
   let config: ResolvedOffload;
   try {
@@ -58,11 +56,6 @@ export function offloadOf(options: OffloadOptions): Offload | undefined {
   } catch (err) {
     throw new TypeError(`ssi(): ${(err as Error).message}`, { cause: err });
   }
-  const signal = options.loadSignal;
-  if (signal !== undefined && (typeof signal.shed !== 'function' || typeof signal.level !== 'function'))
-    throw new TypeError(
-      "ssi(): option 'loadSignal' must be a LoadSignal (an object with level() and shed())",
-    );
   return new OffloadStep(config, signal);
 }
 
