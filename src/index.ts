@@ -12,6 +12,12 @@ export { createApp } from './server/app';
 export type { AppOptions } from './server/app';
 export { LiveReload } from './server/live-reload';
 export type { LiveReloadOptions } from './server/live-reload';
+// The origin's load signal (README "Under load"): the monitor, or the port to answer from elsewhere.
+export { LoadMonitor } from './server/load-monitor';
+export type { LoadMonitorOptions, LoadStatus } from './server/load-monitor';
+export type { LoadLevel, LoadSignal } from './server/load-signal';
+export type { LoadSettings, LoadThresholds } from './server/load-settings';
+export type { LoadSample } from './server/load-state';
 
 // Where the middleware keeps its validator ledger (the `validatorStore` option), or the port to write your own.
 export { FolderLedgerStore } from './engine/folder-ledger-store';

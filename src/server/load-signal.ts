@@ -1,5 +1,6 @@
 // The contract between the origin's load measurement and the steps that act on it (offload redirects, mirror
-// redirects under load, the edge's under-load cache fields). Types only: the measurement lives elsewhere.
+// redirects under load, the edge's under-load cache fields), and the check of an option that takes one. The
+// measurement lives elsewhere (load-monitor.ts).
 
 /**
  * How loaded the origin is, after smoothing and hysteresis: `normal`; `overloaded` (above the high thresholds for
@@ -17,4 +18,18 @@ export interface LoadSignal {
    * between with a probability that rises with load, so offload grows smoothly instead of flipping all at once.
    */
   shed(): boolean;
+}
+
+/**
+ * `value` as an option holding a LoadSignal, or undefined when not given; anything else is misuse, a TypeError
+ * naming the option (`ssi(): option 'loadSignal' must be a LoadSignal …`).
+ */
+export function checkLoadSignalOption(value: unknown, caller: string): LoadSignal | undefined {
+  if (value === undefined) return undefined;
+  const candidate = value as Partial<LoadSignal> | null;
+  if (typeof candidate?.level !== 'function' || typeof candidate.shed !== 'function')
+    throw new TypeError(
+      `${caller}: option 'loadSignal' must be a LoadSignal (an object with level() and shed())`,
+    );
+  return value as LoadSignal;
 }

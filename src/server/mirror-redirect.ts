@@ -15,6 +15,7 @@ import {
   type ResolvedMirrorRedirectPolicy,
 } from '../mirrors/mirror-redirect-policy';
 import type { Representation } from './representation';
+import type { LoadSignal } from './load-signal';
 
 /** The ssi() options a redirect is made from. */
 export interface MirrorRedirectOptions {
@@ -35,6 +36,8 @@ export interface MirrorRedirectOptions {
    * cheap and must not throw. @default none: such a policy never redirects
    */
   overloaded?: () => boolean;
+  /** The origin's load signal: without `overloaded`, a request is redirected when the signal sheds it. @default none */
+  loadSignal?: LoadSignal;
 }
 
 /** The redirect step of the middleware, asked before each file or page response is sent. */
@@ -73,7 +76,8 @@ export function mirrorRedirectOf(
   } catch (err) {
     throw new TypeError(`ssi(): ${(err as Error).message}`, { cause: err });
   }
-  const { mirrorDirectory: directory, geo, overloaded } = options;
+  const { mirrorDirectory: directory, geo, loadSignal } = options;
+  const overloaded = options.overloaded ?? (loadSignal && (() => loadSignal.shed()));
   if (directory === undefined || links === undefined || typeof directory.eligibleMirrors !== 'function')
     throw new TypeError("ssi(): option 'mirrorRedirect' needs option 'mirrorDirectory' (a MirrorDirectory)");
   if (geo !== undefined && typeof geo.countryOf !== 'function')

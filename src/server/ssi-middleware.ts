@@ -46,6 +46,7 @@ import { isDoubtedRevalidation } from './representation-dating';
 import { type ErrorDocuments, resolveErrorDocuments, sendErrorDocument } from './error-documents';
 import { type LocatedResource, locateResource } from './resource-locator';
 import { mirrorRedirectOf, type MirrorRedirectOptions } from './mirror-redirect';
+import { checkLoadSignalOption, type LoadSignal } from './load-signal';
 import { callSetHeaders, type SetHeaders, validateSetHeaders } from './set-headers';
 import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
 import { noteServed, type CacheOutcome } from './served-notes';
@@ -192,6 +193,12 @@ export interface SsiOptions
    * `PATH?mirrorlist` lists every mirror of a file. A site without mirrors pays nothing. @default none
    */
   mirrorDirectory?: MirrorDirectory;
+  /**
+   * The origin's load signal (README "Under load"), e.g. a LoadMonitor: the steps that act on load read it per
+   * request (`mirrorRedirect.when: "overloaded"` redirects the requests it sheds, unless `overloaded` is given).
+   * It must be cheap and must not throw. @default none: the origin is never overloaded
+   */
+  loadSignal?: LoadSignal;
 }
 
 /** What onPageBuilt receives. */
@@ -245,7 +252,8 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   const setHeaders = validateSetHeaders(options.setHeaders);
   const mirrorLinks =
     options.mirrorDirectory && new MirrorLinks(options.mirrorDirectory, purgeTagOptions(options));
-  const redirect = mirrorRedirectOf(options, mirrorLinks, mountPrefix);
+  const loadSignal = checkLoadSignalOption(options.loadSignal, 'ssi()');
+  const redirect = mirrorRedirectOf({ ...options, loadSignal }, mirrorLinks, mountPrefix);
 
   async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
     // One release per request, from its first open to its last: a docroot switch mid-request changes nothing.

@@ -10,6 +10,7 @@ import type { MirrorChange, MirrorDirectory, MirrorStanding } from '../../src/mi
 import { geoNetworkTable } from '../../src/mirrors/geo-lookup';
 import type { MirrorRedirectPolicy } from '../../src/mirrors/mirror-redirect-policy';
 import { createApp, type AppOptions } from '../../src/server/app';
+import type { LoadSignal } from '../../src/server/load-signal';
 import { ssi } from '../../src/server/ssi-middleware';
 import { at, TempSite } from '../support/temp-site';
 
@@ -235,6 +236,20 @@ describe('answered by the origin itself', () => {
     expect(res.status).toBe(200);
   });
 
+  it('when overloaded with a loadSignal › the requests it sheds are redirected, the others served', async () => {
+    let shedding = false;
+    const loadSignal: LoadSignal = {
+      level: () => (shedding ? 'overloaded' : 'normal'),
+      shed: () => shedding,
+    };
+    const policy: MirrorRedirectPolicy = { paths: ['/downloads/'], when: 'overloaded' };
+    const { server } = appWith({ mirrorRedirect: policy, loadSignal });
+    const get = () => request(server).get('/downloads/big.bin').set('X-Forwarded-For', '203.0.113.5');
+    expect((await get()).status).toBe(200);
+    shedding = true;
+    expect((await get()).status).toBe(302);
+  });
+
   it('a site without mirrorRedirect › the file itself, with the public mirror links of every response', async () => {
     const { server } = appWith({ mirrorRedirect: undefined });
     const res = await request(server).get('/downloads/big.bin').set('X-Forwarded-For', '203.0.113.5');
@@ -261,6 +276,11 @@ describe('ssi() misuse', () => {
       'an unknown when',
       { mirrorRedirect: { paths: ['/d/'], when: 'busy' }, mirrorDirectory: new FakeDirectory() },
       `ssi(): option 'mirrorRedirect'.when must be "always" or "overloaded", not "busy"`,
+    ],
+    [
+      'a loadSignal without shed()',
+      { loadSignal: { level: () => 'normal' } },
+      "ssi(): option 'loadSignal' must be a LoadSignal (an object with level() and shed())",
     ],
     [
       'a geo without countryOf',

@@ -1,0 +1,71 @@
+// In-band control of our edges under load (README "Under load"): while the load signal is not `normal`, a response
+// to an edge's fetch (200, 206 or 304) is sent with longer caching fields, so the edge keeps serving what it has
+// instead of coming back. Applied at send time only: the render cache never holds them, so the normal policy
+// returns with the next response once load falls. Must not touch any other response, nor any validator.
+
+import type { Context, Middleware, Next } from 'koa';
+import type { LoadSignal } from './load-signal';
+import { type ResolvedUnderLoad, underLoadFieldsOf, type UnderLoadFields } from './under-load-fields';
+
+/** What the step needs: the load, who our edges are, and the fields to send them. */
+export interface EdgeUnderLoadOptions {
+  /** The origin's load signal; only its `level()` is read, once per response. */
+  signal: LoadSignal;
+  /** Whether the request is a fetch of one of our edges (its CDN-Loop, Via or address). */
+  isEdgeRequest: (ctx: Context) => boolean;
+  /** The checked `underLoad` setting (see checkUnderLoad). */
+  settings: ResolvedUnderLoad;
+}
+
+/**
+ * Statuses whose caching fields an edge stores or refreshes: the file and page answers (RFC 9110 §15.4.5: a 304
+ * updates the stored response's fields, so it carries the same under-load fields as a 200).
+ */
+const CONTROLLED_STATUSES = new Set([200, 206, 304]);
+
+/** Distinct normal field sets remembered with their under-load fields; beyond it the memo starts again. */
+const MEMO_SIZE = 256;
+
+/**
+ * The Koa step that lengthens the caching fields of responses to our edges while the origin is loaded; put it
+ * around the middleware that answers (it acts after `next()`, before Koa writes the head).
+ * @example
+ * app.use(edgeUnderLoadMiddleware({ signal, isEdgeRequest, settings: checkUnderLoad({})! }));
+ * app.use(ssi({ root: 'site' }));
+ */
+export function edgeUnderLoadMiddleware(options: EdgeUnderLoadOptions): Middleware {
+  const { signal, isEdgeRequest, settings } = options;
+  // Responses share a few field sets (one per cache rule): each is merged once, not per request.
+  const memo = new Map<string, UnderLoadFields | null>();
+  const fieldsFor = (cacheControl: string, cdnCacheControl: string, surrogateControl: string) => {
+    const key = `${cacheControl}\n${cdnCacheControl}\n${surrogateControl}`;
+    let fields = memo.get(key);
+    if (fields === undefined) {
+      if (memo.size >= MEMO_SIZE) memo.clear();
+      fields =
+        underLoadFieldsOf(
+          {
+            cacheControl: cacheControl || undefined,
+            cdnCacheControl: cdnCacheControl || undefined,
+            surrogateControl: surrogateControl || undefined,
+          },
+          settings,
+        ) ?? null;
+      memo.set(key, fields);
+    }
+    return fields;
+  };
+  return async function edgeUnderLoad(ctx: Context, next: Next): Promise<void> {
+    await next();
+    if (!CONTROLLED_STATUSES.has(ctx.status) || signal.level() === 'normal' || !isEdgeRequest(ctx)) return;
+    const fields = fieldsFor(
+      ctx.response.get('Cache-Control'),
+      ctx.response.get('CDN-Cache-Control'),
+      ctx.response.get('Surrogate-Control'),
+    );
+    if (fields === null) return;
+    if (fields.cacheControl !== undefined) ctx.set('Cache-Control', fields.cacheControl);
+    if (fields.cdnCacheControl !== undefined) ctx.set('CDN-Cache-Control', fields.cdnCacheControl);
+    if (fields.surrogateControl !== undefined) ctx.set('Surrogate-Control', fields.surrogateControl);
+  };
+}

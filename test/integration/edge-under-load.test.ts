@@ -1,0 +1,146 @@
+// In-band control of our edges under load, through the middleware: longer caching fields on 200 and 304 to an
+// edge's fetch while the (fake) load signal is not normal, the normal policy as soon as it is again.
+
+import Koa, { type Context } from 'koa';
+import request from 'supertest';
+import { MemoryFileSource, ssi } from '../../src/index';
+import { edgeUnderLoadMiddleware } from '../../src/server/edge-under-load';
+import type { LoadLevel, LoadSignal } from '../../src/server/load-signal';
+import { checkUnderLoad, type ResolvedUnderLoad } from '../../src/server/under-load-fields';
+
+const MTIME = 1_700_000_000_000;
+const UNDER_LOAD_CDN = 'max-age=60, stale-while-revalidate=600, stale-if-error=86400';
+const UNDER_LOAD_CC = 'public, max-age=0, s-maxage=60, stale-while-revalidate=600, stale-if-error=86400';
+
+/** A load signal whose level the test sets. */
+class FakeLoadSignal implements LoadSignal {
+  current: LoadLevel = 'normal';
+  level(): LoadLevel {
+    return this.current;
+  }
+  shed(): boolean {
+    return this.current !== 'normal';
+  }
+}
+
+/** Our edge, as the offload setting would recognise it: CDN-Loop names it. */
+const isEdgeRequest = (ctx: Context) => ctx.get('CDN-Loop') === 'our-edge';
+
+function app(signal: LoadSignal, settings = checkUnderLoad({}) as ResolvedUnderLoad) {
+  const source = new MemoryFileSource({
+    '/index.shtml': { content: 'home <!--#include virtual="/nav.html" -->', mtimeMs: MTIME },
+    '/nav.html': { content: 'nav', mtimeMs: MTIME },
+    '/cookie.shtml': { content: '<!--#echo var="HTTP_COOKIE" -->', mtimeMs: MTIME },
+    '/assets/app.js': { content: 'x()', mtimeMs: MTIME },
+  });
+  const cacheRules = [{ path: '/assets/**', maxAge: 31536000, immutable: true }];
+  return new Koa()
+    .use(edgeUnderLoadMiddleware({ signal, isEdgeRequest, settings }))
+    .use(ssi({ source, cacheRules }))
+    .callback();
+}
+
+describe('edge under load', () => {
+  it('while overloaded › an edge’s 200 and 304 carry the longer fields (RFC 9110 §15.4.5)', async () => {
+    const signal = new FakeLoadSignal();
+    signal.current = 'overloaded';
+    const callback = app(signal);
+    const first = await request(callback).get('/index.shtml').set('CDN-Loop', 'our-edge').expect(200);
+    expect(first.headers['cache-control']).toBe(UNDER_LOAD_CC);
+    expect(first.headers['cdn-cache-control']).toBe(UNDER_LOAD_CDN);
+    expect(first.headers['surrogate-control']).toBe(UNDER_LOAD_CDN);
+    const revalidated = await request(callback)
+      .get('/index.shtml')
+      .set('CDN-Loop', 'our-edge')
+      .set('If-None-Match', first.headers.etag)
+      .expect(304);
+    expect(revalidated.headers['cache-control']).toBe(UNDER_LOAD_CC);
+    expect(revalidated.headers['cdn-cache-control']).toBe(UNDER_LOAD_CDN);
+    expect(revalidated.headers['surrogate-control']).toBe(UNDER_LOAD_CDN);
+    expect(revalidated.headers.etag).toBe(first.headers.etag);
+  });
+
+  it('while critical › the same fields', async () => {
+    const signal = new FakeLoadSignal();
+    signal.current = 'critical';
+    const response = await request(app(signal)).get('/index.shtml').set('CDN-Loop', 'our-edge').expect(200);
+    expect(response.headers['cdn-cache-control']).toBe(UNDER_LOAD_CDN);
+  });
+
+  it('while normal › an edge gets the normal policy', async () => {
+    const response = await request(app(new FakeLoadSignal()))
+      .get('/index.shtml')
+      .set('CDN-Loop', 'our-edge')
+      .expect(200);
+    expect(response.headers['cache-control']).toBe('public, max-age=0');
+    expect(response.headers['cdn-cache-control']).toBeUndefined();
+    expect(response.headers['surrogate-control']).toBeUndefined();
+  });
+
+  it('while overloaded › a request not from our edge gets the normal policy', async () => {
+    const signal = new FakeLoadSignal();
+    signal.current = 'overloaded';
+    const response = await request(app(signal))
+      .get('/index.shtml')
+      .set('CDN-Loop', 'someone-else')
+      .expect(200);
+    expect(response.headers['cache-control']).toBe('public, max-age=0');
+    expect(response.headers['cdn-cache-control']).toBeUndefined();
+  });
+
+  it('when load falls › the very next response (a render-cache hit) has the normal policy again', async () => {
+    const signal = new FakeLoadSignal();
+    signal.current = 'overloaded';
+    const callback = app(signal);
+    const loaded = await request(callback).get('/index.shtml').set('CDN-Loop', 'our-edge').expect(200);
+    expect(loaded.headers['cdn-cache-control']).toBe(UNDER_LOAD_CDN);
+    signal.current = 'normal';
+    const after = await request(callback).get('/index.shtml').set('CDN-Loop', 'our-edge').expect(200);
+    expect(after.headers['cache-control']).toBe('public, max-age=0');
+    expect(after.headers['cdn-cache-control']).toBeUndefined();
+    expect(after.headers['surrogate-control']).toBeUndefined();
+    expect(after.headers.etag).toBe(loaded.headers.etag);
+  });
+
+  it('a year-long asset under load › its lifetime is kept, stale-* added', async () => {
+    const signal = new FakeLoadSignal();
+    signal.current = 'overloaded';
+    const response = await request(app(signal)).get('/assets/app.js').set('CDN-Loop', 'our-edge').expect(200);
+    expect(response.headers['cdn-cache-control']).toBe(
+      'max-age=31536000, immutable, stale-while-revalidate=600, stale-if-error=86400',
+    );
+  });
+
+  it('a private page (it read Cookie) under load › keeps its own fields', async () => {
+    const signal = new FakeLoadSignal();
+    signal.current = 'overloaded';
+    const response = await request(app(signal))
+      .get('/cookie.shtml')
+      .set('CDN-Loop', 'our-edge')
+      .set('Cookie', 'a=1')
+      .expect(200);
+    expect(response.headers['cache-control']).toMatch(/^private/);
+    expect(response.headers['cdn-cache-control']).toBeUndefined();
+    expect(response.headers['surrogate-control']).toBeUndefined();
+  });
+
+  it('a missing page under load › its 404 is left alone', async () => {
+    const signal = new FakeLoadSignal();
+    signal.current = 'overloaded';
+    const response = await request(app(signal)).get('/missing.html').set('CDN-Loop', 'our-edge').expect(404);
+    expect(response.headers['cdn-cache-control']).toBeUndefined();
+  });
+
+  it('fields configured off › only the others are changed', async () => {
+    const signal = new FakeLoadSignal();
+    signal.current = 'overloaded';
+    const settings = checkUnderLoad({ cacheControl: false, surrogateControl: false }) as ResolvedUnderLoad;
+    const response = await request(app(signal, settings))
+      .get('/index.shtml')
+      .set('CDN-Loop', 'our-edge')
+      .expect(200);
+    expect(response.headers['cache-control']).toBe('public, max-age=0');
+    expect(response.headers['cdn-cache-control']).toBe(UNDER_LOAD_CDN);
+    expect(response.headers['surrogate-control']).toBeUndefined();
+  });
+});
