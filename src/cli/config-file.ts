@@ -10,6 +10,7 @@ import { checkMirrorRedirect } from '../mirrors/mirror-redirect-policy';
 import { checkPurgeTarget, type PurgeTarget } from '../purge/purge-target';
 import { compileCachePolicy } from '../server/cache-policy';
 import { ERROR_DOCUMENTS_SHAPE, isErrorDocuments } from '../server/error-documents';
+import { checkLoadSettings } from '../server/load-settings';
 import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-middleware';
 import {
   objectListRule,
@@ -97,6 +98,7 @@ export const CONFIG_RULES: { readonly [Key in ConfigKey]: ConfigRule } = {
     'an object of country codes and networks such as { "de": ["192.0.2.0/24"] }',
   ),
   geoDatabase: stringRule('geoDatabase', 'the path of a MaxMind DB file (.mmdb)'),
+  load: objectRule('load', 'an object such as { "egressBytesPerSecond": 12500000, "enterWindows": 3 }'),
   limits: rule(
     'limits',
     (value) =>
@@ -128,7 +130,7 @@ export function readConfigFile(file: string): ConfigFile {
     if (!rule.check(value)) throw new UsageError(`config file '${file}': '${key}' must be ${rule.expected}`);
   }
   const config = parsed as ConfigFile;
-  const { cacheRules: rules, purge, mirrors, mirrorRedirect, geoNetworks } = config;
+  const { cacheRules: rules, purge, mirrors, mirrorRedirect, geoNetworks, load } = config;
   try {
     if (rules !== undefined) compileCachePolicy(rules);
     // One line naming the field, e.g. `purge.url must be an http:// or https:// URL`.
@@ -140,6 +142,8 @@ export function readConfigFile(file: string): ConfigFile {
     if (mirrorRedirect !== undefined && !config.mirrors?.length)
       throw new Error("mirrorRedirect needs 'mirrors' to redirect to");
     if (geoNetworks !== undefined) config.geoNetworks = checkGeoNetworks(geoNetworks);
+    // Kept as given (the monitor fills in its defaults), e.g. `load.eventLoopDelayMs.low must be a number from 0 …`.
+    if (load !== undefined) checkLoadSettings(load);
   } catch (err) {
     // One line naming the rule and key, e.g. `cacheRules[1].maxAge must be a whole number of seconds ≥ 0`.
     throw new UsageError(`config file '${file}': ${(err as Error).message.replace(/^ssi\(\): /, '')}`);

@@ -4,6 +4,7 @@
 
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
+import type { LoadStatus } from './load-monitor';
 import type { ServerMetrics } from './server-metrics';
 
 /** The path prefix of the operations endpoints. */
@@ -19,6 +20,8 @@ export interface OperationsOptions {
   isDraining?: () => boolean;
   /** The docroot's file-watch state, as the health check reports it. @default none */
   watcherState?: () => string | undefined;
+  /** The load signal's state, as the health check reports it; undefined while there is none. @default none */
+  loadStatus?: () => LoadStatus | undefined;
 }
 
 /**
@@ -36,6 +39,7 @@ export function operationsMiddleware(options: OperationsOptions) {
       ctx.body = {
         status: draining ? 'draining' : 'ok',
         watcher: options.watcherState?.(),
+        load: healthOfLoad(options.loadStatus?.()),
       };
     });
   const { metrics } = options;
@@ -64,4 +68,24 @@ export function operationsMiddleware(options: OperationsOptions) {
   const endpoints: Middleware = (ctx, next) =>
     ctx.path.startsWith(`${OPERATIONS_PATH}/`) ? routes(ctx, next) : next();
   return [endpoints, counting] as const;
+}
+
+/** The load signal as the health check shows it: the level, the shed share and the last window's raw measures. */
+function healthOfLoad(status: LoadStatus | undefined) {
+  if (status === undefined) return undefined;
+  const { measures } = status;
+  return {
+    level: status.level,
+    shedShare: round(status.shedShare),
+    eventLoopUtilization: round(measures.eventLoopUtilization),
+    eventLoopDelayP99Ms: round(measures.eventLoopDelayMs),
+    requestsInFlight: measures.requestsInFlight,
+    egressBytesPerSecond: Math.round(measures.egressBytesPerSecond),
+    egressBudget: status.egressBudget,
+  };
+}
+
+/** Three decimals: enough for a share or a millisecond figure, short in JSON. */
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
