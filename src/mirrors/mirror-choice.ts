@@ -2,14 +2,14 @@
 // (highest random weight) on the client's network and the path. The same inputs give the same mirror on every origin
 // of a fleet, and every range request of one download lands on one mirror, with no state kept. Pure: no I/O.
 
-import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
+import { type RendezvousCandidate } from '../hashing/rendezvous-hash';
+
+// The choice itself is shared with asset hosts (one hash, written once).
+export { rendezvousChoice } from '../hashing/rendezvous-hash';
 
 /** A mirror that may be chosen: its name (unique), its share of the choices, and its country if known. */
-export interface MirrorCandidate {
-  readonly name: string;
-  /** Relative share (> 0): a mirror of weight 2 is chosen about twice as often as one of weight 1. */
-  readonly weight: number;
+export interface MirrorCandidate extends RendezvousCandidate {
   /** ISO 3166-1 alpha-2 country code, lower case. */
   readonly geo?: string;
 }
@@ -50,36 +50,4 @@ export function nearestCandidates<T extends MirrorCandidate>(
   if (clientGeo === undefined) return candidates;
   const local = candidates.filter((candidate) => candidate.geo === clientGeo.toLowerCase());
   return local.length > 0 ? local : candidates;
-}
-
-/**
- * Weighted rendezvous hashing: each candidate scores `weight / -ln(u)` with `u` uniform in (0, 1) from a hash of
- * `key` and its name, and the highest score wins. Removing a candidate moves only the keys it held; a candidate's
- * share of keys is its share of the total weight. Undefined for no candidate.
- * @example rendezvousChoice(mirrors, `${clientNetworkOf(ip)} ${path}`)
- */
-export function rendezvousChoice<T extends MirrorCandidate>(
-  candidates: readonly T[],
-  key: string,
-): T | undefined {
-  let best: { candidate: T; score: number } | undefined;
-  for (const candidate of candidates) {
-    const score = candidate.weight / -Math.log(uniformOf(`${key}\0${candidate.name}`));
-    // Ties (only for equal hashes) go to the smaller name, so every origin breaks them alike.
-    if (
-      best === undefined ||
-      score > best.score ||
-      (score === best.score && candidate.name < best.candidate.name)
-    )
-      best = { candidate, score };
-  }
-  return best?.candidate;
-}
-
-/** A number in (0, 1) from the first 53 bits of the SHA-256 of `text`: the same on every machine. */
-function uniformOf(text: string): number {
-  const digest = createHash('sha256').update(text).digest();
-  const high = digest.readUInt32BE(0);
-  const low = digest.readUInt32BE(4) >>> 11;
-  return (high * 2 ** 21 + low + 0.5) / 2 ** 53;
 }
