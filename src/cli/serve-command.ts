@@ -11,6 +11,7 @@ import { openGeoDatabase } from '../mirrors/geo-database';
 import { systemHostLookup, type HostLookup } from '../mirrors/mirror-addresses';
 import { firstGeoLookup, geoNetworkTable, type GeoLookup, type GeoSettings } from '../mirrors/geo-lookup';
 import { createApp } from '../server/app';
+import type { OffloadConfig } from '../server/offload-config';
 import { escapeLogItem } from '../server/log-escape';
 import { lineFormatter, type AccessLogRecord } from '../server/access-log';
 import { clientErrorListener } from '../server/client-errors';
@@ -346,7 +347,8 @@ function createServeApp(
         `cdn-include serve: validator state unavailable, dating by file times until it is back: ${err.message}\n`,
       ),
     ...fileWatching(revalidateWindow, docroot, io, operations),
-    operations: operations.endpoints(health ?? true),
+    operations: operations.endpoints(health ?? true, settings.offload !== undefined),
+    offload: settings.offload && withMirrorHosts(settings.offload, mirrors),
     accessLog: writeLine,
     onError: (err, ctx) =>
       io.stderr(`cdn-include serve: ${requestLabel(ctx)} answered 500: ${stackOf(err)}\n`),
@@ -423,11 +425,27 @@ function fileWatching(
 }
 
 /**
- * Whether the settings have a step that acts on the load signal. The signal is the process's: once started, every
- * app after a reload reads it.
+ * Whether the settings have a step that acts on the load signal: a mirror redirect or an offload `when`
+ * "overloaded" (offload's default). The signal is the process's: once started, every app after a reload reads it.
  */
-function needsLoadSignal(settings: Pick<SiteSettings, 'mirrorRedirect'>): boolean {
-  return settings.mirrorRedirect?.when === 'overloaded';
+function needsLoadSignal(settings: Pick<SiteSettings, 'mirrorRedirect' | 'offload'>): boolean {
+  const offloadWhen = settings.offload && (settings.offload.when ?? 'overloaded');
+  return settings.mirrorRedirect?.when === 'overloaded' || offloadWhen === 'overloaded';
+}
+
+/**
+ * The offload setting with the configured mirrors' hosts among our own: a request that reached us under a mirror's
+ * name is never sent to the CDN (README "Under load", loop guard (b)).
+ */
+function withMirrorHosts(
+  offload: OffloadConfig,
+  mirrors: readonly MirrorConfig[] | undefined,
+): OffloadConfig {
+  if (!mirrors?.length) return offload;
+  return {
+    ...offload,
+    ownHosts: [...(offload.ownHosts ?? []), ...mirrors.map((mirror) => new URL(mirror.url).host)],
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { ChangeFeedStatus } from '../engine/change-feed';
 import { RequestTracker, shutDown } from '../server/graceful-shutdown';
 import { LoadMonitor } from '../server/load-monitor';
 import type { LoadSettings } from '../server/load-settings';
+import { OffloadTally } from '../server/offload-notes';
 import { OPERATIONS_PATH, type OperationsOptions } from '../server/operations';
 import { ServerMetrics } from '../server/server-metrics';
 import { clusterWorkerId } from './cluster';
@@ -23,6 +24,8 @@ export class ServeOperations {
   readonly metrics: ServerMetrics | undefined;
   private watcher: ChangeFeedStatus['kind'] | undefined;
   private load: { monitor: LoadMonitor | undefined; settings: LoadSettings; server: Server | undefined };
+  /** The offload decisions since start, across reloads; reported while offload is configured. */
+  private readonly offload = new OffloadTally();
 
   /**
    * `purgeQueueDepth` is read at each scrape (the watch mode starts after the server). `load` is the config file's
@@ -48,10 +51,14 @@ export class ServeOperations {
       : undefined;
   }
 
-  /** The options of createApp's operations endpoints, the health check on or off as `health` says. */
-  endpoints(health: boolean): OperationsOptions {
+  /**
+   * The options of createApp's operations endpoints, the health check on or off as `health` says, counting offload
+   * decisions when `offload` is configured.
+   */
+  endpoints(health: boolean, offload = false): OperationsOptions {
     return {
       health,
+      offload: offload ? this.offload : undefined,
       metrics: this.metrics,
       isDraining: () => this.tracker.draining,
       watcherState: () => this.watcher,

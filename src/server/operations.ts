@@ -5,6 +5,7 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { LoadStatus } from './load-monitor';
+import type { OffloadTally } from './offload-notes';
 import type { ServerMetrics } from './server-metrics';
 
 /** The path prefix of the operations endpoints. */
@@ -22,6 +23,11 @@ export interface OperationsOptions {
   watcherState?: () => string | undefined;
   /** The load signal's state, as the health check reports it; undefined while there is none. @default none */
   loadStatus?: () => LoadStatus | undefined;
+  /**
+   * Counts every other response's offload decision, which the health check reports as `offload` (README "Under
+   * load"); give it only when offload is configured. @default none
+   */
+  offload?: OffloadTally;
 }
 
 /**
@@ -40,9 +46,10 @@ export function operationsMiddleware(options: OperationsOptions) {
         status: draining ? 'draining' : 'ok',
         watcher: options.watcherState?.(),
         load: healthOfLoad(options.loadStatus?.()),
+        offload: options.offload?.counts(),
       };
     });
-  const { metrics } = options;
+  const { metrics, offload } = options;
   if (metrics)
     router.get('/metrics', async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
@@ -59,6 +66,7 @@ export function operationsMiddleware(options: OperationsOptions) {
   // A path the router does not answer (an endpoint turned off) goes on to the docroot.
   const counting: Middleware = (ctx, next) => {
     metrics?.observe(ctx.req, ctx.res);
+    if (offload) ctx.res.once('close', () => offload.count(ctx.req));
     return next();
   };
   // Only paths under the prefix reach the router: every other request skips its matching.

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compiledPackage } from '../support/compiled-cli';
 import { type ServeProcess, startServeProcess } from '../support/serve-process';
 import { TempSite } from '../support/temp-site';
 
@@ -14,6 +15,9 @@ const site = new TempSite().write('index.shtml', '<p>home</p>\n').write('big.bin
 const folder = mkdtempSync(join(tmpdir(), 'cdn-include-load-'));
 const running: ServeProcess[] = [];
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+
+// Compiling the package for the first serve process may take a while on a busy machine: not within a test's bound.
+beforeAll(() => compiledPackage(), 180_000);
 
 afterAll(async () => {
   agent.destroy();
