@@ -4,6 +4,7 @@
 import { BlockList } from 'node:net';
 import { addAddressBlock } from '../fields/address-blocks';
 import { hostName } from '../fields/loop-fields';
+import { checkUnderLoad, type ResolvedUnderLoad, type UnderLoadSettings } from './under-load-fields';
 
 /** When a request is redirected: always, while the load signal sheds it, or when its Referer's origin is listed. */
 export type OffloadWhen = 'overloaded' | 'always' | { referrerOrigins: readonly string[] };
@@ -33,6 +34,11 @@ export interface OffloadConfig {
   bounceParam?: string;
   /** Host names that are ours besides `to`'s (mirrors, asset hosts): a request naming one is never redirected. @default [] */
   ownHosts?: readonly string[];
+  /**
+   * The longer caching fields our edges' fetches get while the load is not normal (see UnderLoadSettings), or
+   * `false` for none. @default {} (CDN-Cache-Control, Surrogate-Control and Cache-Control, each at its default)
+   */
+  underLoad?: UnderLoadSettings | false;
 }
 
 /** The default bounce-back marker: a name no site is likely to use for itself. */
@@ -52,9 +58,11 @@ export interface ResolvedOffload {
   bounceParam: string;
   /** `toHost` and `ownHosts`, lowercase. */
   ownHosts: ReadonlySet<string>;
+  /** The under-load fields of edge fetches; undefined when turned off. */
+  underLoad: ResolvedUnderLoad | undefined;
 }
 
-const KEYS = ['to', 'when', 'paths', 'edges', 'bounceParam', 'ownHosts'];
+const KEYS = ['to', 'when', 'paths', 'edges', 'bounceParam', 'ownHosts', 'underLoad'];
 const EDGE_KEYS = ['cdnLoop', 'addresses'];
 const EXAMPLE = '{ "to": "https://cdn.example.net/", "when": "overloaded" }';
 // RFC 3986 §2.3: unreserved characters, so the marker is the same whether percent-encoded or not.
@@ -85,6 +93,7 @@ export function checkOffload(value: unknown, label = 'offload'): ResolvedOffload
     addresses: addressesOf(edges.addresses, `${label}.edges.addresses`),
     bounceParam,
     ownHosts: new Set([toHost, ...ownHosts.map(hostName)]),
+    underLoad: checkUnderLoad(fields.underLoad, `${label}.underLoad`),
   };
 }
 

@@ -24,6 +24,8 @@ export interface OffloadOptions {
 
 /** The offload step of the middleware: screened at the start of each request, asked again where it would be sent. */
 export interface Offload {
+  /** The checked `offload` option, for the steps that follow it (the under-load fields of edge fetches). */
+  readonly config: ResolvedOffload;
   /**
    * The loop guards, before anything is read: notes the request's reason so far, takes the bounce-back marker off
    * the request-target, and answers 400 for a Host repeating the CDN suffix; true when it answered.
@@ -61,7 +63,7 @@ export function offloadOf(options: OffloadOptions, signal: LoadSignal | undefine
 
 class OffloadStep implements Offload {
   constructor(
-    private readonly config: ResolvedOffload,
+    readonly config: ResolvedOffload,
     private readonly signal: LoadSignal | undefined,
   ) {}
 

@@ -47,6 +47,7 @@ import { type ErrorDocuments, resolveErrorDocuments, sendErrorDocument } from '.
 import { type LocatedResource, locateResource } from './resource-locator';
 import { mirrorRedirectOf, type MirrorRedirectOptions } from './mirror-redirect';
 import { checkLoadSignalOption, type LoadSignal } from './load-signal';
+import { edgeUnderLoadOf } from './edge-under-load';
 import { isNotModifiedFor, offloadOf, type OffloadOptions } from './offload';
 import { callSetHeaders, type SetHeaders, validateSetHeaders } from './set-headers';
 import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
@@ -256,6 +257,7 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   const loadSignal = checkLoadSignalOption(options.loadSignal, 'ssi()');
   const redirect = mirrorRedirectOf({ ...options, loadSignal }, mirrorLinks, mountPrefix);
   const offload = offloadOf(options, loadSignal);
+  const underLoad = edgeUnderLoadOf(offload, loadSignal);
 
   async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
     // Before the request-target is read: the screen may take the bounce-back marker off it.
@@ -609,7 +611,11 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     );
   }
 
-  return Object.assign(ssiMiddleware, {
+  // Around the whole middleware: the under-load fields go on as the response leaves, never into the render cache.
+  const served: Middleware = underLoad
+    ? (ctx, next) => underLoad(ctx, () => ssiMiddleware(ctx, next))
+    : ssiMiddleware;
+  return Object.assign(served, {
     clearCache(): void {
       const { cache, files } = releases.current();
       cache?.clear();
