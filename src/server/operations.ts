@@ -4,6 +4,8 @@
 
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
+import type { LoadStatus } from './load-monitor';
+import type { OffloadTally } from './offload-notes';
 import type { ServerMetrics } from './server-metrics';
 
 /** The path prefix of the operations endpoints. */
@@ -19,6 +21,13 @@ export interface OperationsOptions {
   isDraining?: () => boolean;
   /** The docroot's file-watch state, as the health check reports it. @default none */
   watcherState?: () => string | undefined;
+  /** The load signal's state, as the health check reports it; undefined while there is none. @default none */
+  loadStatus?: () => LoadStatus | undefined;
+  /**
+   * Counts every other response's offload decision, which the health check reports as `offload` (README "Under
+   * load"); give it only when offload is configured. @default none
+   */
+  offload?: OffloadTally;
 }
 
 /**
@@ -36,9 +45,11 @@ export function operationsMiddleware(options: OperationsOptions) {
       ctx.body = {
         status: draining ? 'draining' : 'ok',
         watcher: options.watcherState?.(),
+        load: healthOfLoad(options.loadStatus?.()),
+        offload: options.offload?.counts(),
       };
     });
-  const { metrics } = options;
+  const { metrics, offload } = options;
   if (metrics)
     router.get('/metrics', async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
@@ -55,6 +66,7 @@ export function operationsMiddleware(options: OperationsOptions) {
   // A path the router does not answer (an endpoint turned off) goes on to the docroot.
   const counting: Middleware = (ctx, next) => {
     metrics?.observe(ctx.req, ctx.res);
+    if (offload) ctx.res.once('close', () => offload.count(ctx.req));
     return next();
   };
   // Only paths under the prefix reach the router: every other request skips its matching.
@@ -64,4 +76,24 @@ export function operationsMiddleware(options: OperationsOptions) {
   const endpoints: Middleware = (ctx, next) =>
     ctx.path.startsWith(`${OPERATIONS_PATH}/`) ? routes(ctx, next) : next();
   return [endpoints, counting] as const;
+}
+
+/** The load signal as the health check shows it: the level, the shed share and the last window's raw measures. */
+function healthOfLoad(status: LoadStatus | undefined) {
+  if (status === undefined) return undefined;
+  const { measures } = status;
+  return {
+    level: status.level,
+    shedShare: round(status.shedShare),
+    eventLoopUtilization: round(measures.eventLoopUtilization),
+    eventLoopDelayP99Ms: round(measures.eventLoopDelayMs),
+    requestsInFlight: measures.requestsInFlight,
+    egressBytesPerSecond: Math.round(measures.egressBytesPerSecond),
+    egressBudget: status.egressBudget,
+  };
+}
+
+/** Three decimals: enough for a share or a millisecond figure, short in JSON. */
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
