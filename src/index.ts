@@ -18,6 +18,8 @@ export type { LoadMonitorOptions, LoadStatus } from './server/load-monitor';
 export type { LoadLevel, LoadSignal } from './server/load-signal';
 export type { LoadSettings, LoadThresholds } from './server/load-settings';
 export type { LoadSample } from './server/load-state';
+// Offloading under load (README "Under load"): the `offload` option's shape.
+export type { OffloadConfig, OffloadWhen } from './server/offload-config';
 
 // Where the middleware keeps its validator ledger (the `validatorStore` option), or the port to write your own.
 export { FolderLedgerStore } from './engine/folder-ledger-store';

@@ -10,6 +10,7 @@ import { checkMirrorRedirect } from '../mirrors/mirror-redirect-policy';
 import { checkPurgeTarget, type PurgeTarget } from '../purge/purge-target';
 import { compileCachePolicy } from '../server/cache-policy';
 import { ERROR_DOCUMENTS_SHAPE, isErrorDocuments } from '../server/error-documents';
+import { checkOffload } from '../server/offload-config';
 import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-middleware';
 import {
   objectListRule,
@@ -92,6 +93,10 @@ export const CONFIG_RULES: { readonly [Key in ConfigKey]: ConfigRule } = {
     'mirrorRedirect',
     'an object such as { "paths": ["/downloads/"], "minBytes": 4096, "when": "always" }',
   ),
+  offload: objectRule(
+    'offload',
+    'an object such as { "to": "https://cdn.example.net/", "when": "overloaded", "edges": { "cdnLoop": ["our-edge"] } }',
+  ),
   geoNetworks: objectRule(
     'geoNetworks',
     'an object of country codes and networks such as { "de": ["192.0.2.0/24"] }',
@@ -128,7 +133,7 @@ export function readConfigFile(file: string): ConfigFile {
     if (!rule.check(value)) throw new UsageError(`config file '${file}': '${key}' must be ${rule.expected}`);
   }
   const config = parsed as ConfigFile;
-  const { cacheRules: rules, purge, mirrors, mirrorRedirect, geoNetworks } = config;
+  const { cacheRules: rules, purge, mirrors, mirrorRedirect, geoNetworks, offload } = config;
   try {
     if (rules !== undefined) compileCachePolicy(rules);
     // One line naming the field, e.g. `purge.url must be an http:// or https:// URL`.
@@ -140,6 +145,8 @@ export function readConfigFile(file: string): ConfigFile {
     if (mirrorRedirect !== undefined && !config.mirrors?.length)
       throw new Error("mirrorRedirect needs 'mirrors' to redirect to");
     if (geoNetworks !== undefined) config.geoNetworks = checkGeoNetworks(geoNetworks);
+    // Checked whole, e.g. `offload.edges.addresses[0]: '10.0.0.0/99' has no valid prefix length`.
+    if (offload !== undefined) checkOffload(offload);
   } catch (err) {
     // One line naming the rule and key, e.g. `cacheRules[1].maxAge must be a whole number of seconds ≥ 0`.
     throw new UsageError(`config file '${file}': ${(err as Error).message.replace(/^ssi\(\): /, '')}`);

@@ -11,6 +11,7 @@ import { openGeoDatabase } from '../mirrors/geo-database';
 import { systemHostLookup, type HostLookup } from '../mirrors/mirror-addresses';
 import { firstGeoLookup, geoNetworkTable, type GeoLookup, type GeoSettings } from '../mirrors/geo-lookup';
 import { createApp } from '../server/app';
+import type { OffloadConfig } from '../server/offload-config';
 import { escapeLogItem } from '../server/log-escape';
 import { lineFormatter, type AccessLogRecord } from '../server/access-log';
 import { clientErrorListener } from '../server/client-errors';
@@ -318,6 +319,10 @@ function createServeApp(
     io.stderr(
       'cdn-include serve: mirrorRedirect.when is "overloaded" but serve has no load signal yet: nothing is redirected\n',
     );
+  if (settings.offload !== undefined && (settings.offload.when ?? 'overloaded') === 'overloaded')
+    io.stderr(
+      'cdn-include serve: offload.when is "overloaded" but serve has no load signal yet: nothing is redirected\n',
+    );
   // Host names are resolved only where a redirect asks whether a client is a mirror.
   const lookupHost = settings.mirrorRedirect && systemHostLookup;
   const mirrorProber = mirrorProberFor(mirrors, mirrorCheckInterval, io, lookupHost);
@@ -336,7 +341,8 @@ function createServeApp(
         `cdn-include serve: validator state unavailable, dating by file times until it is back: ${err.message}\n`,
       ),
     ...fileWatching(revalidateWindow, docroot, io, operations),
-    operations: operations.endpoints(health ?? true),
+    operations: operations.endpoints(health ?? true, settings.offload !== undefined),
+    offload: settings.offload && withMirrorHosts(settings.offload, mirrors),
     accessLog: writeLine,
     onError: (err, ctx) =>
       io.stderr(`cdn-include serve: ${requestLabel(ctx)} answered 500: ${stackOf(err)}\n`),
@@ -408,6 +414,21 @@ function fileWatching(
     revalidateWhileWatching: given !== undefined,
     watchRoot: docroot?.documentRoot,
     onWatchStatus: operations.watchStatus(watchStatusReporter(io, revalidateWindow)),
+  };
+}
+
+/**
+ * The offload setting with the configured mirrors' hosts among our own: a request that reached us under a mirror's
+ * name is never sent to the CDN (README "Under load", loop guard (b)).
+ */
+function withMirrorHosts(
+  offload: OffloadConfig,
+  mirrors: readonly MirrorConfig[] | undefined,
+): OffloadConfig {
+  if (!mirrors?.length) return offload;
+  return {
+    ...offload,
+    ownHosts: [...(offload.ownHosts ?? []), ...mirrors.map((mirror) => new URL(mirror.url).host)],
   };
 }
 

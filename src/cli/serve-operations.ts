@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { ChangeFeedStatus } from '../engine/change-feed';
 import { RequestTracker, shutDown } from '../server/graceful-shutdown';
+import { OffloadTally } from '../server/offload-notes';
 import { OPERATIONS_PATH, type OperationsOptions } from '../server/operations';
 import { ServerMetrics } from '../server/server-metrics';
 import { clusterWorkerId } from './cluster';
@@ -19,6 +20,8 @@ export class ServeOperations {
   /** The metrics, unless turned off at start. */
   readonly metrics: ServerMetrics | undefined;
   private watcher: ChangeFeedStatus['kind'] | undefined;
+  /** The offload decisions since start, across reloads; reported while offload is configured. */
+  private readonly offload = new OffloadTally();
 
   /** `purgeQueueDepth` is read at each scrape (the watch mode starts after the server). */
   constructor(metricsOn: boolean, purgeQueueDepth: () => number) {
@@ -34,10 +37,14 @@ export class ServeOperations {
       : undefined;
   }
 
-  /** The options of createApp's operations endpoints, the health check on or off as `health` says. */
-  endpoints(health: boolean): OperationsOptions {
+  /**
+   * The options of createApp's operations endpoints, the health check on or off as `health` says, counting offload
+   * decisions when `offload` is configured.
+   */
+  endpoints(health: boolean, offload = false): OperationsOptions {
     return {
       health,
+      offload: offload ? this.offload : undefined,
       metrics: this.metrics,
       isDraining: () => this.tracker.draining,
       watcherState: () => this.watcher,

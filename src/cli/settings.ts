@@ -61,7 +61,8 @@ export type ConfigurableSsiOption =
   | 'surrogateKeyHeader'
   | 'cacheTagHeader'
   | 'maxTagHeaderBytes'
-  | 'mirrorRedirect';
+  | 'mirrorRedirect'
+  | 'offload';
 
 /**
  * What a config file may set, each key with the type (and meaning) of the option it sets: ssi()'s, the server's

@@ -4,6 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import { escapeLogItem } from './log-escape';
+import { offloadNoteOf, type OffloadNote } from './offload-notes';
 import { servedNoteOf, type CacheOutcome } from './served-notes';
 
 /** The formats of the access log: Apache's Combined Log Format with fields appended, or one JSON object a line. */
@@ -42,6 +43,11 @@ export interface AccessLogRecord {
   cache: CacheOutcome | undefined;
   /** False when the connection closed before the whole response was sent. */
   completed: boolean;
+  /**
+   * What offloading decided and why (README "Under load"); none unless offload is configured, so other logs keep
+   * their shape. `-` for both when the request never reached the offload step.
+   */
+  offload?: OffloadNote | { decision: '-'; reason: '-' };
 }
 
 /** Options of accessLogMiddleware. */
@@ -50,6 +56,8 @@ export interface AccessLogOptions {
   write: (line: string) => void;
   /** @default 'combined' */
   format?: LogFormat;
+  /** Log each request's offload decision and reason (set when offload is configured). @default false */
+  offload?: boolean;
 }
 
 /**
@@ -59,8 +67,9 @@ export interface AccessLogOptions {
  */
 export function accessLogMiddleware(options: AccessLogOptions): Middleware {
   const format = lineFormatter(options.format);
+  const offload = options.offload === true;
   return async (ctx, next) => {
-    const request = new LoggedRequest(ctx);
+    const request = new LoggedRequest(ctx, offload);
     // 'close' follows 'finish' for a complete response and comes alone when the connection went first.
     ctx.res.on('close', () => options.write(format(request.record())));
     await next();
@@ -74,7 +83,8 @@ export function lineFormatter(format: LogFormat = 'combined'): (record: AccessLo
 
 /**
  * `%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`, Apache's "combined", then ` key=value` fields that
- * GoAccess and AWStats skip: `etag`, `time_ms`, `render_ms`, `cache`, `end` (`-` where there is no value).
+ * GoAccess and AWStats skip: `etag`, `time_ms`, `render_ms`, `cache`, `end` (`-` where there is no value), and
+ * with offload configured `offload` and `reason` (README "Under load").
  * @example
  * // 203.0.113.9 - - [03/Dec/2026:22:05:01 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0"
  * //   etag="1f-abc" time_ms=1.9 render_ms=1.2 cache=miss end=complete   (on one line)
@@ -94,16 +104,18 @@ export function formatCombinedLine(record: AccessLogRecord): string {
     `cache=${record.cache ?? '-'}`,
     `end=${record.completed ? 'complete' : 'aborted'}`,
   ];
+  if (record.offload) extras.push(`offload=${record.offload.decision}`, `reason=${record.offload.reason}`);
   return `${combined} ${extras.join(' ')}`;
 }
 
 /**
  * One JSON object: `time` (ISO 8601, UTC), `client`, `peer`, `method`, `url`, `protocol`, `status`, `bytes`,
- * `referer`, `userAgent`, `etag` (null when absent), `durationMs`, `renderMs`, `cache`, `completed`. Text received
+ * `referer`, `userAgent`, `etag` (null when absent), `durationMs`, `renderMs`, `cache`, `completed`, and with
+ * offload configured `offload` and `offloadReason`. Text received
  * as bytes is read as UTF-8 (an invalid sequence becomes U+FFFD); JSON escapes the rest.
  */
 export function formatJsonLine(record: AccessLogRecord): string {
-  return JSON.stringify({
+  const fields = {
     time: new Date(record.time).toISOString(),
     client: record.client,
     peer: record.peer,
@@ -119,6 +131,12 @@ export function formatJsonLine(record: AccessLogRecord): string {
     renderMs: record.renderMs === undefined ? null : round(record.renderMs),
     cache: record.cache ?? null,
     completed: record.completed,
+  };
+  if (!record.offload) return JSON.stringify(fields);
+  return JSON.stringify({
+    ...fields,
+    offload: record.offload.decision,
+    offloadReason: record.offload.reason,
   });
 }
 
@@ -131,6 +149,9 @@ export function loggedStatus(res: ServerResponse, failed: boolean): number {
   if (res.headersSent) return res.statusCode;
   return failed ? 500 : CLIENT_CLOSED_REQUEST;
 }
+
+/** The offload fields of a request that never reached the offload step. */
+const NOT_SCREENED = { decision: '-', reason: '-' } as const;
 
 /** nginx's status for a request whose client closed the connection before the response; GoAccess knows it. */
 const CLIENT_CLOSED_REQUEST = 499;
@@ -146,10 +167,16 @@ class LoggedRequest {
   // Taken now: once the connection is gone its socket no longer knows the peer.
   private readonly peer: string;
   private readonly client: string;
+  // Taken now: a step below may rewrite req.url (the offload step takes its bounce-back marker off).
+  private readonly target: string;
   private bytes = 0;
   private failed = false;
 
-  constructor(private readonly ctx: Context) {
+  constructor(
+    private readonly ctx: Context,
+    private readonly offload: boolean,
+  ) {
+    this.target = ctx.req.url ?? '';
     this.peer = ctx.req.socket.remoteAddress ?? '-';
     this.client = ctx.request.ip || this.peer;
     this.countBodyBytes(ctx.res);
@@ -166,7 +193,7 @@ class LoggedRequest {
       client: this.client,
       peer: this.peer,
       method: req.method ?? '-',
-      target: req.url ?? '',
+      target: this.target,
       protocol: `HTTP/${req.httpVersion}`,
       status: loggedStatus(res, this.failed),
       bytes: this.bytes,
@@ -177,6 +204,7 @@ class LoggedRequest {
       renderMs: note?.renderMs,
       cache: note?.cache,
       completed: res.writableFinished,
+      offload: this.offload ? (offloadNoteOf(req) ?? NOT_SCREENED) : undefined,
     };
   }
 

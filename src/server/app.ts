@@ -47,7 +47,10 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
     app.proxy = true;
     app.use(forwardedClientMiddleware(trustedProxies(options.trustProxy)));
   }
-  if (log) app.use(accessLogMiddleware({ write: log, format: options.logFormat }));
+  if (log)
+    app.use(
+      accessLogMiddleware({ write: log, format: options.logFormat, offload: options.offload !== undefined }),
+    );
   app.use(faultBarrier(options.onError));
   if (options.liveReload) app.use(options.liveReload.middleware());
   // A server of its own answers what it cannot serve as Apache does: 405 for a POST to a file.

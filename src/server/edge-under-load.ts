@@ -1,10 +1,13 @@
-// In-band control of our edges under load (README "Under load"): while the load signal is not `normal`, a response
-// to an edge's fetch (200, 206 or 304) is sent with longer caching fields, so the edge keeps serving what it has
+// In-band control of our edges under load (README "Under load"): while the load signal is not `normal`, a file or
+// page response of ssi() to an edge's fetch (200, 206 or 304) is sent with longer caching fields, so the edge keeps serving what it has
 // instead of coming back. Applied at send time only: the render cache never holds them, so the normal policy
 // returns with the next response once load falls. Must not touch any other response, nor any validator.
 
 import type { Context, Middleware, Next } from 'koa';
 import type { LoadSignal } from './load-signal';
+import type { Offload } from './offload';
+import { isEdgeRequest } from './offload-guards';
+import { servedNoteOf } from './served-notes';
 import { type ResolvedUnderLoad, underLoadFieldsOf, type UnderLoadFields } from './under-load-fields';
 
 /** What the step needs: the load, who our edges are, and the fields to send them. */
@@ -27,8 +30,22 @@ const CONTROLLED_STATUSES = new Set([200, 206, 304]);
 const MEMO_SIZE = 256;
 
 /**
- * The Koa step that lengthens the caching fields of responses to our edges while the origin is loaded; put it
- * around the middleware that answers (it acts after `next()`, before Koa writes the head).
+ * The step ssi() puts around itself for `offload` (with its `underLoad`) and `signal`; undefined without either, or
+ * with `underLoad: false`, so a site without them pays nothing per request.
+ */
+export function edgeUnderLoadOf(
+  offload: Offload | undefined,
+  signal: LoadSignal | undefined,
+): Middleware | undefined {
+  const settings = offload?.config.underLoad;
+  if (offload === undefined || signal === undefined || settings === undefined) return undefined;
+  const edges = offload.config;
+  return edgeUnderLoadMiddleware({ signal, settings, isEdgeRequest: (ctx) => isEdgeRequest(ctx, edges) });
+}
+
+/**
+ * The Koa step that lengthens the caching fields of ssi()'s responses to our edges while the origin is loaded; put
+ * it around ssi() (it acts after `next()`, before Koa writes the head).
  * @example
  * app.use(edgeUnderLoadMiddleware({ signal, isEdgeRequest, settings: checkUnderLoad({})! }));
  * app.use(ssi({ root: 'site' }));
@@ -57,7 +74,9 @@ export function edgeUnderLoadMiddleware(options: EdgeUnderLoadOptions): Middlewa
   };
   return async function edgeUnderLoad(ctx: Context, next: Next): Promise<void> {
     await next();
-    if (!CONTROLLED_STATUSES.has(ctx.status) || signal.level() === 'normal' || !isEdgeRequest(ctx)) return;
+    if (!CONTROLLED_STATUSES.has(ctx.status) || signal.level() === 'normal') return;
+    // A file or page ssi() answered (not a response of another middleware after it) to one of our edges.
+    if (servedNoteOf(ctx.req) === undefined || !isEdgeRequest(ctx)) return;
     const fields = fieldsFor(
       ctx.response.get('Cache-Control'),
       ctx.response.get('CDN-Cache-Control'),

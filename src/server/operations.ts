@@ -4,6 +4,7 @@
 
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
+import type { OffloadTally } from './offload-notes';
 import type { ServerMetrics } from './server-metrics';
 
 /** The path prefix of the operations endpoints. */
@@ -19,6 +20,11 @@ export interface OperationsOptions {
   isDraining?: () => boolean;
   /** The docroot's file-watch state, as the health check reports it. @default none */
   watcherState?: () => string | undefined;
+  /**
+   * Counts every other response's offload decision, which the health check reports as `offload` (README "Under
+   * load"); give it only when offload is configured. @default none
+   */
+  offload?: OffloadTally;
 }
 
 /**
@@ -36,9 +42,10 @@ export function operationsMiddleware(options: OperationsOptions) {
       ctx.body = {
         status: draining ? 'draining' : 'ok',
         watcher: options.watcherState?.(),
+        offload: options.offload?.counts(),
       };
     });
-  const { metrics } = options;
+  const { metrics, offload } = options;
   if (metrics)
     router.get('/metrics', async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
@@ -55,6 +62,7 @@ export function operationsMiddleware(options: OperationsOptions) {
   // A path the router does not answer (an endpoint turned off) goes on to the docroot.
   const counting: Middleware = (ctx, next) => {
     metrics?.observe(ctx.req, ctx.res);
+    if (offload) ctx.res.once('close', () => offload.count(ctx.req));
     return next();
   };
   // Only paths under the prefix reach the router: every other request skips its matching.

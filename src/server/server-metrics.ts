@@ -1,9 +1,10 @@
 // The server's Prometheus metrics (prom-client, in a registry of its own, never the global one): requests by
-// status, render-cache outcomes, render latency, purge queue depth, file-watch state and Node's process metrics.
+// status, render-cache outcomes, offload decisions, render latency, purge queue depth, file-watch state and Node's process metrics.
 // Kept for the life of the process, across reloads.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { offloadNoteOf } from './offload-notes';
 import { servedNoteOf } from './served-notes';
 
 /** Whether the render cache learns of file changes from the kernel (`watching`) or re-checks files (`unavailable`). */
@@ -40,6 +41,8 @@ export class ServerMetrics {
   /** Responses and cache outcomes counted since the last scrape, by status and by outcome. */
   private readonly unscrapedStatuses = new Map<number, number>();
   private readonly unscrapedOutcomes = new Map<string, number>();
+  /** Offload decisions counted since the last scrape, keyed `decision reason`. */
+  private readonly unscrapedOffloads = new Map<string, number>();
   private readonly renderSeconds: Histogram;
   private readonly watcher: Gauge<'state'>;
   private readonly read: () => Promise<string>;
@@ -67,6 +70,20 @@ export class ServerMetrics {
       collect() {
         for (const [outcome, count] of outcomes) this.inc({ outcome }, count);
         outcomes.clear();
+      },
+    });
+    const offloads = this.unscrapedOffloads;
+    new Counter({
+      name: 'cdn_include_offload_total',
+      help: 'Requests by offload decision (307, 503, 400, - for served here) and reason (README "Under load")',
+      labelNames: ['decision', 'reason'],
+      registers,
+      collect() {
+        for (const [key, count] of offloads) {
+          const space = key.indexOf(' ');
+          this.inc({ decision: key.slice(0, space), reason: key.slice(space + 1) }, count);
+        }
+        offloads.clear();
       },
     });
     this.renderSeconds = new Histogram({
@@ -101,6 +118,8 @@ export class ServerMetrics {
       // Counted in plain maps, handed to prom-client when scraped: a label lookup per response costs more than
       // the warm response itself can spare.
       countIn(this.unscrapedStatuses, res.statusCode);
+      const offload = offloadNoteOf(req);
+      if (offload) countIn(this.unscrapedOffloads, `${offload.decision} ${offload.reason}`);
       const note = servedNoteOf(req);
       if (!note) return;
       countIn(this.unscrapedOutcomes, note.cache);

@@ -47,6 +47,8 @@ import { type ErrorDocuments, resolveErrorDocuments, sendErrorDocument } from '.
 import { type LocatedResource, locateResource } from './resource-locator';
 import { mirrorRedirectOf, type MirrorRedirectOptions } from './mirror-redirect';
 import { checkLoadSignalOption, type LoadSignal } from './load-signal';
+import { edgeUnderLoadOf } from './edge-under-load';
+import { isNotModifiedFor, offloadOf, type OffloadOptions } from './offload';
 import { callSetHeaders, type SetHeaders, validateSetHeaders } from './set-headers';
 import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
 import { noteServed, type CacheOutcome } from './served-notes';
@@ -60,7 +62,7 @@ import { wholeNumberOption, type WholeNumberRange } from '../fields/whole-number
 
 /** Options of the `ssi()` middleware: the engine's RenderOptions plus where the files are and how to cache. */
 export interface SsiOptions
-  extends Omit<RenderOptions, 'source'>, Omit<MirrorRedirectOptions, 'mirrorDirectory'> {
+  extends Omit<RenderOptions, 'source'>, Omit<MirrorRedirectOptions, 'mirrorDirectory'>, OffloadOptions {
   /** The docroot folder. Either `root` or `source` is required. */
   root?: string;
   /** Where files are read from, instead of `root` (e.g. a MemoryFileSource in tests). */
@@ -254,8 +256,12 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     options.mirrorDirectory && new MirrorLinks(options.mirrorDirectory, purgeTagOptions(options));
   const loadSignal = checkLoadSignalOption(options.loadSignal, 'ssi()');
   const redirect = mirrorRedirectOf({ ...options, loadSignal }, mirrorLinks, mountPrefix);
+  const offload = offloadOf(options, loadSignal);
+  const underLoad = edgeUnderLoadOf(offload, loadSignal);
 
   async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
+    // Before the request-target is read: the screen may take the bounce-back marker off it.
+    if (offload && offload.screen(ctx)) return;
     // One release per request, from its first open to its last: a docroot switch mid-request changes nothing.
     const release = releases.current();
     const target = ctx.req.url ?? '/';
@@ -360,6 +366,8 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     const { streaming, settings } = release;
     if (!streaming) return passOn(release, ctx, next);
     const identityOf = () => streamedIdentity(path, streaming.source, streaming.tags, settings, now);
+    if (offload && (await offload.answer(ctx, async () => isNotModifiedFor(ctx, await identityOf(), now))))
+      return;
     if (redirect && (await redirect.answer(ctx, path, identityOf))) return;
     const outcome = await sendStreamedFile(
       ctx,
@@ -411,11 +419,17 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     variant: CachedVariant,
     now: number,
   ) {
-    if (redirect && (await redirect.answer(ctx, variant.path, () => variant.representations.identity)))
-      return;
     const set = variant.representations;
     const coding = set.compressible ? negotiateContentCoding(ctx.req.headers['accept-encoding']) : 'identity';
     const grows = !set.has(coding);
+    // The representation is selected (perhaps compressed) only to see whether a 304 answers a conditional request.
+    if (
+      offload &&
+      (await offload.answer(ctx, async () => isNotModifiedFor(ctx, await set.select(coding), now)))
+    )
+      return;
+    if (redirect && (await redirect.answer(ctx, variant.path, () => variant.representations.identity)))
+      return;
     const representation = await set.select(coding);
     sendRepresentation(ctx, representation, now);
     if (mirrorLinks && variant.path !== undefined)
@@ -597,7 +611,11 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     );
   }
 
-  return Object.assign(ssiMiddleware, {
+  // Around the whole middleware: the under-load fields go on as the response leaves, never into the render cache.
+  const served: Middleware = underLoad
+    ? (ctx, next) => underLoad(ctx, () => ssiMiddleware(ctx, next))
+    : ssiMiddleware;
+  return Object.assign(served, {
     clearCache(): void {
       const { cache, files } = releases.current();
       cache?.clear();

@@ -62,12 +62,17 @@ export function banTag(port: number, tag: string): Promise<EdgeResponse> {
 }
 
 /** Writes `folder/edge.vcl` and starts varnishd in the foreground (`-F`) on a free port. */
-export async function startVarnish(folder: string, originPort: number): Promise<EdgeProcess> {
+export function startVarnish(folder: string, originPort: number): Promise<EdgeProcess> {
+  return startVarnishWith(folder, varnishVcl(originPort));
+}
+
+/** Writes `vcl` to `folder/edge.vcl` and starts varnishd in the foreground (`-F`) on a free port of 127.0.0.1. */
+export async function startVarnishWith(folder: string, vcl: string): Promise<EdgeProcess> {
   const workdir = join(folder, 'work');
   mkdirSync(workdir, { recursive: true });
   const port = await freePort();
   const vclFile = join(folder, 'edge.vcl');
-  writeFileSync(vclFile, varnishVcl(originPort));
+  writeFileSync(vclFile, vcl);
   const pidFile = join(folder, 'varnishd.pid');
   return startServerProcess({
     name: 'varnish',

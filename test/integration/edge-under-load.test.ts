@@ -4,6 +4,7 @@
 import Koa, { type Context } from 'koa';
 import request from 'supertest';
 import { MemoryFileSource, ssi } from '../../src/index';
+import type { SsiOptions } from '../../src/server/ssi-middleware';
 import { edgeUnderLoadMiddleware } from '../../src/server/edge-under-load';
 import type { LoadLevel, LoadSignal } from '../../src/server/load-signal';
 import { checkUnderLoad, type ResolvedUnderLoad } from '../../src/server/under-load-fields';
@@ -142,5 +143,100 @@ describe('edge under load', () => {
     expect(response.headers['cache-control']).toBe('public, max-age=0');
     expect(response.headers['cdn-cache-control']).toBe(UNDER_LOAD_CDN);
     expect(response.headers['surrogate-control']).toBeUndefined();
+  });
+
+  describe('through ssi()’s offload option', () => {
+    function offloadApp(signal: LoadSignal, offload: Partial<NonNullable<SsiOptions['offload']>> = {}) {
+      const source = new MemoryFileSource({ '/index.shtml': { content: 'home', mtimeMs: MTIME } });
+      const options: SsiOptions = {
+        source,
+        loadSignal: signal,
+        // `always`: the fetch of our edge is never redirected, whatever the rule.
+        offload: {
+          to: 'https://cdn.example.net/',
+          when: 'always',
+          edges: { cdnLoop: ['our-edge'] },
+          ...offload,
+        },
+      };
+      return new Koa()
+        .use(ssi(options))
+        .use((ctx) => {
+          ctx.set('Cache-Control', 'public, max-age=0');
+          ctx.body = 'from the next middleware';
+        })
+        .callback();
+    }
+
+    it('an edge’s fetch (CDN-Loop, RFC 8586) under load › the default under-load fields', async () => {
+      const signal = new FakeLoadSignal();
+      signal.current = 'overloaded';
+      const response = await request(offloadApp(signal))
+        .get('/index.shtml')
+        .set('CDN-Loop', 'other, our-edge')
+        .expect(200);
+      expect(response.headers['cache-control']).toBe(UNDER_LOAD_CC);
+      expect(response.headers['cdn-cache-control']).toBe(UNDER_LOAD_CDN);
+      expect(response.headers['surrogate-control']).toBe(UNDER_LOAD_CDN);
+    });
+
+    it('an edge’s fetch named in Via (RFC 9110 §7.6.3) under load › the same', async () => {
+      const signal = new FakeLoadSignal();
+      signal.current = 'overloaded';
+      const response = await request(offloadApp(signal))
+        .get('/index.shtml')
+        .set('Via', '1.1 our-edge (Varnish/7.1)')
+        .expect(200);
+      expect(response.headers['cdn-cache-control']).toBe(UNDER_LOAD_CDN);
+    });
+
+    it('a client’s request under load › redirected, the 307 keeps its no-store fields', async () => {
+      const signal = new FakeLoadSignal();
+      signal.current = 'overloaded';
+      const response = await request(offloadApp(signal)).get('/index.shtml').expect(307);
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers['cdn-cache-control']).toBe('no-store');
+    });
+
+    it('underLoad configured › its lifetimes; false › the normal policy under load too', async () => {
+      const signal = new FakeLoadSignal();
+      signal.current = 'overloaded';
+      const configured = await request(
+        offloadApp(signal, { underLoad: { cdnCacheControl: 'max-age=30', cacheControl: false } }),
+      )
+        .get('/index.shtml')
+        .set('CDN-Loop', 'our-edge')
+        .expect(200);
+      expect(configured.headers['cache-control']).toBe('public, max-age=0');
+      expect(configured.headers['cdn-cache-control']).toBe('max-age=30');
+      expect(configured.headers['surrogate-control']).toBe('max-age=30');
+      const off = await request(offloadApp(signal, { underLoad: false }))
+        .get('/index.shtml')
+        .set('CDN-Loop', 'our-edge')
+        .expect(200);
+      expect(off.headers['cache-control']).toBe('public, max-age=0');
+      expect(off.headers['cdn-cache-control']).toBeUndefined();
+    });
+
+    it('a response of the middleware after ssi() › left alone', async () => {
+      const signal = new FakeLoadSignal();
+      signal.current = 'overloaded';
+      const response = await request(offloadApp(signal))
+        .get('/not-a-file')
+        .set('CDN-Loop', 'our-edge')
+        .expect(200);
+      expect(response.text).toBe('from the next middleware');
+      expect(response.headers['cache-control']).toBe('public, max-age=0');
+      expect(response.headers['cdn-cache-control']).toBeUndefined();
+    });
+
+    it('a wrong underLoad › a TypeError naming the field', () => {
+      expect(() =>
+        ssi({
+          source: new MemoryFileSource({}),
+          offload: { to: 'https://cdn.example.net/', underLoad: { cacheControl: 'private' } },
+        }),
+      ).toThrow("ssi(): option 'offload'.underLoad.cacheControl must be false or lifetimes");
+    });
   });
 });

@@ -85,6 +85,8 @@ describe('public API', () => {
       'type NodeOutputFsOptions',
       'NodeSiteLister',
       'type NodeSiteListerOptions',
+      'type OffloadConfig',
+      'type OffloadWhen',
       'type OutputFileInfo',
       'type OutputFs',
       'type PageBuilt',

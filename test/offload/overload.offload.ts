@@ -1,0 +1,160 @@
+// A real serve process driven into overload by wrk at two paced rates over an egress budget: redirects start
+// within a few windows, their share rises with load and stops within a few windows once the load ends; our
+// edge's fetches, the bounce-back marker and revalidations are never redirected; the access log holds exactly
+// one line per request received. The timeline (per 250 ms: load level, 307 share) is printed.
+
+import { edgeGet } from '../edge/edge-request';
+import { formatTimeline, LoadTimeline, redirectShare, SLOT_MS, type TimelineSlot } from './load-timeline';
+import { type OffloadOrigin, startOffloadOrigin, writeSite } from './offload-origin';
+import { OUR_EDGE } from './offload-edges';
+import { ProbeLoop, probeKinds } from './probes';
+import { runWrk, type WrkResult } from './wrk-load';
+
+/** Bytes of the page wrk asks for: 32 KiB, so a few dozen requests a second pass the budget. */
+const BIG_PAGE_BYTES = 32 * 1024;
+/** The egress budget: 1 MB/s, about 30 big pages a second. */
+const EGRESS_BUDGET = 1_000_000;
+const BOUNCE_PARAM = 'cdn-include-local';
+/** Where redirects point; nothing listens there (no client here follows them). */
+const OFFLOAD_TO = 'http://127.0.0.2:8080/';
+
+/**
+ * The load signal judged on egress alone (event-loop measures off, so a busy shared machine does not decide the
+ * level), 250 ms windows: overloaded after 2 windows over 40 % of the budget, shedding a share that rises to all
+ * at 200 %, normal after 4 windows under 20 %.
+ */
+const LOAD = {
+  windowMs: SLOT_MS,
+  enterWindows: 2,
+  leaveWindows: 4,
+  eventLoopUtilization: false,
+  eventLoopDelayMs: false,
+  egressBytesPerSecond: EGRESS_BUDGET,
+  egress: { low: 0.2, high: 0.4, critical: 2 },
+};
+
+/** The phases: seconds of each, and the wrk connections paced at one request per 66 ms each (0: no wrk). */
+const PHASES = [
+  { name: 'idle', seconds: 1.5, connections: 0 },
+  // About 30 requests a second: once the budget.
+  { name: 'load 1', seconds: 5, connections: 2 },
+  // About 120 a second: four times the budget.
+  { name: 'load 2', seconds: 5, connections: 8 },
+  { name: 'after', seconds: 4, connections: 0 },
+] as const;
+const PACE_MS = 66;
+
+/** Slots within which redirects must start after the load begins, and stop after it ends. */
+const START_WITHIN_SLOTS = 12;
+const STOP_WITHIN_SLOTS = 12;
+
+describe('offload under real load (wrk, egress budget)', () => {
+  let origin: OffloadOrigin | undefined;
+  let site: ReturnType<typeof writeSite> | undefined;
+
+  afterAll(async () => {
+    await origin?.stop();
+    site?.remove();
+  });
+
+  it('redirects start and stop with the load, rise with it, and spare what must be served here', async () => {
+    site = writeSite({
+      'big.html': `<!doctype html><title>big</title><pre>${'x'.repeat(BIG_PAGE_BYTES)}</pre>\n`,
+      'probe.html': '<!doctype html><title>probe</title><p>probe</p>\n',
+    });
+    origin = await startOffloadOrigin(site.root, {
+      cacheControl: 'public, max-age=1',
+      load: LOAD,
+      offload: { to: OFFLOAD_TO, edges: { cdnLoop: [OUR_EDGE] }, bounceParam: BOUNCE_PARAM },
+    });
+    const { etag } = (await edgeGet(origin.port, '/probe.html')).headers;
+    expect(etag).toBeDefined();
+    const timeline = new LoadTimeline(origin);
+    const probes = new ProbeLoop(origin.port, probeKinds('/probe.html', etag, BOUNCE_PARAM), 100);
+    const wrkResults: Array<WrkResult & { name: string }> = [];
+    const phaseStart = new Map<string, number>();
+    try {
+      for (const phase of PHASES) {
+        timeline.phase(phase.name);
+        phaseStart.set(phase.name, Date.now() - timeline.start);
+        if (phase.connections === 0) {
+          await new Promise((resolve) => setTimeout(resolve, phase.seconds * 1000));
+          continue;
+        }
+        const result = await runWrk({
+          port: origin.port,
+          path: '/big.html',
+          connections: phase.connections,
+          delayMs: PACE_MS,
+          seconds: phase.seconds,
+          headers: { 'User-Agent': `wrk-${phase.name.replace(' ', '-')}` },
+        });
+        wrkResults.push({ ...result, name: phase.name });
+      }
+    } finally {
+      timeline.stop();
+      await probes.stop();
+    }
+    // The last lines are written when their responses close: give the pipe a moment.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const slots = timeline.slots();
+    console.log(
+      `offload timeline (slot ${SLOT_MS} ms; requests and 307s from the origin's access log):\n${formatTimeline(slots)}\n` +
+        `wrk: ${wrkResults.map((run) => `${run.name}: sent ${run.sent}, answered ${run.completed} ${JSON.stringify(run.statuses)}`).join('; ')}`,
+    );
+
+    const during = (name: string) => slots.filter((slot) => slot.phase === name);
+    const firstRedirect = (list: readonly TimelineSlot[]) => list.findIndex((slot) => slot.redirected > 0);
+    // Nothing is redirected while idle.
+    expect(redirectShare(during('idle'))).toBe(0);
+    // Redirects start within a few windows of the overload.
+    const load1 = during('load 1');
+    const started = firstRedirect(load1);
+    expect(started).toBeGreaterThanOrEqual(0);
+    expect(started).toBeLessThanOrEqual(START_WITHIN_SLOTS);
+    // The share rises with load: the steady part of each level (its first 2 s left out).
+    const steady = (list: readonly TimelineSlot[]) => list.slice(Math.round(2000 / SLOT_MS));
+    const share1 = redirectShare(steady(load1));
+    const share2 = redirectShare(steady(during('load 2')));
+    expect(share1).toBeGreaterThan(0);
+    expect(share2).toBeGreaterThan(share1 + 0.1);
+    // And stops within a few windows once the load ends: no 307 after that, and the level is normal again.
+    const after = during('after');
+    expect(after.slice(STOP_WITHIN_SLOTS).every((slot) => slot.redirected === 0)).toBe(true);
+    expect(after.slice(-2).every((slot) => slot.level === 'normal')).toBe(true);
+
+    // What must be served here never is redirected: our edge (CDN-Loop, Via), the marker, revalidations.
+    expect(probes.failures).toEqual([]);
+    const answers = (kind: string) => probes.answers.filter((answer) => answer.kind === kind);
+    expect(answers('probe-plain').some((answer) => answer.status === 307)).toBe(true);
+    for (const answer of answers('probe-plain').filter((each) => each.status === 307))
+      expect(answer.location).toBe(`${OFFLOAD_TO.slice(0, -1)}/probe.html`);
+    expect(new Set(answers('probe-cdn-loop').map((answer) => answer.status))).toEqual(new Set([200]));
+    expect(new Set(answers('probe-via').map((answer) => answer.status))).toEqual(new Set([200]));
+    expect(new Set(answers('probe-bounce').map((answer) => answer.status))).toEqual(new Set([200]));
+    expect(new Set(answers('probe-revalidate').map((answer) => answer.status))).toEqual(new Set([304]));
+
+    // One access-log line per request received: each probe answered is logged once, with the status it got;
+    // each wrk request at most once, and at least every one wrk got an answer to.
+    const log = origin.log();
+    for (const kind of ['probe-plain', 'probe-cdn-loop', 'probe-via', 'probe-bounce', 'probe-revalidate']) {
+      const logged = log
+        .filter((line) => line.userAgent === kind)
+        .map((line) => line.status)
+        .sort();
+      expect([kind, logged]).toEqual([
+        kind,
+        answers(kind)
+          .map((answer) => answer.status)
+          .sort(),
+      ]);
+    }
+    for (const run of wrkResults) {
+      const agent = `wrk-${run.name.replace(' ', '-')}`;
+      const urls = log.filter((line) => line.userAgent === agent).map((line) => line.url);
+      expect(new Set(urls).size).toBe(urls.length);
+      expect(urls.length).toBeGreaterThanOrEqual(run.completed);
+      expect(urls.length).toBeLessThanOrEqual(run.sent);
+    }
+  });
+});
