@@ -15,6 +15,8 @@ export interface TimelineSlot {
   phase: string;
   /** The level the health endpoint reported in the slot (its last answer); `-` for none. */
   level: string;
+  /** The share of requests the load signal sheds, as the same answer reported it; undefined for none. */
+  shedShare: number | undefined;
   requests: number;
   redirected: number;
 }
@@ -23,6 +25,7 @@ export interface TimelineSlot {
 interface LevelReading {
   time: number;
   level: string;
+  shedShare: number | undefined;
 }
 
 /** Reads the origin's level every slot until stopped, and names the phases the run goes through. */
@@ -61,6 +64,7 @@ export class LoadTimeline {
         at,
         phase: [...this.phases].reverse().find((phase) => phase.time < to)?.name ?? 'idle',
         level: readings.at(-1)?.level ?? '-',
+        shedShare: readings.at(-1)?.shedShare,
         requests: requests.length,
         redirected: requests.filter((line) => line.status === 307).length,
       });
@@ -73,10 +77,10 @@ export class LoadTimeline {
     if (this.reading) return;
     this.reading = true;
     try {
-      const level = await this.origin.level();
-      this.readings.push({ time: Date.now(), level });
+      const { level, shedShare } = await this.origin.load();
+      this.readings.push({ time: Date.now(), level, shedShare });
     } catch {
-      this.readings.push({ time: Date.now(), level: 'no answer' });
+      this.readings.push({ time: Date.now(), level: 'no answer', shedShare: undefined });
     } finally {
       this.reading = false;
     }
@@ -99,11 +103,12 @@ export function formatTimeline(slots: readonly TimelineSlot[]): string {
   const rows = slots.map((slot) => {
     const share = slot.requests === 0 ? '-' : `${Math.round((100 * slot.redirected) / slot.requests)} %`;
     const bar = slot.requests === 0 ? '' : '#'.repeat(Math.round((20 * slot.redirected) / slot.requests));
-    return `| ${(slot.at / 1000).toFixed(2).padStart(5)} | ${slot.phase.padEnd(7)} | ${slot.level.padEnd(10)} | ${String(slot.requests).padStart(4)} | ${String(slot.redirected).padStart(4)} | ${share.padStart(5)} | ${bar.padEnd(20)} |`;
+    const shed = slot.shedShare === undefined ? '-' : slot.shedShare.toFixed(2);
+    return `| ${(slot.at / 1000).toFixed(2).padStart(5)} | ${slot.phase.padEnd(7)} | ${slot.level.padEnd(10)} | ${shed.padStart(4)} | ${String(slot.requests).padStart(4)} | ${String(slot.redirected).padStart(4)} | ${share.padStart(5)} | ${bar.padEnd(20)} |`;
   });
   return [
-    '|   t s | phase   | level      | reqs |  307 | share | 307 share            |',
-    '| ----: | ------- | ---------- | ---: | ---: | ----: | -------------------- |',
+    '|   t s | phase   | level      | shed | reqs |  307 | share | 307 share            |',
+    '| ----: | ------- | ---------- | ---: | ---: | ---: | ----: | -------------------- |',
     ...rows,
   ].join('\n');
 }

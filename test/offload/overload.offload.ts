@@ -7,31 +7,12 @@ import { edgeGet } from '../edge/edge-request';
 import { formatTimeline, LoadTimeline, redirectShare, SLOT_MS, type TimelineSlot } from './load-timeline';
 import { type OffloadOrigin, startOffloadOrigin, writeSite } from './offload-origin';
 import { OUR_EDGE } from './offload-edges';
+import { BOUNCE_PARAM, LOAD_SETTINGS, PACE_MS, siteFiles, sleep } from './offload-site';
 import { ProbeLoop, probeKinds } from './probes';
 import { runWrk, type WrkResult } from './wrk-load';
 
-/** Bytes of the page wrk asks for: 32 KiB, so a few dozen requests a second pass the budget. */
-const BIG_PAGE_BYTES = 32 * 1024;
-/** The egress budget: 1 MB/s, about 30 big pages a second. */
-const EGRESS_BUDGET = 1_000_000;
-const BOUNCE_PARAM = 'cdn-include-local';
 /** Where redirects point; nothing listens there (no client here follows them). */
 const OFFLOAD_TO = 'http://127.0.0.2:8080/';
-
-/**
- * The load signal judged on egress alone (event-loop measures off, so a busy shared machine does not decide the
- * level), 250 ms windows: overloaded after 2 windows over 40 % of the budget, shedding a share that rises to all
- * at 200 %, normal after 4 windows under 20 %.
- */
-const LOAD = {
-  windowMs: SLOT_MS,
-  enterWindows: 2,
-  leaveWindows: 4,
-  eventLoopUtilization: false,
-  eventLoopDelayMs: false,
-  egressBytesPerSecond: EGRESS_BUDGET,
-  egress: { low: 0.2, high: 0.4, critical: 2 },
-};
 
 /** The phases: seconds of each, and the wrk connections paced at one request per 66 ms each (0: no wrk). */
 const PHASES = [
@@ -42,7 +23,6 @@ const PHASES = [
   { name: 'load 2', seconds: 5, connections: 8 },
   { name: 'after', seconds: 4, connections: 0 },
 ] as const;
-const PACE_MS = 66;
 
 /** Slots within which redirects must start after the load begins, and stop after it ends. */
 const START_WITHIN_SLOTS = 12;
@@ -58,13 +38,10 @@ describe('offload under real load (wrk, egress budget)', () => {
   });
 
   it('redirects start and stop with the load, rise with it, and spare what must be served here', async () => {
-    site = writeSite({
-      'big.html': `<!doctype html><title>big</title><pre>${'x'.repeat(BIG_PAGE_BYTES)}</pre>\n`,
-      'probe.html': '<!doctype html><title>probe</title><p>probe</p>\n',
-    });
+    site = writeSite(siteFiles());
     origin = await startOffloadOrigin(site.root, {
       cacheControl: 'public, max-age=1',
-      load: LOAD,
+      load: LOAD_SETTINGS,
       offload: { to: OFFLOAD_TO, edges: { cdnLoop: [OUR_EDGE] }, bounceParam: BOUNCE_PARAM },
     });
     const { etag } = (await edgeGet(origin.port, '/probe.html')).headers;
@@ -78,7 +55,7 @@ describe('offload under real load (wrk, egress budget)', () => {
         timeline.phase(phase.name);
         phaseStart.set(phase.name, Date.now() - timeline.start);
         if (phase.connections === 0) {
-          await new Promise((resolve) => setTimeout(resolve, phase.seconds * 1000));
+          await sleep(phase.seconds * 1000);
           continue;
         }
         const result = await runWrk({
@@ -96,7 +73,7 @@ describe('offload under real load (wrk, egress budget)', () => {
       await probes.stop();
     }
     // The last lines are written when their responses close: give the pipe a moment.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     const slots = timeline.slots();
     console.log(
       `offload timeline (slot ${SLOT_MS} ms; requests and 307s from the origin's access log):\n${formatTimeline(slots)}\n` +
