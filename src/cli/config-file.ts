@@ -10,6 +10,7 @@ import { checkMirrorRedirect } from '../mirrors/mirror-redirect-policy';
 import { checkPurgeTarget, type PurgeTarget } from '../purge/purge-target';
 import { compileCachePolicy } from '../server/cache-policy';
 import { ERROR_DOCUMENTS_SHAPE, isErrorDocuments } from '../server/error-documents';
+import { checkLoadSettings } from '../server/load-settings';
 import { checkOffload } from '../server/offload-config';
 import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-middleware';
 import {
@@ -102,6 +103,7 @@ export const CONFIG_RULES: { readonly [Key in ConfigKey]: ConfigRule } = {
     'an object of country codes and networks such as { "de": ["192.0.2.0/24"] }',
   ),
   geoDatabase: stringRule('geoDatabase', 'the path of a MaxMind DB file (.mmdb)'),
+  load: objectRule('load', 'an object such as { "egressBytesPerSecond": 12500000, "enterWindows": 3 }'),
   limits: rule(
     'limits',
     (value) =>
@@ -133,7 +135,7 @@ export function readConfigFile(file: string): ConfigFile {
     if (!rule.check(value)) throw new UsageError(`config file '${file}': '${key}' must be ${rule.expected}`);
   }
   const config = parsed as ConfigFile;
-  const { cacheRules: rules, purge, mirrors, mirrorRedirect, geoNetworks, offload } = config;
+  const { cacheRules: rules, purge, mirrors, mirrorRedirect, geoNetworks, load, offload } = config;
   try {
     if (rules !== undefined) compileCachePolicy(rules);
     // One line naming the field, e.g. `purge.url must be an http:// or https:// URL`.
@@ -145,6 +147,8 @@ export function readConfigFile(file: string): ConfigFile {
     if (mirrorRedirect !== undefined && !config.mirrors?.length)
       throw new Error("mirrorRedirect needs 'mirrors' to redirect to");
     if (geoNetworks !== undefined) config.geoNetworks = checkGeoNetworks(geoNetworks);
+    // Kept as given (the monitor fills in its defaults), e.g. `load.eventLoopDelayMs.low must be a number from 0 …`.
+    if (load !== undefined) checkLoadSettings(load);
     // Checked whole, e.g. `offload.edges.addresses[0]: '10.0.0.0/99' has no valid prefix length`.
     if (offload !== undefined) checkOffload(offload);
   } catch (err) {

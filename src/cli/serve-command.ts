@@ -1,6 +1,6 @@
 // `cdn-include serve`: parses its arguments, starts the server on the docroot, logs, and stops on a signal.
 
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import path from 'node:path';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { DependencyGraph } from '../engine/dependency-graph';
@@ -18,7 +18,7 @@ import { clientErrorListener } from '../server/client-errors';
 import { createLimitedServer, type ConnectionLimits } from '../server/connection-limits';
 import { LiveReload } from '../server/live-reload';
 import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
-import { siteSettings } from './config-file';
+import { siteSettings, type SiteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import { CONNECTION_FLAGS, connectionSettings } from './connection-arguments';
 import { flagHelp, HELP_FLAG_LINE, interpretArguments, withNote, type FlagValues } from './flags';
@@ -56,6 +56,7 @@ import { DEFAULT_SHUTDOWN_TIMEOUT, OPERATIONS_FLAGS } from './operations-argumen
 import { ServeOperations, stopServing, warnShadowedDocroot } from './serve-operations';
 import { loadManifestInto, startWatchMode, type WatchMode } from './watch-mode';
 import { watchStatusReporter } from './watch-status';
+import { TEST_BURN_VARIABLE, withTestBurn } from './test-burn';
 
 /** Every flag of `serve`, in --help order, keyed by the name of its value in ServeOptions. */
 export const SERVE_FLAGS = {
@@ -182,7 +183,14 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
     graph = watching.watch ? new DependencyGraph({ directoryIndex: settings.directoryIndex }) : undefined;
     revalidateWindow = settings.revalidateWindow ?? DEFAULT_REVALIDATE_WINDOW;
     maxTagHeaderBytes = settings.maxTagHeaderBytes;
-    operations = new ServeOperations(settings.metrics ?? true, () => watchMode?.pendingPurges() ?? 0);
+    operations = new ServeOperations(
+      settings.metrics ?? true,
+      () => watchMode?.pendingPurges() ?? 0,
+      settings.load,
+      workerCount,
+    );
+    // A `load` key alone runs the signal, for health and metrics; otherwise it starts with what acts on it.
+    operations.loadSignal(settings.load !== undefined);
     if (!isClusterWorker())
       warnShadowedDocroot(
         options.root,
@@ -221,8 +229,13 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   });
   // The handler is looked up per request, so a reload (SIGHUP) can put a new app in place between two requests.
   let handle = app.callback();
-  const listener = operations.tracker.track((req, res) => handle(req, res));
+  const serveRequest: RequestListener = (req, res) => handle(req, res);
+  // Off unless the environment turns it on for a load test (README "Under load"): read once, here.
+  const listener = operations.tracker.track(
+    io.env[TEST_BURN_VARIABLE] === '1' ? withTestBurn(serveRequest) : serveRequest,
+  );
   const server = createLimitedServer(listener, limits);
+  operations.serveOn(server);
   server.on(
     'clientError',
     clientErrorListener({
@@ -263,6 +276,7 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
   // The server first: requests under way finish with the caches and watcher they started with.
   await stopServing(server, operations.tracker, shutdownTimeout, io);
   await watchMode?.close();
+  operations.stopLoadSignal();
   await app.mirrorProber?.stop();
   app.ssi.close();
   await app.shared.store.close();
@@ -315,14 +329,6 @@ function createServeApp(
   const { store, liveReload, operations, onMirrorChange, ...docroot } = shared;
   // Before the prober: an unreadable database leaves nothing running behind.
   const geo = geoLookupFor({ geoNetworks, geoDatabase }, io.cwd);
-  if (settings.mirrorRedirect?.when === 'overloaded')
-    io.stderr(
-      'cdn-include serve: mirrorRedirect.when is "overloaded" but serve has no load signal yet: nothing is redirected\n',
-    );
-  if (settings.offload !== undefined && (settings.offload.when ?? 'overloaded') === 'overloaded')
-    io.stderr(
-      'cdn-include serve: offload.when is "overloaded" but serve has no load signal yet: nothing is redirected\n',
-    );
   // Host names are resolved only where a redirect asks whether a client is a mirror.
   const lookupHost = settings.mirrorRedirect && systemHostLookup;
   const mirrorProber = mirrorProberFor(mirrors, mirrorCheckInterval, io, lookupHost);
@@ -350,6 +356,7 @@ function createServeApp(
     onPageBuilt: record && ((built) => record(built.url, built.path, built.dependencies)),
     mirrorDirectory: mirrorProber,
     geo,
+    loadSignal: operations.loadSignal(needsLoadSignal(settings)),
   });
   // Once the app exists: a config the app refuses leaves no prober behind.
   mirrorProber?.start();
@@ -418,6 +425,15 @@ function fileWatching(
 }
 
 /**
+ * Whether the settings have a step that acts on the load signal: a mirror redirect or an offload `when`
+ * "overloaded" (offload's default). The signal is the process's: once started, every app after a reload reads it.
+ */
+function needsLoadSignal(settings: Pick<SiteSettings, 'mirrorRedirect' | 'offload'>): boolean {
+  const offloadWhen = settings.offload && (settings.offload.when ?? 'overloaded');
+  return settings.mirrorRedirect?.when === 'overloaded' || offloadWhen === 'overloaded';
+}
+
+/**
  * The offload setting with the configured mirrors' hosts among our own: a request that reached us under a mirror's
  * name is never sent to the CDN (README "Under load", loop guard (b)).
  */
@@ -432,9 +448,12 @@ function withMirrorHosts(
   };
 }
 
-/** The settings of the app itself: what a reload may change (not the port, workers, limits or watching). */
+/**
+ * The settings of the app itself: what a reload may change (not the port, workers, limits, watching or the load
+ * signal's settings).
+ */
 function appSettings(options: ServeOptions) {
-  const { workers, watch, purge, manifest, ...rest } = serveSettings(options);
+  const { workers, watch, purge, manifest, load, ...rest } = serveSettings(options);
   const { maxConnections, headersTimeout, requestTimeout, keepAliveTimeout, shutdownTimeout, ...settings } =
     rest;
   return settings;

@@ -4,6 +4,7 @@
 
 import type { LogFormat } from '../server/access-log';
 import type { ConnectionLimits } from '../server/connection-limits';
+import type { LoadSettings } from '../server/load-settings';
 import type { SsiOptions } from '../server/ssi-middleware';
 import type { PurgeTarget } from '../purge/purge-target';
 import type { MirrorSettings } from '../mirrors/mirror-config';
@@ -25,6 +26,11 @@ export interface ServeProcessSettings {
   health: boolean;
   /** Answer Prometheus scrapes at `/_cdn-include/metrics`. @default true */
   metrics: boolean;
+  /**
+   * The load signal's thresholds, window and egress budget (README "Under load"); given, the signal runs and shows
+   * in health and metrics even with nothing acting on it. @default the measured defaults, when something needs it
+   */
+  load: LoadSettings;
 }
 
 /** Watch mode of `serve` and `build` (README "Watch and purge"). */

@@ -56,6 +56,7 @@ export class LoadMonitor implements LoadSignal {
   private readonly egress = new EgressCounter();
   private readonly counted = new InFlightCounter();
   private readonly inFlight: () => number;
+  private readonly countsRequests: boolean;
   private last: LoadSample = NOTHING_MEASURED;
   private running:
     { timer: NodeJS.Timeout; utilization: UtilizationSampler; delay: DelaySampler } | undefined;
@@ -70,13 +71,14 @@ export class LoadMonitor implements LoadSignal {
     }
     this.state = new LoadState(this.settings);
     this.random = options.random ?? Math.random;
+    this.countsRequests = options.requestsInFlight === undefined;
     this.inFlight = options.requestsInFlight ?? (() => this.counted.read());
   }
 
   /** Counts `server`'s egress (and its requests, unless `requestsInFlight` reads them) from now on. */
   watch(server: Server): this {
     this.egress.watch(server);
-    this.counted.watch(server);
+    if (this.countsRequests) this.counted.watch(server);
     return this;
   }
 

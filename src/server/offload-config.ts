@@ -57,7 +57,8 @@ export interface ResolvedOffload {
   addresses: BlockList | undefined;
   bounceParam: string;
   /** `toHost` and `ownHosts`, lowercase. */
-  ownHosts: ReadonlySet<string>; /** The under-load fields of edge fetches; undefined when turned off. */
+  ownHosts: ReadonlySet<string>;
+  /** The under-load fields of edge fetches; undefined when turned off. */
   underLoad: ResolvedUnderLoad | undefined;
 }
 

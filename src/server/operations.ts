@@ -4,6 +4,7 @@
 
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
+import type { LoadStatus } from './load-monitor';
 import type { OffloadTally } from './offload-notes';
 import type { ServerMetrics } from './server-metrics';
 
@@ -20,6 +21,8 @@ export interface OperationsOptions {
   isDraining?: () => boolean;
   /** The docroot's file-watch state, as the health check reports it. @default none */
   watcherState?: () => string | undefined;
+  /** The load signal's state, as the health check reports it; undefined while there is none. @default none */
+  loadStatus?: () => LoadStatus | undefined;
   /**
    * Counts every other response's offload decision, which the health check reports as `offload` (README "Under
    * load"); give it only when offload is configured. @default none
@@ -42,6 +45,7 @@ export function operationsMiddleware(options: OperationsOptions) {
       ctx.body = {
         status: draining ? 'draining' : 'ok',
         watcher: options.watcherState?.(),
+        load: healthOfLoad(options.loadStatus?.()),
         offload: options.offload?.counts(),
       };
     });
@@ -72,4 +76,24 @@ export function operationsMiddleware(options: OperationsOptions) {
   const endpoints: Middleware = (ctx, next) =>
     ctx.path.startsWith(`${OPERATIONS_PATH}/`) ? routes(ctx, next) : next();
   return [endpoints, counting] as const;
+}
+
+/** The load signal as the health check shows it: the level, the shed share and the last window's raw measures. */
+function healthOfLoad(status: LoadStatus | undefined) {
+  if (status === undefined) return undefined;
+  const { measures } = status;
+  return {
+    level: status.level,
+    shedShare: round(status.shedShare),
+    eventLoopUtilization: round(measures.eventLoopUtilization),
+    eventLoopDelayP99Ms: round(measures.eventLoopDelayMs),
+    requestsInFlight: measures.requestsInFlight,
+    egressBytesPerSecond: Math.round(measures.egressBytesPerSecond),
+    egressBudget: status.egressBudget,
+  };
+}
+
+/** Three decimals: enough for a share or a millisecond figure, short in JSON. */
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }

@@ -1,9 +1,12 @@
 // The server's Prometheus metrics (prom-client, in a registry of its own, never the global one): requests by
-// status, render-cache outcomes, offload decisions, render latency, purge queue depth, file-watch state and Node's process metrics.
+// status, render-cache outcomes, offload decisions, render latency, purge queue depth, file-watch state, the load
+// signal and Node's process metrics.
 // Kept for the life of the process, across reloads.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { LoadStatus } from './load-monitor';
+import type { LoadLevel } from './load-signal';
 import { offloadNoteOf } from './offload-notes';
 import { servedNoteOf } from './served-notes';
 
@@ -11,6 +14,9 @@ import { servedNoteOf } from './served-notes';
 export type WatcherState = 'watching' | 'unavailable';
 
 const WATCHER_STATES: readonly WatcherState[] = ['watching', 'unavailable'];
+
+/** The load levels in the order of `cdn_include_load_level`'s values. */
+const LOAD_LEVELS: readonly LoadLevel[] = ['normal', 'overloaded', 'critical'];
 
 /** Render times to tell apart, in seconds: a cached fragment's page builds in well under a millisecond. */
 const RENDER_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -46,6 +52,7 @@ export class ServerMetrics {
   private readonly renderSeconds: Histogram;
   private readonly watcher: Gauge<'state'>;
   private readonly read: () => Promise<string>;
+  private loadExposed = false;
 
   constructor(options: ServerMetricsOptions = {}) {
     const registers = [this.registry];
@@ -130,6 +137,53 @@ export class ServerMetrics {
   /** Records the docroot's file-watch state. */
   setWatcherState(state: WatcherState): void {
     for (const each of WATCHER_STATES) this.watcher.set({ state: each }, each === state ? 1 : 0);
+  }
+
+  /**
+   * Exposes the load signal from now on: its level (0 normal, 1 overloaded, 2 critical), shed share and the last
+   * window's measures, read at each scrape. Once per process: a second call changes nothing.
+   */
+  exposeLoad(status: () => LoadStatus): void {
+    if (this.loadExposed) return;
+    this.loadExposed = true;
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, read: (status: LoadStatus) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read(status()));
+        },
+      });
+    gauge('cdn_include_load_level', 'The load signal: 0 normal, 1 overloaded, 2 critical', (load) =>
+      LOAD_LEVELS.indexOf(load.level),
+    );
+    gauge(
+      'cdn_include_load_shed_ratio',
+      'Share of requests the load signal sheds now, 0 to 1',
+      (load) => load.shedShare,
+    );
+    gauge(
+      'cdn_include_event_loop_utilization',
+      'Share of the last load window the event loop was busy, 0 to 1',
+      (load) => load.measures.eventLoopUtilization,
+    );
+    gauge(
+      'cdn_include_event_loop_delay_p99_seconds',
+      '99th percentile of event-loop delay in the last load window',
+      (load) => load.measures.eventLoopDelayMs / 1000,
+    );
+    gauge(
+      'cdn_include_requests_in_flight',
+      'Requests under way at the end of the last load window',
+      (load) => load.measures.requestsInFlight,
+    );
+    gauge(
+      'cdn_include_egress_bytes_per_second',
+      'Bytes written to clients per second over the last load window',
+      (load) => load.measures.egressBytesPerSecond,
+    );
   }
 
   /** The metrics in the Prometheus text exposition format, and its content type. */

@@ -200,6 +200,18 @@ describe('the loop guards, while the signal sheds everything', () => {
     expect((await logged(lines, 1))[0]).toMatch(new RegExp(` 200 .* offload=- reason=${reason}$`));
   });
 
+  it('a hostile CDN-Loop (thousands of members, quoted commas, open comments) › read in one pass, ours found', async () => {
+    const { server, lines } = appWith();
+    // Within Node's 16 KiB of header: thousands of members, each with a quoted comma, ours before an open comment.
+    const hostile = `${'x; p="a, b", '.repeat(600)}our-edge, (((, other`;
+    const res = await request(server)
+      .get('/news/a.txt')
+      .set('CDN-Loop', hostile)
+      .set('Via', '1.1 a ('.repeat(600));
+    expect(res.status).toBe(200);
+    expect((await logged(lines, 1))[0]).toMatch(/ offload=- reason=loop-guard$/);
+  });
+
   it('an edge under critical load › 503 with Retry-After, never a redirect; its 304 still answered', async () => {
     const { server, lines, signal } = appWith({}, new FakeSignal('normal', false));
     const first = await request(server).get('/news/a.txt').set('CDN-Loop', 'our-edge');
