@@ -21,8 +21,11 @@ import { type OffloadOrigin, startOffloadOrigin, writeSite } from './offload-ori
 import { LOAD_SETTINGS, PACE_MS, siteFiles, sleep } from './offload-site';
 import { runWrk, type WrkResult } from './wrk-load';
 
-/** wrk's connections: about 180 big pages a second, near six times the egress budget. */
-const WRK_CONNECTIONS = 12;
+/**
+ * wrk's connections: about 120 big pages a second, four times the egress budget: overloaded, shedding about half
+ * (critical now and then on a busy machine, when edges' fetches that no cached copy answers get 503).
+ */
+const WRK_CONNECTIONS = 8;
 const WRK_SECONDS = 10;
 /** How long each scenario runs while the origin is overloaded. */
 const SCENARIO_MS = 5000;
@@ -42,7 +45,7 @@ describe('real edges while the origin sheds (nginx CDN, Varnish edge)', () => {
     const cdnPort = await freeCdnPort();
     cdnBase = `http://${CDN_HOST}:${cdnPort}/`;
     origin = await startOffloadOrigin(site.root, {
-      cacheControl: NORMAL_CACHE_CONTROL,
+      staticCacheControl: NORMAL_CACHE_CONTROL,
       // Not kept by any cache: each request through Varnish reaches the origin, unless a 307 were stored.
       cacheRules: [{ path: `${FOREIGN_PREFIX}**`, maxAge: 0 }],
       load: LOAD_SETTINGS,
@@ -106,15 +109,16 @@ describe('real edges while the origin sheds (nginx CDN, Varnish edge)', () => {
       // The origin shed: wrk got 307s.
       expect(wrk.statuses['307'] ?? 0).toBeGreaterThan(0);
 
-      // A client following redirects: one hop at most, to the CDN, which the origin serves (CDN-Loop).
-      expect(hops.chains.filter((chain) => chain.length > 1).length).toBeGreaterThanOrEqual(1);
-      for (const chain of hops.chains) {
-        expect(chain.length).toBeLessThanOrEqual(2);
-        expect(chain.at(-1)).toBe('200');
-      }
-      const cdnFetches = log.filter((line) => line.userAgent === 'hop-client' && line.status !== 307);
+      // A client following redirects: one hop at most, to the CDN, whose fetch (CDN-Loop) the origin never
+      // redirects: it serves it, or under critical load answers 503.
+      expect(hops.chains.some((chain) => chain.join(' ') === '307 200')).toBe(true);
+      for (const chain of hops.chains) expect(['200', '307 200', '307 503']).toContain(chain.join(' '));
+      const cdnFetches = log.filter((line) => line.userAgent === 'hop-client-followed');
       expect(cdnFetches.length).toBeGreaterThan(0);
-      for (const line of cdnFetches) expect([line.status, line.reason]).toEqual([200, 'loop-guard']);
+      for (const line of cdnFetches) {
+        expect(line.reason).toBe('loop-guard');
+        expect([line.status, line.offload]).toEqual(line.status === 503 ? [503, '503'] : [200, '-']);
+      }
 
       // Varnish, not our edge for /foreign/, got 307s and stored none: every request reached the origin.
       expect(foreign.statuses).toContain(307);
@@ -178,16 +182,19 @@ async function waitForLevel(origin: OffloadOrigin, wanted: (level: string) => bo
 
 /**
  * A client that follows redirects, for /hop.html?n=… (a new URL each, so the CDN fetches each): the statuses of each
- * chain, e.g. ['307', '200']. Chains go on until three were redirected or the scenario's time is up.
+ * chain, e.g. ['307', '200']; five hops at most. Chains go on until three were redirected and served, or the
+ * scenario's time is up.
  */
 async function followRedirects(originPort: number, cdnBase: string): Promise<{ chains: string[][] }> {
   const chains: string[][] = [];
   const deadline = Date.now() + SCENARIO_MS;
-  for (let n = 1; Date.now() < deadline && chains.filter((chain) => chain.length > 1).length < 3; n++) {
+  const served = () => chains.filter((chain) => chain.join(' ') === '307 200').length;
+  for (let n = 1; Date.now() < deadline && served() < 3; n++) {
     const chain: string[] = [];
     let url = new URL(`http://127.0.0.1:${originPort}/hop.html?n=${n}`);
     for (let hop = 0; hop < 5; hop++) {
-      const response = await edgeGetAt(url, 'hop-client');
+      // Named apart once redirected, so the origin's line for the CDN's fetch can be told from the first request.
+      const response = await edgeGetAt(url, hop === 0 ? 'hop-client' : 'hop-client-followed');
       chain.push(String(response.status));
       if (response.status !== 307) break;
       const location = response.headers.location;

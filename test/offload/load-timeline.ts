@@ -35,6 +35,7 @@ export class LoadTimeline {
   private readonly phases: Array<{ time: number; name: string }> = [{ time: this.start, name: 'idle' }];
   private readonly timer: NodeJS.Timeout;
   private reading = false;
+  private stoppedAt: number | undefined;
 
   constructor(private readonly origin: OffloadOrigin) {
     this.timer = setInterval(() => void this.read(), SLOT_MS);
@@ -45,14 +46,18 @@ export class LoadTimeline {
     this.phases.push({ time: Date.now(), name });
   }
 
-  /** Stops reading the level. */
+  /** Stops reading the level: the timeline ends here. */
   stop(): void {
     clearInterval(this.timer);
+    this.stoppedAt ??= Date.now();
   }
 
-  /** The slots from the start to now, from the readings and the origin's log (requests whose path starts `prefix`). */
+  /**
+   * The slots from the start to the stop (or now), from the readings and the origin's log (requests whose path
+   * starts with `prefix`).
+   */
   slots(prefix = '/'): TimelineSlot[] {
-    const end = Date.now();
+    const end = this.stoppedAt ?? Date.now();
     const slots: TimelineSlot[] = [];
     for (let at = 0; this.start + at < end; at += SLOT_MS) {
       const from = this.start + at;

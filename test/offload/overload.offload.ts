@@ -98,7 +98,8 @@ describe('offload under real load (wrk, egress budget)', () => {
     // And stops within a few windows once the load ends: no 307 after that, and the level is normal again.
     const after = during('after');
     expect(after.slice(STOP_WITHIN_SLOTS).every((slot) => slot.redirected === 0)).toBe(true);
-    expect(after.slice(-2).every((slot) => slot.level === 'normal')).toBe(true);
+    const read = after.filter((slot) => slot.level !== '-');
+    expect(read.slice(-2).map((slot) => slot.level)).toEqual(['normal', 'normal']);
 
     // What must be served here never is redirected: our edge (CDN-Loop, Via), the marker, revalidations.
     expect(probes.failures).toEqual([]);
