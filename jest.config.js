@@ -1,5 +1,6 @@
 /** Jest runs the TypeScript sources directly; type checking is `tsc --noEmit` in `npm test`. */
 const { availableParallelism } = require('node:os');
+const { transform, transformIgnorePatterns } = require('./test/support/jest-transforms.js');
 
 module.exports = {
   testEnvironment: 'node',
@@ -11,8 +12,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Sources are TypeScript: resolve .ts before .js, so a stray compiled file can never stand in for its source.
   moduleFileExtensions: ['ts', 'js', 'json'],
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
-  },
+  transform,
+  transformIgnorePatterns,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

@@ -78,7 +78,8 @@ export async function checkAssetHosts(
   const page = await fetchResponse(url, { step: 'get', method: 'GET' }, pageHeaders, timeoutMs, options);
   const contentType = page.headers['content-type'] ?? '';
   if (page.status !== 200 || !/^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType)) {
-    const message = `${url.href} answers ${page.status} ${contentType || 'without Content-Type'}: no HTML page to read`;
+    const type = contentType || 'without Content-Type';
+    const message = `${url.href} answers ${page.status} ${type}: no HTML page to read`;
     return emptyReport(url, { code: 'page-not-html', severity: 'error', origin: url.origin, message });
   }
   const byOrigin = groupByOrigin(url, await listSubresources(page.body, url));

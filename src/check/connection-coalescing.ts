@@ -7,6 +7,9 @@ import { certificateCovers, type CertificateNames } from './certificate-names';
 /** Connections a browser opens at most to one HTTP/1.1 origin (Chromium and Firefox both stop at 6). */
 export const HTTP1_CONNECTIONS_PER_ORIGIN = 6;
 
+/** Sockets a browser may open to the page's origin before its first response: the navigation's, a preconnect. */
+export const NAVIGATION_PRECONNECTS = 2;
+
 /** What the TLS handshake with an origin showed. */
 export interface TlsFacts {
   /** The ALPN result; a server that negotiates nothing speaks HTTP/1.1. */
@@ -54,9 +57,15 @@ export interface OriginConnections {
   /** The origin whose HTTP/2 connection it reuses, when coalesced. */
   onto?: string;
   protocol: 'h2' | 'http/1.1';
-  /** Connections it opens itself: 0 when coalesced, 1 over HTTP/2, 1 up to 6 over HTTP/1.1. */
+  /** Connections of its own that carry its requests: 0 when coalesced, 1 over HTTP/2, 1 up to 6 over HTTP/1.1. */
   minConnections: number;
   maxConnections: number;
+  /**
+   * Connections it may open at most: one per waiting request, up to 6, because a browser that has not yet seen
+   * the origin speak HTTP/2 opens several and closes the spare ones once ALPN says h2 (on the page's own origin,
+   * at least 2: the navigation races a preconnect); 0 when coalesced.
+   */
+  maxOpened: number;
   /** One sentence saying why. */
   reason: string;
 }
@@ -65,9 +74,10 @@ export interface OriginConnections {
 export interface CoalescingPrediction {
   rule: CoalescingRule;
   origins: OriginConnections[];
-  /** Sum over the origins: the fewest and the most connections the page opens. */
+  /** Sums over the origins: the fewest and the most connections that carry requests, and the most opened. */
   minConnections: number;
   maxConnections: number;
+  maxOpened: number;
 }
 
 /**
@@ -78,8 +88,8 @@ export interface CoalescingPrediction {
  */
 export function predictConnections(facts: OriginFacts[], rule: CoalescingRule): CoalescingPrediction {
   const opened: OriginFacts[] = [];
-  const origins = facts.map((origin) => {
-    const outcome = connectionsOf(origin, opened, rule);
+  const origins = facts.map((origin, index) => {
+    const outcome = connectionsOf(origin, opened, rule, index === 0);
     if (outcome.verdict === 'own' && outcome.protocol === 'h2') opened.push(origin);
     return outcome;
   });
@@ -90,18 +100,28 @@ export function predictConnections(facts: OriginFacts[], rule: CoalescingRule): 
     origins,
     minConnections: sum((origin) => origin.minConnections),
     maxConnections: sum((origin) => origin.maxConnections),
+    maxOpened: sum((origin) => origin.maxOpened),
   };
 }
 
-function connectionsOf(origin: OriginFacts, opened: OriginFacts[], rule: CoalescingRule): OriginConnections {
+function connectionsOf(
+  origin: OriginFacts,
+  opened: OriginFacts[],
+  rule: CoalescingRule,
+  isPage: boolean,
+): OriginConnections {
   const base = { origin: origin.origin, protocol: origin.tls?.protocol ?? ('http/1.1' as const) };
+  const none = { minConnections: 0, maxConnections: 0, maxOpened: 0 };
   if (origin.failure !== undefined)
-    return { ...base, verdict: 'unreachable', minConnections: 0, maxConnections: 0, reason: origin.failure };
+    return { ...base, verdict: 'unreachable', ...none, reason: origin.failure };
+  // Chromium preconnects the page's origin when the navigation starts, a second socket racing the first.
+  const waiting = isPage ? Math.max(NAVIGATION_PRECONNECTS, origin.requests) : Math.max(1, origin.requests);
+  const maxOpened = Math.min(HTTP1_CONNECTIONS_PER_ORIGIN, waiting);
   if (origin.tls === undefined || origin.tls.protocol === 'http/1.1') {
-    const maxConnections = Math.min(HTTP1_CONNECTIONS_PER_ORIGIN, Math.max(1, origin.requests));
     const why = origin.tls === undefined ? 'http: without TLS' : 'the server chose HTTP/1.1 (ALPN)';
-    const reason = `${why}: no coalescing, up to ${maxConnections} connection(s) for ${origin.requests} request(s)`;
-    return { ...base, verdict: 'own', minConnections: 1, maxConnections, reason };
+    const reason = `${why}: no coalescing, a connection per waiting request up to ${HTTP1_CONNECTIONS_PER_ORIGIN}`;
+    const maxConnections = Math.min(HTTP1_CONNECTIONS_PER_ORIGIN, Math.max(1, origin.requests));
+    return { ...base, verdict: 'own', minConnections: 1, maxConnections, maxOpened, reason };
   }
   const refusals: string[] = [];
   for (const earlier of opened) {
@@ -112,8 +132,7 @@ function connectionsOf(origin: OriginFacts, opened: OriginFacts[], rule: Coalesc
         ...base,
         verdict: 'coalesced',
         onto: earlier.origin,
-        minConnections: 0,
-        maxConnections: 0,
+        ...none,
         reason,
       };
     }
@@ -121,7 +140,7 @@ function connectionsOf(origin: OriginFacts, opened: OriginFacts[], rule: Coalesc
   }
   const reason =
     refusals.length === 0 ? 'first HTTP/2 connection' : `own HTTP/2 connection: ${refusals.join('; ')}`;
-  return { ...base, verdict: 'own', minConnections: 1, maxConnections: 1, reason };
+  return { ...base, verdict: 'own', minConnections: 1, maxConnections: 1, maxOpened, reason };
 }
 
 /** Why `origin` cannot reuse the HTTP/2 connection `earlier` opened, or undefined when it can. */

@@ -85,7 +85,7 @@ export const nodeTlsHandshake: TlsHandshake = (target) =>
 /**
  * Resolves the origin's host and, for https:, shakes hands with its first address; a failure of either is kept
  * in `failure`, never thrown. `requests` is how many requests the page makes there.
- * @example await probeOrigin(new URL('https://a1.example.test/'), 20) // { addresses: [...], tls: { protocol: 'h2', ... } }
+ * @example await probeOrigin(new URL('https://a1.example.test/'), 20) // { addresses: […], tls: { protocol: 'h2', … } }
  */
 export async function probeOrigin(
   origin: URL,

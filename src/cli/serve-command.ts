@@ -425,12 +425,12 @@ function fileWatching(
 }
 
 /**
- * Whether the settings have a step that acts on the load signal: a mirror redirect or an offload `when`
- * "overloaded" (offload's default). The signal is the process's: once started, every app after a reload reads it.
+ * Whether the settings have a step that acts on the load signal: a mirror redirect "overloaded", or any offload
+ * (whatever its `when`, its edges' fetches get 503 under critical load and longer caching fields under load). The
+ * signal is the process's: once started, every app after a reload reads it.
  */
 function needsLoadSignal(settings: Pick<SiteSettings, 'mirrorRedirect' | 'offload'>): boolean {
-  const offloadWhen = settings.offload && (settings.offload.when ?? 'overloaded');
-  return settings.mirrorRedirect?.when === 'overloaded' || offloadWhen === 'overloaded';
+  return settings.mirrorRedirect?.when === 'overloaded' || settings.offload !== undefined;
 }
 
 /**

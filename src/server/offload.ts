@@ -98,14 +98,20 @@ class OffloadStep implements Offload {
     const reason = offloadNoteOf(req)?.reason;
     if (reason === 'loop-guard' || reason === 'edge-address')
       return this.answerEdge(ctx, reason, notModified);
+    // Any other reason is a guard's or a refusal's, already final.
     if (reason !== 'no-file') return false;
+    const decided = await this.decide(ctx, notModified);
+    const redirected = decided !== 'not-modified' && decided !== 'normal';
+    noteOffload(req, redirected ? '307' : '-', decided);
+    if (redirected) this.redirect(ctx);
+    return redirected;
+  }
+
+  /** The reason of a request no guard kept: the rule that redirects it, else `not-modified` or `normal`. */
+  private async decide(ctx: Context, notModified: () => boolean | Promise<boolean>): Promise<OffloadReason> {
     const rule = this.rule(ctx);
-    if (rule === undefined) return (void noteOffload(req, '-', 'normal'), false);
-    if (isConditional(ctx) && (await notModified()))
-      return (void noteOffload(req, '-', 'not-modified'), false);
-    noteOffload(req, '307', rule);
-    this.redirect(ctx);
-    return true;
+    if (rule === undefined) return 'normal';
+    return isConditional(ctx) && (await notModified()) ? 'not-modified' : rule;
   }
 
   /** Which rule redirects this request, if any; asks the load signal at most once. */

@@ -137,13 +137,15 @@ describe('a conditional request while shedding', () => {
     expect(offloaded).toMatch(/ 307 .* offload=307 reason=overloaded$/);
   });
 
-  it('a streamed file’s 304 › answered here', async () => {
+  it('a streamed file › its 304 answered here, a stale one offloaded', async () => {
     const { server, signal } = appWith();
     signal.shedding = false;
     const first = await request(server).get('/big/huge.bin');
     signal.shedding = true;
     const again = await request(server).get('/big/huge.bin').set('If-None-Match', first.headers.etag);
     expect(again.status).toBe(304);
+    const stale = await request(server).get('/big/huge.bin').set('If-None-Match', '"other"');
+    expect(stale.status).toBe(307);
   });
 });
 
@@ -228,6 +230,13 @@ describe('the loop guards, while the signal sheds everything', () => {
       .set('If-None-Match', first.headers.etag);
     expect(revalidated.status).toBe(304);
     expect((await logged(lines, 3))[1]).toMatch(/ 503 .* offload=503 reason=loop-guard$/);
+  });
+
+  it('critical load › a bounced client and a request to our own host are still served here', async () => {
+    const { server } = appWith({}, new FakeSignal('critical', true));
+    expect((await request(server).get('/news/a.txt?cdn-include-local')).status).toBe(200);
+    expect((await request(server).get('/news/a.txt').set('Host', 'mirror.example')).status).toBe(200);
+    expect((await request(server).get('/news/a.txt')).status).toBe(307);
   });
 
   it('the bounce-back marker › served here as the unmarked URL (one cache entry), logged as received', async () => {

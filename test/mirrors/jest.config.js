@@ -1,4 +1,6 @@
 /** Jest config of the runs with real mirrors (`npm run test:mirrors`); `npm test` never runs it. */
+const { transform, transformIgnorePatterns } = require('../support/jest-transforms.js');
+
 module.exports = {
   rootDir: '../..',
   testEnvironment: 'node',
@@ -7,9 +9,8 @@ module.exports = {
   testMatch: ['<rootDir>/test/mirrors/*.mirrors.ts'],
   // TypeScript first: a stray compiled .js beside a source must never stand in for it.
   moduleFileExtensions: ['ts', 'js', 'json'],
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
-  },
+  transform,
+  transformIgnorePatterns,
   // One file at a time: each starts its own mirrors and origin, and the time bounds (a mirror left out within one
   // interval) must not measure another file's 64 MiB downloads.
   maxWorkers: 1,

@@ -2,6 +2,8 @@
  * Jest config of the package suite (`npm run test:package`, after a build): the tarball `npm pack` makes, its
  * contents, and that tarball installed into scratch ESM and CommonJS projects; `npm test` never runs it.
  */
+const { transform, transformIgnorePatterns } = require('../support/jest-transforms.js');
+
 module.exports = {
   rootDir: '../..',
   testEnvironment: 'node',
@@ -10,9 +12,8 @@ module.exports = {
   testMatch: ['<rootDir>/test/package/*.package.ts'],
   // TypeScript first: a stray compiled .js beside a source must never stand in for it.
   moduleFileExtensions: ['ts', 'js', 'json'],
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
-  },
+  transform,
+  transformIgnorePatterns,
   // Installs from the registry (or npm's cache) take tens of seconds.
   testTimeout: 300000,
   verbose: true,

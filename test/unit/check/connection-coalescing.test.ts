@@ -41,7 +41,8 @@ const shards = (overrides: Partial<OriginFacts> = {}) =>
 describe('predictConnections', () => {
   it('HTTP/2, one certificate for every name, one address › one connection; the shards coalesce onto the page’s', () => {
     const prediction = predictConnections([page(), ...shards()], 'chromium');
-    expect(prediction).toMatchObject({ minConnections: 1, maxConnections: 1 });
+    // The navigation may race a preconnect to the page's origin: two sockets at most, one carries everything.
+    expect(prediction).toMatchObject({ minConnections: 1, maxConnections: 1, maxOpened: 2 });
     expect(prediction.origins.map((entry) => [entry.verdict, entry.onto])).toEqual([
       ['own', undefined],
       ['coalesced', 'https://www.example.test'],
@@ -54,7 +55,8 @@ describe('predictConnections', () => {
     const a3 = origin('a3.example.test', 20, { tls: tls('DNS:a3.example.test') });
     const [a1, a2] = shards();
     const prediction = predictConnections([page({ tls: tls(MISSING_A3) }), a1, a2, a3], 'chromium');
-    expect(prediction).toMatchObject({ minConnections: 2, maxConnections: 2 });
+    // a3's 20 waiting requests may open 6 connections before ALPN says h2; one carries them.
+    expect(prediction).toMatchObject({ minConnections: 2, maxConnections: 2, maxOpened: 2 + 6 });
     expect(prediction.origins[3]).toMatchObject({
       verdict: 'own',
       protocol: 'h2',
@@ -66,7 +68,7 @@ describe('predictConnections', () => {
   it('HTTP/1.1 everywhere › no coalescing, one to six connections per origin', () => {
     const h1 = (facts: OriginFacts) => ({ ...facts, tls: tls(ALL_NAMES, { protocol: 'http/1.1' }) });
     const prediction = predictConnections([page(), ...shards()].map(h1), 'chromium');
-    expect(prediction).toMatchObject({ minConnections: 4, maxConnections: 1 + 6 * 3 });
+    expect(prediction).toMatchObject({ minConnections: 4, maxConnections: 1 + 6 * 3, maxOpened: 2 + 6 * 3 });
     expect(prediction.origins.every((entry) => entry.verdict === 'own')).toBe(true);
   });
 
