@@ -103,7 +103,8 @@ describe('real edges while the origin sheds (nginx CDN, Varnish edge)', () => {
         `edges under load: wrk ${JSON.stringify(wrk)}; redirect chains ${JSON.stringify(hops.chains)}; ` +
           `Varnish /foreign/: ${foreign.statuses.join(' ')}; ` +
           `nginx ${edges.nginx.map((response) => response.headers['x-cache-status']).join(' ')}; ` +
-          `Varnish hits ${edges.varnish.map((response) => response.headers['x-cache-hits']).join(' ')}`,
+          `Varnish hits ${edges.varnish.map((response) => response.headers['x-cache-hits']).join(' ')}; ` +
+          `Cache-Control through nginx ${JSON.stringify(distinct(edges.nginx))}, Varnish ${JSON.stringify(distinct(edges.varnish))}`,
       );
 
       // The origin shed: wrk got 307s.
@@ -167,6 +168,11 @@ function get(
   headers: Record<string, string> = {},
 ): Promise<EdgeResponse> {
   return edgeGetAt(new URL(`http://127.0.0.1:${port}${path}`), agent, headers);
+}
+
+/** The distinct Cache-Control values of `responses`, in the order first seen. */
+function distinct(responses: readonly EdgeResponse[]): string[] {
+  return [...new Set(responses.map((response) => response.headers['cache-control']))];
 }
 
 /** Polls the origin's health until `wanted(level)`; fails after `ms`. */
