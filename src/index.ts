@@ -38,6 +38,12 @@ export type { MirrorRedirectPolicy } from './mirrors/mirror-redirect-policy';
 export type { GeoLookup } from './mirrors/geo-lookup';
 export type { HostLookup } from './mirrors/mirror-addresses';
 
+// Asset hosts (README "Asset hosts"): the configuration, and the assignment of an asset to its host, the same in
+// every process, for tools that must agree with the server.
+export { assetHostFor, canonicalAssetPath } from './asset-hosts/asset-assignment';
+export type { AssetHost } from './asset-hosts/asset-assignment';
+export type { AssetHostEntry, AssetHostsOptions } from './asset-hosts/asset-host-options';
+
 // The purge tags the middleware sends (README "Purge tags").
 export { directoryTagOf, tagOf } from './server/purge-tags';
 

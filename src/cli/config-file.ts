@@ -2,6 +2,7 @@
 // by its declaration, so a typo is one clear usage error instead of a silently ignored setting.
 
 import { readFileSync } from 'node:fs';
+import { resolveAssetHosts } from '../asset-hosts/asset-host-options';
 import { DEFAULT_RENDER_LIMITS } from '../engine/render-limits';
 import { isPlainFileName, PLAIN_FILE_NAMES } from '../engine/render-options';
 import { checkGeoNetworks } from '../mirrors/geo-lookup';
@@ -103,6 +104,10 @@ export const CONFIG_RULES: { readonly [Key in ConfigKey]: ConfigRule } = {
     'an object of country codes and networks such as { "de": ["192.0.2.0/24"] }',
   ),
   geoDatabase: stringRule('geoDatabase', 'the path of a MaxMind DB file (.mmdb)'),
+  assetHosts: objectRule(
+    'assetHosts',
+    'an object such as { "hosts": ["https://a1.example"], "paths": ["/img/"], "epoch": "2026-12-01T00:00:00Z" }',
+  ),
   load: objectRule('load', 'an object such as { "egressBytesPerSecond": 12500000, "enterWindows": 3 }'),
   limits: rule(
     'limits',
@@ -135,7 +140,16 @@ export function readConfigFile(file: string): ConfigFile {
     if (!rule.check(value)) throw new UsageError(`config file '${file}': '${key}' must be ${rule.expected}`);
   }
   const config = parsed as ConfigFile;
-  const { cacheRules: rules, purge, mirrors, mirrorRedirect, geoNetworks, load, offload } = config;
+  const {
+    cacheRules: rules,
+    purge,
+    mirrors,
+    mirrorRedirect,
+    geoNetworks,
+    load,
+    offload,
+    assetHosts,
+  } = config;
   try {
     if (rules !== undefined) compileCachePolicy(rules);
     // One line naming the field, e.g. `purge.url must be an http:// or https:// URL`.
@@ -151,6 +165,8 @@ export function readConfigFile(file: string): ConfigFile {
     if (load !== undefined) checkLoadSettings(load);
     // Checked whole, e.g. `offload.edges.addresses[0]: '10.0.0.0/99' has no valid prefix length`.
     if (offload !== undefined) checkOffload(offload);
+    // Checked whole, e.g. `assetHosts.hosts[1].weight must be a positive number (got 0)`.
+    if (assetHosts !== undefined) resolveAssetHosts(assetHosts);
   } catch (err) {
     // One line naming the rule and key, e.g. `cacheRules[1].maxAge must be a whole number of seconds ≥ 0`.
     throw new UsageError(`config file '${file}': ${(err as Error).message.replace(/^ssi\(\): /, '')}`);

@@ -425,12 +425,12 @@ function fileWatching(
 }
 
 /**
- * Whether the settings have a step that acts on the load signal: a mirror redirect "overloaded", or any offload
- * (whatever its `when`, its edges' fetches get 503 under critical load and longer caching fields under load). The
- * signal is the process's: once started, every app after a reload reads it.
+ * Whether the settings have a step that reads the load signal: any `offload` (its rule may shed, and its loop rules
+ * read the level), or a mirror redirect `when` "overloaded". The signal is the process's: once started, every app
+ * after a reload reads it.
  */
 function needsLoadSignal(settings: Pick<SiteSettings, 'mirrorRedirect' | 'offload'>): boolean {
-  return settings.mirrorRedirect?.when === 'overloaded' || settings.offload !== undefined;
+  return settings.offload !== undefined || settings.mirrorRedirect?.when === 'overloaded';
 }
 
 /**

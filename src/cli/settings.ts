@@ -68,7 +68,8 @@ export type ConfigurableSsiOption =
   | 'cacheTagHeader'
   | 'maxTagHeaderBytes'
   | 'mirrorRedirect'
-  | 'offload';
+  | 'offload'
+  | 'assetHosts';
 
 /**
  * What a config file may set, each key with the type (and meaning) of the option it sets: ssi()'s, the server's

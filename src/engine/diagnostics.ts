@@ -24,7 +24,8 @@ export type DiagnosticCode =
   | 'missing-endif'
   | 'purge-tags-coarsened'
   | 'purge-tags-dropped'
-  | 'error-document-unavailable';
+  | 'error-document-unavailable'
+  | 'asset-hosts-skipped';
 
 /**
  * The longest message a diagnostic keeps. Page text in a message is quoted through `excerpt` (200 bytes); this

@@ -21,15 +21,15 @@ export type LoadMeasure = 'eventLoopUtilization' | 'eventLoopDelayMs' | 'request
 export interface LoadSettings {
   /** Milliseconds of one measuring window. @default 1000 */
   windowMs?: number;
-  /** Consecutive windows above `high` (on any measure) that enter `overloaded`. @default 3 */
+  /** Consecutive windows above `high` (on any measure) that enter `overloaded`. @default 2 */
   enterWindows?: number;
-  /** Consecutive windows below `low` (on every measure) that leave `overloaded` or `critical`. @default 5 */
+  /** Consecutive windows below `low` (on every measure) that leave `overloaded` or `critical`. @default 3 */
   leaveWindows?: number;
   /** Weight of the newest window in the moving average (EWMA), more than 0 and at most 1 (no smoothing). @default 0.5 */
   smoothing?: number;
-  /** Share of the window the event loop was busy, 0 to 1; false ignores it. @default { low: 0.6, high: 0.85, critical: 0.97 } */
+  /** Share of the window the event loop was busy, 0 to 1; false ignores it. @default { low: 0.5, high: 0.8, critical: 0.95 } */
   eventLoopUtilization?: LoadThresholds | false;
-  /** The window's 99th percentile of event-loop delay, in ms; false ignores it. @default { low: 20, high: 50, critical: 250 } */
+  /** The window's 99th percentile of event-loop delay, in ms; false ignores it. @default { low: 40, high: 100, critical: 500 } */
   eventLoopDelayMs?: LoadThresholds | false;
   /** Requests under way at the end of a window; false ignores it. @default { low: 256, high: 1024, critical: 4096 } */
   requestsInFlight?: LoadThresholds | false;
@@ -50,17 +50,17 @@ export interface ResolvedLoadSettings {
   thresholds: ReadonlyMap<LoadMeasure, Readonly<LoadThresholds>>;
 }
 
-/** The defaults, measured on `serve` under wrk (README "Load signal" says how). */
+/** The defaults, measured on `serve` under wrk (README "Under load", "Load signal", says how and why). */
 export const DEFAULT_LOAD_THRESHOLDS: Readonly<Record<LoadMeasure, Readonly<LoadThresholds>>> = {
-  eventLoopUtilization: { low: 0.6, high: 0.85, critical: 0.97 },
-  eventLoopDelayMs: { low: 20, high: 50, critical: 250 },
+  eventLoopUtilization: { low: 0.5, high: 0.8, critical: 0.95 },
+  eventLoopDelayMs: { low: 40, high: 100, critical: 500 },
   requestsInFlight: { low: 256, high: 1024, critical: 4096 },
   egress: { low: 0.6, high: 0.8, critical: 1 },
 };
 
 export const DEFAULT_LOAD_WINDOW_MS = 1000;
-export const DEFAULT_ENTER_WINDOWS = 3;
-export const DEFAULT_LEAVE_WINDOWS = 5;
+export const DEFAULT_ENTER_WINDOWS = 2;
+export const DEFAULT_LEAVE_WINDOWS = 3;
 export const DEFAULT_LOAD_SMOOTHING = 0.5;
 
 const WINDOW_RANGE: WholeNumberRange = { min: 100, max: 60_000, unit: 'milliseconds' };

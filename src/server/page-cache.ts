@@ -47,6 +47,8 @@ export interface CachedVariant {
    * links). @default false
    */
   readonly sameForEveryRequest?: boolean;
+  /** `Link` field lines preconnecting to the asset hosts the page references (made at render time). */
+  readonly preconnect?: readonly string[];
   /** When the stamps were last found unchanged, epoch ms. */
   checkedAt: number;
   /** Every stamped path was covered by the change feed when the variant was stored; set by store(). */

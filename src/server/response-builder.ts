@@ -2,6 +2,8 @@
 // reuse it: the stamps of every file it rested on and the request headers it read.
 
 import type { Context } from 'koa';
+import { type ResolvedAssetHosts } from '../asset-hosts/asset-host-options';
+import { pageAssets } from '../asset-hosts/page-assets';
 import { RecordingFileSource } from '../engine/caching-file-source';
 import { type Diagnostic } from '../engine/diagnostics';
 import { type GraphDependency } from '../engine/dependency-graph';
@@ -36,6 +38,8 @@ export interface ResponseBuilderSettings {
   onDiagnostic: ((diagnostic: Diagnostic, ctx: Context) => void) | undefined;
   /** Markup put into every HTML response built in memory (see withInjection); undefined for none. @default undefined */
   htmlInjection?: Buffer;
+  /** Asset hosts the URLs of HTML pages move to, at render time; undefined for none. @default undefined */
+  assetHosts?: ResolvedAssetHosts;
 }
 
 /** A built response; `cacheable` is false when it read the client or the clock, or a file changed mid-build. */
@@ -119,6 +123,7 @@ export async function buildResponse(
       ? new RepresentationSet(identity, built.fields.compressible)
       : unsettled(built.identity, built.fields),
     checkedAt: now,
+    ...(built.preconnect.length > 0 ? { preconnect: built.preconnect } : {}),
   };
   return { variant, cacheable, requestDependent, dependencies: built.dependencies };
 }
@@ -173,6 +178,8 @@ interface Built {
   headers: string[];
   cacheable: boolean;
   dependencies: GraphDependency[];
+  /** `Link` field lines preconnecting to the asset hosts the page references. */
+  preconnect: readonly string[];
 }
 
 async function buildPage(
@@ -189,22 +196,30 @@ async function buildPage(
   if (settings.onDiagnostic)
     for (const diagnostic of result.diagnostics) settings.onDiagnostic(diagnostic, ctx);
   const contentType = contentTypeOf('page', path);
+  // After SSI expansion, before the validators: the ETag, digests and purge tags describe the bytes sent.
+  const assets =
+    settings.assetHosts && (await pageAssets(result.body, path, contentType, settings.assetHosts));
+  if (assets?.skipped && settings.onDiagnostic)
+    settings.onDiagnostic(assetHostsSkipped(path, assets.skipped), ctx);
+  const body = assets?.body ?? result.body;
+  // The configuration dates the pages it rewrote: its epoch enters their Last-Modified, its tag their purge tags.
+  const dependencies = assets?.dependency ? [...result.dependencies, assets.dependency] : result.dependencies;
   const fields = cachingFieldsFor({
     kind: 'page',
     path,
     contentType,
-    length: result.body.length,
+    length: body.length,
     dependence: result.requestDependence,
-    dependencies: result.dependencies,
+    dependencies,
     settings: settings.caching,
     tags: settings.cdn.tags,
     now,
   });
   if (fields.tagProblem && settings.onDiagnostic) settings.onDiagnostic(fields.tagProblem, ctx);
-  const dependencyTimes = result.dependencies.map((dependency) => dependency.mtimeMs);
+  const dependencyTimes = dependencies.map((dependency) => dependency.mtimeMs);
   const { requestDependence } = result;
   return {
-    identity: representationOf({ body: result.body, contentType, etag: entityTagOf(result.body) }, fields),
+    identity: representationOf({ body, contentType, etag: entityTagOf(body) }, fields),
     fields,
     dependencyTimes,
     readTarget: requestDependence.target,
@@ -212,6 +227,19 @@ async function buildPage(
     // Output that read the client or the clock differs from one request to the next: never reuse it.
     cacheable: !requestDependence.client && !requestDependence.time,
     dependencies: result.dependencies.map(({ path: file, exists }) => ({ path: file, exists })),
+    preconnect: assets?.preconnect ?? [],
+  };
+}
+
+/** The diagnostic of a page whose encoding keeps asset hosts from reading it (its bytes go out as rendered). */
+function assetHostsSkipped(path: string, reason: string): Diagnostic {
+  return {
+    code: 'asset-hosts-skipped',
+    severity: 'warning',
+    message: `asset URLs not rewritten: the page's encoding (${reason}) does not keep bytes and characters apart`,
+    file: path,
+    line: 1,
+    includeChain: [path],
   };
 }
 
@@ -242,6 +270,7 @@ async function buildStatic(
     headers: [],
     cacheable: true,
     dependencies: [{ path, exists: true }],
+    preconnect: [],
   };
 }
 

@@ -46,6 +46,8 @@ import { isDoubtedRevalidation } from './representation-dating';
 import { type ErrorDocuments, resolveErrorDocuments, sendErrorDocument } from './error-documents';
 import { type LocatedResource, locateResource } from './resource-locator';
 import { mirrorRedirectOf, type MirrorRedirectOptions } from './mirror-redirect';
+import { type AssetHostsOptions, resolveAssetHosts } from '../asset-hosts/asset-host-options';
+import { assetHostRequestsOf } from './asset-host-requests';
 import { checkLoadSignalOption, type LoadSignal } from './load-signal';
 import { edgeUnderLoadOf } from './edge-under-load';
 import { isNotModifiedFor, offloadOf, type OffloadOptions } from './offload';
@@ -67,6 +69,11 @@ export interface SsiOptions
   root?: string;
   /** Where files are read from, instead of `root` (e.g. a MemoryFileSource in tests). */
   source?: FileSource;
+  /**
+   * Asset hosts (README "Asset hosts"): HTML pages link their assets there, rewritten once per render; pages
+   * requested on an asset host are redirected to `assetHosts.origin`. @default undefined: off
+   */
+  assetHosts?: AssetHostsOptions;
   /** Cache-Control of SSI pages that depend only on files. @default 'public, max-age=0' */
   cacheControl?: string;
   /** Cache-Control of static files. @default 'public, max-age=0' */
@@ -259,11 +266,17 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   const offload = offloadOf(options, loadSignal);
   const underLoad = edgeUnderLoadOf(offload, loadSignal);
 
+  const assetHosts = releases.current().settings.assetHosts;
+  const assetRequests = assetHosts && assetHostRequestsOf(assetHosts);
+
   async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
     // Before the request-target is read: the screen may take the bounce-back marker off it.
     if (offload && offload.screen(ctx)) return;
     // One release per request, from its first open to its last: a docroot switch mid-request changes nothing.
     const release = releases.current();
+    // Pages are not served on an asset host; assets there get the CORS fields of CORS mode.
+    if (assetRequests?.isOnAssetHost(ctx) && assetRequests.answer(ctx, release.settings.renderOptions))
+      return;
     const target = ctx.req.url ?? '/';
     const now = Date.now();
     const method = ctx.method;
@@ -309,6 +322,8 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     const view = files.recordingView();
     const located = await locateResource({ ...renderOptions, source: view }, target);
     if (located.kind !== 'file') return void (await refuseRedirectOrPass(release, ctx, next, located));
+    // Offloaded before it is built: under load the render is the cost a redirect saves.
+    if (offload && (await offload.answerBeforeBuild(ctx))) return undefined;
     if (await isStreamed(release, located.path, view))
       return void (await serveStreamed(release, ctx, next, target, located.path, now));
     const built = await timedBuild(ctx, 'miss', () => buildResponse(ctx, located, view, settings, now));
@@ -336,6 +351,7 @@ export function ssi(given: SsiOptions): SsiMiddleware {
       ctx.set('Allow', ALLOWED_METHODS);
       return refuseRequest(release, ctx, 405);
     }
+    if (offload && (await offload.answerBeforeBuild(ctx))) return;
     if (await isStreamed(release, located.path, source))
       return serveStreamed(release, ctx, next, target, located.path, now);
     const built: BuiltResponse | undefined = await timedBuild(ctx, 'bypass', () =>
@@ -432,6 +448,7 @@ export function ssi(given: SsiOptions): SsiMiddleware {
       return;
     const representation = await set.select(coding);
     sendRepresentation(ctx, representation, now);
+    if (variant.preconnect) for (const link of variant.preconnect) ctx.append('Link', link);
     if (mirrorLinks && variant.path !== undefined)
       mirrorLinks.decorate(
         ctx,
@@ -776,7 +793,17 @@ function sharedSettings(options: SsiOptions) {
     cacheSize: ssiWholeNumber(options, 'cacheSize', DEFAULT_PAGE_CACHE_BYTES),
     streamThreshold: ssiWholeNumber(options, 'streamThreshold', DEFAULT_STREAM_THRESHOLD),
     htmlInjection: htmlInjectionOf(options),
+    assetHosts: assetHostsOf(options),
   };
+}
+
+function assetHostsOf(options: SsiOptions) {
+  if (options.assetHosts === undefined) return undefined;
+  try {
+    return resolveAssetHosts(options.assetHosts);
+  } catch (err) {
+    throw new TypeError(`ssi(): option ${(err as Error).message}`, { cause: err });
+  }
 }
 
 function htmlInjectionOf(options: SsiOptions): Buffer | undefined {
@@ -814,6 +841,7 @@ function openRelease(
     cdn: shared.cdn,
     onDiagnostic: options.onDiagnostic,
     htmlInjection: shared.htmlInjection,
+    assetHosts: shared.assetHosts,
   };
   // Declared before the watch whose callback reads it, assigned once the watch exists (the cache is built on it).
   // eslint-disable-next-line prefer-const

@@ -2,6 +2,11 @@
 
 import { createHash } from 'node:crypto';
 import {
+  type AssetHostsOptions,
+  resolveAssetHosts,
+  type ResolvedAssetHosts,
+} from '../asset-hosts/asset-host-options';
+import {
   type RenderOptions,
   type ResolvedRenderOptions,
   resolveRenderOptions,
@@ -49,6 +54,11 @@ export interface BuildOptions extends RenderOptions {
    * so a caller can draw progress; it must not throw. @default none
    */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Asset hosts (README "Asset hosts"): HTML pages link their assets there, exactly as `serve` rewrites them; the
+   * configuration's hash is part of the options hash, so a change renders every page again. @default undefined: off
+   */
+  assetHosts?: AssetHostsOptions;
 }
 
 /** BuildOptions with every default filled in and the render options resolved once. */
@@ -62,8 +72,9 @@ export interface ResolvedBuildOptions {
   concurrency: number;
   nginxDigests: boolean;
   onProgress: ((done: number, total: number) => void) | undefined;
-  /** renderOptionsHash of the render options and the generator. */
+  /** renderOptionsHash of the render options and the generator (and the asset hosts' hash). */
   optionsHash: string;
+  assetHosts: ResolvedAssetHosts | undefined;
 }
 
 /** Fills in defaults; a bad value throws TypeError naming the option. */
@@ -78,6 +89,7 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     generator = '',
     nginxDigests = false,
     onProgress,
+    assetHosts: assetHostsOptions,
     ...renderOptions
   } = options;
   if (typeof lister?.list !== 'function') throw new TypeError("option 'lister' must be a SiteLister");
@@ -99,6 +111,7 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     throw new TypeError("option 'onProgress' must be a function");
   }
   const render = resolveRenderOptions(renderOptions);
+  const assetHosts = assetHostsOptions === undefined ? undefined : resolveAssetHosts(assetHostsOptions);
   return {
     render,
     lister,
@@ -109,7 +122,11 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     concurrency,
     nginxDigests,
     onProgress,
-    optionsHash: renderOptionsHash(render, generator),
+    optionsHash: renderOptionsHash(
+      render,
+      assetHosts === undefined ? generator : `${generator}\0assetHosts ${assetHosts.hash}`,
+    ),
+    assetHosts,
   };
 }
 

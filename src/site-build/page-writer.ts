@@ -1,7 +1,10 @@
 // Renders one SSI page as a plain GET at build time and writes it with its virtual Last-Modified as mtime.
 // Knows nothing of staleness or of other pages; the manifest record it returns carries what the next build needs.
 
+import { lookup } from 'mime-types';
+import { pageAssets } from '../asset-hosts/page-assets';
 import { renderPage } from '../engine/render';
+import { type Diagnostic } from '../engine/diagnostics';
 import { floorToSecond, virtualLastModified } from '../engine/validators';
 import { nextLastModified, type ValidatorRecord } from '../engine/validator-history';
 import { type ResolvedBuildOptions } from './build-options';
@@ -26,8 +29,16 @@ export async function writePage(
 ): Promise<PageWriteResult> {
   const result = await renderPage({ path, time: options.now }, options.render);
   if (result.status !== 'ok') return { ok: false, message: RENDER_FAILURES[result.status] };
-  const { etag, sha256 } = fileDigest(result.body);
-  const computed = virtualLastModified(result.dependencies, options.now);
+  // After SSI expansion, before the validators, exactly as `serve` does (same bytes from both).
+  const assets =
+    options.assetHosts && (await pageAssets(result.body, path, htmlTypeOf(path), options.assetHosts));
+  const body = assets?.body ?? result.body;
+  const { etag, sha256 } = fileDigest(body);
+  // The configuration's epoch dates the pages it rewrote (never their files' mtimes alone).
+  const computed = virtualLastModified(
+    assets?.dependency ? [...result.dependencies, assets.dependency] : result.dependencies,
+    options.now,
+  );
   const stamped = nextLastModified(
     previousValidators(previous),
     etag,
@@ -37,7 +48,7 @@ export async function writePage(
   // Undefined: the bytes changed within the second of the previous Last-Modified. No later date is honest yet,
   // so the file keeps that date and the next build stamps it again.
   const lastModifiedMs = stamped ?? previous?.lastModifiedMs ?? computed;
-  const output = await options.output.write(path, result.body, lastModifiedMs);
+  const output = await options.output.write(path, body, lastModifiedMs);
   const record: PageRecord = {
     etag,
     lastModified: httpDate(lastModifiedMs),
@@ -53,7 +64,9 @@ export async function writePage(
       mtimeMs,
     })),
     requestDependence: result.requestDependence,
-    diagnostics: result.diagnostics,
+    diagnostics: assets?.skipped
+      ? [...result.diagnostics, assetHostsSkipped(path, assets.skipped)]
+      : result.diagnostics,
   };
   return { ok: true, record };
 }
@@ -65,6 +78,24 @@ export async function writePage(
 function previousValidators(previous: PageRecord | undefined): ValidatorRecord | undefined {
   if (!previous) return undefined;
   return { etag: previous.lastModifiedPending ? '' : previous.etag, lastModified: previous.lastModifiedMs };
+}
+
+/** The type `serve` sends a page with (server/caching-fields.ts contentTypeOf): its text/* type, else HTML. */
+function htmlTypeOf(path: string): string {
+  const type = lookup(path);
+  return type && type.startsWith('text/') ? type : 'text/html';
+}
+
+/** The warning of a page whose encoding kept asset hosts from reading it. */
+function assetHostsSkipped(path: string, reason: string): Diagnostic {
+  return {
+    code: 'asset-hosts-skipped',
+    severity: 'warning',
+    message: `asset URLs not rewritten: the page's encoding (${reason}) does not keep bytes and characters apart`,
+    file: path,
+    line: 1,
+    includeChain: [path],
+  };
 }
 
 const RENDER_FAILURES = {

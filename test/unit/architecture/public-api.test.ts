@@ -37,10 +37,15 @@ describe('public API', () => {
   it('cdn-include › the middleware, the app, the engine, the file sources, the graph and watcher, the build', () => {
     expect(exportedNames('cdn-include')).toEqual([
       'type AppOptions',
+      'type AssetHost',
+      'type AssetHostEntry',
+      'assetHostFor',
+      'type AssetHostsOptions',
       'type BuildOptions',
       'type BuildReport',
       'buildSite',
       'type CachePolicyRule',
+      'canonicalAssetPath',
       'createApp',
       'type Dependency',
       'DependencyGraph',

@@ -33,7 +33,7 @@ describe('config key load', () => {
     [{ load: { egress: { high: 0.9 } } }, 'load.egress needs load.egressBytesPerSecond'],
     [
       { load: { eventLoopUtilization: { low: 0.9 } } },
-      'load.eventLoopUtilization.low must be a number from 0 to high (0.85)',
+      'load.eventLoopUtilization.low must be a number from 0 to high (0.8)',
     ],
     [{ load: { shed: true } }, "load has an unknown key 'shed'"],
   ])('%j › one usage line: %s', (config, message) => {

@@ -20,6 +20,9 @@ const IDLE: LoadSample = {
   egressBytesPerSecond: 0,
 };
 
+/** Utilisation thresholds written out, so the tests do not move with the defaults. */
+const UTILIZATION = { low: 0.6, high: 0.85, critical: 0.97 };
+
 /** Holds the event loop for `ms` from a setImmediate (as a request's work would), then resolves. */
 function busyFor(ms: number): Promise<void> {
   return new Promise((resolve) =>
@@ -54,7 +57,7 @@ describe('LoadMonitor › shed()', () => {
   it('overloaded half way from high to critical › sheds when the random number is below 0.5', () => {
     const draws = [0.49, 0.51];
     const monitor = new LoadMonitor({
-      settings: { enterWindows: 1, smoothing: 1 },
+      settings: { enterWindows: 1, smoothing: 1, eventLoopUtilization: UTILIZATION },
       random: () => draws.shift() ?? 1,
     });
     monitor.observe({ ...IDLE, eventLoopUtilization: 0.91 });
@@ -65,7 +68,10 @@ describe('LoadMonitor › shed()', () => {
   it.each([0.25, 0.75])(
     'overloaded at a share of %s › sheds that share of 10000 requests (seeded)',
     (share) => {
-      const monitor = new LoadMonitor({ settings: { enterWindows: 1, smoothing: 1 }, random: seeded(42) });
+      const monitor = new LoadMonitor({
+        settings: { enterWindows: 1, smoothing: 1, eventLoopUtilization: UTILIZATION },
+        random: seeded(42),
+      });
       monitor.observe({ ...IDLE, eventLoopUtilization: 0.85 + share * 0.12 });
       let shed = 0;
       for (let i = 0; i < 10_000; i += 1) if (monitor.shed()) shed += 1;

@@ -6,7 +6,7 @@ import { checkLoadSettings, DEFAULT_LOAD_THRESHOLDS } from '../../../src/server/
 describe('checkLoadSettings', () => {
   it('nothing given › the defaults, egress not judged', () => {
     const settings = checkLoadSettings({});
-    expect(settings).toMatchObject({ windowMs: 1000, enterWindows: 3, leaveWindows: 5, smoothing: 0.5 });
+    expect(settings).toMatchObject({ windowMs: 1000, enterWindows: 2, leaveWindows: 3, smoothing: 0.5 });
     expect(settings.egressBudget).toBeUndefined();
     expect([...settings.thresholds.keys()]).toEqual([
       'eventLoopUtilization',
@@ -16,10 +16,10 @@ describe('checkLoadSettings', () => {
   });
 
   it('a budget › egress judged with the default shares; one threshold given › the others kept', () => {
-    const settings = checkLoadSettings({ egressBytesPerSecond: 1000, eventLoopDelayMs: { high: 80 } });
+    const settings = checkLoadSettings({ egressBytesPerSecond: 1000, eventLoopDelayMs: { high: 200 } });
     expect(settings.egressBudget).toBe(1000);
     expect(settings.thresholds.get('egress')).toEqual(DEFAULT_LOAD_THRESHOLDS.egress);
-    expect(settings.thresholds.get('eventLoopDelayMs')).toEqual({ low: 20, high: 80, critical: 250 });
+    expect(settings.thresholds.get('eventLoopDelayMs')).toEqual({ low: 40, high: 200, critical: 500 });
   });
 
   it('false › the measure is not judged', () => {
@@ -47,9 +47,9 @@ describe('checkLoadSettings', () => {
     ],
     [
       { eventLoopUtilization: { high: 0.99 } },
-      'load.eventLoopUtilization.high must be a number from 0 to below critical (0.97)',
+      'load.eventLoopUtilization.high must be a number from 0 to below critical (0.95)',
     ],
-    [{ eventLoopDelayMs: { low: 60 } }, 'load.eventLoopDelayMs.low must be a number from 0 to high (50)'],
+    [{ eventLoopDelayMs: { low: 150 } }, 'load.eventLoopDelayMs.low must be a number from 0 to high (100)'],
     [
       { requestsInFlight: { max: 5 } },
       "load.requestsInFlight has an unknown key 'max' (known: low, high, critical)",

@@ -10,11 +10,19 @@ const IDLE: LoadSample = {
   requestsInFlight: 2,
   egressBytesPerSecond: 0,
 };
+/** Thresholds written out, so the tests do not move with the defaults. */
+const EXPLICIT: LoadSettings = {
+  eventLoopUtilization: { low: 0.6, high: 0.85, critical: 0.97 },
+  eventLoopDelayMs: { low: 20, high: 50, critical: 250 },
+  requestsInFlight: { low: 256, high: 1024, critical: 4096 },
+};
 const BUSY: LoadSample = { ...IDLE, eventLoopUtilization: 0.9 };
 
 /** A judgement without smoothing unless asked, so each window's value is the value judged. */
 function stateWith(settings: LoadSettings = {}): LoadState {
-  return new LoadState(checkLoadSettings({ smoothing: 1, enterWindows: 3, leaveWindows: 2, ...settings }));
+  return new LoadState(
+    checkLoadSettings({ ...EXPLICIT, smoothing: 1, enterWindows: 3, leaveWindows: 2, ...settings }),
+  );
 }
 
 function feed(state: LoadState, samples: LoadSample[]): string[] {
@@ -107,7 +115,7 @@ describe('LoadState', () => {
   });
 
   it('smoothing › one busy window among idle ones moves the average, not the level', () => {
-    const state = new LoadState(checkLoadSettings({ smoothing: 0.5, enterWindows: 1 }));
+    const state = new LoadState(checkLoadSettings({ ...EXPLICIT, smoothing: 0.5, enterWindows: 1 }));
     state.observe(IDLE);
     state.observe({ ...IDLE, eventLoopUtilization: 1 });
     expect(state.smoothed?.eventLoopUtilization).toBeCloseTo(0.55);

@@ -1,0 +1,45 @@
+// What asset hosts make of one rendered page, for the server and the build alike: its rewritten bytes, the
+// dependency that dates it (the configuration's epoch), and the preconnect links for the hosts it references.
+// Pure besides loading parse5; the Last-Modified never passes the response date (virtualLastModified clamps it).
+
+import { type ResolvedAssetHosts } from './asset-host-options';
+import { rewriteAssetUrls } from './asset-rewriter';
+
+/**
+ * The path under which the asset-hosts configuration is a dependency of every page it rewrote: its purge tag and
+ * the name that dates the page by the configuration's epoch. No file can have it (a docroot path never holds `\0`).
+ */
+export const ASSET_HOSTS_DEPENDENCY = '/\0asset-hosts';
+
+/** A page after asset hosts: the same buffer and nothing else when no URL moved. */
+export interface PageAssetsResult {
+  readonly body: Buffer;
+  /** The configuration as a dependency (epoch as its mtime); undefined when no URL moved. */
+  readonly dependency?: { readonly path: string; readonly mtimeMs: number };
+  /** One `Link` field line per asset host the page references: `<https://a1.example>; rel=preconnect`. */
+  readonly preconnect: readonly string[];
+  /** Why the page was not read (its encoding), for a diagnostic. */
+  readonly skipped?: string;
+}
+
+/**
+ * The page at `pagePath` with its asset URLs on their hosts; pages of other types than HTML are left alone.
+ * @example await pageAssets(body, '/index.shtml', 'text/html; charset=utf-8', config)
+ */
+export async function pageAssets(
+  body: Buffer,
+  pagePath: string,
+  contentType: string | undefined,
+  config: ResolvedAssetHosts,
+): Promise<PageAssetsResult> {
+  if (contentType === undefined || !/^text\/html\s*(;|$)/i.test(contentType)) return { body, preconnect: [] };
+  const result = await rewriteAssetUrls(body, pagePath, config);
+  if (result.hosts.length === 0) return { body, preconnect: [], skipped: result.skipped };
+  // HTML §4.6.7.16 / Resource Hints: preconnect names an origin; `crossorigin` is needed for CORS fetches only.
+  const crossOrigin = config.cors ? '; crossorigin' : '';
+  return {
+    body: result.body,
+    dependency: { path: ASSET_HOSTS_DEPENDENCY, mtimeMs: config.epochMs },
+    preconnect: result.hosts.map((host) => `<${host}>; rel=preconnect${crossOrigin}`),
+  };
+}
