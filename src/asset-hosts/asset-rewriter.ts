@@ -29,7 +29,7 @@ interface Edit {
 }
 
 /** A URL found in the page, resolved once the page's `<base href>` is known. */
-interface FoundUrl extends UrlRange {
+export interface FoundUrl extends UrlRange {
   readonly text: string;
 }
 
@@ -81,7 +81,11 @@ export async function rewriteAssetUrls(
     parser.once('error', reject);
     parser.end(html);
   });
-  return splice(page, editsOf(found, pagePath, baseHref, config));
+  const pageBase = pageBaseOf(pagePath, config);
+  const base = baseHref === undefined ? pageBase : baseFrom(baseHref, pageBase);
+  return base === undefined
+    ? { body: page, hosts: [] }
+    : movedUrls(page, found, base, pageBase.origin, config);
 }
 
 /** Adds the URLs of one attribute value (its slot) to `found`. */
@@ -103,29 +107,31 @@ function trimmed(value: string): UrlRange {
   return { start, end: start + value.trim().length };
 }
 
-function editsOf(
-  found: FoundUrl[],
-  pagePath: string,
-  baseHref: string | undefined,
+/**
+ * `bytes` with each found URL (offsets into `bytes`, resolved against `base`) that names an asset of the site at
+ * `siteOrigin` moved to its asset host, and the hosts referenced.
+ */
+export function movedUrls(
+  bytes: Buffer,
+  found: readonly FoundUrl[],
+  base: URL,
+  siteOrigin: string,
   config: ResolvedAssetHosts,
-) {
-  const pageBase = pageBaseOf(pagePath, config);
-  const base = baseHref === undefined ? pageBase : baseFrom(baseHref, pageBase);
+): AssetRewriteResult {
   const edits: Edit[] = [];
   const hosts: string[] = [];
-  if (base === undefined) return { edits, hosts };
   for (const url of found) {
-    const moved = movedReference(url.text, base, pageBase.origin, config);
+    const moved = movedReference(url.text, base, siteOrigin, config);
     if (moved === undefined) continue;
     edits.push({ start: url.start, end: url.end, text: moved.text });
     if (!hosts.includes(moved.host)) hosts.push(moved.host);
   }
   edits.sort((a, b) => a.start - b.start);
-  return { edits, hosts };
+  return splice(bytes, edits, hosts);
 }
 
 /** The page with each edit's bytes replaced (replacements are ASCII URLs: latin1 is their UTF-8 too). */
-function splice(page: Buffer, { edits, hosts }: { edits: Edit[]; hosts: string[] }): AssetRewriteResult {
+function splice(page: Buffer, edits: readonly Edit[], hosts: readonly string[]): AssetRewriteResult {
   if (edits.length === 0) return { body: page, hosts: [] };
   const parts: Buffer[] = [];
   let at = 0;
