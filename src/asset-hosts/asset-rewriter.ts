@@ -1,15 +1,12 @@
-// Rewrites the asset URLs of a rendered HTML page to their asset hosts, byte-exact: parse5's SAX tokenizer finds
-// each URL by source location over a latin1 decoding (one byte, one offset), and only those bytes are spliced;
+// Rewrites the asset URLs of a rendered HTML page to their asset hosts, byte-exact: page-urls.ts finds each URL by
+// source location over a latin1 decoding (one byte, one offset), and only those bytes are spliced;
 // no tag is re-serialised and every other byte stays. Once per render, never per request. No I/O besides loading
 // parse5.
 
 import { type ResolvedAssetHosts } from './asset-host-options';
 import { baseFrom, movedReference, pageBaseOf } from './asset-url';
-import { cssUrls } from './css-urls';
-import { type UrlRange } from './srcset-candidates';
-import { urlSlotsOf, type UrlSlot } from './url-slots';
 import { encodingProblemOf } from './page-encoding';
-import { loadSaxParser, type SaxStartTag } from './sax-parser';
+import { findPageUrls, type FoundUrl } from './page-urls';
 
 /** What rewriting made of a page. */
 export interface AssetRewriteResult {
@@ -25,11 +22,6 @@ export interface AssetRewriteResult {
 interface Edit {
   readonly start: number;
   readonly end: number;
-  readonly text: string;
-}
-
-/** A URL found in the page, resolved once the page's `<base href>` is known. */
-export interface FoundUrl extends UrlRange {
   readonly text: string;
 }
 
@@ -49,67 +41,17 @@ export async function rewriteAssetUrls(
   // A page with no asset path in it has nothing to move (path-relative references are the exception the cheap
   // test gives up on: any page with a src, href or url( is read).
   if (!/src|href|url\(|poster|\bdata-/i.test(html)) return { body: page, hosts: [] };
-  const found: FoundUrl[] = [];
-  let baseHref: string | undefined;
-  const { SAXParser } = await loadSaxParser();
-  const parser = new SAXParser({ sourceCodeLocationInfo: true });
-  let inStyle = false;
-  parser.on('startTag', (tag: SaxStartTag) => {
-    if (tag.tagName === 'base' && baseHref === undefined) {
-      const href = tag.attrs.find((attr) => attr.name === 'href');
-      if (href) baseHref = href.value;
-    }
-    for (const slot of urlSlotsOf(tag, html, config)) collect(html, slot, found);
-    inStyle = tag.tagName === 'style' && !tag.selfClosing;
-  });
-  parser.on('endTag', () => {
-    inStyle = false;
-  });
-  parser.on('text', ({ text, sourceCodeLocation }) => {
-    if (!inStyle || !sourceCodeLocation || !/url\(/i.test(text)) return;
-    const offset = sourceCodeLocation.startOffset;
-    const raw = html.slice(offset, sourceCodeLocation.endOffset);
-    for (const range of cssUrls(raw))
-      found.push({
-        start: offset + range.start,
-        end: offset + range.end,
-        text: raw.slice(range.start, range.end),
-      });
-  });
-  await new Promise<void>((resolve, reject) => {
-    parser.once('finish', resolve);
-    parser.once('error', reject);
-    parser.end(html);
-  });
+  const { urls, baseHref } = await findPageUrls(html, config);
   const pageBase = pageBaseOf(pagePath, config);
   const base = baseHref === undefined ? pageBase : baseFrom(baseHref, pageBase);
   return base === undefined
     ? { body: page, hosts: [] }
-    : movedUrls(page, found, base, pageBase.origin, config);
-}
-
-/** Adds the URLs of one attribute value (its slot) to `found`. */
-function collect(html: string, slot: UrlSlot, found: FoundUrl[]): void {
-  const value = html.slice(slot.start, slot.end);
-  const ranges = slot.kind === 'url' ? [trimmed(value)] : slot.ranges(value);
-  for (const range of ranges)
-    if (range.end > range.start)
-      found.push({
-        start: slot.start + range.start,
-        end: slot.start + range.end,
-        text: value.slice(range.start, range.end),
-      });
-}
-
-/** The value without the leading and trailing ASCII whitespace a URL attribute's parser strips. */
-function trimmed(value: string): UrlRange {
-  const start = value.length - value.trimStart().length;
-  return { start, end: start + value.trim().length };
+    : movedUrls(page, urls, base, pageBase.origin, config);
 }
 
 /**
  * `bytes` with each found URL (offsets into `bytes`, resolved against `base`) that names an asset of the site at
- * `siteOrigin` moved to its asset host, and the hosts referenced.
+ * `siteOrigin` moved to its asset host, and the hosts referenced. Shared with the CSS rewriter.
  */
 export function movedUrls(
   bytes: Buffer,

@@ -52,7 +52,11 @@ const SUBRESOURCE_LINK =
  * (`crossorigin`, `integrity`, `<script type=module>`) give none unless CORS mode is on: moved to another origin,
  * they would fail without its CORS fields.
  */
-export function urlSlotsOf(tag: SaxStartTag, html: string, config: ResolvedAssetHosts): UrlSlot[] {
+export function urlSlotsOf(
+  tag: SaxStartTag,
+  html: string,
+  config: Pick<ResolvedAssetHosts, 'attributes' | 'cors'>,
+): UrlSlot[] {
   // With source locations on, the tokenizer records each attribute's range (parse5's LocationWithAttributes).
   const locations = (tag.sourceCodeLocation as AttributeLocations | undefined)?.attrs;
   if (locations === undefined || tag.attrs.length === 0 || NAVIGATIONS.has(tag.tagName)) return [];

@@ -2,20 +2,26 @@
 // would do with the page and the problems found (or JSON), and exits 0 when the origin revalidates correctly,
 // 1 when not, 2 on a usage error.
 
-import { EXIT_FAILURE, EXIT_SUCCESS, type Command, type CommandIo } from './command';
+import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
 import {
   flagHelp,
   HELP_FLAG_LINE,
   interpretArguments,
   listed,
   switched,
+  valued,
   wholeNumberFlag,
   withDefault,
   type FlagDeclaration,
 } from './flags';
-import { UsageError, settleArguments, type ArgumentsResult } from './usage';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
+import { UsageError, formatUsageError, settleArguments, type ArgumentsResult } from './usage';
 import { isToken } from '../fields/http-fields';
 import { DEFAULT_CHECK_TIMEOUT_MS, ExchangeError, checkRevalidation } from '../check/revalidation-check';
+import { checkAssetHosts } from '../check/asset-host-check';
+import { listSubresourceUrls } from '../asset-hosts/page-urls';
 import { formatCheckErrorJson, formatCheckJson, formatCheckReport } from './check-report';
 
 /** What `cdn-include check` was asked to do. */
@@ -28,6 +34,12 @@ export interface CheckOptions {
   timeoutMs: number;
   /** Print one JSON document instead of the text report. @default false */
   json: boolean;
+  /** Also check the asset hosts the page references. @default false */
+  assetHosts: boolean;
+  /** A PEM file of CA certificates trusted besides Node's roots. @default none */
+  caFile: string | undefined;
+  /** Addresses used for host names instead of DNS (lower-case name → addresses). @default {} */
+  resolve: Record<string, string[]>;
 }
 
 /** `-H, --header 'NAME: VALUE'`, repeatable: the header fields sent with every request. */
@@ -75,8 +87,58 @@ const JSON_OUTPUT: FlagDeclaration<boolean> = {
   ),
 };
 
+/** `--asset-hosts`: also check the hosts the page's subresources come from. */
+const ASSET_HOSTS: FlagDeclaration<boolean> = {
+  flag: switched(
+    {
+      name: 'asset-hosts',
+      help:
+        "also list the origins the page's subresources come from, resolve each, open\n" +
+        'TLS (ALPN h2, http/1.1), predict the connections Chromium and Firefox open\n' +
+        '(HTTP/2 coalescing), and compare one asset per asset host with the same\n' +
+        "path on the page's host (ETag, Last-Modified)",
+    },
+    true,
+    false,
+  ),
+};
+
+/** `--ca FILE`: a private CA trusted besides Node's roots. */
+const CA_FILE: FlagDeclaration<string | undefined> = {
+  flag: valued(
+    {
+      name: 'ca',
+      argument: 'FILE',
+      help: "trust the CA certificates of this PEM file besides Node's own (a private\nCA); NODE_EXTRA_CA_CERTS works too",
+    },
+    (given, cwd) => resolvePath(cwd, given),
+  ),
+};
+
+/** `--resolve NAME:ADDRESS[,ADDRESS…]`, repeatable: host names pinned to addresses, as curl's --resolve. */
+const RESOLVE: FlagDeclaration<Record<string, string[]>> = {
+  flag: withDefault(
+    listed(
+      {
+        name: 'resolve',
+        argument: 'NAME:ADDRESS[,ADDRESS…]',
+        help: 'connect to these addresses for NAME instead of asking DNS (as curl\n--resolve and Chromium --host-resolver-rules); repeat it for several',
+      },
+      parseResolveRules,
+    ),
+    {},
+  ),
+};
+
 /** Every flag of `check`, in --help order, keyed by the name of its value in CheckOptions. */
-const CHECK_FLAGS = { headers: HEADER, timeoutMs: TIMEOUT, json: JSON_OUTPUT };
+const CHECK_FLAGS = {
+  headers: HEADER,
+  timeoutMs: TIMEOUT,
+  json: JSON_OUTPUT,
+  assetHosts: ASSET_HOSTS,
+  caFile: CA_FILE,
+  resolve: RESOLVE,
+};
 
 const CHECK_HELP = `Usage: cdn-include check URL [options]
 
@@ -97,6 +159,14 @@ differs from GET, a Last-Modified later than Date, a weak ETag (Akamai needs str
 missing Vary, Vary: *, a response no CDN stores, and a missing freshness lifetime (RFC 9111
 §4.2.2). Works against any HTTP server.
 
+With --asset-hosts it also reads the page (parse5) for the origins its subresources come from and
+tells, per origin, what it resolves to, which protocol TLS negotiates (ALPN) and which names its
+certificate covers; whether Chromium and Firefox coalesce it onto an earlier HTTP/2 connection
+(RFC 9113 §9.1.1: same port, a certificate covering the name, and for Chromium the earlier
+connection's address among the name's addresses, for Firefox any shared address) or open their own;
+how many connections the page costs; and whether one asset per asset host carries the same ETag and
+Last-Modified as the same path on the page's host.
+
 Arguments:
   URL                     the page to check (http: or https:)
 
@@ -104,12 +174,14 @@ Options:
 ${flagHelp(CHECK_FLAGS)}
 ${HELP_FLAG_LINE}
 
-Exit status: 0 the origin revalidates correctly (warnings allowed), 1 it does not or could not be
-reached, 2 usage error.
+Exit status: 0 the origin revalidates correctly (warnings allowed) and, with --asset-hosts, every
+asset host is reachable, trusted and serves the page host's files with the same validators; 1 not,
+or the origin could not be reached; 2 usage error.
 
 Example:
   cdn-include check http://127.0.0.1:8080/ --header 'Accept-Encoding: gzip'
   cdn-include check https://www.example.com/ --json | jq '.cdn.freshnessLifetime'
+  cdn-include check https://www.example.com/ --asset-hosts --ca private-ca.pem
 `;
 
 /**
@@ -150,17 +222,60 @@ function parseHeaderFields(fields: string[]): Record<string, string> {
   return headers;
 }
 
-/** `cdn-include check URL [--header 'Name: value' …] [--timeout MS] [--json]` */
+/** `--resolve NAME:ADDRESS[,ADDRESS…]`, repeated: each name (lower case) with its addresses. */
+function parseResolveRules(rules: string[]): Record<string, string[]> {
+  const pinned: Record<string, string[]> = {};
+  for (const rule of rules) {
+    const colon = rule.indexOf(':');
+    const name = rule.slice(0, colon).toLowerCase();
+    const addresses = rule.slice(colon + 1).split(',');
+    if (colon < 1 || !/^[a-z0-9.-]+$/.test(name) || addresses.some((address) => isIP(address) === 0))
+      throw new UsageError(
+        `option '--resolve' needs 'NAME:ADDRESS[,ADDRESS…]' (IP addresses), not '${rule}'`,
+      );
+    pinned[name] = addresses;
+  }
+  return pinned;
+}
+
+/** The CA file's text, or a usage error when it cannot be read or holds no certificate. */
+function readCaFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      `option '--ca' cannot read '${file}': ${(err as NodeJS.ErrnoException).code ?? err}`,
+    );
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new UsageError(`option '--ca' needs a PEM file of certificates; '${file}' holds none`);
+  return text;
+}
+
+/** `cdn-include check URL [--header 'Name: value' …] [--timeout MS] [--json] [--asset-hosts] [--ca FILE] …` */
 export const checkCommand: Command = {
   name: 'check',
   summary: 'test whether an origin lets a CDN revalidate a page',
   help: CHECK_HELP,
   run(args: string[], io: CommandIo): Promise<number> {
     return settleArguments(checkCommand, parseCheckArguments(args), io, async (options) => {
+      let ca: string | undefined;
       try {
-        const result = await checkRevalidation(options.url, options);
-        io.stdout(options.json ? formatCheckJson(result) : formatCheckReport(result));
-        return result.ok ? EXIT_SUCCESS : EXIT_FAILURE;
+        ca = options.caFile === undefined ? undefined : readCaFile(options.caFile);
+      } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        io.stderr(formatUsageError(checkCommand.name, err.message));
+        return EXIT_USAGE;
+      }
+      const connection = { ...(ca === undefined ? {} : { ca }), resolve: options.resolve };
+      try {
+        const result = await checkRevalidation(options.url, { ...options, ...connection });
+        const assets = options.assetHosts
+          ? await checkAssetHosts(new URL(options.url), listSubresourceUrls, { ...options, ...connection })
+          : undefined;
+        io.stdout(options.json ? formatCheckJson(result, assets) : formatCheckReport(result, assets));
+        return result.ok && (assets?.ok ?? true) ? EXIT_SUCCESS : EXIT_FAILURE;
       } catch (err) {
         if (!(err instanceof ExchangeError)) throw err;
         if (options.json) io.stdout(formatCheckErrorJson(options.url, err.step, err.message));

@@ -1,7 +1,9 @@
 // The `check` command's output: the text report (one line per exchange, what a CDN would do, the problems and
 // the verdict) and the JSON document of `--json`. Pure formatting; the command prints what these return.
 
+import type { AssetHostReport } from '../check/asset-host-check';
 import type { SharedCacheBehaviour } from '../check/cdn-behaviour';
+import { formatAssetHostReport } from './asset-host-report';
 import type { RevalidationCheckResult } from '../check/revalidation-check';
 import {
   RECORDED_HEADERS,
@@ -80,21 +82,28 @@ function formatStale(cdn: SharedCacheBehaviour): string {
     : windows.join(', ');
 }
 
-/** The whole report printed by `check`: exchanges, skipped steps, the CDN's behaviour, problems, the verdict. */
-export function formatCheckReport(result: RevalidationCheckResult): string {
+/**
+ * The whole report printed by `check`: exchanges, skipped steps, the CDN's behaviour, problems, the asset hosts
+ * (with `--asset-hosts`), the verdict.
+ */
+export function formatCheckReport(result: RevalidationCheckResult, assetHosts?: AssetHostReport): string {
   const lines = [
     `check ${result.url}`,
     ...result.exchanges.map(formatExchange),
     ...result.skipped.map((skipped) => `skipped ${stepLabel(skipped.step)}: ${skipped.reason}`),
     ...formatCdnBehaviour(result.cdn),
     ...result.problems.map((problem) => `${problem.severity} ${problem.code}: ${problem.message}`),
+    ...(assetHosts === undefined ? [] : formatAssetHostReport(assetHosts)),
     result.ok ? 'verdict: origin revalidates correctly' : 'verdict: origin does NOT revalidate correctly',
   ];
   return `${lines.join('\n')}\n`;
 }
 
-/** The `--json` document of a finished check; absent optional values are `null`, so every key is always there. */
-export function formatCheckJson(result: RevalidationCheckResult): string {
+/**
+ * The `--json` document of a finished check; absent optional values are `null`, so every key is always there
+ * (`assetHosts` is null without `--asset-hosts`; `ok` is the revalidation's, `assetHosts.ok` the asset hosts').
+ */
+export function formatCheckJson(result: RevalidationCheckResult, assetHosts?: AssetHostReport): string {
   const document = {
     version: CHECK_JSON_VERSION,
     url: result.url,
@@ -107,6 +116,7 @@ export function formatCheckJson(result: RevalidationCheckResult): string {
     exchanges: result.exchanges.map((exchange) => ({ ...exchange, probe: exchange.probe ?? {} })),
     skipped: result.skipped,
     problems: result.problems,
+    assetHosts: assetHosts ?? null,
     error: null,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
@@ -122,6 +132,7 @@ export function formatCheckErrorJson(url: string, step: string, message: string)
     exchanges: [],
     skipped: [],
     problems: [],
+    assetHosts: null,
     error: { step, message },
   };
   return `${JSON.stringify(document, null, 2)}\n`;

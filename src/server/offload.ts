@@ -37,6 +37,11 @@ export interface Offload {
    * answered, false to send as usual.
    */
   answer(ctx: Context, notModified: () => boolean | Promise<boolean>): Promise<boolean>;
+  /**
+   * The same decision before anything is built, for a request that no 304 can answer (it has no validator fields),
+   * so a redirect under load costs no render; true when it answered. A conditional request is left to `answer`.
+   */
+  answerBeforeBuild(ctx: Context): Promise<boolean>;
 }
 
 /** Seconds an edge refused under critical load is asked to wait (RFC 9110 §10.2.3). */
@@ -105,6 +110,10 @@ class OffloadStep implements Offload {
     noteOffload(req, redirected ? '307' : '-', decided);
     if (redirected) this.redirect(ctx);
     return redirected;
+  }
+
+  answerBeforeBuild(ctx: Context): Promise<boolean> {
+    return isConditional(ctx) ? Promise.resolve(false) : this.answer(ctx, () => false);
   }
 
   /** The reason of a request no guard kept: the rule that redirects it, else `not-modified` or `normal`. */

@@ -322,6 +322,8 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     const view = files.recordingView();
     const located = await locateResource({ ...renderOptions, source: view }, target);
     if (located.kind !== 'file') return void (await refuseRedirectOrPass(release, ctx, next, located));
+    // Offloaded before it is built: under load the render is the cost a redirect saves.
+    if (offload && (await offload.answerBeforeBuild(ctx))) return undefined;
     if (await isStreamed(release, located.path, view))
       return void (await serveStreamed(release, ctx, next, target, located.path, now));
     const built = await timedBuild(ctx, 'miss', () => buildResponse(ctx, located, view, settings, now));
@@ -349,6 +351,7 @@ export function ssi(given: SsiOptions): SsiMiddleware {
       ctx.set('Allow', ALLOWED_METHODS);
       return refuseRequest(release, ctx, 405);
     }
+    if (offload && (await offload.answerBeforeBuild(ctx))) return;
     if (await isStreamed(release, located.path, source))
       return serveStreamed(release, ctx, next, target, located.path, now);
     const built: BuiltResponse | undefined = await timedBuild(ctx, 'bypass', () =>

@@ -178,6 +178,7 @@ describe('cdn-include check', () => {
       'exchanges',
       'skipped',
       'problems',
+      'assetHosts',
       'error',
     ]);
     expect(report).toMatchObject({ version: 1, url, ok: true, skipped: [], problems: [], error: null });
@@ -224,6 +225,7 @@ describe('cdn-include check', () => {
       version: 1,
       url,
       ok: false,
+      assetHosts: null,
       cdn: null,
       exchanges: [],
       skipped: [],

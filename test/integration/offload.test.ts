@@ -79,6 +79,18 @@ describe('a GET under the paths while the signal sheds', () => {
     );
   });
 
+  it('a page not built yet › redirected without rendering it (the render is what a redirect saves)', async () => {
+    const built: string[] = [];
+    const { server, signal, lines } = appWith({ onPageBuilt: (page) => built.push(page.url) });
+    expect((await request(server).get('/news/')).status).toBe(307);
+    expect(built).toEqual([]);
+    signal.shedding = false;
+    expect((await request(server).get('/news/')).status).toBe(200);
+    expect(built).toEqual(['/news/']);
+    const [redirected] = await logged(lines, 2);
+    expect(redirected).toMatch(/ render_ms=- cache=- end=complete offload=307 reason=overloaded$/);
+  });
+
   it('a Host of the request › never in Location, nor an absolute-form target’s', async () => {
     const { server } = appWith();
     const res = await request(server).get('/news/a.txt').set('Host', 'evil.example');
