@@ -41,6 +41,19 @@ export interface OffloadConfig {
   underLoad?: UnderLoadSettings | false;
 }
 
+/**
+ * `config` with the hosts of `origins` (URLs such as a mirror's or an asset host's) among its own hosts: a request
+ * that reached us under one of those names is never redirected (loop guard (b)).
+ * @example withOwnHosts({ to: 'https://cdn.example.net/' }, ['https://a1.example']).ownHosts // ['a1.example']
+ */
+export function withOwnHosts(config: OffloadConfig, origins: readonly string[]): OffloadConfig {
+  const hosts = origins.filter((origin) => URL.canParse(origin)).map((origin) => new URL(origin).host);
+  // A value that is no object is left as it is, for checkOffload to name the mistake.
+  if (hosts.length === 0 || typeof config !== 'object' || config === null || Array.isArray(config))
+    return config;
+  return { ...config, ownHosts: [...(config.ownHosts ?? []), ...hosts] };
+}
+
 /** The default bounce-back marker: a name no site is likely to use for itself. */
 export const DEFAULT_BOUNCE_PARAM = 'cdn-include-local';
 
