@@ -377,6 +377,8 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   async function isStreamed(release: Release, path: string, source: FileSource): Promise<boolean> {
     const { streaming, settings } = release;
     if (!streaming || isSsiPath(settings.renderOptions, path)) return false;
+    // CSS is read into memory when asset hosts rewrite its url()s.
+    if (settings.assetHosts && /\.css$/i.test(path)) return false;
     const lookup = await source.stat(path);
     return lookup.status === 'found' && lookup.info.size > streaming.threshold;
   }
