@@ -42,32 +42,38 @@ export async function rewriteAssetUrls(
   // test gives up on: any page with a src, href or url( is read).
   if (!/src|href|url\(|poster|\bdata-/i.test(html)) return { body: page, hosts: [] };
   const { urls, baseHref } = await findPageUrls(html, config);
-  return splice(page, editsOf(urls, pagePath, baseHref, config));
-}
-
-function editsOf(
-  found: readonly FoundUrl[],
-  pagePath: string,
-  baseHref: string | undefined,
-  config: ResolvedAssetHosts,
-) {
   const pageBase = pageBaseOf(pagePath, config);
   const base = baseHref === undefined ? pageBase : baseFrom(baseHref, pageBase);
+  return base === undefined
+    ? { body: page, hosts: [] }
+    : movedUrls(page, urls, base, pageBase.origin, config);
+}
+
+/**
+ * `bytes` with each found URL (offsets into `bytes`, resolved against `base`) that names an asset of the site at
+ * `siteOrigin` moved to its asset host, and the hosts referenced. Shared with the CSS rewriter.
+ */
+export function movedUrls(
+  bytes: Buffer,
+  found: readonly FoundUrl[],
+  base: URL,
+  siteOrigin: string,
+  config: ResolvedAssetHosts,
+): AssetRewriteResult {
   const edits: Edit[] = [];
   const hosts: string[] = [];
-  if (base === undefined) return { edits, hosts };
   for (const url of found) {
-    const moved = movedReference(url.text, base, pageBase.origin, config);
+    const moved = movedReference(url.text, base, siteOrigin, config);
     if (moved === undefined) continue;
     edits.push({ start: url.start, end: url.end, text: moved.text });
     if (!hosts.includes(moved.host)) hosts.push(moved.host);
   }
   edits.sort((a, b) => a.start - b.start);
-  return { edits, hosts };
+  return splice(bytes, edits, hosts);
 }
 
 /** The page with each edit's bytes replaced (replacements are ASCII URLs: latin1 is their UTF-8 too). */
-function splice(page: Buffer, { edits, hosts }: { edits: Edit[]; hosts: string[] }): AssetRewriteResult {
+function splice(page: Buffer, edits: readonly Edit[], hosts: readonly string[]): AssetRewriteResult {
   if (edits.length === 0) return { body: page, hosts: [] };
   const parts: Buffer[] = [];
   let at = 0;

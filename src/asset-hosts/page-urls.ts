@@ -77,7 +77,9 @@ export async function listSubresourceUrls(page: Buffer, pageUrl: URL): Promise<U
   if (encodingProblemOf(page) !== undefined) return [];
   const { urls, baseHref } = await findPageUrls(page.toString('latin1'), EVERY_FETCH);
   const base = baseHref === undefined ? pageUrl : (baseFrom(baseHref, pageUrl) ?? pageUrl);
-  return urls.flatMap((url) => (URL.canParse(url.text.trim(), base.href) ? [new URL(url.text.trim(), base)] : []));
+  return urls.flatMap((url) =>
+    URL.canParse(url.text.trim(), base.href) ? [new URL(url.text.trim(), base)] : [],
+  );
 }
 
 /** Adds the URLs of one attribute value (its slot) to `urls`. */

@@ -11,7 +11,7 @@ import { openGeoDatabase } from '../mirrors/geo-database';
 import { systemHostLookup, type HostLookup } from '../mirrors/mirror-addresses';
 import { firstGeoLookup, geoNetworkTable, type GeoLookup, type GeoSettings } from '../mirrors/geo-lookup';
 import { createApp } from '../server/app';
-import type { OffloadConfig } from '../server/offload-config';
+import { type OffloadConfig, withOwnHosts } from '../server/offload-config';
 import { escapeLogItem } from '../server/log-escape';
 import { lineFormatter, type AccessLogRecord } from '../server/access-log';
 import { clientErrorListener } from '../server/client-errors';
@@ -441,11 +441,7 @@ function withMirrorHosts(
   offload: OffloadConfig,
   mirrors: readonly MirrorConfig[] | undefined,
 ): OffloadConfig {
-  if (!mirrors?.length) return offload;
-  return {
-    ...offload,
-    ownHosts: [...(offload.ownHosts ?? []), ...mirrors.map((mirror) => new URL(mirror.url).host)],
-  };
+  return withOwnHosts(offload, mirrors?.map((mirror) => mirror.url) ?? []);
 }
 
 /**

@@ -3,6 +3,7 @@
 
 import { BlockList } from 'node:net';
 import { addAddressBlock } from '../fields/address-blocks';
+import { AddressMatcher } from '../fields/address-matcher';
 import { hostName } from '../fields/loop-fields';
 import { checkUnderLoad, type ResolvedUnderLoad, type UnderLoadSettings } from './under-load-fields';
 
@@ -41,6 +42,19 @@ export interface OffloadConfig {
   underLoad?: UnderLoadSettings | false;
 }
 
+/**
+ * `config` with the hosts of `origins` (URLs such as a mirror's or an asset host's) among its own hosts: a request
+ * that reached us under one of those names is never redirected (loop guard (b)).
+ * @example withOwnHosts({ to: 'https://cdn.example.net/' }, ['https://a1.example']).ownHosts // ['a1.example']
+ */
+export function withOwnHosts(config: OffloadConfig, origins: readonly string[]): OffloadConfig {
+  const hosts = origins.filter((origin) => URL.canParse(origin)).map((origin) => new URL(origin).host);
+  // A value that is no object is left as it is, for checkOffload to name the mistake.
+  if (hosts.length === 0 || typeof config !== 'object' || config === null || Array.isArray(config))
+    return config;
+  return { ...config, ownHosts: [...(config.ownHosts ?? []), ...hosts] };
+}
+
 /** The default bounce-back marker: a name no site is likely to use for itself. */
 export const DEFAULT_BOUNCE_PARAM = 'cdn-include-local';
 
@@ -54,7 +68,7 @@ export interface ResolvedOffload {
   paths: readonly string[];
   cdnLoop: ReadonlySet<string>;
   /** None without `edges.addresses`, so no request pays an address check. */
-  addresses: BlockList | undefined;
+  addresses: AddressMatcher | undefined;
   bounceParam: string;
   /** `toHost` and `ownHosts`, lowercase. */
   ownHosts: ReadonlySet<string>;
@@ -157,18 +171,17 @@ function checkPaths(paths: unknown, label: string): string[] {
   return list;
 }
 
-function addressesOf(addresses: unknown, label: string): BlockList | undefined {
+function addressesOf(addresses: unknown, label: string): AddressMatcher | undefined {
   const list = stringsOf(addresses, label, 'addresses or CIDR blocks such as ["10.0.0.0/8"]');
   if (list.length === 0) return undefined;
-  const blocks = new BlockList();
   list.forEach((block, index) => {
     try {
-      addAddressBlock(blocks, block);
+      addAddressBlock(new BlockList(), block);
     } catch (err) {
       throw new Error(`${label}[${index}]: ${(err as Error).message}`, { cause: err });
     }
   });
-  return blocks;
+  return new AddressMatcher(list);
 }
 
 function stringsOf(value: unknown, label: string, shape: string): string[] {

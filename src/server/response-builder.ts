@@ -4,6 +4,7 @@
 import type { Context } from 'koa';
 import { type ResolvedAssetHosts } from '../asset-hosts/asset-host-options';
 import { pageAssets } from '../asset-hosts/page-assets';
+import { isCssType, rewriteCssUrls } from '../asset-hosts/css-rewriter';
 import { RecordingFileSource } from '../engine/caching-file-source';
 import { type Diagnostic } from '../engine/diagnostics';
 import { type GraphDependency } from '../engine/dependency-graph';
@@ -251,21 +252,20 @@ async function buildStatic(
 ): Promise<Built | undefined> {
   const content = await source.read(path);
   if (content.status !== 'found') return undefined;
-  const { contentType, fields } = staticFieldsFor(
-    path,
-    content.bytes.length,
-    content.info.mtimeMs,
-    false,
-    settings,
-    now,
-  );
+  // CSS gets the pages' assignment for its url()s; its date is then no older than the configuration's epoch.
+  const { assetHosts } = settings;
+  const css =
+    assetHosts && isCssType(contentTypeOf('static', path))
+      ? rewriteCssUrls(content.bytes, path, assetHosts)
+      : undefined;
+  const moved = assetHosts !== undefined && css !== undefined && css.hosts.length > 0;
+  const body = moved ? css.body : content.bytes;
+  const datedAt = moved ? Math.max(content.info.mtimeMs, assetHosts.epochMs) : content.info.mtimeMs;
+  const { contentType, fields } = staticFieldsFor(path, body.length, datedAt, false, settings, now);
   return {
-    identity: representationOf(
-      { body: content.bytes, contentType, etag: entityTagOf(content.bytes) },
-      fields,
-    ),
+    identity: representationOf({ body, contentType, etag: entityTagOf(body) }, fields),
     fields,
-    dependencyTimes: [content.info.mtimeMs],
+    dependencyTimes: [datedAt],
     readTarget: false,
     headers: [],
     cacheable: true,

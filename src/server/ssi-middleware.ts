@@ -51,6 +51,7 @@ import { assetHostRequestsOf } from './asset-host-requests';
 import { checkLoadSignalOption, type LoadSignal } from './load-signal';
 import { edgeUnderLoadOf } from './edge-under-load';
 import { isNotModifiedFor, offloadOf, type OffloadOptions } from './offload';
+import { withOwnHosts } from './offload-config';
 import { callSetHeaders, type SetHeaders, validateSetHeaders } from './set-headers';
 import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
 import { noteServed, type CacheOutcome } from './served-notes';
@@ -263,11 +264,21 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     options.mirrorDirectory && new MirrorLinks(options.mirrorDirectory, purgeTagOptions(options));
   const loadSignal = checkLoadSignalOption(options.loadSignal, 'ssi()');
   const redirect = mirrorRedirectOf({ ...options, loadSignal }, mirrorLinks, mountPrefix);
-  const offload = offloadOf(options, loadSignal);
-  const underLoad = edgeUnderLoadOf(offload, loadSignal);
-
   const assetHosts = releases.current().settings.assetHosts;
   const assetRequests = assetHosts && assetHostRequestsOf(assetHosts);
+  // The asset hosts are ours: a request that reached us under one of their names is never offloaded.
+  const offload = offloadOf(
+    options.offload && assetHosts
+      ? {
+          offload: withOwnHosts(
+            options.offload,
+            assetHosts.hosts.map((host) => host.origin),
+          ),
+        }
+      : options,
+    loadSignal,
+  );
+  const underLoad = edgeUnderLoadOf(offload, loadSignal);
 
   async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
     // Before the request-target is read: the screen may take the bounce-back marker off it.
@@ -366,6 +377,8 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   async function isStreamed(release: Release, path: string, source: FileSource): Promise<boolean> {
     const { streaming, settings } = release;
     if (!streaming || isSsiPath(settings.renderOptions, path)) return false;
+    // CSS is read into memory when asset hosts rewrite its url()s.
+    if (settings.assetHosts && /\.css$/i.test(path)) return false;
     const lookup = await source.stat(path);
     return lookup.status === 'found' && lookup.info.size > streaming.threshold;
   }

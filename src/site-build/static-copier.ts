@@ -1,5 +1,8 @@
 // Copies one file that is not an SSI page into the output, byte for byte with its mtime, unless already there.
 
+import { lookup } from 'mime-types';
+import { type ResolvedAssetHosts } from '../asset-hosts/asset-host-options';
+import { isCssType, rewriteCssUrls } from '../asset-hosts/css-rewriter';
 import { isRacy } from '../engine/racy-stamp';
 import { fileDigest } from './digest-manifest';
 import { isSameTime, type OutputFileInfo } from './output-fs';
@@ -35,17 +38,20 @@ export async function copyStaticFile(
   previous: PreviousCopy,
   options: ResolvedBuildOptions,
 ): Promise<CopyResult> {
-  const lookup = await options.render.source.stat(path);
-  if (lookup.status !== 'found' || lookup.info.isDirectory)
-    return { ok: false, message: copyFailure(lookup.status) };
+  const { assetHosts } = options;
+  if (assetHosts && isCssType(lookup(path) || undefined))
+    return writeCss(path, previous.record, assetHosts, options);
+  const found = await options.render.source.stat(path);
+  if (found.status !== 'found' || found.info.isDirectory)
+    return { ok: false, message: copyFailure(found.status) };
   const existing = await options.output.stat(path);
   const { record, wasPage, buildStart } = previous;
   const upToDate =
     !wasPage &&
     existing !== undefined &&
-    !(buildStart !== undefined && isRacy(lookup.info.mtimeMs, buildStart)) &&
-    existing.size === lookup.info.size &&
-    isSameTime(existing.mtimeMs, lookup.info.mtimeMs);
+    !(buildStart !== undefined && isRacy(found.info.mtimeMs, buildStart)) &&
+    existing.size === found.info.size &&
+    isSameTime(existing.mtimeMs, found.info.mtimeMs);
   // The digest manifest names the output's bytes: only a record of this very output may stand for them.
   if (upToDate && record?.sha256 !== undefined && record.etag !== undefined && isSameFile(record, existing))
     return { ok: true, copied: false, output: { ...existing, sha256: record.sha256, etag: record.etag } };
@@ -56,6 +62,35 @@ export async function copyStaticFile(
   if (upToDate && isSameFile(content.info, existing))
     return { ok: true, copied: false, output: { ...existing, sha256, etag } };
   const output = await options.output.write(path, content.bytes, content.info.mtimeMs);
+  return { ok: true, copied: true, output: { ...output, sha256, etag } };
+}
+
+/**
+ * Writes the CSS file at `path` with its url()s on their asset hosts (as `serve` sends it), dated no older than
+ * the configuration's epoch when a URL moved; an output already holding those bytes with that date is kept. CSS
+ * files are small: each build reads them again rather than trusting a quick check made on other bytes.
+ */
+async function writeCss(
+  path: string,
+  record: FileRecord | undefined,
+  assetHosts: ResolvedAssetHosts,
+  options: ResolvedBuildOptions,
+): Promise<CopyResult> {
+  const content = await options.render.source.read(path);
+  if (content.status !== 'found') return { ok: false, message: copyFailure(content.status) };
+  const { body, hosts } = rewriteCssUrls(content.bytes, path, assetHosts);
+  const mtimeMs =
+    hosts.length > 0 ? Math.max(content.info.mtimeMs, assetHosts.epochMs) : content.info.mtimeMs;
+  const { sha256, etag } = fileDigest(body);
+  const existing = await options.output.stat(path);
+  if (
+    existing &&
+    record?.sha256 === sha256 &&
+    existing.size === body.length &&
+    isSameTime(existing.mtimeMs, mtimeMs)
+  )
+    return { ok: true, copied: false, output: { ...existing, sha256, etag } };
+  const output = await options.output.write(path, body, mtimeMs);
   return { ok: true, copied: true, output: { ...output, sha256, etag } };
 }
 

@@ -30,6 +30,8 @@ function site(): MemorySite {
     },
     '/plain.shtml': { content: '<p>nothing to move</p>', mtimeMs: FILE_TIME },
     '/img/a.png': { content: 'A', mtimeMs: FILE_TIME },
+    '/css/site.css': { content: 'h1{background:url(../img/a.png)}\r\n/* \xe9 */', mtimeMs: FILE_TIME },
+    '/css/plain.css': { content: 'h1{color:red}', mtimeMs: FILE_TIME },
   });
 }
 
@@ -62,6 +64,23 @@ describe('asset hosts › build', () => {
     expect(page?.lastModified).toBe('Tue, 01 Dec 2026 00:00:00 GMT');
   });
 
+  it('a CSS file › its url()s on the host pages use for the same image, byte for byte what serve sends', async () => {
+    const source = site();
+    const output = new MemoryOutputFs();
+    await buildSite({ source, lister: source, output, now: BUILD_TIME, assetHosts: ASSET_HOSTS });
+    const css = output.files.get('/css/site.css');
+    const page = output.files.get('/index.shtml')?.bytes.toString('latin1') ?? '';
+    const host = /SRC=(https:\/\/[^/]+)\/img\/a\.png/.exec(page)?.[1];
+    expect(css?.bytes.toString('utf8')).toBe(`h1{background:url(${host}/img/a.png)}\r\n/* \xe9 */`);
+    expect(css?.mtimeMs).toBe(Date.parse(ASSET_HOSTS.epoch));
+    expect(output.files.get('/css/plain.css')?.mtimeMs).toBe(FILE_TIME);
+    const served = await request(new Koa().use(ssi({ source: site(), assetHosts: ASSET_HOSTS })).callback())
+      .get('/css/site.css')
+      .expect(200);
+    expect(served.text).toBe(css?.bytes.toString('utf8'));
+    expect(served.headers['last-modified']).toBe('Tue, 01 Dec 2026 00:00:00 GMT');
+  });
+
   it('another epoch › every page rendered again; only the rewritten one gets new validators', async () => {
     const source = site();
     const output = new MemoryOutputFs();
@@ -82,6 +101,7 @@ describe('asset hosts › build', () => {
     });
     const entry = (report: typeof first, path: string) => report.pages.find((page) => page.path === path);
     expect(second.rendered).toBe(2);
+    expect(second.copied).toBe(1); // the CSS file whose url() moved
     expect(entry(second, '/plain.shtml')?.lastModified).toBe(entry(first, '/plain.shtml')?.lastModified);
     expect(entry(second, '/plain.shtml')?.etag).toBe(entry(first, '/plain.shtml')?.etag);
     expect(entry(second, '/index.shtml')?.lastModified).toBe('Wed, 02 Dec 2026 00:00:00 GMT');

@@ -226,6 +226,16 @@ describe('the loop guards, while the signal sheds everything', () => {
     expect((await logged(lines, 1))[0]).toMatch(/ offload=- reason=loop-guard$/);
   });
 
+  it('Host of an asset host (assetHosts) › served here, reason own-host', async () => {
+    const { server, lines } = appWith({
+      assetHosts: { hosts: ['https://a1.example'], paths: ['/news/'], epoch: '2026-12-01T00:00:00Z' },
+    });
+    const res = await request(server).get('/news/a.txt').set('Host', 'a1.example');
+    expect(res.status).toBe(200);
+    expect((await logged(lines, 1))[0]).toMatch(/ 200 .* offload=- reason=own-host$/);
+    expect((await request(server).get('/news/a.txt').set('Host', 'www.site.example')).status).toBe(307);
+  });
+
   it('an edge under critical load › 503 with Retry-After, never a redirect; its 304 still answered', async () => {
     const { server, lines, signal } = appWith({}, new FakeSignal('normal', false));
     const first = await request(server).get('/news/a.txt').set('CDN-Loop', 'our-edge');

@@ -29,10 +29,14 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-/** Starts serve on the site with `load` in its config file and `env` added. */
-async function serveWith(load: unknown, env: Record<string, string> = {}): Promise<ServeProcess> {
+/** Starts serve on the site with `load` in its config file (or the whole `config`) and `env` added. */
+async function serveWith(
+  load: unknown,
+  env: Record<string, string> = {},
+  settings: object = { load },
+): Promise<ServeProcess> {
   const config = join(folder, `config-${running.length}.json`);
-  writeFileSync(config, JSON.stringify({ load }));
+  writeFileSync(config, JSON.stringify(settings));
   const serve = await startServeProcess([site.root, '--port', '0', '--quiet', '--config', config], env);
   running.push(serve);
   return serve;
@@ -117,6 +121,12 @@ describe('serve › load signal', () => {
     expect(health).not.toHaveProperty('load');
     const metrics = (await get(`${serve.url}/_cdn-include/metrics`)).body;
     expect(metrics).not.toContain('cdn_include_load_level');
+  }, 20_000);
+
+  it('an offload, even "always" › the signal runs for its loop rules and shows in health', async () => {
+    const offload = { to: 'https://cdn.example.net/', when: 'always' };
+    const serve = await serveWith(undefined, {}, { offload });
+    expect(await loadOf(serve.url)).toMatchObject({ level: 'normal', shedShare: 0 });
   }, 20_000);
 
   it('burning CPU › overloaded in health and metrics, then normal once the burn stops', async () => {

@@ -15,6 +15,8 @@ export interface TimelineSlot {
   phase: string;
   /** The level the health endpoint reported in the slot (its last answer); `-` for none. */
   level: string;
+  /** The share of requests the load signal sheds, as the same answer reported it; undefined for none. */
+  shedShare: number | undefined;
   requests: number;
   redirected: number;
 }
@@ -23,6 +25,7 @@ export interface TimelineSlot {
 interface LevelReading {
   time: number;
   level: string;
+  shedShare: number | undefined;
 }
 
 /** Reads the origin's level every slot until stopped, and names the phases the run goes through. */
@@ -32,6 +35,7 @@ export class LoadTimeline {
   private readonly phases: Array<{ time: number; name: string }> = [{ time: this.start, name: 'idle' }];
   private readonly timer: NodeJS.Timeout;
   private reading = false;
+  private stoppedAt: number | undefined;
 
   constructor(private readonly origin: OffloadOrigin) {
     this.timer = setInterval(() => void this.read(), SLOT_MS);
@@ -42,14 +46,18 @@ export class LoadTimeline {
     this.phases.push({ time: Date.now(), name });
   }
 
-  /** Stops reading the level. */
+  /** Stops reading the level: the timeline ends here. */
   stop(): void {
     clearInterval(this.timer);
+    this.stoppedAt ??= Date.now();
   }
 
-  /** The slots from the start to now, from the readings and the origin's log (requests whose path starts `prefix`). */
+  /**
+   * The slots from the start to the stop (or now), from the readings and the origin's log (requests whose path
+   * starts with `prefix`).
+   */
   slots(prefix = '/'): TimelineSlot[] {
-    const end = Date.now();
+    const end = this.stoppedAt ?? Date.now();
     const slots: TimelineSlot[] = [];
     for (let at = 0; this.start + at < end; at += SLOT_MS) {
       const from = this.start + at;
@@ -61,6 +69,7 @@ export class LoadTimeline {
         at,
         phase: [...this.phases].reverse().find((phase) => phase.time < to)?.name ?? 'idle',
         level: readings.at(-1)?.level ?? '-',
+        shedShare: readings.at(-1)?.shedShare,
         requests: requests.length,
         redirected: requests.filter((line) => line.status === 307).length,
       });
@@ -73,10 +82,10 @@ export class LoadTimeline {
     if (this.reading) return;
     this.reading = true;
     try {
-      const level = await this.origin.level();
-      this.readings.push({ time: Date.now(), level });
+      const { level, shedShare } = await this.origin.load();
+      this.readings.push({ time: Date.now(), level, shedShare });
     } catch {
-      this.readings.push({ time: Date.now(), level: 'no answer' });
+      this.readings.push({ time: Date.now(), level: 'no answer', shedShare: undefined });
     } finally {
       this.reading = false;
     }
@@ -99,11 +108,12 @@ export function formatTimeline(slots: readonly TimelineSlot[]): string {
   const rows = slots.map((slot) => {
     const share = slot.requests === 0 ? '-' : `${Math.round((100 * slot.redirected) / slot.requests)} %`;
     const bar = slot.requests === 0 ? '' : '#'.repeat(Math.round((20 * slot.redirected) / slot.requests));
-    return `| ${(slot.at / 1000).toFixed(2).padStart(5)} | ${slot.phase.padEnd(7)} | ${slot.level.padEnd(10)} | ${String(slot.requests).padStart(4)} | ${String(slot.redirected).padStart(4)} | ${share.padStart(5)} | ${bar.padEnd(20)} |`;
+    const shed = slot.shedShare === undefined ? '-' : slot.shedShare.toFixed(2);
+    return `| ${(slot.at / 1000).toFixed(2).padStart(5)} | ${slot.phase.padEnd(7)} | ${slot.level.padEnd(10)} | ${shed.padStart(4)} | ${String(slot.requests).padStart(4)} | ${String(slot.redirected).padStart(4)} | ${share.padStart(5)} | ${bar.padEnd(20)} |`;
   });
   return [
-    '|   t s | phase   | level      | reqs |  307 | share | 307 share            |',
-    '| ----: | ------- | ---------- | ---: | ---: | ----: | -------------------- |',
+    '|   t s | phase   | level      | shed | reqs |  307 | share | 307 share            |',
+    '| ----: | ------- | ---------- | ---: | ---: | ---: | ----: | -------------------- |',
     ...rows,
   ].join('\n');
 }

@@ -3,7 +3,6 @@
 // `CDN-Loop: our-edge` and caching with proxy_cache_use_stale; Varnish 7 on 127.0.0.1 in front of the origin,
 // our edge for every path but /foreign/, where it plays a cache the origin does not know.
 
-import { join } from 'node:path';
 import { nginxPreamble, startNginxWith } from '../edge/nginx-edge';
 import { startVarnishWith } from '../edge/varnish-edge';
 import { freePort, type ServerProcess } from '../support/server-process';
@@ -47,9 +46,13 @@ ${nginxPreamble(prefix, user)}  server {
 `;
 }
 
-/** Starts the CDN nginx on a free port of 127.0.0.2 in `prefix`. */
-export async function startCdnNginx(prefix: string, originPort: number): Promise<ServerProcess> {
-  const port = await freePort(CDN_HOST);
+/** A free port for the CDN nginx: chosen before the origin starts, whose config names it. */
+export function freeCdnPort(): Promise<number> {
+  return freePort(CDN_HOST);
+}
+
+/** Starts the CDN nginx on 127.0.0.2:`port` in `prefix`. */
+export function startCdnNginx(prefix: string, port: number, originPort: number): Promise<ServerProcess> {
   return startNginxWith(prefix, port, (user) => cdnNginxConfig(prefix, port, originPort, user), CDN_HOST);
 }
 
@@ -88,5 +91,5 @@ sub vcl_deliver {
 
 /** Starts Varnish in `folder` on a free port of 127.0.0.1. */
 export function startEdgeVarnish(folder: string, originPort: number): Promise<ServerProcess> {
-  return startVarnishWith(join(folder), edgeVarnishVcl(originPort));
+  return startVarnishWith(folder, edgeVarnishVcl(originPort));
 }

@@ -21,14 +21,20 @@ export interface LoggedRequest {
   reason: string | null;
 }
 
+/** What the health endpoint says of the load signal. */
+export interface LoadReading {
+  level: string;
+  shedShare: number | undefined;
+}
+
 /** A running origin. */
 export interface OffloadOrigin {
   url: string;
   port: number;
   /** Every access-log line so far, in the order written. */
   log(): readonly LoggedRequest[];
-  /** The load level the health endpoint reports now. */
-  level(): Promise<string>;
+  /** The load level and shed share the health endpoint reports now. */
+  load(): Promise<LoadReading>;
   stop(): Promise<void>;
 }
 
@@ -67,7 +73,7 @@ export async function startOffloadOrigin(root: string, config: object): Promise<
     url: server.origin,
     port,
     log: () => lines,
-    level: async () => levelOf((await edgeGet(port, '/_cdn-include/health')).body),
+    load: async () => loadOf((await edgeGet(port, '/_cdn-include/health')).body),
     stop: () => stopServer(server),
   };
 }
@@ -81,12 +87,12 @@ function parsed(line: string): LoggedRequest {
     status: Number(record.status),
     userAgent: (record.userAgent as string | null) ?? null,
     offload: record.offload === undefined ? null : String(record.offload),
-    reason: record.reason === undefined ? null : String(record.reason),
+    reason: record.offloadReason === undefined ? null : String(record.offloadReason),
   };
 }
 
-/** The load level in a health answer. */
-function levelOf(body: string): string {
-  const health = JSON.parse(body) as { load?: { level?: string } };
-  return health.load?.level ?? 'unknown';
+/** The load level and shed share in a health answer. */
+function loadOf(body: string): LoadReading {
+  const health = JSON.parse(body) as { load?: { level?: string; shedShare?: number } };
+  return { level: health.load?.level ?? 'unknown', shedShare: health.load?.shedShare };
 }
