@@ -84,6 +84,11 @@ describe('readConfigFile', () => {
     ['a wrong type', '{"ssiExtensions": ".shtml"}', /ssiExtensions' must be/],
     ['an unknown limit', '{"limits": {"maxDepth": 3}}', /limits' must be/],
     ['a negative memory budget', '{"validatorHistorySize": -1}', /validatorHistorySize' must be/],
+    [
+      'under-load fields that are no lifetimes',
+      '{"offload": {"to": "https://cdn.example.net/", "underLoad": {"cdnCacheControl": "private"}}}',
+      /: offload\.underLoad\.cdnCacheControl must be false or lifetimes such as "max-age=60, stale-if-error=86400" \(only max-age, s-maxage, stale-while-revalidate, stale-if-error\)$/,
+    ],
   ])('%s › UsageError', (_name, text, message) => {
     configs.write('config.json', text);
     expect(() => readConfigFile(file())).toThrow(UsageError);
