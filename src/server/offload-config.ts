@@ -3,6 +3,7 @@
 
 import { BlockList } from 'node:net';
 import { addAddressBlock } from '../fields/address-blocks';
+import { AddressMatcher } from '../fields/address-matcher';
 import { hostName } from '../fields/loop-fields';
 import { checkUnderLoad, type ResolvedUnderLoad, type UnderLoadSettings } from './under-load-fields';
 
@@ -67,7 +68,7 @@ export interface ResolvedOffload {
   paths: readonly string[];
   cdnLoop: ReadonlySet<string>;
   /** None without `edges.addresses`, so no request pays an address check. */
-  addresses: BlockList | undefined;
+  addresses: AddressMatcher | undefined;
   bounceParam: string;
   /** `toHost` and `ownHosts`, lowercase. */
   ownHosts: ReadonlySet<string>;
@@ -170,18 +171,17 @@ function checkPaths(paths: unknown, label: string): string[] {
   return list;
 }
 
-function addressesOf(addresses: unknown, label: string): BlockList | undefined {
+function addressesOf(addresses: unknown, label: string): AddressMatcher | undefined {
   const list = stringsOf(addresses, label, 'addresses or CIDR blocks such as ["10.0.0.0/8"]');
   if (list.length === 0) return undefined;
-  const blocks = new BlockList();
   list.forEach((block, index) => {
     try {
-      addAddressBlock(blocks, block);
+      addAddressBlock(new BlockList(), block);
     } catch (err) {
       throw new Error(`${label}[${index}]: ${(err as Error).message}`, { cause: err });
     }
   });
-  return blocks;
+  return new AddressMatcher(list);
 }
 
 function stringsOf(value: unknown, label: string, shape: string): string[] {

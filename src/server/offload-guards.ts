@@ -3,7 +3,6 @@
 // only; never answers it.
 
 import type { Context } from 'koa';
-import { hasAddress } from '../fields/address-blocks';
 import { hostName, namesListedProxy, suffixRepeats } from '../fields/loop-fields';
 import type { ResolvedOffload } from './offload-config';
 
@@ -22,7 +21,7 @@ export function edgeRequestReason(
   const { headers } = ctx.req;
   if (namesListedProxy('cdn-loop', headers['cdn-loop'], edges.cdnLoop)) return 'loop-guard';
   if (namesListedProxy('via', headers.via, edges.cdnLoop)) return 'loop-guard';
-  if (edges.addresses !== undefined && hasAddress(edges.addresses, ctx.ip)) return 'edge-address';
+  if (edges.addresses !== undefined && edges.addresses.has(ctx.ip)) return 'edge-address';
   return undefined;
 }
 

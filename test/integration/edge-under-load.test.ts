@@ -5,6 +5,7 @@ import Koa, { type Context } from 'koa';
 import request from 'supertest';
 import { MemoryFileSource, ssi } from '../../src/index';
 import type { SsiOptions } from '../../src/server/ssi-middleware';
+import { TempSite } from '../support/temp-site';
 import { edgeUnderLoadMiddleware } from '../../src/server/edge-under-load';
 import type { LoadLevel, LoadSignal } from '../../src/server/load-signal';
 import { checkUnderLoad, type ResolvedUnderLoad } from '../../src/server/under-load-fields';
@@ -238,5 +239,34 @@ describe('edge under load', () => {
         }),
       ).toThrow("ssi(): option 'offload'.underLoad.cacheControl must be false or lifetimes");
     });
+  });
+
+  it('a big file streamed from disk, to an edge under load › 200 and 304 carry the fields too', async () => {
+    const site = new TempSite().write('video.bin', Buffer.alloc(4096, 7));
+    try {
+      const signal = new FakeLoadSignal();
+      signal.current = 'overloaded';
+      const callback = new Koa()
+        .use(
+          edgeUnderLoadMiddleware({
+            signal,
+            isEdgeRequest,
+            settings: checkUnderLoad({}) as ResolvedUnderLoad,
+          }),
+        )
+        .use(ssi({ root: site.root, streamThreshold: 1024, watchFiles: false }))
+        .callback();
+      const first = await request(callback).get('/video.bin').set('CDN-Loop', 'our-edge').expect(200);
+      expect(first.headers['cdn-cache-control']).toBe(UNDER_LOAD_CDN);
+      const revalidated = await request(callback)
+        .get('/video.bin')
+        .set('CDN-Loop', 'our-edge')
+        .set('If-None-Match', first.headers.etag)
+        .expect(304);
+      expect(revalidated.headers['cdn-cache-control']).toBe(UNDER_LOAD_CDN);
+      expect(revalidated.headers['cache-control']).toBe(UNDER_LOAD_CC);
+    } finally {
+      site.remove();
+    }
   });
 });

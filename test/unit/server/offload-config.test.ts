@@ -31,7 +31,9 @@ describe('checkOffload', () => {
       referrerOrigins: new Set(['https://news.example', 'http://portal.example']),
     });
     expect([...config.cdnLoop]).toEqual(['our-edge']);
-    expect(config.addresses?.check('10.1.2.3', 'ipv4')).toBe(true);
+    expect(config.addresses?.has('10.1.2.3')).toBe(true);
+    expect(config.addresses?.has('2001:db8::1')).toBe(true);
+    expect(config.addresses?.has('11.0.0.1')).toBe(false);
     expect([...config.ownHosts]).toEqual(['mirror.example', 'assets.example']);
   });
 
