@@ -18,8 +18,9 @@ export type { LoadMonitorOptions, LoadStatus } from './server/load-monitor';
 export type { LoadLevel, LoadSignal } from './server/load-signal';
 export type { LoadSettings, LoadThresholds } from './server/load-settings';
 export type { LoadSample } from './server/load-state';
-// Offloading under load (README "Under load"): the `offload` option's shape.
+// Offloading under load (README "Under load"): the `offload` option's shape, its `underLoad` fields among them.
 export type { OffloadConfig, OffloadWhen } from './server/offload-config';
+export type { UnderLoadSettings } from './server/under-load-fields';
 
 // Where the middleware keeps its validator ledger (the `validatorStore` option), or the port to write your own.
 export { FolderLedgerStore } from './engine/folder-ledger-store';

@@ -95,6 +95,11 @@ describe('readConfigFile', () => {
       '{"assetHosts": {"hosts": ["https://a1.example"], "paths": ["/img/"]}}',
       /: assetHosts\.epoch must be an ISO 8601 date/,
     ],
+    [
+      'under-load fields that are no lifetimes',
+      '{"offload": {"to": "https://cdn.example.net/", "underLoad": {"cdnCacheControl": "private"}}}',
+      /: offload\.underLoad\.cdnCacheControl must be false or lifetimes such as "max-age=60, stale-if-error=86400" \(only max-age, s-maxage, stale-while-revalidate, stale-if-error\)$/,
+    ],
   ])('%s › UsageError', (_name, text, message) => {
     configs.write('config.json', text);
     expect(() => readConfigFile(file())).toThrow(UsageError);

@@ -114,6 +114,7 @@ describe('public API', () => {
       'type SsiMiddleware',
       'type SsiOptions',
       'tagOf',
+      'type UnderLoadSettings',
       'type VariantEntry',
       'watchDocroot',
       'type WatcherStatus',
