@@ -85,8 +85,12 @@ export async function checkAssetHosts(
   const byOrigin = groupByOrigin(url, await listSubresources(page.body, url));
   const resolveHost = options.resolveHost ?? systemResolver(options.resolve);
   const probe = { resolveHost, handshake: options.handshake, ca: options.ca, timeoutMs };
+  const hinted = preconnectOrigins(page.headers.link, url);
   const origins = await Promise.all(
-    [...byOrigin].map(([origin, urls]) => probeOrigin(new URL(origin), urls.length, probe)),
+    [...byOrigin].map(async ([origin, urls]) => ({
+      ...(await probeOrigin(new URL(origin), urls.length, probe)),
+      ...(hinted.includes(origin) ? { preconnected: true } : {}),
+    })),
   );
   const reachable = origins.slice(1).filter((origin) => origin.failure === undefined);
   const validators = await Promise.all(
@@ -111,6 +115,20 @@ function groupByOrigin(page: URL, subresources: URL[]): Map<string, URL[]> {
     else urls.push(subresource);
   }
   return byOrigin;
+}
+
+/** The origins a response's Link field asks to preconnect to (`<https://a1.example>; rel=preconnect`). */
+export function preconnectOrigins(link: string | string[] | undefined, base: URL): string[] {
+  const origins: string[] = [];
+  const text = Array.isArray(link) ? link.join(', ') : (link ?? '');
+  // RFC 8288 §3: link-value = "<" URI-Reference ">" *( OWS ";" OWS link-param ); rel may list several types.
+  for (const [, target, params] of text.matchAll(/<([^>]*)>((?:\s*;[^,;]*)*)/g)) {
+    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(params);
+    const types = (rel?.[1] ?? rel?.[2] ?? '').toLowerCase().split(/\s+/);
+    if (types.includes('preconnect') && URL.canParse(target, base.href))
+      origins.push(new URL(target, base).origin);
+  }
+  return origins;
 }
 
 function originProblems(origins: OriginFacts[], chromium: CoalescingPrediction): AssetHostProblem[] {

@@ -1,14 +1,18 @@
-// The real-browser proof of asset-host sharding (issue 14): headless Chromium loads a page of 60 images spread over
-// three asset hosts through nginx with TLS on 127.0.0.1, in front of a real cdn-include serve; nginx's log and
-// counters show how many connections the browser opened, for HTTP/2 with one certificate covering every name
-// (one connection), HTTP/1.1 (more) and HTTP/2 with a certificate that misses one host (one extra).
+// The real-browser proof of asset-host sharding (issue 14): a real cdn-include serve renders a page of 60 images
+// and moves them to three asset hosts (assetHosts in its config file); nginx terminates TLS for every name on
+// 127.0.0.1; headless Chromium loads the page. nginx's log and counters show the connections Chromium opened, and
+// `check --asset-hosts` run against the same setup must have predicted them: one connection over HTTP/2 when one
+// certificate covers every name, more over HTTP/1.1, one extra when the certificate misses a host.
 
 import type { Browser } from 'puppeteer-core';
-import { startServeProcess, type ServeProcess } from '../support/serve-process';
+import type { AssetHostReport } from '../../src/check/asset-host-check';
+import type { CoalescingPrediction } from '../../src/check/connection-coalescing';
 import { LocalCa, type ServerCertificate } from '../support/local-ca';
+import { runCliOnce } from '../support/running-cli';
+import { startServeProcess, type ServeProcess } from '../support/serve-process';
 import { TempSite } from '../support/temp-site';
 import { launchChromium } from './chromium';
-import { TlsFront, type LoggedRequest, type TlsFrontScenario } from './tls-nginx';
+import { TlsFront, type CertificateBlock, type LoggedRequest, type TlsFrontScenario } from './tls-nginx';
 
 const PAGE_HOST = 'www.example.test';
 const ASSET_HOSTS = ['a1.example.test', 'a2.example.test', 'a3.example.test'];
@@ -19,6 +23,18 @@ const PNG = Buffer.from(
   'base64',
 );
 
+/** The page as written: 60 images on the page's own host (an include lists them); serve moves each to its host. */
+const PAGE = `<!doctype html>
+<html><head><title>shards</title><link rel="icon" href="data:,"></head>
+<body>
+<!--#include virtual="/inc/images.html" -->
+</body></html>
+`;
+const IMAGE_TAGS = Array.from(
+  { length: IMAGES },
+  (_, index) => `<img src="/img/${index}.png" width="1" height="1" alt="">`,
+);
+
 let ca: LocalCa;
 let site: TempSite;
 let serve: ServeProcess;
@@ -27,13 +43,15 @@ let everyName: ServerCertificate;
 let missingA3: ServerCertificate;
 let a3Only: ServerCertificate;
 
-/** The page, as written by hand: image i on asset host i mod 3. */
-function handWrittenPage(port: number): string {
-  const images = Array.from({ length: IMAGES }, (_, index) => {
-    const host = ASSET_HOSTS[index % ASSET_HOSTS.length];
-    return `<img src="https://${host}:${port}/img/${index}.png" width="1" height="1" alt="">`;
-  });
-  return `<!doctype html>\n<html><head><title>shards</title><link rel="icon" href="data:,"></head>\n<body>\n${images.join('\n')}\n</body></html>\n`;
+/** serve's config file: the three asset hosts on nginx's TLS port, the page's host as the canonical origin. */
+function serveConfig(port: number): string {
+  const assetHosts = {
+    hosts: ASSET_HOSTS.map((host) => `https://${host}:${port}`),
+    paths: ['/img/'],
+    epoch: '2026-12-01T00:00:00Z',
+    origin: `https://${PAGE_HOST}:${port}`,
+  };
+  return JSON.stringify({ assetHosts }, null, 2);
 }
 
 beforeAll(async () => {
@@ -41,12 +59,16 @@ beforeAll(async () => {
   everyName = ca.issue([PAGE_HOST, ...ASSET_HOSTS]);
   missingA3 = ca.issue([PAGE_HOST, 'a1.example.test', 'a2.example.test']);
   a3Only = ca.issue(['a3.example.test']);
-  site = new TempSite();
-  for (let index = 0; index < IMAGES; index++) site.write(`img/${index}.png`, PNG);
-  serve = await startServeProcess([site.root, '--port', '0', '--quiet']);
-  front = new TlsFront(Number(new URL(serve.url).port));
+  front = new TlsFront();
   await front.reservePorts();
-  site.write('index.html', handWrittenPage(front.port));
+  site = new TempSite()
+    .write('index.shtml', PAGE)
+    .write('inc/images.html', `${IMAGE_TAGS.join('\n')}\n`)
+    .write('cdn-include.json', serveConfig(front.port));
+  for (let index = 0; index < IMAGES; index++) site.write(`img/${index}.png`, PNG);
+  const config = site.path('cdn-include.json');
+  serve = await startServeProcess([site.root, '--port', '0', '--quiet', '--config', config]);
+  front.originPort = Number(new URL(serve.url).port);
 });
 
 afterAll(async () => {
@@ -67,76 +89,104 @@ interface PageLoad {
   /** Distinct connections that carried a request. */
   connections: number;
   protocols: string[];
+  /** The hosts the page's images come from, as the browser saw them. */
+  imageHosts: string[];
   /** Images that loaded (complete, with a width). */
   imagesShown: number;
   requests: LoggedRequest[];
 }
 
-/** Opens the page and waits for its load event; resolves with how many images it shows. */
-async function showPage(browser: Browser): Promise<number> {
-  const page = await browser.newPage();
-  await page.goto(`https://${PAGE_HOST}:${front.port}/`, { waitUntil: 'load', timeout: 30_000 });
-  return page.$$eval(
-    'img',
-    (images) => images.filter((image) => image.complete && image.naturalWidth > 0).length,
-  );
+const pageUrl = (): string => `https://${PAGE_HOST}:${front.port}/`;
+
+/** What `check --asset-hosts` predicts for the setup nginx runs now (its requests are not counted after). */
+async function predict(): Promise<CoalescingPrediction> {
+  const resolve = [PAGE_HOST, ...ASSET_HOSTS].flatMap((host) => ['--resolve', `${host}:127.0.0.1`]);
+  const argv = ['check', pageUrl(), '--asset-hosts', '--json', '--ca', ca.caFile, ...resolve];
+  const outcome = await runCliOnce(argv, { env: {} });
+  const report = (JSON.parse(outcome.stdout) as { assetHosts: AssetHostReport }).assetHosts;
+  const [page, ...shards] = report.origins.map((origin) => origin.host);
+  expect([page, ...shards.sort()]).toEqual([PAGE_HOST, ...ASSET_HOSTS]);
+  expect(report.validators.map((comparison) => comparison.verdict)).toEqual(['same', 'same', 'same']);
+  return report.chromium;
 }
 
-async function loadPage(scenario: TlsFrontScenario): Promise<PageLoad> {
+/** Opens the page and waits for its load event; the images' hosts and how many show. */
+async function showPage(browser: Browser): Promise<Pick<PageLoad, 'imageHosts' | 'imagesShown'>> {
+  const page = await browser.newPage();
+  await page.goto(pageUrl(), { waitUntil: 'load', timeout: 30_000 });
+  return page.$$eval('img', (images) => ({
+    imageHosts: [...new Set(images.map((image) => new URL(image.src).hostname))].sort(),
+    imagesShown: images.filter((image) => image.complete && image.naturalWidth > 0).length,
+  }));
+}
+
+/** Starts nginx with `scenario`, asks `check` for its prediction, restarts nginx clean and loads the page. */
+async function loadPage(
+  scenario: TlsFrontScenario,
+): Promise<{ load: PageLoad; predicted: CoalescingPrediction }> {
+  await front.start(scenario);
+  const predicted = await predict();
   await front.start(scenario);
   const browser = await launchChromium(ca.serverSpkiHash);
-  const imagesShown = await showPage(browser).finally(() => browser.close());
+  const shown = await showPage(browser).finally(() => browser.close());
   const requests = front.requests();
   const connectionsByHost: Record<string, number[]> = {};
   for (const request of requests) {
     const seen = (connectionsByHost[request.host] ??= []);
     if (!seen.includes(request.connection)) seen.push(request.connection);
   }
-  return {
+  const load = {
+    ...shown,
     opened: await front.acceptedConnections(),
     connectionsByHost,
     connections: new Set(requests.map((request) => request.connection)).size,
     protocols: [...new Set(requests.map((request) => request.protocol))],
-    imagesShown,
     requests,
   };
+  return { load, predicted };
 }
 
-const block = (serverNames: string[], certificate: ServerCertificate) => ({
+const block = (serverNames: string[], certificate: ServerCertificate): CertificateBlock => ({
   serverNames,
   certFile: certificate.certFile,
   keyFile: certificate.keyFile,
 });
 
-describe('Chromium loading 60 images over 3 asset hosts', () => {
-  it('HTTP/2, one certificate covering every name › one connection for the page and every image', async () => {
-    const load = await loadPage({
+/** The load matches the prediction: connections carrying requests within its range, no more opened than it said. */
+function expectPredicted(load: PageLoad, predicted: CoalescingPrediction): void {
+  expect(load.connections).toBeGreaterThanOrEqual(predicted.minConnections);
+  expect(load.connections).toBeLessThanOrEqual(predicted.maxConnections);
+  expect(load.opened).toBeGreaterThanOrEqual(load.connections);
+  expect(load.opened).toBeLessThanOrEqual(predicted.maxOpened);
+}
+
+describe('Chromium loading a page of 60 images that cdn-include moved to 3 asset hosts', () => {
+  it('HTTP/2, one certificate covering every name › one connection for the page and every image, as check predicted', async () => {
+    const { load, predicted } = await loadPage({
       http2: true,
       certificates: [block([PAGE_HOST, ...ASSET_HOSTS], everyName)],
     });
+    expect(load.imageHosts).toEqual(ASSET_HOSTS);
     expect(load.imagesShown).toBe(IMAGES);
     expect(load.protocols).toEqual(['HTTP/2.0']);
+    expect(predicted).toMatchObject({ minConnections: 1, maxConnections: 1 });
     expect(load.connections).toBe(1);
-    // The navigation may race a preconnect to the page's origin (Chromium's net log shows it): one spare at most.
-    expect(load.opened).toBeGreaterThanOrEqual(1);
-    expect(load.opened).toBeLessThanOrEqual(2);
+    expectPredicted(load, predicted);
   });
 
-  it('HTTP/1.1 › several connections per host', async () => {
-    const load = await loadPage({
+  it('HTTP/1.1 › several connections per host, within what check predicted', async () => {
+    const { load, predicted } = await loadPage({
       http2: false,
       certificates: [block([PAGE_HOST, ...ASSET_HOSTS], everyName)],
     });
     expect(load.imagesShown).toBe(IMAGES);
     expect(load.protocols).toEqual(['HTTP/1.1']);
-    // At least one per host; at most 6 per asset host (20 images each) and the page's own.
-    expect(load.connections).toBeGreaterThan(4);
-    expect(load.connections).toBeLessThanOrEqual(1 + 6 * 3);
-    expect(load.opened).toBeLessThanOrEqual(2 + 6 * 3);
+    expect(load.connections).toBeGreaterThan(1 + ASSET_HOSTS.length);
+    expectPredicted(load, predicted);
   });
 
-  it('HTTP/2, the certificate misses a3 › one extra connection, which carries a3’s images', async () => {
-    const load = await loadPage({
+  it('HTTP/2, the certificate misses a3 › one extra connection, which carries a3’s images, as check predicted', async () => {
+    const { load, predicted } = await loadPage({
       http2: true,
       certificates: [
         block([PAGE_HOST, 'a1.example.test', 'a2.example.test'], missingA3),
@@ -144,13 +194,12 @@ describe('Chromium loading 60 images over 3 asset hosts', () => {
       ],
     });
     expect(load.imagesShown).toBe(IMAGES);
+    expect(predicted).toMatchObject({ minConnections: 2, maxConnections: 2 });
     expect(load.connections).toBe(2);
     const [pageConnection] = load.connectionsByHost[PAGE_HOST];
     expect(load.connectionsByHost['a1.example.test']).toEqual([pageConnection]);
     expect(load.connectionsByHost['a3.example.test']).toHaveLength(1);
     expect(load.connectionsByHost['a3.example.test']).not.toContain(pageConnection);
-    // a3's 20 waiting images may open up to 6 connections before ALPN says h2; the spares carry nothing.
-    expect(load.opened).toBeGreaterThanOrEqual(2);
-    expect(load.opened).toBeLessThanOrEqual(2 + 6);
+    expectPredicted(load, predicted);
   });
 });

@@ -32,16 +32,17 @@ export interface LoggedRequest {
   uri: string;
 }
 
-/** nginx in front of the origin at `originPort`. */
+/** nginx in front of the cdn-include serve at `originPort`. */
 export class TlsFront {
   readonly prefix = mkdtempSync(join(tmpdir(), 'cdn-include-browser-nginx-'));
   port = 0;
   private statusPort = 0;
   private process: ServerProcess | undefined;
 
-  constructor(private readonly originPort: number) {}
+  /** The port of the cdn-include serve nginx proxies to; set before the first start. */
+  originPort = 0;
 
-  /** Picks the ports; the page's URLs need the TLS port before nginx first starts. */
+  /** Picks the ports; the asset-host configuration names the TLS port before nginx first starts. */
   async reservePorts(): Promise<void> {
     this.port = await freePort();
     this.statusPort = await freePort();

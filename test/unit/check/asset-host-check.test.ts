@@ -4,7 +4,11 @@
 
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkAssetHosts, type SubresourceLister } from '../../../src/check/asset-host-check';
+import {
+  checkAssetHosts,
+  preconnectOrigins,
+  type SubresourceLister,
+} from '../../../src/check/asset-host-check';
 import { certificateNames } from '../../../src/check/certificate-names';
 import { closeServer, listenOnFreePort } from '../../support/listening-server';
 
@@ -111,5 +115,19 @@ describe('checkAssetHosts', () => {
     });
     expect(report.problems).toEqual([expect.objectContaining({ code: 'page-not-html', severity: 'error' })]);
     expect(report.origins).toEqual([]);
+  });
+});
+
+describe('preconnectOrigins', () => {
+  const base = new URL('https://www.example.test/');
+
+  it.each([
+    ['<https://a1.example.test>; rel=preconnect', ['https://a1.example.test']],
+    ['<https://a1.example.test>; rel="dns-prefetch preconnect"; crossorigin', ['https://a1.example.test']],
+    [['<https://a1.example.test>; rel=preconnect', '</style.css>; rel=preload'], ['https://a1.example.test']],
+    ['</next.html>; rel=next, <//a2.example.test:8443>; REL=Preconnect', ['https://a2.example.test:8443']],
+    [undefined, []],
+  ])('%j › %j', (link, origins) => {
+    expect(preconnectOrigins(link, base)).toEqual(origins);
   });
 });

@@ -142,3 +142,13 @@ describe('predictConnections', () => {
     expect(prediction.maxConnections).toBe(2);
   });
 });
+
+describe('preconnect hints', () => {
+  it('a shard the page asks to preconnect to › one socket more may open, even when it coalesces', () => {
+    const a3 = origin('a3.example.test', 20, { tls: tls('DNS:a3.example.test'), preconnected: true });
+    const [a1] = shards({ preconnected: true });
+    const prediction = predictConnections([page({ tls: tls(MISSING_A3) }), a1, a3], 'chromium');
+    expect(prediction.origins.map((entry) => entry.maxOpened)).toEqual([2, 1, 6 + 1]);
+    expect(prediction.origins[1]).toMatchObject({ verdict: 'coalesced', maxConnections: 0 });
+  });
+});
