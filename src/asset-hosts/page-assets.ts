@@ -6,10 +6,12 @@ import { type ResolvedAssetHosts } from './asset-host-options';
 import { rewriteAssetUrls } from './asset-rewriter';
 
 /**
- * The path under which the asset-hosts configuration is a dependency of every page it rewrote: its purge tag and
- * the name that dates the page by the configuration's epoch. No file can have it (a docroot path never holds `\0`).
+ * The path under which the asset-hosts configuration is a dependency of every page it rewrote: the name that dates
+ * the page by the configuration's epoch, its purge tag (`cdn-include tag /.well-known/cdn-include/asset-hosts`),
+ * and the dependency-graph entry a configuration change purges. Beside the build's published manifests, where no
+ * docroot file of that name is expected.
  */
-export const ASSET_HOSTS_DEPENDENCY = '/\0asset-hosts';
+export const ASSET_HOSTS_DEPENDENCY = '/.well-known/cdn-include/asset-hosts';
 
 /** A page after asset hosts: the same buffer and nothing else when no URL moved. */
 export interface PageAssetsResult {

@@ -17,6 +17,7 @@ import { lineFormatter, type AccessLogRecord } from '../server/access-log';
 import { clientErrorListener } from '../server/client-errors';
 import { createLimitedServer, type ConnectionLimits } from '../server/connection-limits';
 import { LiveReload } from '../server/live-reload';
+import { ASSET_HOSTS_DEPENDENCY } from '../asset-hosts/page-assets';
 import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
 import { siteSettings, type SiteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
@@ -212,6 +213,7 @@ async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
       liveReload,
       operations,
       onMirrorChange: (change) => watchMode?.purgeMirrorLinks(change.paths),
+      onAssetHostsChange: () => watchMode?.purgeChanged([ASSET_HOSTS_DEPENDENCY]),
     });
   } catch (err) {
     // A bad config file or option value: one line, like any usage error.
@@ -305,6 +307,8 @@ type ServeShared = {
   liveReload?: LiveReload;
   /** Told each change of the mirrors' eligibility (the watch mode purges the responses whose links changed). */
   onMirrorChange?: (change: MirrorChange) => void;
+  /** Told when a reload changed the asset hosts (the watch mode purges the pages they rewrote). */
+  onAssetHostsChange?: () => void;
 };
 
 /** The running app, with the settings it was made from (as JSON), to tell whether a reload changed them. */
@@ -482,6 +486,9 @@ function reloadServeApp(
   try {
     const app = createServeApp(options, io, graph, running.shared);
     running.ssi.close();
+    // The pages the old configuration rewrote (the new one renders afresh: the new app starts with empty caches).
+    if (assetHostsText(app.settingsText) !== assetHostsText(running.settingsText))
+      running.shared.onAssetHostsChange?.();
     // Its last requests are aborted; nothing waits on them.
     void running.mirrorProber?.stop();
     io.stdout(`cdn-include: SIGHUP received, configuration read again and caches dropped\n`);
@@ -491,6 +498,11 @@ function reloadServeApp(
     running.ssi.reload();
     return running;
   }
+}
+
+/** The asset-hosts part of an app's settings text, to tell whether a reload changed it. */
+function assetHostsText(settingsText: string): string {
+  return JSON.stringify((JSON.parse(settingsText) as { assetHosts?: unknown }).assetHosts ?? null);
 }
 
 /** Error codes of a response whose client went away before it was sent in full. */

@@ -55,6 +55,11 @@ export interface WatchMode {
   pendingPurges(): number;
   /** Purges the responses whose mirror links may have changed with the eligibility of `paths` (docroot files). */
   purgeMirrorLinks(paths: ReadonlySet<string>): void;
+  /**
+   * Purges what rests on `paths` as if they had changed on disk (a configuration that pages record as a
+   * dependency, such as asset hosts), logging the affected pages.
+   */
+  purgeChanged(paths: readonly string[]): void;
 }
 
 /** Starts watching `root`; changes are handled in order, never two batches at once. */
@@ -91,6 +96,10 @@ export function startWatchMode(options: WatchModeOptions): WatchMode {
     pendingPurges: () => queue?.pending ?? 0,
     purgeMirrorLinks: (paths) => {
       if (queue && kind) queue.enqueue(mirrorLinkPurgeJobs(graph, paths, kind));
+    },
+    purgeChanged: (paths) => {
+      for (const change of reportChanges(graph, [...paths]).changes) log(formatChange(change));
+      if (queue && kind) queue.enqueue(purgeJobs(graph, paths, kind, maxTagHeaderBytes));
     },
     async close() {
       watcher.close();

@@ -46,8 +46,9 @@ export class AddressMatcher {
 const MAPPED_PREFIX = '::ffff:';
 
 /**
- * The 32-bit number of an IPv4 address in dotted-decimal (RFC 791), or of an IPv4-mapped IPv6 one (`::ffff:a.b.c.d`,
- * RFC 4291 §2.5.5.2); undefined for anything else. Four decimal octets of 0–255 without leading zeros, as isIP takes.
+ * The 32-bit number of an IPv4 address in dotted-decimal (RFC 791), or of an IPv4-mapped IPv6 one
+ * (`::ffff:a.b.c.d`, RFC 4291 §2.5.5.2); undefined for anything else. Four decimal octets of 0–255 without leading
+ * zeros, as isIP takes.
  */
 export function ipv4Number(address: string): number | undefined {
   let at = 0;

@@ -1,5 +1,6 @@
 // Reads the fields that say which proxies a request already went through — CDN-Loop (RFC 8586) and Via (RFC 9110
-// §7.6.3) — and the repeats of a host-name suffix in Host. Pure, one pass per value: no regex, no split, no recursion.
+// §7.6.3) — and the repeats of a host-name suffix in Host. Pure, one pass per value: no regex, no split, no
+// recursion.
 
 /** Which word of a list member names the proxy: CDN-Loop's `cdn-id` is the first, Via's `received-by` the second. */
 export type LoopField = 'cdn-loop' | 'via';

@@ -33,7 +33,10 @@ export interface OffloadConfig {
    * served here, the parameter taken off first. @default 'cdn-include-local'
    */
   bounceParam?: string;
-  /** Host names that are ours besides `to`'s (mirrors, asset hosts): a request naming one is never redirected. @default [] */
+  /**
+   * Host names that are ours besides `to`'s (other names of this origin): a request naming one is never redirected.
+   * @default []
+   */
   ownHosts?: readonly string[];
   /**
    * The longer caching fields our edges' fetches get while the load is not normal (see UnderLoadSettings), or

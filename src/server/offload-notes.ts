@@ -3,7 +3,10 @@
 
 import type { IncomingMessage } from 'node:http';
 
-/** What was done: `307` redirected, `503` refused for now (an edge under critical load), `400` refused, `-` served here. */
+/**
+ * What was done: `307` redirected, `503` refused for now (an edge under critical load), `400` refused, `-` served
+ * here.
+ */
 export type OffloadDecision = '307' | '503' | '400' | '-';
 
 /**

@@ -11,8 +11,8 @@ import { evaluatePreconditions } from './preconditions';
 import { type Representation, validatorsAt } from './representation';
 
 /**
- * The ssi() option offloading is made from; with `when: "overloaded"` it follows ssi()'s `loadSignal` (`shed()` asked
- * once per redirectable request, `level()` whether an edge's fetch gets 503), and without one never redirects.
+ * The ssi() option offloading is made from. It follows ssi()'s `loadSignal`: `shed()` is asked once per redirectable
+ * request under `when: "overloaded"` (without a signal nothing is shed), `level()` whether an edge's fetch gets 503.
  */
 export interface OffloadOptions {
   /**
@@ -51,8 +51,9 @@ export const EDGE_RETRY_AFTER_SECONDS = 5;
 const CONDITIONAL_FIELDS = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since'] as const;
 
 /**
- * The offload step for `options` following `signal` (ssi()'s checked `loadSignal`), or undefined without `offload` (so a site without it pays one check per request).
- * Misuse is a TypeError naming the option, as for every ssi() option.
+ * The offload step for `options` following `signal` (ssi()'s checked `loadSignal`), or undefined without `offload`
+ * (so a site without it pays one check per request). Misuse is a TypeError naming the option, as for every ssi()
+ * option.
  * @example offloadOf({ offload: { to: 'https://cdn.example.net/' } }, loadSignal)
  */
 export function offloadOf(options: OffloadOptions, signal: LoadSignal | undefined): Offload | undefined {

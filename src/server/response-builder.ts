@@ -227,7 +227,11 @@ async function buildPage(
     headers: requestDependence.headers,
     // Output that read the client or the clock differs from one request to the next: never reuse it.
     cacheable: !requestDependence.client && !requestDependence.time,
-    dependencies: result.dependencies.map(({ path: file, exists }) => ({ path: file, exists })),
+    // The configuration is in the graph too: a reload that changes it purges exactly these pages.
+    dependencies: [
+      ...result.dependencies.map(({ path: file, exists }) => ({ path: file, exists })),
+      ...(assets?.dependency ? [{ path: assets.dependency.path, exists: true }] : []),
+    ],
     preconnect: assets?.preconnect ?? [],
   };
 }

@@ -64,7 +64,7 @@ const FORBIDDING = ['no-store', 'no-cache', 'private', 'must-revalidate', 'proxy
  */
 export function checkUnderLoad(value: unknown, label = 'offload.underLoad'): ResolvedUnderLoad | undefined {
   if (value === false) return undefined;
-  const given = value === undefined || value === true ? {} : value;
+  const given = value ?? {};
   if (typeof given !== 'object' || given === null || Array.isArray(given))
     throw new Error(`${label} must be false or an object such as { "cdnCacheControl": "max-age=60" }`);
   const fields = given as Record<string, unknown>;

@@ -7,7 +7,11 @@ import Koa from 'koa';
 import request from 'supertest';
 import { assetHostFor } from '../../src/asset-hosts/asset-assignment';
 import { type AssetHostsOptions, resolveAssetHosts } from '../../src/asset-hosts/asset-host-options';
+import { ASSET_HOSTS_DEPENDENCY } from '../../src/asset-hosts/page-assets';
+import { purgeJobs } from '../../src/cli/watch-mode';
+import { DependencyGraph } from '../../src/engine/dependency-graph';
 import { MemoryFileSource } from '../../src/engine/memory-file-source';
+import { tagOf } from '../../src/server/purge-tags';
 import { ssi, type SsiOptions } from '../../src/server/ssi-middleware';
 
 const FILE_TIME = Date.UTC(2026, 0, 1); // older than the epoch
@@ -131,6 +135,24 @@ describe('asset hosts › requests on an asset host', () => {
       .get('/index.shtml')
       .set('Host', 'a1.example')
       .expect(404);
+  });
+});
+
+describe('asset hosts › purging after a change of the configuration', () => {
+  it('the rewritten pages (only) rest on the configuration › its purge tag, and the purge jobs of a change', async () => {
+    const graph = new DependencyGraph();
+    const app = server({ onPageBuilt: (built) => graph.record(built.url, built.path, built.dependencies) });
+    const page = await request(app).get('/index.shtml').expect(200);
+    const plain = await request(app).get('/plain.shtml').expect(200);
+    await request(app).get('/img/p1.png').expect(200);
+    expect(page.headers['surrogate-key'].split(' ')).toContain(tagOf(ASSET_HOSTS_DEPENDENCY));
+    expect(plain.headers['surrogate-key'].split(' ')).not.toContain(tagOf(ASSET_HOSTS_DEPENDENCY));
+    expect(purgeJobs(graph, [ASSET_HOSTS_DEPENDENCY], 'url')).toEqual([
+      { tag: tagOf('/index.shtml'), url: '/index.shtml' },
+    ]);
+    expect(purgeJobs(graph, [ASSET_HOSTS_DEPENDENCY], 'tag')).toEqual([
+      { tag: tagOf(ASSET_HOSTS_DEPENDENCY), url: ASSET_HOSTS_DEPENDENCY },
+    ]);
   });
 });
 

@@ -84,6 +84,17 @@ describe('readConfigFile', () => {
     ['a wrong type', '{"ssiExtensions": ".shtml"}', /ssiExtensions' must be/],
     ['an unknown limit', '{"limits": {"maxDepth": 3}}', /limits' must be/],
     ['a negative memory budget', '{"validatorHistorySize": -1}', /validatorHistorySize' must be/],
+    ['asset hosts not an object', '{"assetHosts": ["https://a1.example"]}', /'assetHosts' must be an object/],
+    [
+      'an asset host that is no origin',
+      '{"assetHosts": {"hosts": ["https://a1.example/x"], "paths": ["/img/"], "epoch": "2026-12-01T00:00:00Z"}}',
+      /: assetHosts\.hosts\[0\] must be an origin/,
+    ],
+    [
+      'asset hosts without an epoch',
+      '{"assetHosts": {"hosts": ["https://a1.example"], "paths": ["/img/"]}}',
+      /: assetHosts\.epoch must be an ISO 8601 date/,
+    ],
     [
       'under-load fields that are no lifetimes',
       '{"offload": {"to": "https://cdn.example.net/", "underLoad": {"cdnCacheControl": "private"}}}',
@@ -98,6 +109,16 @@ describe('readConfigFile', () => {
   it('a valid file › its settings', () => {
     configFile('config.json', { expressionSyntax: 'legacy', limits: { maxIncludes: 50 } });
     expect(readConfigFile(file())).toEqual({ expressionSyntax: 'legacy', limits: { maxIncludes: 50 } });
+  });
+
+  it('asset hosts as the issue writes them › taken as given', () => {
+    const assetHosts = {
+      hosts: ['https://a1.example', { origin: 'https://a2.example', weight: 2 }],
+      paths: ['/img/', '/css/'],
+      epoch: '2026-12-01T00:00:00Z',
+    };
+    configFile('config.json', { assetHosts });
+    expect(readConfigFile(file())).toEqual({ assetHosts });
   });
 
   it('memory budgets › taken as bytes', () => {

@@ -54,6 +54,7 @@ describe('checkUnderLoad', () => {
 
   it.each([
     [[], 'offload.underLoad must be false or an object'],
+    [true, 'offload.underLoad must be false or an object'],
     [
       { cdn: 'max-age=1' },
       "offload.underLoad has an unknown key 'cdn' (known: cdnCacheControl, surrogateControl, cacheControl)",
