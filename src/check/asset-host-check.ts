@@ -143,9 +143,8 @@ function originProblems(origins: OriginFacts[], chromium: CoalescingPrediction):
     const connections = chromium.origins[index];
     if (connections.protocol !== 'h2' || connections.verdict !== 'own') return [];
     // The first HTTP/2 connection of the page is no extra one; a later one could have been pooled.
-    const earlier = chromium.origins.slice(0, index);
-    if (!earlier.some((other) => other.protocol === 'h2' && other.verdict === 'own')) return [];
-    const message = `${origin.origin} costs an extra HTTP/2 connection: ${connections.reason}`;
+    if (connections.notPooledBecause === undefined) return [];
+    const message = `${origin.origin} costs an extra HTTP/2 connection: ${connections.notPooledBecause.join('; ')}`;
     return [{ code: 'asset-host-not-coalesced', severity: 'warning', ...at, message }];
   });
 }

@@ -71,6 +71,8 @@ export interface OriginConnections {
   maxOpened: number;
   /** One sentence saying why. */
   reason: string;
+  /** Why it could not reuse the earlier HTTP/2 connections, one clause each, when there were some. */
+  notPooledBecause?: string[];
 }
 
 /** The prediction for the whole page under one rule. */
@@ -148,7 +150,8 @@ function connectionsOf(
   }
   const reason =
     refusals.length === 0 ? 'first HTTP/2 connection' : `own HTTP/2 connection: ${refusals.join('; ')}`;
-  return { ...base, verdict: 'own', minConnections: 1, maxConnections: 1, maxOpened, reason };
+  const notPooled = refusals.length === 0 ? {} : { notPooledBecause: refusals };
+  return { ...base, verdict: 'own', minConnections: 1, maxConnections: 1, maxOpened, reason, ...notPooled };
 }
 
 /** Why `origin` cannot reuse the HTTP/2 connection `earlier` opened, or undefined when it can. */

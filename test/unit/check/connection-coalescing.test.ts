@@ -62,6 +62,7 @@ describe('predictConnections', () => {
       protocol: 'h2',
       reason:
         'own HTTP/2 connection: the certificate of https://www.example.test does not cover a3.example.test',
+      notPooledBecause: ['the certificate of https://www.example.test does not cover a3.example.test'],
     });
   });
 
