@@ -1,17 +1,21 @@
 // `check --asset-hosts`: fetches a page, lists the origins its subresources come from, probes each (DNS, TLS with
 // ALPN), predicts the connections Chromium and Firefox open, and compares one asset per asset host with the same
-// path on the page's host. The URL extraction is passed in (the HTML-aware layer owns it). Never prints.
+// path on the page's host. The page is read by the rewriter's own parse5 reading (asset-hosts/page-urls.ts), or
+// a lister passed in. Never prints.
 
 import { compareAssetValidators, type ValidatorComparison } from './asset-validators';
 import { predictConnections, type CoalescingPrediction, type OriginFacts } from './connection-coalescing';
 import { probeOrigin, systemResolver, type HostResolver, type TlsHandshake } from './origin-probe';
 import { fetchResponse, type ConnectionOptions } from './recorded-request';
+import { listSubresourceUrls } from '../asset-hosts/page-urls';
 
 /** Lists the subresource URLs a page references, resolved against its URL (and `<base href>`), in page order. */
 export type SubresourceLister = (page: Buffer, pageUrl: URL) => URL[] | Promise<URL[]>;
 
-/** How `checkAssetHosts` reaches the page and the hosts. */
+/** How `checkAssetHosts` reads the page and reaches it and the hosts. */
 export interface AssetHostCheckOptions extends ConnectionOptions {
+  /** @default the rewriter's own parse5 reading of the page (src/asset-hosts/page-urls.ts) */
+  listSubresources?: SubresourceLister;
   /** Header fields sent for the page and to the canonical host (Host is not sent to asset hosts). @default {} */
   headers?: Record<string, string>;
   /** Milliseconds each request or handshake may take. @default 10000 */
@@ -61,12 +65,11 @@ export interface AssetHostReport {
  * coalesce those origins, and whether each asset host serves the page host's files with the same validators.
  * Rejects with an ExchangeError when the page itself gets no response.
  * @example
- * const report = await checkAssetHosts(new URL('https://www.example/'), listSubresources, { ca: pem });
+ * const report = await checkAssetHosts(new URL('https://www.example/'), { ca: pem });
  * report.chromium.maxConnections; // 1 when every shard coalesces
  */
 export async function checkAssetHosts(
   url: URL,
-  listSubresources: SubresourceLister,
   options: AssetHostCheckOptions = {},
 ): Promise<AssetHostReport> {
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -82,6 +85,7 @@ export async function checkAssetHosts(
     const message = `${url.href} answers ${page.status} ${type}: no HTML page to read`;
     return emptyReport(url, { code: 'page-not-html', severity: 'error', origin: url.origin, message });
   }
+  const listSubresources = options.listSubresources ?? listSubresourceUrls;
   const byOrigin = groupByOrigin(url, await listSubresources(page.body, url));
   const resolveHost = options.resolveHost ?? systemResolver(options.resolve);
   const probe = { resolveHost, handshake: options.handshake, ca: options.ca, timeoutMs };

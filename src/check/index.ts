@@ -14,3 +14,21 @@ export type {
   SkippedStep,
 } from './revalidation-exchange';
 export type { FreshnessSource, RevalidationValidator, SharedCacheBehaviour } from './cdn-behaviour';
+export { checkAssetHosts } from './asset-host-check';
+export type {
+  AssetHostCheckOptions,
+  AssetHostProblem,
+  AssetHostProblemCode,
+  AssetHostReport,
+  SubresourceLister,
+} from './asset-host-check';
+export type { AssetResponse, ValidatorComparison, ValidatorVerdict } from './asset-validators';
+export type { CertificateNames } from './certificate-names';
+export type {
+  CoalescingPrediction,
+  CoalescingRule,
+  OriginConnections,
+  OriginFacts,
+  TlsFacts,
+} from './connection-coalescing';
+export type { ConnectionOptions } from './recorded-request';

@@ -21,7 +21,6 @@ import { UsageError, formatUsageError, settleArguments, type ArgumentsResult } f
 import { isToken } from '../fields/http-fields';
 import { DEFAULT_CHECK_TIMEOUT_MS, ExchangeError, checkRevalidation } from '../check/revalidation-check';
 import { checkAssetHosts } from '../check/asset-host-check';
-import { listSubresourceUrls } from '../asset-hosts/page-urls';
 import { formatCheckErrorJson, formatCheckJson, formatCheckReport } from './check-report';
 
 /** What `cdn-include check` was asked to do. */
@@ -272,7 +271,7 @@ export const checkCommand: Command = {
       try {
         const result = await checkRevalidation(options.url, { ...options, ...connection });
         const assets = options.assetHosts
-          ? await checkAssetHosts(new URL(options.url), listSubresourceUrls, { ...options, ...connection })
+          ? await checkAssetHosts(new URL(options.url), { ...options, ...connection })
           : undefined;
         io.stdout(options.json ? formatCheckJson(result, assets) : formatCheckReport(result, assets));
         return result.ok && (assets?.ok ?? true) ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -121,12 +121,24 @@ describe('public API', () => {
     ]);
   });
 
-  it('cdn-include/check › the auditor and the types of its result', () => {
+  it('cdn-include/check › the auditors (revalidation, asset hosts) and the types of their results', () => {
     expect(exportedNames('cdn-include/check')).toEqual([
+      'type AssetHostCheckOptions',
+      'type AssetHostProblem',
+      'type AssetHostProblemCode',
+      'type AssetHostReport',
+      'type AssetResponse',
+      'type CertificateNames',
+      'checkAssetHosts',
       'checkRevalidation',
       'type CheckStep',
+      'type CoalescingPrediction',
+      'type CoalescingRule',
+      'type ConnectionOptions',
       'ExchangeError',
       'type FreshnessSource',
+      'type OriginConnections',
+      'type OriginFacts',
       'type PlannedRequest',
       'type RecordedExchange',
       'type RecordedHeaderName',
@@ -139,6 +151,10 @@ describe('public API', () => {
       'type RevalidationVerdict',
       'type SharedCacheBehaviour',
       'type SkippedStep',
+      'type SubresourceLister',
+      'type TlsFacts',
+      'type ValidatorComparison',
+      'type ValidatorVerdict',
     ]);
   });
 

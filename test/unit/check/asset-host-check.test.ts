@@ -56,7 +56,8 @@ describe('checkAssetHosts', () => {
       `http://www.example.test:${port}/img/4.png`,
       'data:image/png;base64,AAAA',
     ].join('\n');
-    const report = await checkAssetHosts(new URL(`http://www.example.test:${port}/`), linesAsUrls, {
+    const report = await checkAssetHosts(new URL(`http://www.example.test:${port}/`), {
+      listSubresources: linesAsUrls,
       resolve: pinned,
     });
     expect(report.origins.map((origin) => [origin.origin, origin.requests])).toEqual([
@@ -74,7 +75,8 @@ describe('checkAssetHosts', () => {
 
   it('an asset only the asset host serves › a warning that it is no copy of this origin’s files', async () => {
     page = `http://cdn.example.test:${port}/css/only-here.css`;
-    const report = await checkAssetHosts(new URL(`http://www.example.test:${port}/`), linesAsUrls, {
+    const report = await checkAssetHosts(new URL(`http://www.example.test:${port}/`), {
+      listSubresources: linesAsUrls,
       resolve: pinned,
     });
     expect(report.problems).toEqual([
@@ -87,7 +89,8 @@ describe('checkAssetHosts', () => {
     page = [`https://a1.example.test:${port}/img/1.png`, `https://a3.example.test:${port}/img/2.png`].join(
       '\n',
     );
-    const report = await checkAssetHosts(new URL(`http://www.example.test:${port}/`), linesAsUrls, {
+    const report = await checkAssetHosts(new URL(`http://www.example.test:${port}/`), {
+      listSubresources: linesAsUrls,
       resolve: pinned,
       timeoutMs: 2000,
       handshake: async (target) => ({
@@ -110,7 +113,8 @@ describe('checkAssetHosts', () => {
   });
 
   it('a page that is not HTML › an error, nothing probed', async () => {
-    const report = await checkAssetHosts(new URL(`http://www.example.test:${port}/img/x.png`), linesAsUrls, {
+    const report = await checkAssetHosts(new URL(`http://www.example.test:${port}/img/x.png`), {
+      listSubresources: linesAsUrls,
       resolve: pinned,
     });
     expect(report.problems).toEqual([expect.objectContaining({ code: 'page-not-html', severity: 'error' })]);
