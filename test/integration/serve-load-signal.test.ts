@@ -3,10 +3,11 @@
 // to normal once the load stops. Without the environment variable the burn field does nothing.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compiledPackage } from '../support/compiled-cli';
+import { type TextResponse, textGet } from '../support/raw-request';
 import { type ServeProcess, startServeProcess } from '../support/serve-process';
 import { TempSite } from '../support/temp-site';
 
@@ -42,29 +43,9 @@ async function serveWith(
   return serve;
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString(),
-        }),
-      );
-    });
-    req.setTimeout(10_000, () => req.destroy(new Error(`no answer from ${url}`)));
-    req.on('error', reject);
-    req.end();
-  });
+/** A GET of `url` on the test's keep-alive agent. */
+function get(url: string, headers: Record<string, string> = {}): Promise<TextResponse> {
+  return textGet(url, headers, { agent });
 }
 
 interface HealthLoad {

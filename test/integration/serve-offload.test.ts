@@ -4,38 +4,17 @@
 // metrics; a wrong `offload` stops serve with one line naming the field.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type TextResponse, textGet } from '../support/raw-request';
 import { runCliOnce } from '../support/running-cli';
 import { type ServeProcess, startServeProcess } from '../support/serve-process';
 import { TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
 /** A GET of `path` on `base` with `headers` (Host among them, which fetch would not send). */
-function get(base: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}${path}`, { headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString(),
-        }),
-      );
-    });
-    req.setTimeout(5000, () => req.destroy(new Error(`no answer for ${path}`)));
-    req.on('error', reject);
-    req.end();
-  });
+function get(base: string, path: string, headers: Record<string, string> = {}): Promise<TextResponse> {
+  return textGet(`${base}${path}`, headers, { timeoutMs: 5000 });
 }
 
 // The first serve process of a run may compile the package first.

@@ -1,7 +1,7 @@
 // Test helper: sends a request-target exactly as written (clients would normalize `..` and `%2e`), on a connection
 // of its own (no keep-alive agent), and collects the whole response.
 
-import { request as httpRequest, type Server } from 'node:http';
+import { type Agent, request as httpRequest, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
 export interface RawResponse {
@@ -57,4 +57,34 @@ export function rawGet(
   headers: Record<string, string> = {},
 ): Promise<RawResponse> {
   return rawRequest(server, target, headers, 'GET');
+}
+
+/** A response with its body read as text. */
+export interface TextResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * GETs `url` with `headers` (Host among them, which fetch would not send) through `agent` (default: a connection
+ * of its own), failing after `timeoutMs` without an answer.
+ */
+export function textGet(
+  url: string,
+  headers: Record<string, string> = {},
+  { agent = false, timeoutMs = 10_000 }: { agent?: Agent | false; timeoutMs?: number } = {},
+): Promise<TextResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from ${url}`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
