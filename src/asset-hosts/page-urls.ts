@@ -6,7 +6,7 @@ import { type ResolvedAssetHosts } from './asset-host-options';
 import { baseFrom } from './asset-url';
 import { cssUrls } from './css-urls';
 import { encodingProblemOf } from './page-encoding';
-import { loadSaxParser, type SaxStartTag } from './sax-parser';
+import { loadStyleTextParser, type SaxStartTag } from './sax-parser';
 import { type UrlRange } from './srcset-candidates';
 import { urlSlotsOf, type UrlSlot } from './url-slots';
 
@@ -35,7 +35,7 @@ const EVERY_FETCH: UrlFindingOptions = { attributes: new Map(), cors: true };
 export async function findPageUrls(html: string, options: UrlFindingOptions): Promise<PageUrls> {
   const urls: FoundUrl[] = [];
   let baseHref: string | undefined;
-  const { SAXParser } = await loadSaxParser();
+  const SAXParser = await loadStyleTextParser();
   const parser = new SAXParser({ sourceCodeLocationInfo: true });
   let inStyle = false;
   parser.on('startTag', (tag: SaxStartTag) => {

@@ -171,32 +171,33 @@ describe('rewriteAssetUrls › properties', () => {
     );
   });
 
-  it('with hosts › every changed byte lies inside a URL value, and removing the origins gives the page back', async () => {
-    const pieces = fc.constantFrom(
-      '<img src=/img/a.png>',
-      '<IMG SRC="/img/b.png">',
-      "<img srcset='/img/c.png 1x, data:a,b 2x'>",
-      '<a href=/img/a.png>x</a>',
-      '<script>"<img src=/img/d.png>"</script>',
-      '<textarea><img src=/img/e.png></textarea>',
-      '<style>a{b:url(/img/f.png)}</style>',
-      '\xe9\r\n',
-      '<p class=x>',
-      '<!-- <img src=/img/g.png> -->',
-    );
+  it('with hosts › every changed byte lies inside a URL value: each piece of a page rewrites as it does alone', async () => {
+    // Each piece with what it becomes; inert text between them (no markup) cannot change any piece's reading.
+    const PIECES: ReadonlyArray<readonly [string, string]> = [
+      ['<img src=/img/a.png>', `<img src=${A}/img/a.png>`],
+      ['<IMG SRC="/img/b.png">', `<IMG SRC="${A}/img/b.png">`],
+      ["<img srcset='/img/c.png 1x, data:a,b 2x'>", `<img srcset='${A}/img/c.png 1x, data:a,b 2x'>`],
+      ['<a href=/img/a.png>x</a>', '<a href=/img/a.png>x</a>'],
+      ['<script>"<img src=/img/d.png>"</script>', '<script>"<img src=/img/d.png>"</script>'],
+      ['<textarea><img src=/img/e.png></textarea>', '<textarea><img src=/img/e.png></textarea>'],
+      ['<style>a{b:url(/img/f.png)}</style>', `<style>a{b:url(${A}/img/f.png)}</style>`],
+      ['<!-- <img src=/img/g.png> -->', '<!-- <img src=/img/g.png> -->'],
+      ['<img src=img/h.png?x#y>', `<img src=${A}/img/h.png?x#y>`],
+      ['<p class=x>', '<p class=x>'],
+    ];
+    const text = fc
+      .stringMatching(/^[a-z \r\n\t\xe9\x80-\x8f]{0,8}$/)
+      .map((filler) => [filler, filler] as const);
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof(pieces, fc.string({ maxLength: 8 })), { maxLength: 12 }),
+        fc.array(fc.oneof(fc.constantFrom(...PIECES), text), { maxLength: 12 }),
         async (parts) => {
-          const page = Buffer.from(parts.join(''), 'latin1');
+          const page = Buffer.from(parts.map(([input]) => input).join(''), 'latin1');
           const out = (await rewriteAssetUrls(page, '/', ONE)).body.toString('latin1');
-          // The only insertions are the asset origin in front of a path: taking them out gives the input back.
-          expect(out.split(A).join('')).toBe(page.toString('latin1'));
-          for (const match of out.matchAll(new RegExp(A.replace(/\./g, '\\.'), 'g')))
-            expect(out.slice(match.index + A.length, match.index + A.length + 5)).toBe('/img/');
+          expect(out).toBe(parts.map(([, expected]) => expected).join(''));
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 });
