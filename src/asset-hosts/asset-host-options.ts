@@ -141,6 +141,9 @@ export function resolveAssetHosts(options: AssetHostsOptions): ResolvedAssetHost
   if (options.cors !== undefined && typeof options.cors !== 'boolean')
     throw new TypeError(`assetHosts.cors must be true or false (got ${JSON.stringify(options.cors)})`);
   const cors = options.cors ?? false;
+  // The CORS fields name the one origin allowed: without it, CORS mode would move elements that then fail.
+  if (cors && origin === undefined)
+    throw new TypeError('assetHosts.cors needs assetHosts.origin (the origin to allow)');
   const hash = createHash('sha256')
     .update(JSON.stringify({ hosts, paths, extensions, epochMs, origin, attributes: [...attributes], cors }))
     .digest('base64url')

@@ -1,8 +1,9 @@
 // Which country a client address is in, for choosing a mirror near it: the port, a static table of networks by
-// country (the config file's `geoNetworks`), and lookups tried in turn. Pure: node:net's BlockList is in memory.
+// country (the config file's `geoNetworks`), and lookups tried in turn. Pure: address sets are in memory.
 
 import { BlockList } from 'node:net';
-import { addAddressBlock, hasAddress } from '../fields/address-blocks';
+import { addAddressBlock } from '../fields/address-blocks';
+import { AddressMatcher } from '../fields/address-matcher';
 
 /** Answers the country of a client address; a MaxMind database or a static table, or your own. */
 export interface GeoLookup {
@@ -22,18 +23,17 @@ export interface GeoSettings {
 }
 
 /**
- * A lookup in `networks`: each country's blocks (CIDR, or a single address) held in one node:net BlockList. Where
+ * A lookup in `networks`: each country's blocks (CIDR, or a single address) held in one AddressMatcher. Where
  * blocks of two countries overlap, the country listed first wins. Throws an Error naming the first bad entry.
  * @example geoNetworkTable({ de: ['192.0.2.0/24'] }).countryOf('192.0.2.9') // 'de'
  */
 export function geoNetworkTable(networks: GeoNetworks): GeoLookup {
-  const countries = Object.entries(checkGeoNetworks(networks)).map(([country, blocks]) => {
-    const list = new BlockList();
-    blocks.forEach((block) => addAddressBlock(list, block));
-    return { country, list };
-  });
+  const countries = Object.entries(checkGeoNetworks(networks)).map(([country, blocks]) => ({
+    country,
+    matcher: new AddressMatcher(blocks),
+  }));
   return {
-    countryOf: (address) => countries.find(({ list }) => hasAddress(list, address))?.country,
+    countryOf: (address) => countries.find(({ matcher }) => matcher.has(address))?.country,
   };
 }
 

@@ -85,6 +85,26 @@ describe('asset hosts › pages on the canonical host', () => {
     expect(plain.headers['last-modified']).toBe(new Date(FILE_TIME).toUTCString());
   });
 
+  it('a page in ISO-2022-JP › sent as rendered, with an asset-hosts-skipped warning', async () => {
+    const source = siteSource();
+    const page = '<meta charset="iso-2022-jp"><img src="/img/p1.png">';
+    source.write('/jp.shtml', page, FILE_TIME);
+    const seen: string[] = [];
+    const app = new Koa()
+      .use(
+        ssi({
+          source,
+          assetHosts: ASSET_HOSTS,
+          onDiagnostic: (diagnostic) => seen.push(`${diagnostic.code} ${diagnostic.file}`),
+        }),
+      )
+      .callback();
+    const response = await request(app).get('/jp.shtml').expect(200);
+    expect(response.text).toBe(page);
+    expect(response.headers.link).toBeUndefined();
+    expect(seen).toEqual(['asset-hosts-skipped /jp.shtml']);
+  });
+
   it('no asset hosts configured › pages as they were', async () => {
     const response = await request(new Koa().use(ssi({ source: siteSource() })).callback())
       .get('/index.shtml')

@@ -34,6 +34,7 @@ describe('resolveAssetHosts', () => {
     [{ ...GOOD, epoch: 'yesterday' }, 'assetHosts.epoch'],
     [{ ...GOOD, origin: 'https://a1.example' }, 'assetHosts.origin'],
     [{ ...GOOD, cors: 'yes' }, 'assetHosts.cors'],
+    [{ ...GOOD, cors: true }, 'assetHosts.cors needs assetHosts.origin'],
     [{ ...GOOD, extensions: ['png'] }, 'assetHosts.extensions'],
   ])('%j › a TypeError naming %s', (options, key) => {
     expect(() => resolveAssetHosts(options as AssetHostsOptions)).toThrow(TypeError);

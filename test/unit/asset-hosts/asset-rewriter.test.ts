@@ -118,6 +118,7 @@ describe('rewriteAssetUrls › golden pages', () => {
       hosts: [A],
       paths: ['/js/'],
       epoch: '2026-12-01T00:00:00Z',
+      origin: 'https://www.example',
       cors: true,
     });
     expect(await rewritten('<script type=module src=/js/m.js></script>', '/', cors)).toBe(
