@@ -9,19 +9,16 @@ import {
   interpretArguments,
   listed,
   switched,
-  valued,
   wholeNumberFlag,
   withDefault,
   type FlagDeclaration,
 } from './flags';
-import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
-import { resolve as resolvePath } from 'node:path';
 import { UsageError, formatUsageError, settleArguments, type ArgumentsResult } from './usage';
 import { isToken } from '../fields/http-fields';
 import { DEFAULT_CHECK_TIMEOUT_MS, ExchangeError, checkRevalidation } from '../check/revalidation-check';
 import { checkAssetHosts } from '../check/asset-host-check';
 import { formatCheckErrorJson, formatCheckJson, formatCheckReport } from './check-report';
+import { CA_FILE, RESOLVE, readCaFile } from './check-connection-flags';
 
 /** What `cdn-include check` was asked to do. */
 export interface CheckOptions {
@@ -99,33 +96,6 @@ const ASSET_HOSTS: FlagDeclaration<boolean> = {
     },
     true,
     false,
-  ),
-};
-
-/** `--ca FILE`: a private CA trusted besides Node's roots. */
-const CA_FILE: FlagDeclaration<string | undefined> = {
-  flag: valued(
-    {
-      name: 'ca',
-      argument: 'FILE',
-      help: "trust the CA certificates of this PEM file besides Node's own (a private\nCA); NODE_EXTRA_CA_CERTS works too",
-    },
-    (given, cwd) => resolvePath(cwd, given),
-  ),
-};
-
-/** `--resolve NAME:ADDRESS[,ADDRESS…]`, repeatable: host names pinned to addresses, as curl's --resolve. */
-const RESOLVE: FlagDeclaration<Record<string, string[]>> = {
-  flag: withDefault(
-    listed(
-      {
-        name: 'resolve',
-        argument: 'NAME:ADDRESS[,ADDRESS…]',
-        help: 'connect to these addresses for NAME instead of asking DNS (as curl\n--resolve and Chromium --host-resolver-rules); repeat it for several',
-      },
-      parseResolveRules,
-    ),
-    {},
   ),
 };
 
@@ -219,37 +189,6 @@ function parseHeaderFields(fields: string[]): Record<string, string> {
     headers[existing ?? name] = existing === undefined ? value : `${headers[existing]}, ${value}`;
   }
   return headers;
-}
-
-/** `--resolve NAME:ADDRESS[,ADDRESS…]`, repeated: each name (lower case) with its addresses. */
-function parseResolveRules(rules: string[]): Record<string, string[]> {
-  const pinned: Record<string, string[]> = {};
-  for (const rule of rules) {
-    const colon = rule.indexOf(':');
-    const name = rule.slice(0, colon).toLowerCase();
-    const addresses = rule.slice(colon + 1).split(',');
-    if (colon < 1 || !/^[a-z0-9.-]+$/.test(name) || addresses.some((address) => isIP(address) === 0))
-      throw new UsageError(
-        `option '--resolve' needs 'NAME:ADDRESS[,ADDRESS…]' (IP addresses), not '${rule}'`,
-      );
-    pinned[name] = addresses;
-  }
-  return pinned;
-}
-
-/** The CA file's text, or a usage error when it cannot be read or holds no certificate. */
-function readCaFile(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(
-      `option '--ca' cannot read '${file}': ${(err as NodeJS.ErrnoException).code ?? err}`,
-    );
-  }
-  if (!text.includes('-----BEGIN CERTIFICATE-----'))
-    throw new UsageError(`option '--ca' needs a PEM file of certificates; '${file}' holds none`);
-  return text;
 }
 
 /** `cdn-include check URL [--header 'Name: value' …] [--timeout MS] [--json] [--asset-hosts] [--ca FILE] …` */
