@@ -109,14 +109,21 @@ export async function checkAssetHosts(
   return { url: url.href, origins, chromium, firefox, validators, problems, ok };
 }
 
-/** The page's origin first (the page itself is one request there), then each other origin by first reference. */
+/**
+ * The page's origin first (the page itself is one request there), then each other origin by first reference, each
+ * with its distinct URLs (a browser fetches a URL the page names twice once).
+ */
 function groupByOrigin(page: URL, subresources: URL[]): Map<string, URL[]> {
   const byOrigin = new Map<string, URL[]>([[page.origin, [page]]]);
+  const seen = new Set<string>([page.href]);
   for (const subresource of subresources) {
     if (subresource.protocol !== 'https:' && subresource.protocol !== 'http:') continue;
-    const urls = byOrigin.get(subresource.origin);
-    if (urls === undefined) byOrigin.set(subresource.origin, [subresource]);
-    else urls.push(subresource);
+    const url = new URL(subresource.href.replace(/#.*$/, ''));
+    if (seen.has(url.href)) continue;
+    seen.add(url.href);
+    const urls = byOrigin.get(url.origin);
+    if (urls === undefined) byOrigin.set(url.origin, [url]);
+    else urls.push(url);
   }
   return byOrigin;
 }

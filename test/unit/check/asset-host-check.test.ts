@@ -48,11 +48,12 @@ const pinned = Object.fromEntries(
 );
 
 describe('checkAssetHosts', () => {
-  it('http: shards › one origin each in first-reference order, requests counted, validators compared', async () => {
+  it('http: shards › one origin each in first-reference order, distinct URLs counted, validators compared', async () => {
     page = [
       `http://a1.example.test:${port}/img/1.png`,
       `http://a2.example.test:${port}/img/2.png`,
       `http://a1.example.test:${port}/img/3.png`,
+      `http://a1.example.test:${port}/img/3.png#again`,
       `http://www.example.test:${port}/img/4.png`,
       'data:image/png;base64,AAAA',
     ].join('\n');
