@@ -2,6 +2,7 @@
 // dependency that dates it (the configuration's epoch), and the preconnect links for the hosts it references.
 // Pure besides loading parse5; the Last-Modified never passes the response date (virtualLastModified clamps it).
 
+import { type Diagnostic } from '../engine/diagnostics';
 import { type ResolvedAssetHosts } from './asset-host-options';
 import { rewriteAssetUrls } from './asset-rewriter';
 
@@ -35,7 +36,13 @@ export async function pageAssets(
   config: ResolvedAssetHosts,
 ): Promise<PageAssetsResult> {
   if (contentType === undefined || !/^text\/html\s*(;|$)/i.test(contentType)) return { body, preconnect: [] };
-  const result = await rewriteAssetUrls(body, pagePath, config);
+  let result: Awaited<ReturnType<typeof rewriteAssetUrls>>;
+  try {
+    result = await rewriteAssetUrls(body, pagePath, config);
+  } catch (err) {
+    // Never a failed response for a page the rewrite could not read: its bytes go out as rendered, with a warning.
+    return { body, preconnect: [], skipped: `unreadable: ${(err as Error).message}` };
+  }
   if (result.hosts.length === 0) return { body, preconnect: [], skipped: result.skipped };
   // HTML §4.6.7.16 / Resource Hints: preconnect names an origin; `crossorigin` is needed for CORS fetches only.
   const crossOrigin = config.cors ? '; crossorigin' : '';
@@ -43,5 +50,17 @@ export async function pageAssets(
     body: result.body,
     dependency: { path: ASSET_HOSTS_DEPENDENCY, mtimeMs: config.epochMs },
     preconnect: result.hosts.map((host) => `<${host}>; rel=preconnect${crossOrigin}`),
+  };
+}
+
+/** The warning of a page asset hosts could not read (`skipped` of its result): its bytes go out as rendered. */
+export function assetHostsSkipped(path: string, reason: string): Diagnostic {
+  return {
+    code: 'asset-hosts-skipped',
+    severity: 'warning',
+    message: `asset URLs not rewritten (${reason}): the page is sent as rendered`,
+    file: path,
+    line: 1,
+    includeChain: [path],
   };
 }

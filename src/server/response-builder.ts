@@ -3,7 +3,7 @@
 
 import type { Context } from 'koa';
 import { type ResolvedAssetHosts } from '../asset-hosts/asset-host-options';
-import { pageAssets } from '../asset-hosts/page-assets';
+import { assetHostsSkipped, pageAssets } from '../asset-hosts/page-assets';
 import { isCssType, rewriteCssUrls } from '../asset-hosts/css-rewriter';
 import { RecordingFileSource } from '../engine/caching-file-source';
 import { type Diagnostic } from '../engine/diagnostics';
@@ -233,18 +233,6 @@ async function buildPage(
       ...(assets?.dependency ? [{ path: assets.dependency.path, exists: true }] : []),
     ],
     preconnect: assets?.preconnect ?? [],
-  };
-}
-
-/** The diagnostic of a page whose encoding keeps asset hosts from reading it (its bytes go out as rendered). */
-function assetHostsSkipped(path: string, reason: string): Diagnostic {
-  return {
-    code: 'asset-hosts-skipped',
-    severity: 'warning',
-    message: `asset URLs not rewritten: the page's encoding (${reason}) does not keep bytes and characters apart`,
-    file: path,
-    line: 1,
-    includeChain: [path],
   };
 }
 

@@ -2,9 +2,8 @@
 // Knows nothing of staleness or of other pages; the manifest record it returns carries what the next build needs.
 
 import { lookup } from 'mime-types';
-import { pageAssets } from '../asset-hosts/page-assets';
+import { assetHostsSkipped, pageAssets } from '../asset-hosts/page-assets';
 import { renderPage } from '../engine/render';
-import { type Diagnostic } from '../engine/diagnostics';
 import { floorToSecond, virtualLastModified } from '../engine/validators';
 import { nextLastModified, type ValidatorRecord } from '../engine/validator-history';
 import { type ResolvedBuildOptions } from './build-options';
@@ -84,18 +83,6 @@ function previousValidators(previous: PageRecord | undefined): ValidatorRecord |
 function htmlTypeOf(path: string): string {
   const type = lookup(path);
   return type && type.startsWith('text/') ? type : 'text/html';
-}
-
-/** The warning of a page whose encoding kept asset hosts from reading it. */
-function assetHostsSkipped(path: string, reason: string): Diagnostic {
-  return {
-    code: 'asset-hosts-skipped',
-    severity: 'warning',
-    message: `asset URLs not rewritten: the page's encoding (${reason}) does not keep bytes and characters apart`,
-    file: path,
-    line: 1,
-    includeChain: [path],
-  };
 }
 
 const RENDER_FAILURES = {

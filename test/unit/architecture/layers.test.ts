@@ -10,10 +10,12 @@ const GIT_PROCESS = 'cli/git-process.ts';
 
 /**
  * Which src/ folders each layer may import (besides itself), shared with the linter's `no-restricted-imports`.
- * fields (HTTP field syntax) and ssi (the language) import nothing; the engine builds on both; the origin server and
- * the site build are two programs over the engine; the mirror prober reads what the site build publishes and the
- * server asks it which mirrors hold a path; the `check` auditor and the purge client are HTTP clients that know only
- * field syntax; the CLI wires them all.
+ * fields (HTTP field syntax), ssi (the language) and hashing (the rendezvous hash) import nothing; the engine builds
+ * on the first two; asset hosts (assignment and the byte-exact rewrite) on the hash and the engine's types; the
+ * origin server and the site build are two programs over the engine, both rewriting through asset hosts; the mirror
+ * prober reads what the site build publishes and the server asks it which mirrors hold a path; the `check` auditor
+ * and the purge client are HTTP clients that know only field syntax (the auditor also asset hosts' reading); the
+ * CLI wires them all.
  */
 const ALLOWED: Record<string, string[]> = JSON.parse(readFileSync(join(__dirname, 'layers.json'), 'utf8'));
 
