@@ -2,11 +2,11 @@
 // re-renders them incrementally, purges them, and stops on SIGINT.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCliOnce, startCli } from '../support/running-cli';
+import { startPurgeReceiver } from '../support/purge-receiver';
 import { at, TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
 
@@ -37,13 +37,9 @@ describe('cdn-include build --watch', () => {
   });
 
   it('when a fragment changes › logs its pages, rebuilds only them, purges them, and stops on SIGINT with 0', async () => {
-    const received: IncomingMessage[] = [];
-    receiver = createServer((req, res) => {
-      received.push(req);
-      res.end();
-    });
-    await new Promise<void>((resolve) => receiver?.listen(0, '127.0.0.1', resolve));
-    const purgeUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+    const purge = await startPurgeReceiver();
+    receiver = purge.server;
+    const { received, url: purgeUrl } = purge;
     const { stdout, stderr, stop, exitCode } = await startCli(
       ['build', site.root, '--out', out, '--watch', '--purge-url', purgeUrl],
       'watching ',

@@ -3,11 +3,11 @@
 // rewrote, at a local purge receiver, through the watch mode's queue.
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { type Server } from 'node:http';
 import request from 'supertest';
 import { tagOf } from '../../src/server/purge-tags';
 import { type RunningCli, runCliOnce, startCli } from '../support/running-cli';
+import { startPurgeReceiver } from '../support/purge-receiver';
 import { at, TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
 
@@ -66,13 +66,9 @@ describe('cdn-include with assetHosts', () => {
   });
 
   it('a reload that changes assetHosts › purges the rewritten page, not the others', async () => {
-    const received: IncomingMessage[] = [];
-    receiver = createServer((req, res) => {
-      received.push(req);
-      res.end();
-    });
-    await new Promise<void>((resolve) => receiver?.listen(0, '127.0.0.1', resolve));
-    const purgeUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+    const purge = await startPurgeReceiver();
+    receiver = purge.server;
+    const { received, url: purgeUrl } = purge;
     serving = await startCli(
       [
         'serve',

@@ -2,11 +2,11 @@
 // them at once, and each page is purged at a local receiver that fails the first request.
 
 import { rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { type Server } from 'node:http';
 import request from 'supertest';
 import { tagOf } from '../../src/server/purge-tags';
 import { type RunningCli, runCliOnce, startCli } from '../support/running-cli';
+import { startPurgeReceiver } from '../support/purge-receiver';
 import { at, TempSite } from '../support/temp-site';
 import { waitFor } from '../support/wait-for';
 
@@ -36,14 +36,9 @@ describe('cdn-include serve --watch', () => {
   });
 
   it('when a fragment changes › logs its pages, serves the change at once, and purges each page (retrying a failure)', async () => {
-    const received: IncomingMessage[] = [];
-    receiver = createServer((req, res) => {
-      received.push(req);
-      res.statusCode = received.length === 1 ? 503 : 200;
-      res.end();
-    });
-    await new Promise<void>((resolve) => receiver?.listen(0, '127.0.0.1', resolve));
-    const purgeUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+    const purge = await startPurgeReceiver((n) => (n === 1 ? 503 : 200));
+    receiver = purge.server;
+    const { received, url: purgeUrl } = purge;
     // A long revalidation window: only the watcher can make the change show before it ends.
     const serve = await startServe([
       site.root,
