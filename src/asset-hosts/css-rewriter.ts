@@ -20,6 +20,20 @@ export function rewriteCssUrls(css: Buffer, cssPath: string, config: ResolvedAss
   return movedUrls(css, found, base, base.origin, config);
 }
 
+/**
+ * The CSS file at `cssPath` as `serve` sends it and `build` writes it: its url()s on their hosts and, when one
+ * moved, its date no older than the configuration's epoch (the bytes now rest on the configuration too).
+ * @example cssFileWithAssetHosts({ bytes, mtimeMs }, '/css/site.css', config) // { body, mtimeMs }
+ */
+export function cssFileWithAssetHosts(
+  file: { readonly bytes: Buffer; readonly mtimeMs: number },
+  cssPath: string,
+  config: ResolvedAssetHosts,
+): { body: Buffer; mtimeMs: number } {
+  const { body, hosts } = rewriteCssUrls(file.bytes, cssPath, config);
+  return { body, mtimeMs: hosts.length > 0 ? Math.max(file.mtimeMs, config.epochMs) : file.mtimeMs };
+}
+
 /** Whether a response of this type is CSS (`text/css`, any parameters). */
 export function isCssType(contentType: string | undefined): boolean {
   return contentType !== undefined && /^text\/css\s*(;|$)/i.test(contentType);

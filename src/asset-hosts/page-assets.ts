@@ -18,7 +18,7 @@ export const ASSET_HOSTS_DEPENDENCY = '/.well-known/cdn-include/asset-hosts';
 export interface PageAssetsResult {
   readonly body: Buffer;
   /** The configuration as a dependency (epoch as its mtime); undefined when no URL moved. */
-  readonly dependency?: { readonly path: string; readonly mtimeMs: number };
+  readonly dependency?: { readonly path: string; readonly mtimeMs: number; readonly exists: true };
   /** One `Link` field line per asset host the page references: `<https://a1.example>; rel=preconnect`. */
   readonly preconnect: readonly string[];
   /** Why the page was not read (its encoding), for a diagnostic. */
@@ -29,7 +29,7 @@ export interface PageAssetsResult {
  * The page at `pagePath` with its asset URLs on their hosts; pages of other types than HTML are left alone.
  * @example await pageAssets(body, '/index.shtml', 'text/html; charset=utf-8', config)
  */
-export async function pageAssets(
+async function pageAssets(
   body: Buffer,
   pagePath: string,
   contentType: string | undefined,
@@ -48,13 +48,45 @@ export async function pageAssets(
   const crossOrigin = config.cors ? '; crossorigin' : '';
   return {
     body: result.body,
-    dependency: { path: ASSET_HOSTS_DEPENDENCY, mtimeMs: config.epochMs },
+    dependency: { path: ASSET_HOSTS_DEPENDENCY, mtimeMs: config.epochMs, exists: true },
     preconnect: result.hosts.map((host) => `<${host}>; rel=preconnect${crossOrigin}`),
   };
 }
 
+/** A rendered page after asset hosts, as `serve` sends it and `build` writes it. */
+export interface PageWithAssetHosts<D> {
+  readonly body: Buffer;
+  /** The page's dependencies, plus the configuration (dated by its epoch) when a URL moved. */
+  readonly dependencies: readonly (D | NonNullable<PageAssetsResult['dependency']>)[];
+  /** One `Link` field line per asset host the page references. */
+  readonly preconnect: readonly string[];
+  /** The warning of a page that could not be read (its encoding); undefined when read. */
+  readonly diagnostic?: Diagnostic;
+}
+
+/**
+ * `page` (rendered at `pagePath`, sent as `contentType`) after asset hosts: after SSI expansion, before the
+ * validators, so the ETag, digests and purge tags describe the bytes sent; unchanged without `config`.
+ * @example const { body, dependencies } = await pageWithAssetHosts(result, '/index.shtml', 'text/html', config)
+ */
+export async function pageWithAssetHosts<D>(
+  page: { readonly body: Buffer; readonly dependencies: readonly D[] },
+  pagePath: string,
+  contentType: string | undefined,
+  config: ResolvedAssetHosts | undefined,
+): Promise<PageWithAssetHosts<D>> {
+  if (config === undefined) return { body: page.body, dependencies: page.dependencies, preconnect: [] };
+  const assets = await pageAssets(page.body, pagePath, contentType, config);
+  return {
+    body: assets.body,
+    dependencies: assets.dependency ? [...page.dependencies, assets.dependency] : page.dependencies,
+    preconnect: assets.preconnect,
+    diagnostic: assets.skipped === undefined ? undefined : assetHostsSkipped(pagePath, assets.skipped),
+  };
+}
+
 /** The warning of a page asset hosts could not read (`skipped` of its result): its bytes go out as rendered. */
-export function assetHostsSkipped(path: string, reason: string): Diagnostic {
+function assetHostsSkipped(path: string, reason: string): Diagnostic {
   return {
     code: 'asset-hosts-skipped',
     severity: 'warning',

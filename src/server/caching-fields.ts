@@ -4,6 +4,7 @@
 
 import { lookup as mimeLookup } from 'mime-types';
 import type { Diagnostic } from '../engine/diagnostics';
+import { pageContentType } from '../engine/page-type';
 import type { RequestDependence } from '../engine/request-dependence';
 import type { Dating } from '../engine/validator-ledger';
 import { virtualLastModified } from '../engine/validators';
@@ -172,9 +173,8 @@ export function unsettledFields(fields: CachingFields): CachingFields {
 
 /** SSI output is HTML unless the page's own extension says otherwise (e.g. `.css.shtml` is not special: HTML). */
 export function contentTypeOf(kind: ResponseKind, path: string): string | undefined {
-  const type = mimeLookup(path);
-  if (kind === 'static') return type || undefined;
-  return type && type.startsWith('text/') ? type : 'text/html';
+  if (kind === 'page') return pageContentType(path);
+  return mimeLookup(path) || undefined;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   type MirrorRedirectPolicy,
   type ResolvedMirrorRedirectPolicy,
 } from '../mirrors/mirror-redirect-policy';
+import { hasPreconditions } from './preconditions';
 import type { Representation } from './representation';
 import type { LoadSignal } from './load-signal';
 
@@ -52,11 +53,6 @@ export interface MirrorRedirect {
     identityOf: () => Representation | undefined | Promise<Representation | undefined>,
   ): Promise<boolean>;
 }
-
-// Fields whose validators the client got from one server: a mirror's differ (another ETag, another date), so the
-// origin answers them itself (a 304 is cheaper than a redirect anyway). Range alone (and If-Range) is redirected:
-// a mirror that does not match an If-Range sends the whole file, which the client must accept (RFC 9110 §13.1.5).
-const VALIDATOR_FIELDS = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since'] as const;
 
 /**
  * The redirect step for `options`, or undefined without `mirrorRedirect` (so a site without it pays one check per
@@ -118,8 +114,11 @@ class PolicyRedirect implements MirrorRedirect {
   private wants(ctx: Context, path: string): boolean {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return false;
     if (!this.policy.paths.some((prefix) => path.startsWith(prefix))) return false;
-    const headers = ctx.req.headers;
-    if (VALIDATOR_FIELDS.some((name) => headers[name] !== undefined)) return false;
+    // Preconditions carry validators the client got from one server: a mirror's differ (another ETag, another
+    // date), so the origin answers them itself (a 304 is cheaper than a redirect anyway). Range alone (and If-Range)
+    // is redirected: a mirror that does not match an If-Range sends the whole file, which the client must accept
+    // (RFC 9110 §13.1.5).
+    if (hasPreconditions(ctx.req.headers)) return false;
     return this.policy.when === 'always' || this.overloaded?.() === true;
   }
 

@@ -7,7 +7,7 @@ import type { LoadSignal } from './load-signal';
 import { checkOffload, type OffloadConfig, type ResolvedOffload } from './offload-config';
 import { edgeRequestReason, isOwnHost, repeatsCdnSuffix, withoutBounceMarker } from './offload-guards';
 import { noteOffload, offloadNoteOf, type OffloadReason } from './offload-notes';
-import { evaluatePreconditions } from './preconditions';
+import { evaluatePreconditions, hasPreconditions } from './preconditions';
 import { type Representation, validatorsAt } from './representation';
 
 /**
@@ -46,9 +46,6 @@ export interface Offload {
 
 /** Seconds an edge refused under critical load is asked to wait (RFC 9110 §10.2.3). */
 export const EDGE_RETRY_AFTER_SECONDS = 5;
-
-// RFC 9110 §13.1: the fields that make a GET conditional; without them no 304 can be the answer.
-const CONDITIONAL_FIELDS = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since'] as const;
 
 /**
  * The offload step for `options` following `signal` (ssi()'s checked `loadSignal`), or undefined without `offload`
@@ -194,8 +191,7 @@ function pathOf(target: string): string | undefined {
 }
 
 function isConditional(ctx: Context): boolean {
-  const { headers } = ctx.req;
-  return CONDITIONAL_FIELDS.some((name) => headers[name] !== undefined);
+  return hasPreconditions(ctx.req.headers);
 }
 
 /** The origin of a Referer (RFC 9110 §10.1.3), serialised as configured origins are; '' when it has none. */

@@ -15,6 +15,15 @@ import { fieldValue } from '../fields/http-fields';
 
 export type { RequestHeaders };
 
+// RFC 9110 §13.1: the fields that make a request conditional; without any of them no 304 or 412 can answer it.
+const PRECONDITION_FIELDS = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since'] as const;
+
+/** Whether `headers` carry a precondition (RFC 9110 §13.1), so a 304 or 412 could answer the request. */
+export function hasPreconditions(headers: RequestHeaders): boolean {
+  for (const name of PRECONDITION_FIELDS) if (headers[name] !== undefined) return true;
+  return false;
+}
+
 /** The validators of the representation the unconditional request would have selected. */
 export interface RepresentationValidators {
   /** The ETag field value as sent, quotes included (e.g. `"abc"`); absent when none is sent. */

@@ -6,7 +6,12 @@ import type { Readable } from 'node:stream';
 import { type ByteRange, parseRange } from './byte-range';
 import { formatHttpDate } from '../fields/http-date';
 import type { CachingFields } from './caching-fields';
-import { evaluatePreconditions, type RepresentationValidators, type RequestHeaders } from './preconditions';
+import {
+  evaluatePreconditions,
+  hasPreconditions,
+  type RepresentationValidators,
+  type RequestHeaders,
+} from './preconditions';
 import { fieldValue } from '../fields/http-fields';
 import { BodyDigests } from '../engine/body-digests';
 import { setDigestFields } from './digest-fields';
@@ -82,15 +87,6 @@ export function representationOf(content: RepresentationContent, fields: Caching
     cdnHeaders: fields.cdnHeaders,
   });
 }
-
-// RFC 9110 §13.1, §14.2: a request without these is answered in full, so preconditions need not be parsed.
-const CONDITIONAL_FIELDS = [
-  'if-match',
-  'if-none-match',
-  'if-modified-since',
-  'if-unmodified-since',
-  'range',
-] as const;
 
 /**
  * Answers the request from `representation`: 304, 412, 206, 416 or 200. Date and Last-Modified come from the
@@ -218,9 +214,9 @@ export function validatorsAt(representation: Representation, now: number): Repre
   return { etag, lastModified, notModifiedSince, lastModifiedIsStrong: now >= strongFrom };
 }
 
+// RFC 9110 §13.1, §14.2: a request without preconditions or Range is answered in full, so nothing need be parsed.
 function isConditional(headers: RequestHeaders): boolean {
-  for (const name of CONDITIONAL_FIELDS) if (headers[name] !== undefined) return true;
-  return false;
+  return headers.range !== undefined || hasPreconditions(headers);
 }
 
 function setValidatorHeaders(ctx: Context, representation: Representation, now: number): void {

@@ -3,8 +3,8 @@
 
 import type { Context } from 'koa';
 import { type ResolvedAssetHosts } from '../asset-hosts/asset-host-options';
-import { assetHostsSkipped, pageAssets } from '../asset-hosts/page-assets';
-import { isCssType, rewriteCssUrls } from '../asset-hosts/css-rewriter';
+import { pageWithAssetHosts } from '../asset-hosts/page-assets';
+import { cssFileWithAssetHosts, isCssType } from '../asset-hosts/css-rewriter';
 import { RecordingFileSource } from '../engine/caching-file-source';
 import { type Diagnostic } from '../engine/diagnostics';
 import { type GraphDependency } from '../engine/dependency-graph';
@@ -197,14 +197,10 @@ async function buildPage(
   if (settings.onDiagnostic)
     for (const diagnostic of result.diagnostics) settings.onDiagnostic(diagnostic, ctx);
   const contentType = contentTypeOf('page', path);
-  // After SSI expansion, before the validators: the ETag, digests and purge tags describe the bytes sent.
-  const assets =
-    settings.assetHosts && (await pageAssets(result.body, path, contentType, settings.assetHosts));
-  if (assets?.skipped && settings.onDiagnostic)
-    settings.onDiagnostic(assetHostsSkipped(path, assets.skipped), ctx);
-  const body = assets?.body ?? result.body;
   // The configuration dates the pages it rewrote: its epoch enters their Last-Modified, its tag their purge tags.
-  const dependencies = assets?.dependency ? [...result.dependencies, assets.dependency] : result.dependencies;
+  const page = await pageWithAssetHosts(result, path, contentType, settings.assetHosts);
+  if (page.diagnostic && settings.onDiagnostic) settings.onDiagnostic(page.diagnostic, ctx);
+  const { body, dependencies } = page;
   const fields = cachingFieldsFor({
     kind: 'page',
     path,
@@ -228,11 +224,8 @@ async function buildPage(
     // Output that read the client or the clock differs from one request to the next: never reuse it.
     cacheable: !requestDependence.client && !requestDependence.time,
     // The configuration is in the graph too: a reload that changes it purges exactly these pages.
-    dependencies: [
-      ...result.dependencies.map(({ path: file, exists }) => ({ path: file, exists })),
-      ...(assets?.dependency ? [{ path: assets.dependency.path, exists: true }] : []),
-    ],
-    preconnect: assets?.preconnect ?? [],
+    dependencies: dependencies.map(({ path: file, exists }) => ({ path: file, exists })),
+    preconnect: page.preconnect,
   };
 }
 
@@ -246,13 +239,11 @@ async function buildStatic(
   if (content.status !== 'found') return undefined;
   // CSS gets the pages' assignment for its url()s; its date is then no older than the configuration's epoch.
   const { assetHosts } = settings;
-  const css =
+  const file = { bytes: content.bytes, mtimeMs: content.info.mtimeMs };
+  const { body, mtimeMs: datedAt } =
     assetHosts && isCssType(contentTypeOf('static', path))
-      ? rewriteCssUrls(content.bytes, path, assetHosts)
-      : undefined;
-  const moved = assetHosts !== undefined && css !== undefined && css.hosts.length > 0;
-  const body = moved ? css.body : content.bytes;
-  const datedAt = moved ? Math.max(content.info.mtimeMs, assetHosts.epochMs) : content.info.mtimeMs;
+      ? cssFileWithAssetHosts(file, path, assetHosts)
+      : { body: file.bytes, mtimeMs: file.mtimeMs };
   const { contentType, fields } = staticFieldsFor(path, body.length, datedAt, false, settings, now);
   return {
     identity: representationOf({ body, contentType, etag: entityTagOf(body) }, fields),

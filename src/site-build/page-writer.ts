@@ -1,8 +1,8 @@
 // Renders one SSI page as a plain GET at build time and writes it with its virtual Last-Modified as mtime.
 // Knows nothing of staleness or of other pages; the manifest record it returns carries what the next build needs.
 
-import { lookup } from 'mime-types';
-import { assetHostsSkipped, pageAssets } from '../asset-hosts/page-assets';
+import { pageWithAssetHosts } from '../asset-hosts/page-assets';
+import { pageContentType } from '../engine/page-type';
 import { renderPage } from '../engine/render';
 import { floorToSecond, virtualLastModified } from '../engine/validators';
 import { nextLastModified, type ValidatorRecord } from '../engine/validator-history';
@@ -28,16 +28,11 @@ export async function writePage(
 ): Promise<PageWriteResult> {
   const result = await renderPage({ path, time: options.now }, options.render);
   if (result.status !== 'ok') return { ok: false, message: RENDER_FAILURES[result.status] };
-  // After SSI expansion, before the validators, exactly as `serve` does (same bytes from both).
-  const assets =
-    options.assetHosts && (await pageAssets(result.body, path, htmlTypeOf(path), options.assetHosts));
-  const body = assets?.body ?? result.body;
+  // Exactly as `serve` sends it (same bytes from both); the configuration's epoch dates the pages it rewrote.
+  const page = await pageWithAssetHosts(result, path, pageContentType(path), options.assetHosts);
+  const { body } = page;
   const { etag, sha256 } = fileDigest(body);
-  // The configuration's epoch dates the pages it rewrote (never their files' mtimes alone).
-  const computed = virtualLastModified(
-    assets?.dependency ? [...result.dependencies, assets.dependency] : result.dependencies,
-    options.now,
-  );
+  const computed = virtualLastModified(page.dependencies, options.now);
   const stamped = nextLastModified(
     previousValidators(previous),
     etag,
@@ -63,9 +58,7 @@ export async function writePage(
       mtimeMs,
     })),
     requestDependence: result.requestDependence,
-    diagnostics: assets?.skipped
-      ? [...result.diagnostics, assetHostsSkipped(path, assets.skipped)]
-      : result.diagnostics,
+    diagnostics: page.diagnostic ? [...result.diagnostics, page.diagnostic] : result.diagnostics,
   };
   return { ok: true, record };
 }
@@ -77,12 +70,6 @@ export async function writePage(
 function previousValidators(previous: PageRecord | undefined): ValidatorRecord | undefined {
   if (!previous) return undefined;
   return { etag: previous.lastModifiedPending ? '' : previous.etag, lastModified: previous.lastModifiedMs };
-}
-
-/** The type `serve` sends a page with (server/caching-fields.ts contentTypeOf): its text/* type, else HTML. */
-function htmlTypeOf(path: string): string {
-  const type = lookup(path);
-  return type && type.startsWith('text/') ? type : 'text/html';
 }
 
 const RENDER_FAILURES = {

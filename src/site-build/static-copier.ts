@@ -2,7 +2,7 @@
 
 import { lookup } from 'mime-types';
 import { type ResolvedAssetHosts } from '../asset-hosts/asset-host-options';
-import { isCssType, rewriteCssUrls } from '../asset-hosts/css-rewriter';
+import { cssFileWithAssetHosts, isCssType } from '../asset-hosts/css-rewriter';
 import { isRacy } from '../engine/racy-stamp';
 import { fileDigest } from './digest-manifest';
 import { isSameTime, type OutputFileInfo } from './output-fs';
@@ -78,9 +78,8 @@ async function writeCss(
 ): Promise<CopyResult> {
   const content = await options.render.source.read(path);
   if (content.status !== 'found') return { ok: false, message: copyFailure(content.status) };
-  const { body, hosts } = rewriteCssUrls(content.bytes, path, assetHosts);
-  const mtimeMs =
-    hosts.length > 0 ? Math.max(content.info.mtimeMs, assetHosts.epochMs) : content.info.mtimeMs;
+  const file = { bytes: content.bytes, mtimeMs: content.info.mtimeMs };
+  const { body, mtimeMs } = cssFileWithAssetHosts(file, path, assetHosts);
   const { sha256, etag } = fileDigest(body);
   const existing = await options.output.stat(path);
   if (
