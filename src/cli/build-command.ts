@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSite } from '../site-build/build-site';
+import type { BuildOptions as SiteBuildOptions, BuildSession } from '../site-build/build-options';
 import { summarizeBuild, type BuildReport } from '../site-build/build-report';
 import { NodeOutputFs } from '../site-build/node-output-fs';
 import { NodeSiteLister } from '../site-build/node-site-lister';
@@ -202,11 +203,14 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
     io.stderr(formatUsageError('build', (err as Error).message));
     return EXIT_USAGE;
   }
-  const code = await buildOnce(options, renderSettings, inputs, io);
+  // Watch mode's builds keep the manifest in memory, so an edit costs the pages it touches, not a manifest read.
+  const session: BuildSession = {};
+  const code = await buildOnce(options, renderSettings, inputs, io, { session });
   if (!watching.watch) return code;
   const graph = new DependencyGraph({ directoryIndex: renderSettings.directoryIndex });
   const manifest = path.join(options.out, DEFAULT_MANIFEST_NAME);
-  loadManifestInto(graph, manifest);
+  if (session.manifest) graph.recordManifest(session.manifest.pages);
+  else loadManifestInto(graph, manifest);
   io.stdout(`watching ${options.root}; Ctrl-C stops\n`);
   const mode = startWatchMode({
     root: options.root,
@@ -215,11 +219,19 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
     exclude: [options.out],
     log: (line) => io.stdout(`${line}\n`),
     warn: (line) => io.stderr(`${line}\n`),
-    // The incremental build renders exactly the pages whose files changed; its manifest then updates the graph.
-    onChanges: async () => {
-      await buildOnce(options, renderSettings, inputs, io);
-      const problem = loadManifestInto(graph, manifest);
-      if (problem !== undefined) io.stderr(`cdn-include build: ${problem}\n`);
+    // The incremental build renders exactly the pages whose files changed; their records then update the graph.
+    onChanges: async (paths) => {
+      const before = session.manifest?.pages ?? {};
+      await buildOnce(options, renderSettings, inputs, io, { session, changedPaths: paths });
+      if (!session.manifest) {
+        const problem = loadManifestInto(graph, manifest);
+        if (problem !== undefined) io.stderr(`cdn-include build: ${problem}\n`);
+        return;
+      }
+      // A page found up to date keeps its very record.
+      const { pages } = session.manifest;
+      const renewed = Object.keys(pages).filter((page) => pages[page] !== before[page]);
+      graph.recordManifest(Object.fromEntries(renewed.map((page) => [page, pages[page]])));
     },
   });
   const signal = await io.stopSignal;
@@ -267,6 +279,7 @@ async function buildOnce(
   renderSettings: Omit<SiteSettings, 'cacheControl' | 'staticCacheControl'>,
   inputs: BuildInputs,
   io: CommandIo,
+  incremental: Pick<SiteBuildOptions, 'session' | 'changedPaths'>,
 ): Promise<number> {
   let report: BuildReport;
   // Only a terminal gets a bar: in a pipe or a log file the carriage returns would be noise.
@@ -288,6 +301,7 @@ async function buildOnce(
       nginxDigests: options.nginxDigests,
       generator: `cdn-include ${readPackageVersion()}`,
       onProgress: bar && ((done, total) => bar.update(done, total)),
+      ...incremental,
     });
   } catch (err) {
     bar?.finish();

@@ -11,6 +11,7 @@ import {
   type ResolvedRenderOptions,
   resolveRenderOptions,
 } from '../engine/render-options';
+import { type Manifest } from './manifest';
 import { type OutputFs } from './output-fs';
 import { type SiteLister } from './site-lister';
 import { describeWholeNumber, isWholeNumber } from '../fields/whole-number';
@@ -59,6 +60,23 @@ export interface BuildOptions extends RenderOptions {
    * configuration's hash is part of the options hash, so a change renders every page again. @default undefined: off
    */
   assetHosts?: AssetHostsOptions;
+  /**
+   * What a process keeps between its builds of one output (watch mode): the manifest last written, which the
+   * next build then neither reads nor parses. The output must not be built by anyone else meanwhile. @default none
+   */
+  session?: BuildSession;
+  /**
+   * The docroot paths changed since the build of `session`'s manifest, as a watcher reports them: only those and
+   * the pages resting on them are built, without listing the site. Ignored without a session manifest. @default
+   * undefined: every file is checked
+   */
+  changedPaths?: readonly string[];
+}
+
+/** The state buildSite keeps in a BuildSession. */
+export interface BuildSession {
+  /** The manifest the last build wrote (or found up to date); undefined before the first. */
+  manifest?: Manifest;
 }
 
 /** BuildOptions with every default filled in and the render options resolved once. */
@@ -75,6 +93,8 @@ export interface ResolvedBuildOptions {
   /** renderOptionsHash of the render options and the generator (and the asset hosts' hash). */
   optionsHash: string;
   assetHosts: ResolvedAssetHosts | undefined;
+  session: BuildSession | undefined;
+  changedPaths: readonly string[] | undefined;
 }
 
 /** Fills in defaults; a bad value throws TypeError naming the option. */
@@ -90,6 +110,8 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     nginxDigests = false,
     onProgress,
     assetHosts: assetHostsOptions,
+    session,
+    changedPaths,
     ...renderOptions
   } = options;
   if (typeof lister?.list !== 'function') throw new TypeError("option 'lister' must be a SiteLister");
@@ -127,6 +149,8 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
       assetHosts === undefined ? generator : `${generator}\0assetHosts ${assetHosts.hash}`,
     ),
     assetHosts,
+    session,
+    changedPaths,
   };
 }
 
