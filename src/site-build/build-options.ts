@@ -11,6 +11,7 @@ import {
   type ResolvedRenderOptions,
   resolveRenderOptions,
 } from '../engine/render-options';
+import { type DependentsIndex } from './changed-scope';
 import { type Manifest } from './manifest';
 import { type OutputFs } from './output-fs';
 import { type SiteLister } from './site-lister';
@@ -77,6 +78,8 @@ export interface BuildOptions extends RenderOptions {
 export interface BuildSession {
   /** The manifest the last build wrote (or found up to date); undefined before the first. */
   manifest?: Manifest;
+  /** Its pages inverted, made by the first build of known changes and kept up to date by the next ones. */
+  dependents?: DependentsIndex;
 }
 
 /** BuildOptions with every default filled in and the render options resolved once. */

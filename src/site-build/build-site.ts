@@ -21,7 +21,7 @@ import {
   parseManifest,
   serializeManifest,
 } from './manifest';
-import { type ChangedScope, changedScope } from './changed-scope';
+import { type ChangedScope, changedScope, DependentsIndex } from './changed-scope';
 import { isReservedPath, RESERVED_FOLDER } from './digest-manifest';
 import { isPublished, publishDigests } from './digest-publisher';
 import { SnapshotFileSource } from './snapshot-file-source';
@@ -115,9 +115,12 @@ class BuildRun {
     const { session } = this.options;
     if (session?.manifest) {
       this.previous = session.manifest;
+      this.sessionScope = this.options.changedPaths !== undefined;
       // Until this build has written its own: one that fails half-way leaves the next to read the output's.
       session.manifest = undefined;
     } else {
+      // An index of another manifest than the one read.
+      if (session) session.dependents = undefined;
       const text = await this.options.output.readManifest();
       if (text === undefined) return;
       const parsed = parseManifest(text);
@@ -128,7 +131,6 @@ class BuildRun {
       }
       this.previous = parsed.manifest;
     }
-    this.sessionScope = session !== undefined && this.options.changedPaths !== undefined;
     this.changed = this.previous.optionsHash !== this.options.optionsHash;
   }
 
@@ -137,9 +139,10 @@ class BuildRun {
    * then start the next manifest, as files outside the scope keep them. Undefined: list every file.
    */
   changedScope(): ChangedScope | undefined {
-    const { changedPaths } = this.options;
-    if (!this.sessionScope || this.changed || changedPaths === undefined) return undefined;
-    const scope = changedScope(this.previous, changedPaths, this.options.render.source);
+    const { changedPaths, session } = this.options;
+    if (!this.sessionScope || this.changed || !changedPaths || !session) return undefined;
+    const dependents = (session.dependents ??= new DependentsIndex(this.previous.pages));
+    const scope = changedScope(this.previous, changedPaths, this.options.render.source, dependents);
     if (scope) {
       Object.assign(this.next.pages, this.previous.pages);
       Object.assign(this.next.files, this.previous.files);
@@ -151,7 +154,10 @@ class BuildRun {
 
   /** Leaves the next manifest, now written or found up to date, to the session's next build. */
   keepManifest(): void {
-    if (this.options.session) this.options.session.manifest = this.next;
+    const { session } = this.options;
+    if (!session) return;
+    session.dependents?.update(this.previous.pages, this.next.pages);
+    session.manifest = this.next;
   }
 
   /** `paths` without those in the folder the build writes its own files to, each reported. */

@@ -3,7 +3,7 @@
 
 import { type FileSource } from '../engine/file-source';
 import { stampOf } from '../engine/file-stamp';
-import { type Manifest } from './manifest';
+import { type Manifest, type PageRecord } from './manifest';
 
 /** The files to build again, and those whose outputs to remove; the manifest's other records stay as they are. */
 export interface ChangedScope {
@@ -24,13 +24,13 @@ export function changedScope(
   manifest: Manifest,
   changed: readonly string[],
   source: FileSource,
+  dependents: DependentsIndex = new DependentsIndex(manifest.pages),
 ): ChangedScope | undefined {
   if (changed.includes('/')) return undefined;
-  const dependents = dependentsOf(manifest);
   const candidates = new Set<string>();
   for (const path of changed) {
     candidates.add(path);
-    for (const page of dependents.get(path) ?? []) candidates.add(page);
+    for (const page of dependents.pagesOn(path)) candidates.add(page);
   }
   // Those the previous build could not finish: a full build would try them again.
   for (const [path, record] of Object.entries(manifest.pages))
@@ -47,18 +47,45 @@ export function changedScope(
   return { present, gone };
 }
 
-/** The manifest inverted: each file some page depended on (missing ones included), to the pages resting on it. */
-function dependentsOf(manifest: Manifest): Map<string, string[]> {
-  const dependents = new Map<string, string[]>();
-  for (const [page, record] of Object.entries(manifest.pages)) {
+/**
+ * The manifest's pages inverted: each file some page depended on (missing ones included), to the pages resting on
+ * it. Built once and then updated with the records a build renewed, as inverting 10,000 pages costs more than
+ * building one.
+ */
+export class DependentsIndex {
+  private readonly pagesByPath = new Map<string, Set<string>>();
+
+  constructor(pages: Manifest['pages']) {
+    for (const page of Object.keys(pages)) this.add(page, pages[page]);
+  }
+
+  /** The pages whose record names `path` as a dependency. */
+  pagesOn(path: string): ReadonlySet<string> {
+    return this.pagesByPath.get(path) ?? NO_PAGES;
+  }
+
+  /** Follows a build from the records of `before` to those of `after` (a record kept as is is the same object). */
+  update(before: Manifest['pages'], after: Manifest['pages']): void {
+    for (const page of Object.keys(before))
+      if (before[page] !== after[page]) this.remove(page, before[page]);
+    for (const page of Object.keys(after))
+      if (before[page] !== after[page]) this.add(page, after[page]);
+  }
+
+  private add(page: string, record: PageRecord): void {
     for (const { path } of record.dependencies) {
-      const pages = dependents.get(path);
-      if (pages) pages.push(page);
-      else dependents.set(path, [page]);
+      const pages = this.pagesByPath.get(path);
+      if (pages) pages.add(page);
+      else this.pagesByPath.set(path, new Set([page]));
     }
   }
-  return dependents;
+
+  private remove(page: string, record: PageRecord): void {
+    for (const { path } of record.dependencies) this.pagesByPath.get(path)?.delete(page);
+  }
 }
+
+const NO_PAGES: ReadonlySet<string> = new Set();
 
 function isRecorded(manifest: Manifest, path: string): boolean {
   return Object.hasOwn(manifest.pages, path) || Object.hasOwn(manifest.files, path);
