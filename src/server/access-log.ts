@@ -68,11 +68,11 @@ export interface AccessLogOptions {
 export function accessLogMiddleware(options: AccessLogOptions): Middleware {
   const format = lineFormatter(options.format);
   const offload = options.offload === true;
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const request = new LoggedRequest(ctx, offload);
     // 'close' follows 'finish' for a complete response and comes alone when the connection went first.
     ctx.res.on('close', () => options.write(format(request.record())));
-    await next();
+    return next();
   };
 }
 
@@ -247,8 +247,21 @@ function byteLengthOf(chunk: unknown, encoding: unknown): number {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+// Every line of one second shares its `%t`: formatted once per second, not once per request.
+let formattedSecond = NaN;
+let formattedTime = '';
+
 /** Apache's `%t` without brackets, in UTC: `03/Dec/2026:22:05:01 +0000`. */
 export function formatClfTime(time: number): string {
+  const second = Math.floor(time / 1000);
+  if (second !== formattedSecond) {
+    formattedTime = clfTimeOf(time);
+    formattedSecond = second;
+  }
+  return formattedTime;
+}
+
+function clfTimeOf(time: number): string {
   const date = new Date(time);
   const two = (value: number) => String(value).padStart(2, '0');
   return (
