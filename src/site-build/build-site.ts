@@ -22,7 +22,7 @@ import {
   serializeManifest,
 } from './manifest';
 import { isReservedPath, RESERVED_FOLDER } from './digest-manifest';
-import { publishDigests } from './digest-publisher';
+import { isPublished, publishDigests } from './digest-publisher';
 import { SnapshotFileSource } from './snapshot-file-source';
 import { pageStaleness, type StalenessContext, StatCache } from './page-staleness';
 import { writePage } from './page-writer';
@@ -63,9 +63,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
     run.options.onProgress?.(++done, paths.length);
   });
   await run.removeVanished(new Set(paths));
-  // Before the build's own manifest: a build killed in between leaves records that make the next one redo it.
-  run.addWarnings(await publishDigests(run.next, run.options));
-  await run.options.output.writeManifest(serializeManifest(run.next));
+  // A rebuild that changed nothing leaves both manifests as they are (and the previous build's start as builtAt,
+  // which only makes the racy rule stricter), unless a digest file is missing.
+  if (run.hasChanges() || !(await isPublished(run.options))) {
+    // Before the build's own manifest: a build killed in between leaves records that make the next one redo it.
+    run.addWarnings(await publishDigests(run.next, run.options));
+    await run.options.output.writeManifest(serializeManifest(run.next));
+  }
   return run.report();
 }
 
@@ -81,6 +85,8 @@ class BuildRun {
   private readonly warnings: BuildWarning[] = [];
   private readonly failures: BuildFailure[] = [];
   private readonly stats: StatCache;
+  /** Whether the next manifest records anything the previous one does not. */
+  private changed = false;
 
   constructor(readonly options: ResolvedBuildOptions) {
     this.next = {
@@ -94,6 +100,7 @@ class BuildRun {
   }
 
   async loadManifest(): Promise<void> {
+    this.changed = true;
     if (this.options.previousManifest !== undefined) {
       const deployed = parseManifest(this.options.previousManifest);
       // Building without it would let Last-Modified move backward: better no build than that.
@@ -105,6 +112,7 @@ class BuildRun {
     const parsed = parseManifest(text);
     if (parsed.ok) {
       this.previous = parsed.manifest;
+      this.changed = this.previous.optionsHash !== this.options.optionsHash;
       return;
     }
     const message = `the manifest was ignored because ${parsed.problem}; every page is rendered again and its Last-Modified starts afresh`;
@@ -119,6 +127,11 @@ class BuildRun {
       this.warnings.push({ code: 'reserved-path', path, message });
       return false;
     });
+  }
+
+  /** True unless every record of the next manifest is the previous manifest's (nothing rendered, copied, removed…). */
+  hasChanges(): boolean {
+    return this.changed || this.failures.length > 0;
   }
 
   addWarnings(warnings: readonly BuildWarning[]): void {
@@ -140,6 +153,7 @@ class BuildRun {
       }
       const result = await writePage(path, latestRecord(previous, deployed), this.options);
       if (!result.ok) return this.failPage(path, result.message, previous);
+      this.changed = true;
       this.next.pages[path] = result.record;
       this.counts.rendered++;
       this.outcomes.set(path, reason);
@@ -161,6 +175,7 @@ class BuildRun {
         this.options,
       );
       if (!result.ok) return this.failFile(path, result.message, previous);
+      if (result.copied || !previous || !isSameFileRecord(previous, result.output)) this.changed = true;
       this.next.files[path] = result.output;
       this.counts[result.copied ? 'copied' : 'unchanged']++;
     } catch (err) {
@@ -173,6 +188,7 @@ class BuildRun {
     const vanished = [...Object.keys(this.previous.pages), ...Object.keys(this.previous.files)].filter(
       (path) => !listed.has(path),
     );
+    if (vanished.length > 0) this.changed = true;
     await mapConcurrently([...new Set(vanished)], this.options.concurrency, async (path) => {
       try {
         await this.options.output.remove(path);
@@ -258,6 +274,11 @@ function pendingWarning(path: string, record: PageRecord): BuildWarning {
 /** True when the output folder's record of a page carries the validators the deployed one does. */
 function isSameValidators(deployed: PageRecord, own: PageRecord | undefined): boolean {
   return own !== undefined && own.etag === deployed.etag && own.lastModifiedMs === deployed.lastModifiedMs;
+}
+
+/** True when two records of a copied file say the same of its output. */
+function isSameFileRecord(a: FileRecord, b: FileRecord): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.sha256 === b.sha256 && a.etag === b.etag;
 }
 
 /** The record whose Last-Modified is the later one: the next date must be later than both. */

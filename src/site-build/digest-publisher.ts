@@ -43,6 +43,15 @@ export async function publishDigests(
   }));
 }
 
+/** True when the output holds the files publishDigests writes, and no nginx include it would remove. */
+export async function isPublished(options: PublishDigestsOptions): Promise<boolean> {
+  const [digests, nginx] = await Promise.all([
+    options.output.stat(DIGEST_MANIFEST_PATH),
+    options.output.stat(NGINX_DIGESTS_PATH),
+  ]);
+  return digests !== undefined && (nginx !== undefined) === options.nginxDigests;
+}
+
 /**
  * The digest entries of the output files, by docroot path, which is the URL path a static server serves each at.
  * A record without a digest (a page that failed in its first build since digests were kept) has none.

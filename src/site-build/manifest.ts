@@ -4,6 +4,7 @@
 import { type Dependency, type DependencyRole } from '../engine/dependency-set';
 import { type Diagnostic } from '../engine/diagnostics';
 import { type RequestDependence } from '../engine/request-dependence';
+import { compareCodeUnits } from './digest-manifest';
 import { type OutputFileInfo } from './output-fs';
 
 /** The manifest format; a manifest of another version is ignored and everything is rebuilt. */
@@ -62,9 +63,21 @@ export function emptyManifest(): Manifest {
   return { version: MANIFEST_VERSION, optionsHash: '', builtAt: '', pages: {}, files: {} };
 }
 
-/** Manifest text: stable key order, so two builds of the same site give the same text. */
+/**
+ * Manifest text: stable key order, so two builds of the same site give the same text; one line per page or file,
+ * without indentation, as the manifest of a big site is read by every build and indenting nearly doubles it.
+ */
 export function serializeManifest(manifest: Manifest): string {
-  return `${JSON.stringify({ ...manifest, pages: sortKeys(manifest.pages), files: sortKeys(manifest.files) }, null, 2)}\n`;
+  const { pages, files, ...head } = manifest;
+  const fields = Object.entries(head).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`);
+  return `{${fields.join(',')},\n"pages":${recordLines(pages)},\n"files":${recordLines(files)}\n}\n`;
+}
+
+/** A JSON object of one entry per line, sorted by key. */
+function recordLines(record: Record<string, unknown>): string {
+  const keys = Object.keys(record).sort(compareCodeUnits);
+  if (keys.length === 0) return '{}';
+  return `{\n${keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(record[key])}`).join(',\n')}\n}`;
 }
 
 /** Reads manifest text; a problem (bad JSON, other version, bad shape) is described instead of thrown. */
@@ -176,8 +189,4 @@ function isOutputFileInfo(value: unknown): value is OutputFileInfo & Record<stri
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -2,6 +2,7 @@
 // through temporary files named so that the next build can recognise and remove those a killed build left.
 
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type OutputFileInfo, type OutputFs } from './output-fs';
@@ -44,6 +45,16 @@ export class NodeOutputFs implements OutputFs {
     }
   }
 
+  statSync(path: string): OutputFileInfo | undefined {
+    try {
+      const stats = statSync(join(this.out, path), { throwIfNoEntry: false });
+      return stats?.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
   async write(path: string, bytes: Buffer, mtimeMs: number): Promise<OutputFileInfo> {
     const file = join(this.out, path);
     await this.sweepOnce();
@@ -71,6 +82,8 @@ export class NodeOutputFs implements OutputFs {
   }
 
   async readManifest(): Promise<string | undefined> {
+    // A build starts here, and one that finds nothing to write must still clear what killed builds left.
+    await this.sweepOnce();
     try {
       return await readFile(this.manifestFile, 'utf8');
     } catch (err) {

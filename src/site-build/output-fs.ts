@@ -13,6 +13,11 @@ export interface OutputFs {
   /** An output file's size and mtime, or undefined when there is no such file. */
   stat(path: string): Promise<OutputFileInfo | undefined>;
   /**
+   * The same answer synchronously, for adapters that can give it cheaply: the build checks one output per page,
+   * and a promise per check costs more than a stat. Without it, `stat` is used.
+   */
+  statSync?(path: string): OutputFileInfo | undefined;
+  /**
    * Writes `bytes` to `path` with its mtime set to `mtimeMs`, creating folders as needed, and returns the file's
    * info as the file system now reports it. Readers must never see the new bytes with another mtime, so an
    * adapter writes a temporary file, sets its mtime, then renames it into place.

@@ -3,24 +3,30 @@
 // unless its mtime was within a timestamp tick of the previous build's start (git's "racy clean" rule).
 
 import { type Dependency } from '../engine/dependency-set';
-import { type FileLookup, type FileSource } from '../engine/file-source';
+import { type FileSource } from '../engine/file-source';
+import { type FileStamp, stampOf } from '../engine/file-stamp';
 import { isRacy } from '../engine/racy-stamp';
 import { type OutputFs, isSameTime } from './output-fs';
 import { type PageRecord } from './manifest';
 
-/** Stats each docroot path at most once per build; pages share fragments, so most lookups hit the cache. */
+/**
+ * Stamps each docroot path at most once per build; pages share fragments, so most lookups hit the cache. A stamp
+ * is one plain stat (the source's stampSync, with the times it reports, e.g. commit times), not a confined
+ * lookup: it only decides whether to render, and the render reads through the confined source. Synchronous, as
+ * a promise per stat costs more than the stat itself.
+ */
 export class StatCache {
-  private readonly lookups = new Map<string, Promise<FileLookup>>();
+  private readonly stamps = new Map<string, FileStamp>();
 
   constructor(private readonly source: FileSource) {}
 
-  stat(path: string): Promise<FileLookup> {
-    let lookup = this.lookups.get(path);
-    if (!lookup) {
-      lookup = this.source.stat(path);
-      this.lookups.set(path, lookup);
+  stat(path: string): FileStamp {
+    let stamp = this.stamps.get(path);
+    if (!stamp) {
+      stamp = stampOf(this.source, path);
+      this.stamps.set(path, stamp);
     }
-    return lookup;
+    return stamp;
   }
 }
 
@@ -53,38 +59,33 @@ export async function pageStaleness(
   if (record.dependencies.length === 0) return 'previous build did not finish it';
   // The digest manifest needs the bytes' digest, which manifests of older builds do not record.
   if (record.sha256 === undefined) return 'no digest recorded';
-  const output = await context.output.stat(path);
-  if (!output) return 'output file missing';
-  if (output.size !== record.output.size || !isSameTime(output.mtimeMs, record.output.mtimeMs)) {
-    return 'output file changed';
-  }
-  const changed = await firstChangedDependency(record.dependencies, context.stats);
+  // Dependencies first: they are stamped once per build, the output once per page, and only when still needed.
+  const changed = record.dependencies.find((dependency) => !isUnchanged(dependency, context.stats));
   if (changed) return `dependency ${changed.path} ${changed.exists ? 'changed' : 'appeared'}`;
   const racy = record.dependencies.find(
     (dependency) => dependency.exists && isRacy(dependency.mtimeMs, context.previousBuildStart),
   );
   // A same-size rewrite in the tick the previous build read it would keep its size and mtime: render again.
-  return racy && `dependency ${racy.path} changed within a timestamp tick of the previous build`;
-}
-
-/** The first dependency whose current state differs from the recorded one. */
-async function firstChangedDependency(
-  dependencies: readonly Dependency[],
-  stats: StatCache,
-): Promise<Dependency | undefined> {
-  const lookups = await Promise.all(dependencies.map((dependency) => stats.stat(dependency.path)));
-  return dependencies.find((dependency, index) => !isUnchanged(dependency, lookups[index]));
+  if (racy) return `dependency ${racy.path} changed within a timestamp tick of the previous build`;
+  const { output: outputFs } = context;
+  const output = outputFs.statSync ? outputFs.statSync(path) : await outputFs.stat(path);
+  if (!output) return 'output file missing';
+  if (output.size !== record.output.size || !isSameTime(output.mtimeMs, record.output.mtimeMs)) {
+    return 'output file changed';
+  }
+  return undefined;
 }
 
 /**
  * A missing dependency is unchanged while it is still missing. Its recorded mtime (its folder's) is not compared:
  * the bytes cannot depend on it, and comparing it would re-render a page whenever a sibling file is added.
  */
-function isUnchanged(dependency: Dependency, lookup: FileLookup): boolean {
-  if (!dependency.exists) return lookup.status === 'missing';
+function isUnchanged(dependency: Dependency, stats: StatCache): boolean {
+  const stamp = stats.stat(dependency.path);
+  if (!dependency.exists) return stamp.kind === 'missing';
   return (
-    lookup.status === 'found' &&
-    lookup.info.size === dependency.size &&
-    lookup.info.mtimeMs === dependency.mtimeMs
+    (stamp.kind === 'file' || stamp.kind === 'directory') &&
+    stamp.size === dependency.size &&
+    stamp.mtimeMs === dependency.mtimeMs
   );
 }

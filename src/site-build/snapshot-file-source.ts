@@ -7,6 +7,7 @@ import {
   type FileSource,
   type LimitedFileContent,
 } from '../engine/file-source';
+import { type FileStamp, stampOf } from '../engine/file-stamp';
 
 /** Options of SnapshotFileSource. */
 export interface SnapshotFileSourceOptions {
@@ -83,5 +84,10 @@ export class SnapshotFileSource implements FileSource {
   /** Not remembered: `-A`/`-U` checks are rare, and a synchronous caller cannot share a pending lookup. */
   statSync(path: string): FileLookup {
     return this.source.statSync(path);
+  }
+
+  /** The wrapped source's stamp (one plain stat, in its own times), not remembered: for the staleness check. */
+  stampSync(path: string): FileStamp {
+    return stampOf(this.source, path);
   }
 }

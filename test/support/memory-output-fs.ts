@@ -23,6 +23,10 @@ export class MemoryOutputFs implements OutputFs {
   manifest: string | undefined;
 
   async stat(path: string): Promise<OutputFileInfo | undefined> {
+    return this.statSync(path);
+  }
+
+  statSync(path: string): OutputFileInfo | undefined {
     const file = this.files.get(path);
     return file && { size: file.bytes.length, mtimeMs: file.mtimeMs };
   }

@@ -12,6 +12,7 @@ import { MemoryOutputFs } from '../../support/memory-output-fs';
 import { MemorySite } from '../../support/memory-site';
 
 const BASE = Date.UTC(2025, 0, 1);
+const DIGESTS = '/.well-known/cdn-include/manifest.json';
 const FIRST_BUILD = BASE + 100_000;
 const SECOND_BUILD = BASE + 200_000;
 const PAGES = [
@@ -147,6 +148,22 @@ describe('a second build', () => {
   it('with nothing changed › renders no page and copies no file', async () => {
     const { second } = await builtTwice(() => undefined);
     expect(second).toMatchObject({ rendered: 0, skipped: PAGES.length, copied: 0, unchanged: 3, removed: 0 });
+  });
+
+  it('with nothing changed › leaves the manifest and the digest manifest as the first build wrote them', async () => {
+    const site = createSite();
+    const output = new MemoryOutputFs();
+    await build(site, output, FIRST_BUILD);
+    const manifest = output.manifest;
+    const digests = output.files.get(DIGESTS);
+    await build(site, output, SECOND_BUILD);
+    expect(output.manifest).toBe(manifest);
+    expect(output.files.get(DIGESTS)).toBe(digests);
+  });
+
+  it('with nothing changed but the digest manifest gone › publishes it again', async () => {
+    const { output } = await builtTwice((_site, output) => void output.files.delete(DIGESTS));
+    expect(output.files.get(DIGESTS)?.mtimeMs).toBe(SECOND_BUILD);
   });
 
   it('after touching a shared fragment › re-renders exactly the pages including it, directly or nested', async () => {
