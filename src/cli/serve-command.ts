@@ -18,6 +18,7 @@ import { clientErrorListener } from '../server/client-errors';
 import { createLimitedServer, type ConnectionLimits } from '../server/connection-limits';
 import { LiveReload } from '../server/live-reload';
 import { ASSET_HOSTS_DEPENDENCY } from '../asset-hosts/page-assets';
+import { batchedOutput } from './batched-output';
 import { isClusterWorker, leaveCluster, reportListening, runWorkers } from './cluster';
 import { siteSettings, type SiteSettings } from './config-file';
 import { EXIT_FAILURE, EXIT_SUCCESS, EXIT_USAGE, type Command, type CommandIo } from './command';
@@ -152,8 +153,35 @@ export const serveCommand: Command = {
   },
 };
 
-/** Runs the server until SIGINT/SIGTERM; one access-log line per request on stdout, diagnostics on stderr. */
-async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
+/**
+ * Runs the server until SIGINT/SIGTERM; one access-log line per request on stdout (written once per turn of the
+ * event loop, every line out before it returns), diagnostics on stderr.
+ */
+async function serve(options: ServeOptions, given: CommandIo): Promise<number> {
+  const output = batchedOutput(given.stdout);
+  try {
+    return await serveUntilStopped(options, withStdout(given, output.write));
+  } finally {
+    output.flush();
+  }
+}
+
+/** `io` writing its standard output through `stdout`; the stop signal is still read only when asked for. */
+function withStdout(io: CommandIo, stdout: (text: string) => void): CommandIo {
+  return {
+    stdout,
+    stderr: io.stderr,
+    stderrColumns: io.stderrColumns,
+    env: io.env,
+    cwd: io.cwd,
+    get stopSignal() {
+      return io.stopSignal;
+    },
+    onReload: io.onReload,
+  };
+}
+
+async function serveUntilStopped(options: ServeOptions, io: CommandIo): Promise<number> {
   let app: ServeApp;
   let watching: WatchSettings;
   let graph: DependencyGraph | undefined;

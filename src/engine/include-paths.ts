@@ -95,10 +95,15 @@ function percentDecodePath(path: ByteString): ByteString | undefined {
   return percentDecode(path);
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// ASCII bytes are the same text in UTF-8: the common include path needs no decoding.
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
 /** Decodes the bytes of a path as UTF-8 (file names on disk are UTF-8); undefined if they are not valid UTF-8. */
 function decodeUtf8(value: ByteString): string | undefined {
+  if (ASCII_ONLY.test(value)) return value;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(fromByteString(value));
+    return UTF8.decode(fromByteString(value));
   } catch {
     return undefined;
   }

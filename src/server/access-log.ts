@@ -68,11 +68,11 @@ export interface AccessLogOptions {
 export function accessLogMiddleware(options: AccessLogOptions): Middleware {
   const format = lineFormatter(options.format);
   const offload = options.offload === true;
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const request = new LoggedRequest(ctx, offload);
     // 'close' follows 'finish' for a complete response and comes alone when the connection went first.
     ctx.res.on('close', () => options.write(format(request.record())));
-    await next();
+    return next();
   };
 }
 
@@ -97,15 +97,12 @@ export function formatCombinedLine(record: AccessLogRecord): string {
     `${record.client} - - [${formatClfTime(record.time)}] "${requestLine}" ` +
     `${record.status} ${record.bytes === 0 ? '-' : record.bytes} ` +
     `"${quotedItem(record.referer)}" "${quotedItem(record.userAgent)}"`;
-  const extras = [
-    `etag=${record.etag === undefined ? '-' : escapeEntityTag(record.etag)}`,
-    `time_ms=${record.durationMs === undefined ? '-' : record.durationMs.toFixed(1)}`,
-    `render_ms=${record.renderMs === undefined ? '-' : record.renderMs.toFixed(1)}`,
-    `cache=${record.cache ?? '-'}`,
-    `end=${record.completed ? 'complete' : 'aborted'}`,
-  ];
-  if (record.offload) extras.push(`offload=${record.offload.decision}`, `reason=${record.offload.reason}`);
-  return `${combined} ${extras.join(' ')}`;
+  const line =
+    `${combined} etag=${record.etag === undefined ? '-' : escapeEntityTag(record.etag)}` +
+    ` time_ms=${record.durationMs === undefined ? '-' : record.durationMs.toFixed(1)}` +
+    ` render_ms=${record.renderMs === undefined ? '-' : record.renderMs.toFixed(1)}` +
+    ` cache=${record.cache ?? '-'} end=${record.completed ? 'complete' : 'aborted'}`;
+  return record.offload ? `${line} offload=${record.offload.decision} reason=${record.offload.reason}` : line;
 }
 
 /**
@@ -247,8 +244,21 @@ function byteLengthOf(chunk: unknown, encoding: unknown): number {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+// Every line of one second shares its `%t`: formatted once per second, not once per request.
+let formattedSecond = NaN;
+let formattedTime = '';
+
 /** Apache's `%t` without brackets, in UTC: `03/Dec/2026:22:05:01 +0000`. */
 export function formatClfTime(time: number): string {
+  const second = Math.floor(time / 1000);
+  if (second !== formattedSecond) {
+    formattedTime = clfTimeOf(time);
+    formattedSecond = second;
+  }
+  return formattedTime;
+}
+
+function clfTimeOf(time: number): string {
   const date = new Date(time);
   const two = (value: number) => String(value).padStart(2, '0');
   return (

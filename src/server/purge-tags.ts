@@ -38,8 +38,19 @@ export const TAG_LENGTH = 12;
  * @example tagOf('/inc/header.html')
  */
 export function tagOf(docrootPath: string): string {
-  return createHash('sha256').update(docrootPath, 'utf8').digest('hex').slice(0, TAG_LENGTH);
+  let tag = knownTags.get(docrootPath);
+  if (tag === undefined) {
+    // Bounded: a site's paths repeat in every response, so a full map is simply started again.
+    if (knownTags.size >= MAX_KNOWN_TAGS) knownTags.clear();
+    tag = createHash('sha256').update(docrootPath, 'utf8').digest('hex').slice(0, TAG_LENGTH);
+    knownTags.set(docrootPath, tag);
+  }
+  return tag;
 }
+
+// Every uncached response hashes the path of each file it rests on: remember the tags of the paths seen lately.
+const MAX_KNOWN_TAGS = 4096;
+const knownTags = new Map<string, string>();
 
 /**
  * The fallback tag of a folder: `tagOf` of its path with a trailing slash, e.g. `tagOf('/inc/')`. Sent in place of

@@ -112,10 +112,7 @@ export function sendRepresentation(ctx: Context, representation: Representation,
     ctx.body = '';
     return;
   }
-  ctx.set('Accept-Ranges', 'bytes');
-  if (representation.contentType) ctx.set('Content-Type', representation.contentType);
-  // RFC 9110 §8.4: the coding is part of the representation, so 200, 206 and 416 name it (a 304 does not).
-  if (representation.contentEncoding) ctx.set('Content-Encoding', representation.contentEncoding);
+  setFields(ctx, contentFieldsOf(representation));
   const length = representation.streamed?.length ?? body.length;
   const range = rangeAllowed ? parseRange(fieldValue(ctx.req.headers.range), length) : undefined;
   if (range === 'unsatisfiable') {
@@ -220,13 +217,55 @@ function isConditional(headers: RequestHeaders): boolean {
 }
 
 function setValidatorHeaders(ctx: Context, representation: Representation, now: number): void {
-  ctx.set('Date', httpDateOf(now));
-  if (representation.etag !== undefined) ctx.set('ETag', representation.etag);
+  const { res } = ctx;
+  if (res.headersSent) return;
+  res.setHeader('Date', httpDateOf(now));
+  setFields(ctx, validatorFieldsOf(representation));
+}
+
+/** Fields as [name, value] pairs, made once per representation: the render cache sends one many times. */
+type Fields = ReadonlyArray<readonly [string, string]>;
+
+const validatorFields = new WeakMap<Representation, Fields>();
+const contentFields = new WeakMap<Representation, Fields>();
+
+/** What every status sends of `representation` but Date: validators, Cache-Control, Vary, the CDN fields. */
+function validatorFieldsOf(representation: Representation): Fields {
+  let fields = validatorFields.get(representation);
+  if (fields !== undefined) return fields;
+  const made: Array<readonly [string, string]> = [];
+  if (representation.etag !== undefined) made.push(['ETag', representation.etag]);
   if (representation.lastModified !== undefined)
-    ctx.set('Last-Modified', httpDateOf(representation.lastModified));
-  ctx.set('Cache-Control', representation.cacheControl);
-  if (representation.vary) ctx.set('Vary', representation.vary);
-  if (representation.cdnHeaders) for (const [name, value] of representation.cdnHeaders) ctx.set(name, value);
+    made.push(['Last-Modified', formatHttpDate(representation.lastModified)]);
+  made.push(['Cache-Control', representation.cacheControl]);
+  if (representation.vary) made.push(['Vary', representation.vary]);
+  if (representation.cdnHeaders) made.push(...representation.cdnHeaders);
+  fields = Object.freeze(made);
+  validatorFields.set(representation, fields);
+  return fields;
+}
+
+/** What a response with content (200, 206, 416) sends of `representation` besides its validator fields. */
+function contentFieldsOf(representation: Representation): Fields {
+  let fields = contentFields.get(representation);
+  if (fields !== undefined) return fields;
+  const made: Array<readonly [string, string]> = [['Accept-Ranges', 'bytes']];
+  if (representation.contentType) made.push(['Content-Type', representation.contentType]);
+  // RFC 9110 §8.4: the coding is part of the representation, so 200, 206 and 416 name it (a 304 does not).
+  if (representation.contentEncoding) made.push(['Content-Encoding', representation.contentEncoding]);
+  fields = Object.freeze(made);
+  contentFields.set(representation, fields);
+  return fields;
+}
+
+/**
+ * Sets `fields` on the response itself, as Koa's ctx.set would one by one (later middleware reads and changes them
+ * through Koa as usual), without its per-field dispatch; like ctx.set, nothing once the head has gone out.
+ */
+function setFields(ctx: Context, fields: Fields): void {
+  const { res } = ctx;
+  if (res.headersSent) return;
+  for (const [name, value] of fields) res.setHeader(name, value);
 }
 
 // Most responses in one second share their Date and many their Last-Modified: format each second once.

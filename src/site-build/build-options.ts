@@ -14,6 +14,7 @@ import {
 import { type DependentsIndex } from './changed-scope';
 import { type Manifest } from './manifest';
 import { type OutputFs } from './output-fs';
+import { type PageWriter } from './page-writer';
 import { type SiteLister } from './site-lister';
 import { describeWholeNumber, isWholeNumber } from '../fields/whole-number';
 
@@ -72,6 +73,11 @@ export interface BuildOptions extends RenderOptions {
    * undefined: every file is checked
    */
   changedPaths?: readonly string[];
+  /**
+   * Renders and writes each stale page instead of this thread: a RenderPool's `write`, whose workers must be
+   * given the same render options, `now`, `stampTime` and output folder as this build. @default in this thread
+   */
+  pageWriter?: PageWriter;
 }
 
 /** The state buildSite keeps in a BuildSession. */
@@ -98,6 +104,7 @@ export interface ResolvedBuildOptions {
   assetHosts: ResolvedAssetHosts | undefined;
   session: BuildSession | undefined;
   changedPaths: readonly string[] | undefined;
+  pageWriter: PageWriter | undefined;
 }
 
 /** Fills in defaults; a bad value throws TypeError naming the option. */
@@ -115,6 +122,7 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     assetHosts: assetHostsOptions,
     session,
     changedPaths,
+    pageWriter,
     ...renderOptions
   } = options;
   if (typeof lister?.list !== 'function') throw new TypeError("option 'lister' must be a SiteLister");
@@ -135,6 +143,9 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw new TypeError("option 'onProgress' must be a function");
   }
+  if (pageWriter !== undefined && typeof pageWriter !== 'function') {
+    throw new TypeError("option 'pageWriter' must be a function");
+  }
   const render = resolveRenderOptions(renderOptions);
   const assetHosts = assetHostsOptions === undefined ? undefined : resolveAssetHosts(assetHostsOptions);
   return {
@@ -154,6 +165,7 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     assetHosts,
     session,
     changedPaths,
+    pageWriter,
   };
 }
 
