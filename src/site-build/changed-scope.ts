@@ -66,10 +66,8 @@ export class DependentsIndex {
 
   /** Follows a build from the records of `before` to those of `after` (a record kept as is is the same object). */
   update(before: Manifest['pages'], after: Manifest['pages']): void {
-    for (const page of Object.keys(before))
-      if (before[page] !== after[page]) this.remove(page, before[page]);
-    for (const page of Object.keys(after))
-      if (before[page] !== after[page]) this.add(page, after[page]);
+    for (const page of Object.keys(before)) if (before[page] !== after[page]) this.remove(page, before[page]);
+    for (const page of Object.keys(after)) if (before[page] !== after[page]) this.add(page, after[page]);
   }
 
   private add(page: string, record: PageRecord): void {

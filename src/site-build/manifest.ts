@@ -69,7 +69,9 @@ export function emptyManifest(): Manifest {
  */
 export function serializeManifest(manifest: Manifest): string {
   const { pages, files, ...head } = manifest;
-  const fields = Object.entries(head).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`);
+  const fields = Object.entries(head).map(
+    ([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`,
+  );
   return `{${fields.join(',')},\n"pages":${recordLines(pages)},\n"files":${recordLines(files)}\n}\n`;
 }
 
