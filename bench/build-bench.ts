@@ -1,10 +1,11 @@
 // The build benchmark (`npm run bench:build`): generates the same site for cdn-include, Hugo and Eleventy,
-// times cold builds and rebuilds after single changes, and prints pages/s, ratios and the targets' verdicts.
-// Bounded: one temp folder, removed at the end; no network.
+// times cold builds, rebuilds after single changes and `build --watch` edits, then cold builds of a larger site,
+// and prints pages/s, ratios and the issue's targets with verdicts; a full run writes its section of
+// bench/RESULTS.md. Bounded: one temp folder, removed at the end; no network.
 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   bestMs,
@@ -13,21 +14,36 @@ import {
   formatIncrementalTable,
   type IncrementalResult,
   marginalMsPerPage,
-  pagesPerSecond,
   SUBJECT,
 } from './build/bench-report';
-import { type BuildTool, buildTools } from './build/build-tools';
+import { type BuildTool, buildTools, cdnIncludeCli } from './build/build-tools';
+import { judgeBuildTargets, type BuildFigures, type ScaleResult } from './build/build-targets';
 import { changeScenarios } from './build/change-scenarios';
+import { ELEVENTY_SCALE_LIMIT, plannedBuildSeconds, type BuildPlan } from './build/build-plan';
 import { backdateTree, countPages } from './build/site-files';
-import { siteShape, type SiteShape } from './build/site-shape';
+import { pageSpecs, siteShape, type SiteShape } from './build/site-shape';
 import { timeCommand, versionOf } from './build/timed-command';
+import { measureWatchEdits } from './build/watch-edits';
+import { judgedTable } from './markdown-table';
+import { writeResultsSection } from './results-sections';
 
-const HELP = `Usage: npm run bench:build -- [--pages N] [--runs N] [--keep]
+const HELP = `Usage: npm run bench:build -- [--quick] [--pages N] [--runs N] [--scale-pages N] [--watch-edits N]
+                             [--write-results] [--keep]
 
-  --pages N   pages in the generated site (default 10000)
-  --runs N    cold builds per tool; the best counts (default 2)
-  --keep      keep the temp folder with the sites and outputs
+  --pages N         pages in the generated site (default 10000)
+  --runs N          cold builds per tool; the best counts (default 2)
+  --scale-pages N   pages of the scale site, one cold build each of cdn-include and Hugo (default 100000;
+                    0 leaves the scale rows out)
+  --watch-edits N   measured edits of one page under build --watch (default 20)
+  --quick           a smoke check: 1000 pages, 1 run, a 5000-page scale site, 5 edits
+  --write-results   write the build section of bench/RESULTS.md after any run (a full run, with none of
+                    the options above, always writes it)
+  --keep            keep the temp folder with the sites and outputs
 `;
+
+const FULL_PLAN: BuildPlan = { pages: 10_000, runs: 2, scalePages: 100_000, watchEdits: 20 };
+const QUICK_PLAN: BuildPlan = { pages: 1000, runs: 1, scalePages: 5000, watchEdits: 5 };
+const RESULTS_FILE = resolve('bench', 'RESULTS.md');
 
 /** A tool that can be run here, with its folders. */
 interface ToolRun {
@@ -41,24 +57,37 @@ interface ToolRun {
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
+      quick: { type: 'boolean' },
       pages: { type: 'string' },
       runs: { type: 'string' },
+      'scale-pages': { type: 'string' },
+      'watch-edits': { type: 'string' },
+      'write-results': { type: 'boolean' },
       keep: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
   if (values.help) return (void process.stdout.write(HELP), 0);
-  const shape = siteShape(positiveInteger(values.pages ?? '10000', '--pages'));
-  const runs = positiveInteger(values.runs ?? '2', '--runs');
+  const base = values.quick ? QUICK_PLAN : FULL_PLAN;
+  const plan: BuildPlan = {
+    pages: count(values.pages, base.pages, '--pages', 1),
+    runs: count(values.runs, base.runs, '--runs', 1),
+    scalePages: count(values['scale-pages'], base.scalePages, '--scale-pages', 0),
+    watchEdits: count(values['watch-edits'], base.watchEdits, '--watch-edits', 0),
+  };
+  const custom = [values.quick, values.pages, values.runs, values['scale-pages'], values['watch-edits']];
+  const writeResults = values['write-results'] === true || custom.every((value) => value === undefined);
+  log(
+    `build bench: expected duration about ${Math.ceil(plannedBuildSeconds(plan) / 60)} min on this machine`,
+  );
   const folder = mkdtempSync(join(tmpdir(), 'cdn-include-build-bench-'));
   try {
-    const tools = await prepareTools(folder, shape);
-    log(
-      `\n${shape.pages} pages in ${shape.sections} sections; each page: header, nav, footer, section → widget (nested)`,
-    );
-    const cold = await coldBuilds(tools, shape, runs);
-    const incremental = await incrementalBuilds(tools, shape);
-    printResults(cold, incremental, tools, shape);
+    const report = await runAll(folder, plan);
+    process.stdout.write(`${report}\n`);
+    if (writeResults) {
+      writeResultsSection(RESULTS_FILE, 'build', resultsSection(report, plan));
+      log(`wrote ${RESULTS_FILE}`);
+    }
     return 0;
   } finally {
     if (values.keep) log(`kept ${folder}`);
@@ -66,11 +95,35 @@ async function main(): Promise<number> {
   }
 }
 
+/** Every part of the run, in order; returns the report (tables and targets) as text. */
+async function runAll(folder: string, plan: BuildPlan): Promise<string> {
+  const shape = siteShape(plan.pages);
+  const tools = await prepareTools(join(folder, 'site'), shape, buildTools());
+  log(
+    `\n${shape.pages} pages in ${shape.sections} sections; each page: header, nav, footer, section → widget (nested)`,
+  );
+  const cold = await coldBuilds(tools, shape, plan.runs);
+  const incremental = await incrementalBuilds(tools, shape);
+  const figures: BuildFigures = { pages: shape.pages, cold, incremental };
+  const subject = tools.find((run) => run.tool.name === SUBJECT);
+  if (plan.watchEdits === 0) figures.watchProblem = '--watch-edits 0';
+  else if (subject === undefined) figures.watchProblem = 'cdn-include not built';
+  else {
+    try {
+      figures.watch = await watchEdits(subject, shape, plan.watchEdits);
+    } catch (err) {
+      figures.watchProblem = (err as Error).message.split('\n')[0];
+    }
+  }
+  if (plan.scalePages > 0) figures.scale = await scaleBuilds(join(folder, 'scale'), plan.scalePages);
+  return formatReport(figures, tools, shape);
+}
+
 /** Writes each available tool's site; a tool that is not installed is reported and left out. */
-async function prepareTools(folder: string, shape: SiteShape): Promise<ToolRun[]> {
+async function prepareTools(folder: string, shape: SiteShape, available: BuildTool[]): Promise<ToolRun[]> {
   const prepared: ToolRun[] = [];
-  for (const tool of buildTools()) {
-    const version = await versionOf(tool.version.command, tool.version.args, folder);
+  for (const tool of available) {
+    const version = await versionOf(tool.version.command, tool.version.args, tmpdir());
     if (version === undefined) {
       log(`${tool.name}: not installed, left out (Hugo: apt-get install hugo; Eleventy: npm ci)`);
       continue;
@@ -96,8 +149,10 @@ async function coldBuilds(tools: ToolRun[], shape: SiteShape, runs: number): Pro
       const written = countPages(run.out);
       if (written !== shape.pages)
         throw new Error(`${run.tool.name} wrote ${written} pages, not ${shape.pages}`);
-      results[index].runs.push(milliseconds);
-      log(`cold ${attempt}/${runs} ${run.tool.name}: ${(milliseconds / 1000).toFixed(2)} s`);
+      results[index]?.runs.push(milliseconds);
+      log(
+        `cold ${shape.pages} pages ${attempt}/${runs} ${run.tool.name}: ${(milliseconds / 1000).toFixed(2)} s`,
+      );
     }
   }
   return results;
@@ -125,16 +180,46 @@ async function incrementalBuilds(tools: ToolRun[], shape: SiteShape): Promise<In
   return results;
 }
 
-function printResults(
-  cold: ColdResult[],
-  incremental: IncrementalResult[],
-  tools: ToolRun[],
-  shape: SiteShape,
-): void {
-  const out = (text: string): boolean => process.stdout.write(`${text}\n`);
-  out(
-    `\n== Cold build, ${shape.pages} pages (best of ${cold[0]?.runs.length ?? 0}; wall time incl. start-up)`,
-  );
+/** `build --watch` on cdn-include's built site: the last page edited `edits` times. */
+async function watchEdits(subject: ToolRun, shape: SiteShape, edits: number) {
+  const page = pageSpecs(shape)[shape.pages - 1];
+  if (page === undefined) throw new Error('the site has no pages');
+  log(`build --watch: ${edits} edits of ${subject.tool.changes.page(page.section, page.index)}`);
+  const result = await measureWatchEdits({
+    cli: cdnIncludeCli(),
+    source: subject.source,
+    out: subject.out,
+    page: join(subject.source, subject.tool.changes.page(page.section, page.index)),
+    output: join(subject.out, subject.tool.outputPage(page.section, page.index)),
+    edits,
+  });
+  log(`build --watch: ${result.latenciesMs.map((ms) => ms.toFixed(0)).join(' ')} ms`);
+  return result;
+}
+
+/** One cold build each of cdn-include and Hugo (Eleventy too on a small scale site) of a `pages`-page site. */
+async function scaleBuilds(folder: string, pages: number): Promise<ScaleResult> {
+  const shape = siteShape(pages);
+  const leftOut: string[] = [];
+  const chosen = buildTools().filter((tool) => {
+    if (tool.name !== 'Eleventy' || pages <= ELEVENTY_SCALE_LIMIT) return true;
+    const minutes = Math.ceil(pages / 220 / 60);
+    leftOut.push(
+      `Eleventy left out at ${pages} pages: about ${minutes} min for one build here (~220 pages/s)`,
+    );
+    return false;
+  });
+  for (const line of leftOut) log(line);
+  log(`scale: writing ${pages}-page sites`);
+  const tools = await prepareTools(folder, shape, chosen);
+  return { pages, cold: await coldBuilds(tools, shape, 1), leftOut };
+}
+
+function formatReport(figures: BuildFigures, tools: ToolRun[], shape: SiteShape): string {
+  const lines: string[] = [];
+  const out = (text: string): number => lines.push(text);
+  const { cold, incremental } = figures;
+  out(`== Cold build, ${shape.pages} pages (best of ${cold[0]?.runs.length ?? 0}; wall time incl. start-up)`);
   out(formatColdTable(cold, shape.pages));
   out(`\n== Rebuild after one change (cdn-include incremental; ${otherNames(tools)} rebuild everything:`);
   out('   their one-shot command lines have no incremental mode)');
@@ -147,8 +232,7 @@ function printResults(
   const subject = cold.find((result) => result.tool === SUBJECT);
   const [nothing, ...changes] = incremental;
   if (subject && nothing) {
-    const coldPerPage = bestMs(subject) / shape.pages;
-    out(`\n== ${SUBJECT} cost per re-rendered page: cold ${coldPerPage.toFixed(2)} ms`);
+    out(`\n== ${SUBJECT} cost per re-rendered page: cold ${(bestMs(subject) / shape.pages).toFixed(2)} ms`);
     // A handful of pages is start-up and listing, not rendering: only large changes say something per page.
     for (const change of changes.filter((scenario) => scenario.affectedPages >= 10)) {
       const marginal = marginalMsPerPage(change, nothing);
@@ -158,27 +242,39 @@ function printResults(
         );
     }
   }
+  if (figures.watch) {
+    const shown = figures.watch.latenciesMs.map((ms) => ms.toFixed(0)).join(' ');
+    out(`\n== build --watch, ${shape.pages} pages: edit → output file holds it, ms: ${shown}`);
+  }
+  if (figures.scale) {
+    out(`\n== Scale: cold build, ${figures.scale.pages} pages (one run each; wall time incl. start-up)`);
+    out(formatColdTable(figures.scale.cold, figures.scale.pages));
+    for (const line of figures.scale.leftOut) out(line);
+  }
   out('\n== Targets');
-  for (const line of verdicts(cold, incremental, shape)) out(line);
+  out(judgedTable(judgeBuildTargets(figures)));
+  return lines.join('\n');
 }
 
-function verdicts(cold: ColdResult[], incremental: IncrementalResult[], shape: SiteShape): string[] {
-  const subject = cold.find((result) => result.tool === SUBJECT);
-  const hugo = cold.find((result) => result.tool === 'Hugo');
-  const lines: string[] = [];
-  if (subject && hugo) {
-    const ratio = pagesPerSecond(subject, shape.pages) / pagesPerSecond(hugo, shape.pages);
-    lines.push(
-      `cold ${shape.pages}-page build ≥ 1.0× Hugo pages/s: ${ratio >= 1 ? 'MET' : 'MISSED'} (${ratio.toFixed(2)}×)`,
-    );
-  } else lines.push('cold build vs Hugo: not measured (Hugo not installed)');
-  const expected = (result: IncrementalResult): number => result.affectedPages + result.fragmentPages;
-  const exact = incremental.every((result) => result.byTool[SUBJECT]?.rendered === expected(result));
-  lines.push(
-    `incremental rebuilds render exactly the pages that include the change: ${exact ? 'MET' : 'MISSED'} ` +
-      `(${incremental.map((result) => `${result.byTool[SUBJECT]?.rendered ?? '?'}/${expected(result)}`).join(', ')})`,
-  );
-  return lines;
+/** The build section of RESULTS.md: the report, its plan and the date. */
+function resultsSection(report: string, plan: BuildPlan): string {
+  const [tables, targets] = report.split('\n== Targets\n');
+  return `## Build benchmark
+
+Written by \`npm run bench:build\` on ${new Date().toISOString()}: ${plan.pages} pages, best of ${plan.runs} cold
+builds per tool, ${plan.watchEdits} \`build --watch\` edits, a ${plan.scalePages}-page scale site (one cold build
+each). Every ratio divides two figures measured in this same run.
+
+### Targets
+
+${targets ?? ''}
+
+### Tables
+
+\`\`\`
+${tables ?? report}
+\`\`\`
+`;
 }
 
 function otherNames(tools: ToolRun[]): string {
@@ -190,10 +286,11 @@ function otherNames(tools: ToolRun[]): string {
   );
 }
 
-function positiveInteger(text: string, option: string): number {
+function count(text: string | undefined, fallback: number, option: string, least: number): number {
+  if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new Error(`${option} needs a positive integer, not '${text}'`);
+  if (!Number.isSafeInteger(value) || value < least)
+    throw new Error(`${option} needs a whole number of at least ${least}, not '${text}'`);
   return value;
 }
 

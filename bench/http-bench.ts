@@ -10,26 +10,33 @@ import { parseArgs } from 'node:util';
 import { findLoadTool } from './load-tool';
 import { prepareScenario, type PreparedScenario } from './preflight';
 import { writeResults } from './results-file';
-import { runRounds, type RoundPlan } from './rounds';
+import { plannedSeconds, runRounds, type RoundPlan } from './rounds';
 import { buildScenarios, type RequestKind } from './scenarios';
 import { signalStopNow, startServer, stopServer, type RunningServer } from './server-process';
 import { startBenchServers } from './bench-servers';
 import { BENCH_PAGES, writeBenchSite } from './sites';
-import { resultsTable, targetsTable } from './table';
+import { judgedTable } from './markdown-table';
+import { plannedRandomSeconds, runRandomAccess, type RandomAccessPlan } from './random-access';
+import { memoryLines, randomAccessTable, randomAccessVerdicts } from './random-access-report';
+import { resultsTable } from './table';
 import { judgeTargets, rateTable } from './targets';
 import { collectVersions } from './versions';
 import { CDN_INCLUDE_MAIN, detectServeFeatures } from './servers/cdn-include';
 import { wrkCommandLine } from './wrk';
 
-const HELP = `Usage: npm run bench -- [--quick] [--keep] [--note TEXT]
+const HELP = `Usage: npm run bench -- [--quick] [--keep] [--note TEXT] [--write-results]
 
-  --quick       one round of 2 s per row (a smoke check); does not write bench/RESULTS.md
-  --keep        keep the temp folder (configs, logs, site) after the run
-  --note TEXT   a remark written into bench/RESULTS.md (e.g. that the machine was shared)
+  --quick           one round of 2 s per row and a 10,000-page random-access row (a smoke check);
+                    does not write bench/RESULTS.md
+  --write-results   write bench/RESULTS.md even after --quick
+  --keep            keep the temp folder (configs, logs, site) after the run
+  --note TEXT       a remark written into bench/RESULTS.md (e.g. that the machine was shared)
 `;
 
 const FULL_PLAN: RoundPlan = { rounds: 3, seconds: 4, warmupSeconds: 1, connections: 32 };
 const QUICK_PLAN: RoundPlan = { rounds: 1, seconds: 2, warmupSeconds: 1, connections: 32 };
+const FULL_RANDOM: RandomAccessPlan = { pages: 100_000, rounds: 2, seconds: 10, connections: 32 };
+const QUICK_RANDOM: RandomAccessPlan = { pages: 10_000, rounds: 1, seconds: 3, connections: 32 };
 const RESULTS_FILE = path.resolve('bench', 'RESULTS.md');
 
 /** Writes the SSI site, then cdn-include's own build of it as the pre-rendered copies under static/. */
@@ -48,17 +55,27 @@ function prepareSite(workDir: string): string {
   return siteRoot;
 }
 
-async function run(
-  quick: boolean,
-  note: string | undefined,
-  workDir: string,
-  running: RunningServer[],
-): Promise<number> {
+/** What the command line asked for. */
+interface RunOptions {
+  quick: boolean;
+  writeResults: boolean;
+  note: string | undefined;
+}
+
+async function run(options: RunOptions, workDir: string, running: RunningServer[]): Promise<number> {
   const tool = findLoadTool();
   if (tool === undefined) {
     process.stderr.write('bench: neither wrk nor autocannon is installed\n');
     return 1;
   }
+  const print = (line: string): boolean => process.stdout.write(`${line}\n`);
+  const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
+  const randomPlan = options.quick ? QUICK_RANDOM : FULL_RANDOM;
+  const rowCount = buildScenarios({ cdnInclude2w: true, cdnIncludeCold: true }).length;
+  const expected = plannedSeconds(rowCount, plan) + plannedRandomSeconds(randomPlan) + 60;
+  print(
+    `bench: expected duration about ${Math.ceil(expected / 60)} min (${rowCount} rows, then random access)`,
+  );
   const siteRoot = prepareSite(workDir);
   const features = detectServeFeatures();
   const servers = await startBenchServers(
@@ -66,7 +83,7 @@ async function run(
     features,
     startServer,
     running,
-    (line) => process.stdout.write(`${line}\n`),
+    print,
   );
   const scenarios = buildScenarios({
     cdnInclude2w: servers.ports.has('cdn-2w'),
@@ -75,7 +92,7 @@ async function run(
   const prepared: PreparedScenario[] = [];
   for (const scenario of scenarios) {
     const port = servers.ports.get(scenario.server);
-    const expected = fs.statSync(path.join(siteRoot, scenario.page.staticPath)).size;
+    const expectedBytes = fs.statSync(path.join(siteRoot, scenario.page.staticPath)).size;
     prepared.push(
       port === undefined
         ? {
@@ -84,35 +101,57 @@ async function run(
             headers: {},
             unavailable: scenario.unavailable ?? 'n/a (server did not start)',
           }
-        : await prepareScenario(scenario, port, expected),
+        : await prepareScenario(scenario, port, expectedBytes),
     );
   }
-  const plan = quick ? QUICK_PLAN : FULL_PLAN;
   const loadAverage = os.loadavg();
-  const results = await runRounds(prepared, tool, plan, (line) => process.stdout.write(`${line}\n`));
+  const results = await runRounds(prepared, tool, plan, print);
+  // The fixed-page servers are done: stop them so the random-access row has the machine to itself.
+  await Promise.all(running.splice(0).map((server) => stopServer(server)));
+  const random =
+    tool.name === 'wrk' ? await runRandomAccess(workDir, randomPlan, startServer, running, print) : undefined;
   const rates = rateTable(results);
   const coldRow: [string, RequestKind] | undefined = servers.ports.has('cdn-cold')
     ? ['cdn-include 1w cache off', 'cold 200']
     : undefined;
   const table = resultsTable(results, rates);
-  const targets = targetsTable(judgeTargets(rates, coldRow));
-  process.stdout.write(`\n${table}\n\n${servers.notes.map((line) => `${line}\n`).join('')}\n${targets}\n`);
-  if (quick) return 0;
+  const randomText = random
+    ? [randomAccessTable(random), '', ...memoryLines(random), ...random.notes].join('\n')
+    : 'n/a (the random-access row needs wrk: autocannon has no per-request script)';
+  const targets = judgedTable([
+    ...judgeTargets(rates, coldRow),
+    ...(random ? randomAccessVerdicts(random) : []),
+  ]);
+  print(`\n${table}\n\n${servers.notes.map((line) => `${line}\n`).join('')}`);
+  print(`== Random access\n${randomText}\n\n== Targets\n${targets}`);
+  if (options.quick && !options.writeResults) return 0;
   const sample = prepared.find((row) => row.unavailable === undefined && Object.keys(row.headers).length > 0);
   writeResults(RESULTS_FILE, {
     date: new Date(),
-    benchCommand: `npm run bench${note ? ` -- --note '…'` : ''}`,
-    note,
+    benchCommand: benchCommandLine(options),
+    note: options.note,
     loadAverage,
     versions: collectVersions(tool.version),
-    serverCommands: servers.commands,
-    loadCommand: sample ? wrkCommandLine({ ...plan, url: sample.url, headers: sample.headers }) : '',
-    plan: `${plan.rounds} alternating rounds × ${plan.seconds} s per row (after a ${plan.warmupSeconds} s warm-up), ${plan.connections} connections, 1 wrk thread; median per row`,
+    serverCommands: [...servers.commands, ...(random?.commands ?? [])],
+    loadCommands: [
+      ...(sample ? [wrkCommandLine({ ...plan, url: sample.url, headers: sample.headers })] : []),
+      ...(random ? [random.loadCommand] : []),
+    ],
+    plan:
+      `${plan.rounds} alternating rounds × ${plan.seconds} s per row (after a ${plan.warmupSeconds} s warm-up), ${plan.connections} connections, 1 wrk thread; median per row. ` +
+      `Random access: ${randomPlan.pages} pages, ${randomPlan.rounds} alternating rounds × ${randomPlan.seconds} s per server, no warm-up, seed = round number`,
     results: `${table}\n\n${servers.notes.join('\n')}`,
+    randomAccess: randomText,
     targets,
   });
-  process.stdout.write(`\nwrote ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
+  print(`\nwrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
   return 0;
+}
+
+/** The command line that produced the results, for RESULTS.md (the note itself is printed apart). */
+function benchCommandLine(options: RunOptions): string {
+  const flags = [options.quick ? '--quick' : '', options.note ? "--note '…'" : ''].filter(Boolean);
+  return flags.length === 0 ? 'npm run bench' : `npm run bench -- ${flags.join(' ')}`;
 }
 
 async function main(): Promise<void> {
@@ -123,6 +162,7 @@ async function main(): Promise<void> {
         quick: { type: 'boolean' },
         keep: { type: 'boolean' },
         note: { type: 'string' },
+        'write-results': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -143,7 +183,15 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
   let code = 1;
   try {
-    code = await run(options.quick === true, options.note, workDir, running);
+    code = await run(
+      {
+        quick: options.quick === true,
+        writeResults: options['write-results'] === true,
+        note: options.note,
+      },
+      workDir,
+      running,
+    );
   } catch (err) {
     process.stderr.write(`bench: ${(err as Error).message}\n`);
   } finally {

@@ -1,6 +1,7 @@
-// Writes bench/RESULTS.md: when, on what, with which commands, and the two tables of the last full run.
+// Writes the HTTP benchmark's section of bench/RESULTS.md: when, on what, with which commands, and the tables of
+// the last full run. The build benchmark's section and any pasted text are kept (results-sections.ts).
 
-import fs from 'node:fs';
+import { writeResultsSection } from './results-sections';
 import { BENCH_PAGES } from './sites';
 
 /** Everything the results file records. */
@@ -15,55 +16,52 @@ export interface ResultsRecord {
   versions: Record<string, string>;
   /** How each server was started (config files are described in bench/README.md). */
   serverCommands: string[];
-  /** A representative load-generator command line. */
-  loadCommand: string;
+  /** A representative load-generator command line, and the random-access one. */
+  loadCommands: string[];
   plan: string;
   results: string;
+  /** The random-access table and serve's memory lines. */
+  randomAccess: string;
   targets: string;
 }
 
-/** Renders the record as Markdown. */
+/** Renders the record as the Markdown of the HTTP section. */
 export function formatResults(record: ResultsRecord): string {
   const bullet = (lines: string[]): string => lines.map((line) => `- ${line}`).join('\n');
-  return `# HTTP benchmark results
+  return `## HTTP benchmark
 
 Written by \`${record.benchCommand}\` on ${record.date.toISOString()}. Numbers are from this one run only;
 every ratio divides two medians measured in this same run.${record.note ? `\n\n**Note:** ${record.note}` : ''}
 
 Load average before the first run: ${record.loadAverage.map((value) => value.toFixed(2)).join(', ')}.
 
-## Versions
+### Targets
+
+${record.targets}
+
+### Versions
 
 ${bullet(Object.entries(record.versions).map(([name, version]) => `${name}: ${version}`))}
 
-## Pages
+### Pages
 
 ${bullet(BENCH_PAGES.map((page) => `\`${page.ssiPath}\`: ${page.description}`))}
 
-## Commands
+### Commands
 
-${bullet([`plan: ${record.plan}`, `load, e.g.: \`${record.loadCommand}\``, ...record.serverCommands.map((command) => `\`${command}\``)])}
+${bullet([`plan: ${record.plan}`, ...record.loadCommands.map((command) => `load, e.g.: \`${command}\``), ...record.serverCommands.map((command) => `\`${command}\``)])}
 
-## Results
+### Results
 
 ${record.results}
 
-## Targets
+### Random access
 
-${record.targets}
+${record.randomAccess}
 `;
 }
 
-/** Writes the record to `file`. */
+/** Writes the record into the HTTP section of `file`. */
 export function writeResults(file: string, record: ResultsRecord): void {
-  fs.writeFileSync(file, formatResults(record) + keptSections(file));
-}
-
-/** The heading from which RESULTS.md holds other benchmarks' pasted output (build bench, soak): kept on rewrite. */
-export const OTHER_RESULTS_HEADING = '## Build benchmark and soak';
-
-function keptSections(file: string): string {
-  const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const at = previous.indexOf(OTHER_RESULTS_HEADING);
-  return at < 0 ? '' : `\n${previous.slice(at)}`;
+  writeResultsSection(file, 'http', formatResults(record));
 }

@@ -1,6 +1,7 @@
 // Runs every row in rounds, alternating between servers (each round visits every row once, odd rounds in
 // reverse order), so slow drifts of a shared machine hit every server alike; summarizes a row by its median.
 
+import { median } from './median';
 import type { PreparedScenario } from './preflight';
 import type { LoadTool } from './load-tool';
 import type { LoadResult } from './wrk';
@@ -33,14 +34,6 @@ export interface RowSummary {
   /** Median p99 latency, ms. */
   p99Ms: number;
   errors: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** Median req/s and p99, the spread, and the errors of a row; undefined without runs. */
@@ -90,4 +83,9 @@ export async function runRounds(
     }
   }
   return results;
+}
+
+/** Seconds `rows` rows take under `plan`: every round's runs, the warm-ups, and about 1 s per run of wrk start-up. */
+export function plannedSeconds(rows: number, plan: RoundPlan): number {
+  return rows * (plan.rounds * (plan.seconds + 1) + plan.warmupSeconds);
 }

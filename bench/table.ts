@@ -1,17 +1,9 @@
-// Formats the results as Markdown tables (printed as they are, and written to bench/RESULTS.md). Pure.
+// Formats the results as a Markdown table (printed as they are, and written to bench/RESULTS.md). Pure.
 
 import { scenarioKey } from './scenarios';
 import { summarize, type RowResult } from './rounds';
-import { baselineKeys, ratio, type RateTable, type TargetVerdict } from './targets';
-
-function markdownTable(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]): string =>
-    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
-}
+import { markdownTable } from './markdown-table';
+import { baselineKeys, ratio, type RateTable } from './targets';
 
 const formatRatio = (value: number | undefined): string =>
   value === undefined ? '' : `${value.toFixed(2)}×`;
@@ -50,12 +42,4 @@ export function resultsTable(results: readonly RowResult[], rates: RateTable): s
     'note',
   ];
   return markdownTable(header, rows);
-}
-
-/** One line per target and page: ratio, threshold, met or missed. */
-export function targetsTable(verdicts: readonly TargetVerdict[]): string {
-  return markdownTable(
-    ['target', 'page', 'ratio', 'verdict'],
-    verdicts.map((verdict) => [verdict.target, verdict.page, formatRatio(verdict.ratio), verdict.verdict]),
-  );
 }

@@ -1,10 +1,11 @@
-// The performance targets: each row against the baselines measured in the same run, and the targets
-// (cdn-include vs nginx ssi, bare Koa, Apache's static 304). Pure: numbers in, verdicts out.
+// The issue's HTTP targets, each row against a baseline measured in the same run: warm 200s against a bare Koa
+// app sending constant Buffers, 304s against Koa's empty 304 and Apache's static 304, cold renders against
+// nginx ssi. Pure: medians in, verdicts out.
 
 import { scenarioKey, type RequestKind } from './scenarios';
 import { summarize, type RowResult } from './rounds';
-import type { BenchPage } from './sites';
-import { BENCH_PAGES } from './sites';
+import { BENCH_PAGES, type BenchPage } from './sites';
+import { judge, type Goal, type Judged } from './verdict';
 
 /** Median req/s of every measured row, by scenarioKey. */
 export type RateTable = ReadonlyMap<string, number>;
@@ -22,7 +23,7 @@ export function rateTable(results: readonly RowResult[]): RateTable {
 const is304 = (kind: RequestKind): boolean => kind === '304 IMS' || kind === '304 INM';
 const PAGE_12K = BENCH_PAGES[0] as BenchPage;
 
-/** The baseline rows a row is compared with (undefined where the comparison means nothing). */
+/** The baseline rows a row is compared with in the results table (undefined where it means nothing). */
 export function baselineKeys(row: {
   serverLabel: string;
   kind: RequestKind;
@@ -56,82 +57,68 @@ export function ratio(rates: RateTable, rowKey: string, baselineKey: string | un
   return value === undefined || base === undefined || base === 0 ? undefined : value / base;
 }
 
-/** One performance target on one page. */
-export interface TargetVerdict {
-  target: string;
-  page: string;
-  threshold: number;
-  ratio: number | undefined;
-  /** 'met', 'missed', or why it could not be judged. */
-  verdict: string;
-}
-
+/** One row of the issue's table, judged on every page. */
 interface TargetSpec {
   target: string;
   row: [serverLabel: string, kind: RequestKind];
+  /** The baseline row; its page is the row's own unless given (an empty 304 is the same for every page). */
   baseline: [serverLabel: string, kind: RequestKind, page?: BenchPage];
-  threshold: number;
+  /** The lowest ratio that meets the target on `page`. */
+  bound: (page: BenchPage) => number;
 }
 
+const everyPage = (bound: number) => (): number => bound;
+
 function targetSpecs(coldRow: [string, RequestKind]): TargetSpec[] {
+  const koa304: TargetSpec['baseline'] = ['koa constant Buffer', '304 INM', PAGE_12K];
+  const apache304: TargetSpec['baseline'] = ['apache static', '304 IMS', PAGE_12K];
   return [
     {
-      target: 'warm 200, 1 worker ≥ 2.0× nginx ssi 1w',
-      row: ['cdn-include 1w', '200'],
-      baseline: ['nginx ssi 1w', '200'],
-      threshold: 2,
-    },
-    {
-      target: 'warm 200, 2 workers ≥ 2.0× nginx ssi 2w',
-      row: ['cdn-include 2w', '200'],
-      baseline: ['nginx ssi 2w', '200'],
-      threshold: 2,
-    },
-    {
-      target: 'warm 200, 1 worker ≥ 0.7× koa constant',
+      target: 'warm 200, 1 worker vs koa constant Buffer',
       row: ['cdn-include 1w', '200'],
       baseline: ['koa constant Buffer', '200'],
-      threshold: 0.7,
+      bound: everyPage(0.9),
     },
     {
-      target: '304 IMS, 1 worker ≥ 0.7× koa empty 304',
+      target: '304 IMS, 1 worker vs koa empty 304',
       row: ['cdn-include 1w', '304 IMS'],
-      baseline: ['koa constant Buffer', '304 INM', PAGE_12K],
-      threshold: 0.7,
+      baseline: koa304,
+      bound: everyPage(0.85),
     },
     {
-      target: '304 INM, 1 worker ≥ 0.7× koa empty 304',
+      target: '304 INM, 1 worker vs koa empty 304',
       row: ['cdn-include 1w', '304 INM'],
-      baseline: ['koa constant Buffer', '304 INM', PAGE_12K],
-      threshold: 0.7,
+      baseline: koa304,
+      bound: everyPage(0.85),
     },
     {
-      target: '304 IMS, 2 workers ≥ 1.0× apache static 304',
+      target: '304 IMS, 2 workers vs apache static 304',
       row: ['cdn-include 2w', '304 IMS'],
-      baseline: ['apache static', '304 IMS', PAGE_12K],
-      threshold: 1,
+      baseline: apache304,
+      bound: everyPage(1.2),
     },
     {
-      target: '304 INM, 2 workers ≥ 1.0× apache static 304',
+      target: '304 INM, 2 workers vs apache static 304',
       row: ['cdn-include 2w', '304 INM'],
-      baseline: ['apache static', '304 IMS', PAGE_12K],
-      threshold: 1,
+      baseline: apache304,
+      bound: everyPage(1.2),
     },
     {
-      target: 'cold render, 1 worker ≥ 1.0× nginx ssi 1w',
+      target: 'cold render (cache off), 1 worker vs nginx ssi 1w',
       row: coldRow,
       baseline: ['nginx ssi 1w', '200'],
-      threshold: 1,
+      // The issue asks more of the 500 KB page, where nginx's per-include cost dominates.
+      bound: (page) => (page.name === '500k' ? 1.5 : 1),
     },
   ];
 }
 
 /**
- * Judges every target on every page. `coldRow` is the row that measures rendering without the cache:
- * the cache-off server, or the plain one when the build has no render cache.
+ * Judges the issue's HTTP targets on every page. `coldRow` is the row that measures rendering without the
+ * cache (the cache-off server), undefined when this build has no switch for it.
  */
-export function judgeTargets(rates: RateTable, coldRow: [string, RequestKind] | undefined): TargetVerdict[] {
-  const verdicts: TargetVerdict[] = [];
+export function judgeTargets(rates: RateTable, coldRow: [string, RequestKind] | undefined): Judged[] {
+  const verdicts: Judged[] = [];
   for (const spec of targetSpecs(coldRow ?? ['cdn-include 1w cache off', 'cold 200'])) {
     for (const page of BENCH_PAGES) {
       const rowKey = scenarioKey({ serverLabel: spec.row[0], kind: spec.row[1], page });
@@ -140,20 +127,9 @@ export function judgeTargets(rates: RateTable, coldRow: [string, RequestKind] | 
         kind: spec.baseline[1],
         page: spec.baseline[2] ?? page,
       });
-      const value = ratio(rates, rowKey, baseKey);
-      const verdict =
-        value === undefined
-          ? `n/a (${rates.has(rowKey) ? spec.baseline[0] : spec.row[0]} not measured)`
-          : value >= spec.threshold
-            ? 'met'
-            : 'missed';
-      verdicts.push({
-        target: spec.target,
-        page: page.name,
-        threshold: spec.threshold,
-        ratio: value,
-        verdict,
-      });
+      const goal: Goal = { direction: 'at least', bound: spec.bound(page), unit: '×' };
+      const missing = `${rates.has(rowKey) ? spec.baseline[0] : spec.row[0]} not measured`;
+      verdicts.push(judge(spec.target, page.name, ratio(rates, rowKey, baseKey), goal, missing));
     }
   }
   return verdicts;

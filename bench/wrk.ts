@@ -11,6 +11,8 @@ export interface LoadOptions {
   seconds: number;
   /** Open connections. */
   connections: number;
+  /** A wrk Lua script choosing each request (wrk only; the URL then gives the server). @default none */
+  script?: string;
 }
 
 /** What one load run measured. */
@@ -49,6 +51,7 @@ export function parseWrkOutput(output: string): LoadResult {
 export function runWrk(options: LoadOptions): Promise<LoadResult> {
   const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--timeout', '5s', '--latency'];
   for (const [name, value] of Object.entries(options.headers)) args.push('-H', `${name}: ${value}`);
+  if (options.script !== undefined) args.push('-s', options.script);
   args.push(options.url);
   return new Promise((resolve, reject) => {
     execFile('wrk', args, { timeout: (options.seconds + 15) * 1000 }, (err, stdout) => {
@@ -61,5 +64,6 @@ export function runWrk(options: LoadOptions): Promise<LoadResult> {
 /** The command line of a run, for the results file. */
 export function wrkCommandLine(options: LoadOptions): string {
   const headers = Object.entries(options.headers).map(([name, value]) => ` -H '${name}: ${value}'`);
-  return `wrk -t1 -c${options.connections} -d${options.seconds}s --timeout 5s --latency${headers.join('')} ${options.url}`;
+  const script = options.script === undefined ? '' : ` -s ${options.script}`;
+  return `wrk -t1 -c${options.connections} -d${options.seconds}s --timeout 5s --latency${headers.join('')}${script} ${options.url}`;
 }

@@ -41,10 +41,15 @@ function repositoryRoot(): string {
   throw new Error('dist/cli/main.js not found: run `npm run build` first');
 }
 
+/** This checkout's built CLI, dist/cli/main.js. */
+export function cdnIncludeCli(): string {
+  return join(repositoryRoot(), 'dist', 'cli', 'main.js');
+}
+
 /** cdn-include, Hugo and Eleventy, in the order they are reported. */
 export function buildTools(): BuildTool[] {
   const root = repositoryRoot();
-  const cli = join(root, 'dist', 'cli', 'main.js');
+  const cli = cdnIncludeCli();
   const eleventy = join(root, 'node_modules', '.bin', 'eleventy');
   return [
     {

@@ -97,15 +97,12 @@ export function formatCombinedLine(record: AccessLogRecord): string {
     `${record.client} - - [${formatClfTime(record.time)}] "${requestLine}" ` +
     `${record.status} ${record.bytes === 0 ? '-' : record.bytes} ` +
     `"${quotedItem(record.referer)}" "${quotedItem(record.userAgent)}"`;
-  const extras = [
-    `etag=${record.etag === undefined ? '-' : escapeEntityTag(record.etag)}`,
-    `time_ms=${record.durationMs === undefined ? '-' : record.durationMs.toFixed(1)}`,
-    `render_ms=${record.renderMs === undefined ? '-' : record.renderMs.toFixed(1)}`,
-    `cache=${record.cache ?? '-'}`,
-    `end=${record.completed ? 'complete' : 'aborted'}`,
-  ];
-  if (record.offload) extras.push(`offload=${record.offload.decision}`, `reason=${record.offload.reason}`);
-  return `${combined} ${extras.join(' ')}`;
+  const line =
+    `${combined} etag=${record.etag === undefined ? '-' : escapeEntityTag(record.etag)}` +
+    ` time_ms=${record.durationMs === undefined ? '-' : record.durationMs.toFixed(1)}` +
+    ` render_ms=${record.renderMs === undefined ? '-' : record.renderMs.toFixed(1)}` +
+    ` cache=${record.cache ?? '-'} end=${record.completed ? 'complete' : 'aborted'}`;
+  return record.offload ? `${line} offload=${record.offload.decision} reason=${record.offload.reason}` : line;
 }
 
 /**

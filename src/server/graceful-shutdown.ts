@@ -41,7 +41,8 @@ export class RequestTracker {
   track(listener: RequestListener): RequestListener {
     return (req, res) => {
       this.open.add(res);
-      res.once('close', () => this.open.delete(res));
+      // `on`, not `once`: a response closes once, and once's wrapper is two more objects per request.
+      res.on('close', () => this.open.delete(res));
       // RFC 9112 §9.6: `close` tells the client this connection ends after the response.
       if (this.draining) res.setHeader('Connection', 'close');
       listener(req, res);

@@ -217,7 +217,9 @@ function isConditional(headers: RequestHeaders): boolean {
 }
 
 function setValidatorHeaders(ctx: Context, representation: Representation, now: number): void {
-  ctx.set('Date', httpDateOf(now));
+  const { res } = ctx;
+  if (res.headersSent) return;
+  res.setHeader('Date', httpDateOf(now));
   setFields(ctx, validatorFieldsOf(representation));
 }
 

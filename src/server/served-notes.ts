@@ -17,14 +17,21 @@ export interface ServedNote {
   renderMs?: number;
 }
 
-const notes = new WeakMap<IncomingMessage, ServedNote>();
+// A property under a symbol of this module rather than a WeakMap entry: every request gets a note, and a WeakMap
+// entry per short-lived request is work for every garbage collection until the request is gone.
+const NOTE = Symbol('cdn-include served note');
+
+type NotedRequest = IncomingMessage & { [NOTE]?: ServedNote };
 
 /** Records how the request `req` was answered; a later note for the same request replaces it. */
 export function noteServed(req: IncomingMessage, note: ServedNote): void {
-  notes.set(req, note);
+  (req as NotedRequest)[NOTE] = note;
 }
 
 /** How the request `req` was answered, if the middleware answered it. */
 export function servedNoteOf(req: IncomingMessage): ServedNote | undefined {
-  return notes.get(req);
+  return (req as NotedRequest)[NOTE];
 }
+
+/** The note of every render-cache hit: one object, never changed, for every request it describes. */
+export const CACHE_HIT_NOTE: ServedNote = Object.freeze({ cache: 'hit' });

@@ -54,7 +54,7 @@ import { isNotModifiedFor, offloadOf, type OffloadOptions } from './offload';
 import { withOwnHosts } from './offload-config';
 import { callSetHeaders, type SetHeaders, validateSetHeaders } from './set-headers';
 import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
-import { noteServed, type CacheOutcome } from './served-notes';
+import { CACHE_HIT_NOTE, noteServed, type CacheOutcome } from './served-notes';
 import {
   DEFAULT_STREAM_THRESHOLD,
   type OpeningFileSource,
@@ -302,7 +302,7 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     const key = requestKey(ctx, target);
     const hit = cache.lookup(key, ctx.req.headers, now);
     if (hit) {
-      noteServed(ctx.req, { cache: 'hit' });
+      noteServed(ctx.req, CACHE_HIT_NOTE);
       return await send(release, ctx, key, hit, now);
     }
     const { shared, variant } = await cache.once(key, () =>
@@ -459,7 +459,7 @@ export function ssi(given: SsiOptions): SsiMiddleware {
       return;
     if (redirect && (await redirect.answer(ctx, variant.path, () => variant.representations.identity)))
       return;
-    const representation = await set.select(coding);
+    const representation = set.selected(coding) ?? (await set.select(coding));
     sendRepresentation(ctx, representation, now);
     if (variant.preconnect) for (const link of variant.preconnect) ctx.append('Link', link);
     if (mirrorLinks && variant.path !== undefined)
