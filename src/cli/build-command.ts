@@ -1,6 +1,7 @@
 // `cdn-include build`: parses its arguments, renders the site to the output folder, and reports what it did.
 
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { buildSite } from '../site-build/build-site';
 import { summarizeBuild, type BuildReport } from '../site-build/build-report';
@@ -9,8 +10,9 @@ import { NodeSiteLister } from '../site-build/node-site-lister';
 import { formatDiagnostic } from '../engine/diagnostics';
 import { NodeFileSource } from '../engine/node-file-source';
 import { DEFAULT_MANIFEST_NAME } from '../site-build/node-output-fs';
+import { RenderPool, renderWorkerScript } from '../site-build/render-pool';
 import { DependencyGraph } from '../engine/dependency-graph';
-import { GitTimesFileSource } from '../engine/git-times-file-source';
+import { type GitFileTimes, GitTimesFileSource } from '../engine/git-times-file-source';
 import type { FileSource } from '../engine/file-source';
 import { readGitFileTimes } from './git-file-times';
 import { siteSettings, type SiteSettings } from './config-file';
@@ -21,6 +23,7 @@ import {
   interpretArguments,
   switched,
   valued,
+  wholeNumberFlag,
   withNote,
   type FlagDeclaration,
   type FlagValues,
@@ -89,6 +92,19 @@ export const NGINX_DIGESTS: FlagDeclaration<boolean> = {
   ),
 };
 
+/** `--jobs N`: render threads; 1 renders in the main thread. */
+export const JOBS: FlagDeclaration<number | undefined> = {
+  flag: wholeNumberFlag(
+    {
+      name: 'jobs',
+      short: 'j',
+      argument: 'N',
+      help: 'pages rendered at once on N threads; 1 renders on the main thread\n(default: one per core)',
+    },
+    { min: 1, max: 256 },
+  ),
+};
+
 /** Every flag of `build`, in --help order, keyed by the name of its value in BuildOptions. */
 export const BUILD_FLAGS = {
   out: OUT,
@@ -101,6 +117,7 @@ export const BUILD_FLAGS = {
   ),
   previousManifest: PREVIOUS_MANIFEST,
   nginxDigests: NGINX_DIGESTS,
+  jobs: JOBS,
   ...WATCH_FLAGS,
   watch: withNote(WATCH, 'in build, each change also builds again (incrementally), until Ctrl-C'),
   manifest: NO_MANIFEST,
@@ -202,8 +219,24 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
     io.stderr(formatUsageError('build', (err as Error).message));
     return EXIT_USAGE;
   }
-  const code = await buildOnce(options, renderSettings, inputs, io);
-  if (!watching.watch) return code;
+  const pool = renderPool(options, renderSettings, inputs);
+  try {
+    const code = await buildOnce(options, renderSettings, inputs, pool, io);
+    if (!watching.watch) return code;
+    return await watchAndBuild(options, renderSettings, inputs, { pool, watching }, io);
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** Builds again on every change until a stop signal. */
+async function watchAndBuild(
+  options: BuildOptions,
+  renderSettings: RenderSettings,
+  inputs: BuildInputs,
+  { pool, watching }: { pool: RenderPool | undefined; watching: WatchSettings },
+  io: CommandIo,
+): Promise<number> {
   const graph = new DependencyGraph({ directoryIndex: renderSettings.directoryIndex });
   const manifest = path.join(options.out, DEFAULT_MANIFEST_NAME);
   loadManifestInto(graph, manifest);
@@ -217,7 +250,7 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
     warn: (line) => io.stderr(`${line}\n`),
     // The incremental build renders exactly the pages whose files changed; its manifest then updates the graph.
     onChanges: async () => {
-      await buildOnce(options, renderSettings, inputs, io);
+      await buildOnce(options, renderSettings, inputs, pool, io);
       const problem = loadManifestInto(graph, manifest);
       if (problem !== undefined) io.stderr(`cdn-include build: ${problem}\n`);
     },
@@ -228,6 +261,26 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
   return EXIT_SUCCESS;
 }
 
+/** The site settings that shape the pages. */
+type RenderSettings = Omit<SiteSettings, 'cacheControl' | 'staticCacheControl'>;
+
+/**
+ * The render threads of `--jobs N` (default: one per core), or undefined to render on the main thread: with
+ * --jobs 1, or when running from the TypeScript sources (tests), where no worker can load the compiled entry.
+ */
+function renderPool(
+  options: BuildOptions,
+  renderSettings: RenderSettings,
+  inputs: BuildInputs,
+): RenderPool | undefined {
+  const jobs = options.jobs ?? availableParallelism();
+  const script = renderWorkerScript();
+  if (jobs === 1 || script === undefined) return undefined;
+  const { assetHosts, ...render } = renderSettings;
+  const settings = { root: options.root, out: options.out, render, assetHosts, gitTimes: inputs.gitTimes };
+  return new RenderPool(settings, jobs, script);
+}
+
 /** What a build reads besides the docroot: the previous deploy's manifest and, with --git-times, git's times. */
 interface BuildInputs {
   previousManifest: string | undefined;
@@ -235,6 +288,8 @@ interface BuildInputs {
   source: () => FileSource;
   /** The build's clock: HEAD's commit time for a clean checkout with --git-times, else undefined (the real one). */
   now: number | undefined;
+  /** With --git-times, the commit times `source` reports, for the render threads to report them too. */
+  gitTimes?: GitFileTimes;
 }
 
 /** Reads `--previous-manifest` and asks git for its times; a problem is an Error with a one-line message. */
@@ -258,14 +313,19 @@ async function buildInputs(options: BuildOptions): Promise<BuildInputs> {
     source: () => new GitTimesFileSource(new NodeFileSource(options.root), git.times),
     // A checkout with local changes is no commit's build: its clock stays the real one.
     now: git.changed.length === 0 ? git.headMs : undefined,
+    gitTimes: git.times,
   };
 }
+
+/** Pages sent to each render thread before its first answer comes back. */
+const PAGES_IN_FLIGHT_PER_THREAD = 8;
 
 /** One (incremental) build; prints one line per rendered page and a summary on stdout, problems on stderr. */
 async function buildOnce(
   options: BuildOptions,
-  renderSettings: Omit<SiteSettings, 'cacheControl' | 'staticCacheControl'>,
+  renderSettings: RenderSettings,
   inputs: BuildInputs,
+  pool: RenderPool | undefined,
   io: CommandIo,
 ): Promise<number> {
   let report: BuildReport;
@@ -274,20 +334,27 @@ async function buildOnce(
     io.stderrColumns === undefined
       ? undefined
       : createProgressBar({ write: io.stderr, columns: io.stderrColumns, label: 'files' });
+  // The render threads must date pages as this thread does, so both clocks are fixed here, not defaulted.
+  const stampTime = Date.now();
+  const clock = { now: inputs.now ?? stampTime, stampTime };
   try {
     report = await buildSite({
       ...renderSettings,
       source: inputs.source(),
       previousManifest: inputs.previousManifest,
-      now: inputs.now,
+      now: clock.now,
       // A page stamped because its bytes changed must get a date later than any sent before: the real clock.
-      stampTime: Date.now(),
+      stampTime,
       // The output folder may sit inside ROOT; it must never be built into itself.
       lister: new NodeSiteLister(options.root, { exclude: [options.out] }),
       output: new NodeOutputFs(options.out),
       nginxDigests: options.nginxDigests,
       generator: `cdn-include ${readPackageVersion()}`,
       onProgress: bar && ((done, total) => bar.update(done, total)),
+      // Enough pages in flight to keep every render thread busy while this one decides what is stale.
+      ...(pool
+        ? { pageWriter: pool.writer(clock), concurrency: PAGES_IN_FLIGHT_PER_THREAD * pool.size }
+        : {}),
     });
   } catch (err) {
     bar?.finish();

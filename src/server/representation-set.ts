@@ -37,6 +37,12 @@ export class RepresentationSet {
     return this.encoded[coding] ?? (this.encoding[coding] ??= this.encode(coding));
   }
 
+  /** The representation for `coding` when it is made already, without waiting (a warm response's); else undefined. */
+  selected(coding: ContentCoding): Representation | undefined {
+    if (coding === 'identity' || !this.compressible) return this.identity;
+    return this.encoded[coding];
+  }
+
   /** Whether the form for `coding` exists already (selecting another one makes the set grow). */
   has(coding: ContentCoding): boolean {
     return coding === 'identity' || !this.compressible || this.encoded[coding] !== undefined;

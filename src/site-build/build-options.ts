@@ -12,6 +12,7 @@ import {
   resolveRenderOptions,
 } from '../engine/render-options';
 import { type OutputFs } from './output-fs';
+import { type PageWriter } from './page-writer';
 import { type SiteLister } from './site-lister';
 import { describeWholeNumber, isWholeNumber } from '../fields/whole-number';
 
@@ -59,6 +60,11 @@ export interface BuildOptions extends RenderOptions {
    * configuration's hash is part of the options hash, so a change renders every page again. @default undefined: off
    */
   assetHosts?: AssetHostsOptions;
+  /**
+   * Renders and writes each stale page instead of this thread: a RenderPool's `write`, whose workers must be
+   * given the same render options, `now`, `stampTime` and output folder as this build. @default in this thread
+   */
+  pageWriter?: PageWriter;
 }
 
 /** BuildOptions with every default filled in and the render options resolved once. */
@@ -75,6 +81,7 @@ export interface ResolvedBuildOptions {
   /** renderOptionsHash of the render options and the generator (and the asset hosts' hash). */
   optionsHash: string;
   assetHosts: ResolvedAssetHosts | undefined;
+  pageWriter: PageWriter | undefined;
 }
 
 /** Fills in defaults; a bad value throws TypeError naming the option. */
@@ -90,6 +97,7 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     nginxDigests = false,
     onProgress,
     assetHosts: assetHostsOptions,
+    pageWriter,
     ...renderOptions
   } = options;
   if (typeof lister?.list !== 'function') throw new TypeError("option 'lister' must be a SiteLister");
@@ -110,6 +118,9 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw new TypeError("option 'onProgress' must be a function");
   }
+  if (pageWriter !== undefined && typeof pageWriter !== 'function') {
+    throw new TypeError("option 'pageWriter' must be a function");
+  }
   const render = resolveRenderOptions(renderOptions);
   const assetHosts = assetHostsOptions === undefined ? undefined : resolveAssetHosts(assetHostsOptions);
   return {
@@ -127,6 +138,7 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
       assetHosts === undefined ? generator : `${generator}\0assetHosts ${assetHosts.hash}`,
     ),
     assetHosts,
+    pageWriter,
   };
 }
 

@@ -151,7 +151,8 @@ class BuildRun {
         this.outcomes.set(path, undefined);
         return;
       }
-      const result = await writePage(path, latestRecord(previous, deployed), this.options);
+      const record = latestRecord(previous, deployed);
+      const result = await (this.options.pageWriter?.(path, record) ?? writePage(path, record, this.options));
       if (!result.ok) return this.failPage(path, result.message, previous);
       this.changed = true;
       this.next.pages[path] = result.record;

@@ -1,17 +1,34 @@
 // Renders one SSI page as a plain GET at build time and writes it with its virtual Last-Modified as mtime.
 // Knows nothing of staleness or of other pages; the manifest record it returns carries what the next build needs.
 
+import { type ResolvedAssetHosts } from '../asset-hosts/asset-host-options';
 import { pageWithAssetHosts } from '../asset-hosts/page-assets';
 import { pageContentType } from '../engine/page-type';
 import { renderPage } from '../engine/render';
+import { type ResolvedRenderOptions } from '../engine/render-options';
 import { floorToSecond, virtualLastModified } from '../engine/validators';
 import { nextLastModified, type ValidatorRecord } from '../engine/validator-history';
-import { type ResolvedBuildOptions } from './build-options';
+import { type OutputFs } from './output-fs';
 import { fileDigest } from './digest-manifest';
 import { httpDate, type PageRecord } from './manifest';
 
 /** A page rendered and written, or why not. */
 export type PageWriteResult = { ok: true; record: PageRecord } | { ok: false; message: string };
+
+/** The build options a page's render and write depend on (those of ResolvedBuildOptions): no lister, no manifest. */
+export interface PageWriteOptions {
+  render: ResolvedRenderOptions;
+  output: OutputFs;
+  now: number;
+  stampTime: number;
+  assetHosts: ResolvedAssetHosts | undefined;
+}
+
+/**
+ * Renders and writes one page given its previous record: writePage in this thread, or a render worker's
+ * (render-pool.ts). It resolves with a failure rather than rejecting for problems of the page itself.
+ */
+export type PageWriter = (path: string, previous: PageRecord | undefined) => Promise<PageWriteResult>;
 
 /**
  * Renders the page at `path` (no query, no request headers, `time` = build start) and writes the bytes under
@@ -24,7 +41,7 @@ export type PageWriteResult = { ok: true; record: PageRecord } | { ok: false; me
 export async function writePage(
   path: string,
   previous: PageRecord | undefined,
-  options: ResolvedBuildOptions,
+  options: PageWriteOptions,
 ): Promise<PageWriteResult> {
   const result = await renderPage({ path, time: options.now }, options.render);
   if (result.status !== 'ok') return { ok: false, message: RENDER_FAILURES[result.status] };

@@ -1,0 +1,129 @@
+// Renders pages on worker threads, so a build uses every core: the main thread lists the site, decides what is
+// stale, copies the other files and owns the manifest; the workers render and write the pages it sends them.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { type PageRecord } from './manifest';
+import { type PageWriter, type PageWriteResult } from './page-writer';
+import { type BuildClock, type RenderWorkerSettings } from './render-worker-settings';
+
+/** One page for a worker to render, for the build numbered `build`. */
+export interface RenderRequest {
+  id: number;
+  build: number;
+  clock: BuildClock;
+  path: string;
+  previous: PageRecord | undefined;
+}
+
+/** A worker's answer: the page's result, or the message of what was thrown while rendering it. */
+export type RenderResponse = { id: number; result: PageWriteResult } | { id: number; error: string };
+
+/** Workers that died are replaced, up to this many times per pool: one that keeps dying fails the pages instead. */
+const MAX_REPLACEMENTS = 4;
+
+/**
+ * The compiled worker entry beside this module; undefined when running from TypeScript sources (the tests),
+ * where no worker can load it, and pages are rendered in the calling thread.
+ */
+export function renderWorkerScript(): string | undefined {
+  const script = join(__dirname, 'render-worker.js');
+  return existsSync(script) ? script : undefined;
+}
+
+interface Waiting {
+  resolve: (result: PageWriteResult) => void;
+  reject: (err: Error) => void;
+}
+
+interface PoolThread {
+  worker: Worker;
+  /** Pages sent to this worker and not answered yet, by request id. */
+  waiting: Map<number, Waiting>;
+}
+
+/**
+ * A fixed number of render workers, started at the first page (a build with nothing stale starts none) and kept
+ * for the builds that follow (--watch), each with its own snapshot of the docroot. A page whose render throws, or
+ * whose worker dies, fails with that message; the build goes on.
+ *
+ * @example
+ * const pool = new RenderPool({ root: 'site', out: 'dist', render: {} }, 2, renderWorkerScript()!);
+ * try {
+ *   await buildSite({ ..., now, stampTime, pageWriter: pool.writer({ now, stampTime }) });
+ * } finally {
+ *   await pool.close();
+ * }
+ */
+export class RenderPool {
+  private readonly threads: PoolThread[] = [];
+  private requests = 0;
+  private builds = 0;
+  private replacements = 0;
+  private closed = false;
+
+  constructor(
+    private readonly settings: RenderWorkerSettings,
+    readonly size: number,
+    private readonly script: string,
+  ) {}
+
+  /** The PageWriter of one build; `clock` must be the `now` and `stampTime` that build was given. */
+  writer(clock: BuildClock): PageWriter {
+    const build = ++this.builds;
+    return (path, previous) => this.send({ id: ++this.requests, build, clock, path, previous });
+  }
+
+  /** Stops every worker; pages still waiting fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const stopping = this.threads.splice(0).map(async (thread) => {
+      await thread.worker.terminate();
+      failAll(thread, 'the build was stopped before its render worker answered');
+    });
+    await Promise.all(stopping);
+  }
+
+  private send(request: RenderRequest): Promise<PageWriteResult> {
+    if (this.closed) return Promise.reject(new Error('the render workers were stopped'));
+    while (this.threads.length < this.size && this.replacements <= MAX_REPLACEMENTS) {
+      this.threads.push(this.start());
+    }
+    if (this.threads.length === 0) {
+      return Promise.reject(new Error('the render workers kept stopping; build with --jobs 1 to see why'));
+    }
+    // The least busy worker: pages differ in cost, so round robin would leave one idle while the other queues.
+    const thread = this.threads.reduce((best, each) => (each.waiting.size < best.waiting.size ? each : best));
+    return new Promise((resolve, reject) => {
+      thread.waiting.set(request.id, { resolve, reject });
+      thread.worker.postMessage(request);
+    });
+  }
+
+  private start(): PoolThread {
+    const worker = new Worker(this.script, { workerData: this.settings });
+    const thread: PoolThread = { worker, waiting: new Map() };
+    let problem: string | undefined;
+    worker.on('message', (response: RenderResponse) => {
+      const waiting = thread.waiting.get(response.id);
+      thread.waiting.delete(response.id);
+      if ('error' in response) waiting?.reject(new Error(response.error));
+      else waiting?.resolve(response.result);
+    });
+    worker.on('error', (err) => (problem = err.message));
+    worker.on('exit', (code) => {
+      if (this.closed) return;
+      const index = this.threads.indexOf(thread);
+      if (index >= 0) this.threads.splice(index, 1);
+      this.replacements++;
+      failAll(thread, `its render worker stopped (${problem ?? `exit code ${code}`})`);
+    });
+    return thread;
+  }
+}
+
+function failAll(thread: PoolThread, message: string): void {
+  for (const waiting of thread.waiting.values()) waiting.reject(new Error(message));
+  thread.waiting.clear();
+}

@@ -1,0 +1,64 @@
+// The render pool's answers when its worker fails: a page's error or a dead worker fails that page, never the build.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RenderPool } from '../../../src/site-build/render-pool';
+
+const folder = mkdtempSync(join(tmpdir(), 'cdn-include-pool-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** A worker script whose answer to each request is `body` (JavaScript with `request` and `parentPort`). */
+function workerScript(name: string, body: string): string {
+  const script = join(folder, `${name}.js`);
+  writeFileSync(
+    script,
+    `const { parentPort } = require('node:worker_threads');\nparentPort.on('message', (request) => { ${body} });\n`,
+  );
+  return script;
+}
+
+const SETTINGS = { root: folder, out: folder, render: {} };
+const CLOCK = { now: 0, stampTime: 0 };
+
+describe('RenderPool', () => {
+  it('a worker that answers › each page resolves with its own result', async () => {
+    const script = workerScript(
+      'echo',
+      'parentPort.postMessage({ id: request.id, result: { ok: false, message: request.path } });',
+    );
+    const pool = new RenderPool(SETTINGS, 2, script);
+    try {
+      const write = pool.writer(CLOCK);
+      const results = await Promise.all(['/a', '/b', '/c'].map((path) => write(path, undefined)));
+      expect(results).toEqual(['/a', '/b', '/c'].map((message) => ({ ok: false, message })));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a render that throws › that page rejects with the message', async () => {
+    const script = workerScript(
+      'throws',
+      "parentPort.postMessage({ id: request.id, error: 'EMFILE: too many' });",
+    );
+    const pool = new RenderPool(SETTINGS, 1, script);
+    try {
+      await expect(pool.writer(CLOCK)('/a', undefined)).rejects.toThrow('EMFILE: too many');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a worker that dies › its pages reject naming it, and later pages fail once replacements run out', async () => {
+    const pool = new RenderPool(SETTINGS, 1, workerScript('dies', 'process.exit(3);'));
+    try {
+      const write = pool.writer(CLOCK);
+      await expect(write('/a', undefined)).rejects.toThrow('its render worker stopped (exit code 3)');
+      for (let attempt = 0; attempt < 4; attempt++) await write('/b', undefined).catch(() => undefined);
+      await expect(write('/c', undefined)).rejects.toThrow(/render worker/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
