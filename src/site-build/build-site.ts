@@ -130,6 +130,7 @@ class BuildRun {
         return;
       }
       this.previous = parsed.manifest;
+      if (parsed.renewedEntityTags) return;
     }
     this.changed = this.previous.optionsHash !== this.options.optionsHash;
   }

@@ -7,7 +7,7 @@ import { renderPage } from '../../../src/engine/render';
 import { type BuildOptions, type BuildSession } from '../../../src/site-build/build-options';
 import { type BuildReport } from '../../../src/site-build/build-report';
 import { buildSite } from '../../../src/site-build/build-site';
-import { parseManifest } from '../../../src/site-build/manifest';
+import { parseManifest, serializeManifest } from '../../../src/site-build/manifest';
 import { MemoryOutputFs } from '../../support/memory-output-fs';
 import { MemorySite } from '../../support/memory-site';
 
@@ -159,6 +159,16 @@ describe('a second build', () => {
     await build(site, output, SECOND_BUILD);
     expect(output.manifest).toBe(manifest);
     expect(output.files.get(DIGESTS)).toBe(digests);
+  });
+
+  it('with nothing changed but ETags of an older form in the manifest › writes the manifest again', async () => {
+    const { output } = await builtTwice((_site, output) => {
+      const parsed = parseManifest(output.manifest ?? '');
+      if (!parsed.ok) throw new Error(parsed.problem);
+      parsed.manifest.pages['/index.shtml'].etag = '"0-older"';
+      output.manifest = serializeManifest(parsed.manifest);
+    });
+    expect(output.manifest).not.toContain('"0-older"');
   });
 
   it('with nothing changed but the digest manifest gone › publishes it again', async () => {

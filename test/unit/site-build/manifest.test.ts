@@ -74,6 +74,8 @@ describe('manifest text', () => {
     if (!parsed.ok) throw new Error(parsed.problem);
     expect(parsed.manifest.pages['/z.shtml'].etag).toBe('"3-ungWv48Bz+pBQUDeXa4iI7ADYaO"');
     expect(parsed.manifest.files['/a.css'].etag).toBe('"3-ungWv48Bz+pBQUDeXa4iI7ADYaO"');
+    expect(parsed.renewedEntityTags).toBe(true);
+    expect(parseManifest(serializeManifest(parsed.manifest))).not.toHaveProperty('renewedEntityTags');
   });
 
   it('the empty manifest › parses back', () => {
