@@ -3,6 +3,7 @@
 
 import { type Dependency, type DependencyRole } from '../engine/dependency-set';
 import { type Diagnostic } from '../engine/diagnostics';
+import { entityTagOfBase64Digest } from '../engine/validators';
 import { type RequestDependence } from '../engine/request-dependence';
 import { compareCodeUnits } from './digest-manifest';
 import { type OutputFileInfo } from './output-fs';
@@ -69,7 +70,9 @@ export function emptyManifest(): Manifest {
  */
 export function serializeManifest(manifest: Manifest): string {
   const { pages, files, ...head } = manifest;
-  const fields = Object.entries(head).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`);
+  const fields = Object.entries(head).map(
+    ([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`,
+  );
   return `{${fields.join(',')},\n"pages":${recordLines(pages)},\n"files":${recordLines(files)}\n}\n`;
 }
 
@@ -115,7 +118,20 @@ export function parseManifest(
     pages: pages as Record<string, PageRecord>,
     files: files as Record<string, FileRecord>,
   };
+  withCurrentEntityTags(manifest);
   return { ok: true, manifest };
+}
+
+/**
+ * Gives every record that keeps its SHA-256 the ETag this version sends for those bytes (entityTagOfBase64Digest).
+ * A manifest written while ETags were SHA-1 tags holds the older form: compared as it is, every unchanged page would
+ * look changed and get a new Last-Modified, and the digest manifest would publish tags no server sends.
+ */
+function withCurrentEntityTags(manifest: Manifest): void {
+  for (const record of Object.values(manifest.pages))
+    if (record.sha256 !== undefined) record.etag = entityTagOfBase64Digest(record.output.size, record.sha256);
+  for (const record of Object.values(manifest.files))
+    if (record.sha256 !== undefined) record.etag = entityTagOfBase64Digest(record.size, record.sha256);
 }
 
 /** An epoch-ms time as an HTTP-date (IMF-fixdate, RFC 9110 §5.6.7), which toUTCString produces. */
