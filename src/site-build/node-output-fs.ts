@@ -129,7 +129,8 @@ const TEMPORARY_NAME = /^\.cdn-include-([0-9]+)-[0-9a-f]+\.tmp$/;
 
 /**
  * Writes a hidden temporary file in `temporaryFolder` (on the same file system, so the rename is atomic), sets its
- * mtime, then renames it into place.
+ * mtime, then renames it into place. A missing folder is made when a step fails for want of it, not before every
+ * file: a build writes thousands of files into a few folders, and two mkdirs per file were a tenth of its time.
  */
 async function writeAtomically(
   file: string,
@@ -137,20 +138,29 @@ async function writeAtomically(
   mtimeMs: number | undefined,
   temporaryFolder: string,
 ): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await mkdir(temporaryFolder, { recursive: true });
   const temporary = join(
     temporaryFolder,
     `.cdn-include-${process.pid}-${randomBytes(6).toString('hex')}.tmp`,
   );
   try {
-    await writeFile(temporary, bytes);
+    await inFolder(temporaryFolder, () => writeFile(temporary, bytes));
     // Seconds as a number, not a Date, which would cut the time to whole milliseconds.
     if (mtimeMs !== undefined) await utimes(temporary, mtimeMs / 1000, mtimeMs / 1000);
-    await rename(temporary, file);
+    await inFolder(dirname(file), () => rename(temporary, file));
   } catch (err) {
     await unlink(temporary).catch(() => undefined);
     throw err;
+  }
+}
+
+/** Runs `step`, and once more after making `folder` when it failed because the folder (or one above) is missing. */
+async function inFolder(folder: string, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await mkdir(folder, { recursive: true });
+    await step();
   }
 }
 
