@@ -85,7 +85,7 @@ export async function runRounds(
   return results;
 }
 
-/** Seconds `rows` rows take under `plan`: every round's runs, the warm-ups, and about 1 s per run of wrk start-up. */
+/** Seconds `rows` rows take under `plan`: every round's runs and the warm-ups. */
 export function plannedSeconds(rows: number, plan: RoundPlan): number {
-  return rows * (plan.rounds * (plan.seconds + 1) + plan.warmupSeconds);
+  return rows * (plan.rounds * plan.seconds + plan.warmupSeconds);
 }

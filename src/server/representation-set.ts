@@ -2,8 +2,7 @@
 // (RFC 9110 §8.8.3.3); compressed copies are made on first demand, once however many requests ask at the same
 // time, and kept with the identity one.
 
-import { BodyDigests } from '../engine/body-digests';
-import { entityTagOf } from '../engine/validators';
+import { bodyHashes } from '../engine/body-digests';
 import { stringBytes } from '../ssi/string-bytes';
 import { compressBody, type CompressionCoding } from './body-compression';
 import type { ContentCoding } from './content-coding';
@@ -35,6 +34,12 @@ export class RepresentationSet {
   async select(coding: ContentCoding): Promise<Representation> {
     if (coding === 'identity' || !this.compressible) return this.identity;
     return this.encoded[coding] ?? (this.encoding[coding] ??= this.encode(coding));
+  }
+
+  /** The representation for `coding` when it is made already, without waiting (a warm response's); else undefined. */
+  selected(coding: ContentCoding): Representation | undefined {
+    if (coding === 'identity' || !this.compressible) return this.identity;
+    return this.encoded[coding];
   }
 
   /** Whether the form for `coding` exists already (selecting another one makes the set grow). */
@@ -80,9 +85,8 @@ export class RepresentationSet {
         : Object.freeze({
             ...this.identity,
             body,
-            etag: entityTagOf(body),
+            ...bodyHashes(body),
             contentEncoding: coding,
-            digests: BodyDigests.of(body),
             unencodedDigest: this.identity.digests.field(),
           });
     this.encoded[coding] = form;

@@ -459,7 +459,7 @@ export function ssi(given: SsiOptions): SsiMiddleware {
       return;
     if (redirect && (await redirect.answer(ctx, variant.path, () => variant.representations.identity)))
       return;
-    const representation = await set.select(coding);
+    const representation = set.selected(coding) ?? (await set.select(coding));
     sendRepresentation(ctx, representation, now);
     if (variant.preconnect) for (const link of variant.preconnect) ctx.append('Link', link);
     if (mirrorLinks && variant.path !== undefined)
