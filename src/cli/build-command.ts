@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { buildSite } from '../site-build/build-site';
+import type { BuildOptions as SiteBuildOptions, BuildSession } from '../site-build/build-options';
 import { summarizeBuild, type BuildReport } from '../site-build/build-report';
 import { NodeOutputFs } from '../site-build/node-output-fs';
 import { NodeSiteLister } from '../site-build/node-site-lister';
@@ -219,11 +220,13 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
     io.stderr(formatUsageError('build', (err as Error).message));
     return EXIT_USAGE;
   }
+  // Watch mode's builds keep the manifest in memory, so an edit costs the pages it touches, not a manifest read.
+  const session: BuildSession = {};
   const pool = renderPool(options, renderSettings, inputs);
   try {
-    const code = await buildOnce(options, renderSettings, inputs, pool, io);
+    const code = await buildOnce(options, renderSettings, inputs, pool, io, { session });
     if (!watching.watch) return code;
-    return await watchAndBuild(options, renderSettings, inputs, { pool, watching }, io);
+    return await watchAndBuild(options, renderSettings, inputs, { pool, watching, session }, io);
   } finally {
     await pool?.close();
   }
@@ -234,12 +237,17 @@ async function watchAndBuild(
   options: BuildOptions,
   renderSettings: RenderSettings,
   inputs: BuildInputs,
-  { pool, watching }: { pool: RenderPool | undefined; watching: WatchSettings },
+  {
+    pool,
+    watching,
+    session,
+  }: { pool: RenderPool | undefined; watching: WatchSettings; session: BuildSession },
   io: CommandIo,
 ): Promise<number> {
   const graph = new DependencyGraph({ directoryIndex: renderSettings.directoryIndex });
   const manifest = path.join(options.out, DEFAULT_MANIFEST_NAME);
-  loadManifestInto(graph, manifest);
+  if (session.manifest) graph.recordManifest(session.manifest.pages);
+  else loadManifestInto(graph, manifest);
   io.stdout(`watching ${options.root}; Ctrl-C stops\n`);
   const mode = startWatchMode({
     root: options.root,
@@ -248,11 +256,19 @@ async function watchAndBuild(
     exclude: [options.out],
     log: (line) => io.stdout(`${line}\n`),
     warn: (line) => io.stderr(`${line}\n`),
-    // The incremental build renders exactly the pages whose files changed; its manifest then updates the graph.
-    onChanges: async () => {
-      await buildOnce(options, renderSettings, inputs, pool, io);
-      const problem = loadManifestInto(graph, manifest);
-      if (problem !== undefined) io.stderr(`cdn-include build: ${problem}\n`);
+    // The incremental build renders exactly the pages whose files changed; their records then update the graph.
+    onChanges: async (paths) => {
+      const before = session.manifest?.pages ?? {};
+      await buildOnce(options, renderSettings, inputs, pool, io, { session, changedPaths: paths });
+      if (!session.manifest) {
+        const problem = loadManifestInto(graph, manifest);
+        if (problem !== undefined) io.stderr(`cdn-include build: ${problem}\n`);
+        return;
+      }
+      // A page found up to date keeps its very record.
+      const { pages } = session.manifest;
+      const renewed = Object.keys(pages).filter((page) => pages[page] !== before[page]);
+      graph.recordManifest(Object.fromEntries(renewed.map((page) => [page, pages[page]])));
     },
   });
   const signal = await io.stopSignal;
@@ -327,6 +343,7 @@ async function buildOnce(
   inputs: BuildInputs,
   pool: RenderPool | undefined,
   io: CommandIo,
+  incremental: Pick<SiteBuildOptions, 'session' | 'changedPaths'>,
 ): Promise<number> {
   let report: BuildReport;
   // Only a terminal gets a bar: in a pipe or a log file the carriage returns would be noise.
@@ -355,6 +372,7 @@ async function buildOnce(
       ...(pool
         ? { pageWriter: pool.writer(clock), concurrency: PAGES_IN_FLIGHT_PER_THREAD * pool.size }
         : {}),
+      ...incremental,
     });
   } catch (err) {
     bar?.finish();

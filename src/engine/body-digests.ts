@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { DEFAULT_DIGEST_ALGORITHM, type DigestAlgorithm, digestFieldValue } from '../fields/integrity-fields';
+import { entityTagOfDigest } from './validators';
 
 /** Node's name of each digest algorithm. */
 const NODE_HASH: Readonly<Record<DigestAlgorithm, string>> = { 'sha-256': 'sha256', 'sha-512': 'sha512' };
@@ -40,7 +41,7 @@ export class BodyDigests {
 
   /** The digests of `body`, held in memory. */
   static of(body: Uint8Array): BodyDigests {
-    return new BodyDigests((algorithm) => digestFieldValue(algorithm, digestOf(body, algorithm)));
+    return new BodyDigests(digestsOf(body));
   }
 
   /** The field value for `algorithm` (the default when none is given). */
@@ -52,4 +53,26 @@ export class BodyDigests {
     }
     return value;
   }
+}
+
+/** What names a body held in memory: its strong ETag and its digests. */
+export interface BodyHashes {
+  etag: string;
+  digests: BodyDigests;
+}
+
+/**
+ * The ETag and the digests of `body` from one SHA-256 pass: the ETag is made from the SHA-256 that Repr-Digest
+ * sends (see entityTagOfDigest), so a rendered page is hashed once, not once per field.
+ *
+ * @example const { etag, digests } = bodyHashes(body); digests.field() // 'sha-256=:…:'
+ */
+export function bodyHashes(body: Uint8Array): BodyHashes {
+  const sha256 = digestOf(body, 'sha-256');
+  const known = { 'sha-256': digestFieldValue('sha-256', sha256) };
+  return { etag: entityTagOfDigest(body.length, sha256), digests: new BodyDigests(digestsOf(body), known) };
+}
+
+function digestsOf(body: Uint8Array): (algorithm: DigestAlgorithm) => string {
+  return (algorithm) => digestFieldValue(algorithm, digestOf(body, algorithm));
 }

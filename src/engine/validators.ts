@@ -1,6 +1,6 @@
 // Validators of a rendered page, derived from its bytes and its dependency set. Pure functions.
 
-import computeEtag from 'etag';
+import { createHash } from 'node:crypto';
 import { type Dependency } from './dependency-set';
 
 /**
@@ -16,10 +16,28 @@ export function virtualLastModified(
   return floorToSecond(Math.min(newest, now));
 }
 
-/** A strong ETag computed from the exact bytes served, so every server with the same files sends the same tag. */
-export function entityTagOf(body: Buffer): string {
-  return computeEtag(body);
+/**
+ * A strong ETag computed from the exact bytes served, so every server with the same files sends the same tag:
+ * `"<length in hex>-<base64 SHA-256, first 27 characters>"`.
+ */
+export function entityTagOf(body: Uint8Array): string {
+  return entityTagOfDigest(body.length, createHash('sha256').update(body).digest());
 }
+
+/**
+ * The ETag of `length` bytes whose SHA-256 is `sha256`: the one hash that the Repr-Digest field sends too, so a
+ * body is hashed once for both. 27 base64 characters (162 bits) keep the length of jshttp `etag`'s tags.
+ */
+export function entityTagOfDigest(length: number, sha256: Buffer): string {
+  return entityTagOfBase64Digest(length, sha256.toString('base64'));
+}
+
+/** The same from the standard base64 of the SHA-256, as a digest field or a build manifest keeps it. */
+export function entityTagOfBase64Digest(length: number, sha256Base64: string): string {
+  return `"${length.toString(16)}-${sha256Base64.slice(0, ENTITY_TAG_HASH_CHARACTERS)}"`;
+}
+
+const ENTITY_TAG_HASH_CHARACTERS = 27;
 
 /** Floors epoch milliseconds to the whole second HTTP dates can express. */
 export function floorToSecond(epochMs: number): number {

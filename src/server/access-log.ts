@@ -6,6 +6,7 @@ import type { Context, Middleware } from 'koa';
 import { escapeLogItem } from './log-escape';
 import { offloadNoteOf, type OffloadNote } from './offload-notes';
 import { servedNoteOf, type CacheOutcome } from './served-notes';
+import { byteLengthOf, CountedResponse } from './counted-response';
 
 /** The formats of the access log: Apache's Combined Log Format with fields appended, or one JSON object a line. */
 export const LOG_FORMATS = ['combined', 'json'] as const;
@@ -176,7 +177,8 @@ class LoggedRequest {
     this.target = ctx.req.url ?? '';
     this.peer = ctx.req.socket.remoteAddress ?? '-';
     this.client = ctx.request.ip || this.peer;
-    this.countBodyBytes(ctx.res);
+    // A server made with CountedResponse counts already; a response of any other server is counted here.
+    if (!(ctx.res instanceof CountedResponse)) this.countBodyBytes(ctx.res);
     this.watchFailure(ctx);
   }
 
@@ -193,7 +195,7 @@ class LoggedRequest {
       target: this.target,
       protocol: `HTTP/${req.httpVersion}`,
       status: loggedStatus(res, this.failed),
-      bytes: this.bytes,
+      bytes: res instanceof CountedResponse ? res.bodyBytes : this.bytes,
       referer: req.headers.referer,
       userAgent: req.headers['user-agent'],
       etag: typeof etag === 'string' ? etag : undefined,
@@ -233,13 +235,6 @@ class LoggedRequest {
       onerror.call(ctx, err);
     };
   }
-}
-
-/** The bytes of a chunk given to write or end: none for a callback in its place or no chunk. */
-function byteLengthOf(chunk: unknown, encoding: unknown): number {
-  if (typeof chunk === 'string')
-    return Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-  return chunk instanceof Uint8Array ? chunk.byteLength : 0;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -1,8 +1,7 @@
 // `PATH.sha256`: the SHA-256 of what PATH serves, in sha256sum's format (`<hex>  <name>`), so `sha256sum -c` checks
 // a download made from the origin or from any mirror (derived-files.ts says when it is answered). Pure.
 
-import { BodyDigests } from '../engine/body-digests';
-import { entityTagOf } from '../engine/validators';
+import { bodyHashes } from '../engine/body-digests';
 import { digestFromField } from '../fields/integrity-fields';
 import type { Representation } from './representation';
 
@@ -37,8 +36,7 @@ export function derivedRepresentation(
     streamed: undefined,
     contentType,
     contentEncoding: undefined,
-    etag: entityTagOf(body),
-    digests: BodyDigests.of(body),
+    ...bodyHashes(body),
     unencodedDigest: undefined,
   });
 }

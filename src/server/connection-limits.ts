@@ -3,6 +3,7 @@
 
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { describeWholeNumber, isWholeNumber } from '../fields/whole-number';
+import { CountedResponse } from './counted-response';
 
 /** The limits applied to each accepted connection. Every duration is in milliseconds. */
 export interface ConnectionLimits {
@@ -66,7 +67,13 @@ export function createLimitedServer(listener: RequestListener, limits: Connectio
   const server = createServer(
     // Node sweeps for expired header and request deadlines every 30 s by default, which lets a half-open
     // connection live up to 30 s past its deadline; a quarter of the shortest deadline keeps the overshoot small.
-    { headersTimeout, requestTimeout, connectionsCheckingInterval: checkingInterval(limits) },
+    // Its responses count their body bytes, for the access log (see CountedResponse).
+    {
+      headersTimeout,
+      requestTimeout,
+      connectionsCheckingInterval: checkingInterval(limits),
+      ServerResponse: CountedResponse,
+    },
     listener,
   );
   server.maxConnections = maxConnections;

@@ -2,8 +2,7 @@
 // (RFC 9110 §8.8.3.3); compressed copies are made on first demand, once however many requests ask at the same
 // time, and kept with the identity one.
 
-import { BodyDigests } from '../engine/body-digests';
-import { entityTagOf } from '../engine/validators';
+import { bodyHashes } from '../engine/body-digests';
 import { stringBytes } from '../ssi/string-bytes';
 import { compressBody, type CompressionCoding } from './body-compression';
 import type { ContentCoding } from './content-coding';
@@ -86,9 +85,8 @@ export class RepresentationSet {
         : Object.freeze({
             ...this.identity,
             body,
-            etag: entityTagOf(body),
+            ...bodyHashes(body),
             contentEncoding: coding,
-            digests: BodyDigests.of(body),
             unencodedDigest: this.identity.digests.field(),
           });
     this.encoded[coding] = form;

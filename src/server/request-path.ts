@@ -89,6 +89,8 @@ function originFormOf(rawTarget: string): string | undefined {
 /** Percent-decodes one raw segment into text, or refuses it with a 400. */
 function decodeSegment(rawSegment: string): string | Refusal {
   if (rawSegment.includes('\\')) return refuse(400, 'backslash');
+  // The target is visible ASCII (checked first): without an escape, the segment is its own UTF-8 text.
+  if (!rawSegment.includes('%')) return rawSegment;
   const bytes: number[] = [];
   for (let index = 0; index < rawSegment.length; index++) {
     const char = rawSegment[index];

@@ -6,6 +6,7 @@ import { type ResolvedAssetHosts } from '../asset-hosts/asset-host-options';
 import { pageWithAssetHosts } from '../asset-hosts/page-assets';
 import { cssFileWithAssetHosts, isCssType } from '../asset-hosts/css-rewriter';
 import { RecordingFileSource } from '../engine/caching-file-source';
+import { bodyHashes } from '../engine/body-digests';
 import { type Diagnostic } from '../engine/diagnostics';
 import { type GraphDependency } from '../engine/dependency-graph';
 import { type FileSource } from '../engine/file-source';
@@ -13,7 +14,6 @@ import { renderPage } from '../engine/render';
 import { headerValue, type RenderRequest } from '../engine/render-request';
 import { isSsiPath, type ResolvedRenderOptions } from '../engine/render-options';
 import { type ValidatorLedger } from '../engine/validator-ledger';
-import { entityTagOf } from '../engine/validators';
 import {
   type CachingFields,
   cachingFieldsFor,
@@ -162,7 +162,7 @@ function withInjection(built: Built, markup: Buffer): Built {
   const fields = injectedFields(built.fields);
   return {
     ...built,
-    identity: representationOf({ body, contentType, etag: entityTagOf(body) }, fields),
+    identity: representationOf({ body, contentType, ...bodyHashes(body) }, fields),
     fields,
   };
 }
@@ -216,7 +216,7 @@ async function buildPage(
   const dependencyTimes = dependencies.map((dependency) => dependency.mtimeMs);
   const { requestDependence } = result;
   return {
-    identity: representationOf({ body, contentType, etag: entityTagOf(body) }, fields),
+    identity: representationOf({ body, contentType, ...bodyHashes(body) }, fields),
     fields,
     dependencyTimes,
     readTarget: requestDependence.target,
@@ -246,7 +246,7 @@ async function buildStatic(
       : { body: file.bytes, mtimeMs: file.mtimeMs };
   const { contentType, fields } = staticFieldsFor(path, body.length, datedAt, false, settings, now);
   return {
-    identity: representationOf({ body, contentType, etag: entityTagOf(body) }, fields),
+    identity: representationOf({ body, contentType, ...bodyHashes(body) }, fields),
     fields,
     dependencyTimes: [datedAt],
     readTarget: false,

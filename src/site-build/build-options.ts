@@ -11,6 +11,8 @@ import {
   type ResolvedRenderOptions,
   resolveRenderOptions,
 } from '../engine/render-options';
+import { type DependentsIndex } from './changed-scope';
+import { type Manifest } from './manifest';
 import { type OutputFs } from './output-fs';
 import { type PageWriter } from './page-writer';
 import { type SiteLister } from './site-lister';
@@ -61,10 +63,29 @@ export interface BuildOptions extends RenderOptions {
    */
   assetHosts?: AssetHostsOptions;
   /**
+   * What a process keeps between its builds of one output (watch mode): the manifest last written, which the
+   * next build then neither reads nor parses. The output must not be built by anyone else meanwhile. @default none
+   */
+  session?: BuildSession;
+  /**
+   * The docroot paths changed since the build of `session`'s manifest, as a watcher reports them: only those and
+   * the pages resting on them are built, without listing the site. Ignored without a session manifest. @default
+   * undefined: every file is checked
+   */
+  changedPaths?: readonly string[];
+  /**
    * Renders and writes each stale page instead of this thread: a RenderPool's `write`, whose workers must be
    * given the same render options, `now`, `stampTime` and output folder as this build. @default in this thread
    */
   pageWriter?: PageWriter;
+}
+
+/** The state buildSite keeps in a BuildSession. */
+export interface BuildSession {
+  /** The manifest the last build wrote (or found up to date); undefined before the first. */
+  manifest?: Manifest;
+  /** Its pages inverted, made by the first build of known changes and kept up to date by the next ones. */
+  dependents?: DependentsIndex;
 }
 
 /** BuildOptions with every default filled in and the render options resolved once. */
@@ -81,6 +102,8 @@ export interface ResolvedBuildOptions {
   /** renderOptionsHash of the render options and the generator (and the asset hosts' hash). */
   optionsHash: string;
   assetHosts: ResolvedAssetHosts | undefined;
+  session: BuildSession | undefined;
+  changedPaths: readonly string[] | undefined;
   pageWriter: PageWriter | undefined;
 }
 
@@ -97,6 +120,8 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     nginxDigests = false,
     onProgress,
     assetHosts: assetHostsOptions,
+    session,
+    changedPaths,
     pageWriter,
     ...renderOptions
   } = options;
@@ -138,6 +163,8 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
       assetHosts === undefined ? generator : `${generator}\0assetHosts ${assetHosts.hash}`,
     ),
     assetHosts,
+    session,
+    changedPaths,
     pageWriter,
   };
 }

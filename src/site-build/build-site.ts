@@ -21,6 +21,7 @@ import {
   parseManifest,
   serializeManifest,
 } from './manifest';
+import { type ChangedScope, changedScope, DependentsIndex } from './changed-scope';
 import { isReservedPath, RESERVED_FOLDER } from './digest-manifest';
 import { isPublished, publishDigests } from './digest-publisher';
 import { SnapshotFileSource } from './snapshot-file-source';
@@ -55,14 +56,16 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
   const source = new SnapshotFileSource(resolved.render.source);
   const run = new BuildRun({ ...resolved, render: { ...resolved.render, source } });
   await run.loadManifest();
-  const listed = [...new Set(await run.options.lister.list())].filter((path) => !isHiddenPath(path)).sort();
+  const scope = run.changedScope();
+  const found = scope?.present ?? (await run.options.lister.list());
+  const listed = [...new Set(found)].filter((path) => !isHiddenPath(path)).sort();
   const paths = run.withoutReserved(listed);
   let done = 0;
   await mapConcurrently(paths, run.options.concurrency, async (path) => {
     await (isSsiPath(run.options.render, path) ? run.buildPage(path) : run.copyFile(path));
     run.options.onProgress?.(++done, paths.length);
   });
-  await run.removeVanished(new Set(paths));
+  await run.removeVanished(scope?.gone ?? run.vanished(new Set(paths)));
   // A rebuild that changed nothing leaves both manifests as they are (and the previous build's start as builtAt,
   // which only makes the racy rule stricter), unless a digest file is missing.
   if (run.hasChanges() || !(await isPublished(run.options))) {
@@ -70,6 +73,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
     run.addWarnings(await publishDigests(run.next, run.options));
     await run.options.output.writeManifest(serializeManifest(run.next));
   }
+  run.keepManifest();
   return run.report();
 }
 
@@ -86,7 +90,9 @@ class BuildRun {
   private readonly failures: BuildFailure[] = [];
   private readonly stats: StatCache;
   /** Whether the next manifest records anything the previous one does not. */
-  private changed = false;
+  private changed = true;
+  /** Whether the previous records are the session's own, so a build of known changes may rely on them. */
+  private sessionScope = false;
 
   constructor(readonly options: ResolvedBuildOptions) {
     this.next = {
@@ -100,23 +106,59 @@ class BuildRun {
   }
 
   async loadManifest(): Promise<void> {
-    this.changed = true;
     if (this.options.previousManifest !== undefined) {
       const deployed = parseManifest(this.options.previousManifest);
       // Building without it would let Last-Modified move backward: better no build than that.
       if (!deployed.ok) throw new Error(`the previous manifest is not usable: ${deployed.problem}`);
       this.deployed = deployed.manifest;
     }
-    const text = await this.options.output.readManifest();
-    if (text === undefined) return;
-    const parsed = parseManifest(text);
-    if (parsed.ok) {
+    const { session } = this.options;
+    if (session?.manifest) {
+      this.previous = session.manifest;
+      this.sessionScope = this.options.changedPaths !== undefined;
+      // Until this build has written its own: one that fails half-way leaves the next to read the output's.
+      session.manifest = undefined;
+    } else {
+      // An index of another manifest than the one read.
+      if (session) session.dependents = undefined;
+      const text = await this.options.output.readManifest();
+      if (text === undefined) return;
+      const parsed = parseManifest(text);
+      if (!parsed.ok) {
+        const message = `the manifest was ignored because ${parsed.problem}; every page is rendered again and its Last-Modified starts afresh`;
+        this.warnings.push({ code: 'manifest-ignored', message });
+        return;
+      }
       this.previous = parsed.manifest;
-      this.changed = this.previous.optionsHash !== this.options.optionsHash;
-      return;
+      if (parsed.renewedEntityTags) return;
     }
-    const message = `the manifest was ignored because ${parsed.problem}; every page is rendered again and its Last-Modified starts afresh`;
-    this.warnings.push({ code: 'manifest-ignored', message });
+    this.changed = this.previous.optionsHash !== this.options.optionsHash;
+  }
+
+  /**
+   * The files to look at when the changed paths are known and the previous records came from this session; they
+   * then start the next manifest, as files outside the scope keep them. Undefined: list every file.
+   */
+  changedScope(): ChangedScope | undefined {
+    const { changedPaths, session } = this.options;
+    if (!this.sessionScope || this.changed || !changedPaths || !session) return undefined;
+    const dependents = (session.dependents ??= new DependentsIndex(this.previous.pages));
+    const scope = changedScope(this.previous, changedPaths, this.options.render.source, dependents);
+    if (scope) {
+      Object.assign(this.next.pages, this.previous.pages);
+      Object.assign(this.next.files, this.previous.files);
+      // The records outside the scope were checked against that build's start: the racy rule keeps to it.
+      this.next.builtAt = this.previous.builtAt;
+    }
+    return scope;
+  }
+
+  /** Leaves the next manifest, now written or found up to date, to the session's next build. */
+  keepManifest(): void {
+    const { session } = this.options;
+    if (!session) return;
+    session.dependents?.update(this.previous.pages, this.next.pages);
+    session.manifest = this.next;
   }
 
   /** `paths` without those in the folder the build writes its own files to, each reported. */
@@ -184,15 +226,21 @@ class BuildRun {
     }
   }
 
+  /** The files the previous build wrote that are not `listed`. */
+  vanished(listed: ReadonlySet<string>): string[] {
+    const recorded = [...Object.keys(this.previous.pages), ...Object.keys(this.previous.files)];
+    return [...new Set(recorded.filter((path) => !listed.has(path)))];
+  }
+
   /** Removes the outputs of files the previous build wrote whose source is gone. */
-  async removeVanished(listed: ReadonlySet<string>): Promise<void> {
-    const vanished = [...Object.keys(this.previous.pages), ...Object.keys(this.previous.files)].filter(
-      (path) => !listed.has(path),
-    );
+  async removeVanished(vanished: readonly string[]): Promise<void> {
     if (vanished.length > 0) this.changed = true;
-    await mapConcurrently([...new Set(vanished)], this.options.concurrency, async (path) => {
+    await mapConcurrently(vanished, this.options.concurrency, async (path) => {
       try {
         await this.options.output.remove(path);
+        // A build of known changes started from the previous records.
+        delete this.next.pages[path];
+        delete this.next.files[path];
         this.counts.removed++;
       } catch (err) {
         // Keep the record, so the next build tries again.

@@ -2,7 +2,7 @@
 // holds: URL path → size, SHA-256 and ETag of every file served. Pure: the entries and the text, no I/O.
 
 import { digestOf } from '../engine/body-digests';
-import { entityTagOf } from '../engine/validators';
+import { entityTagOfDigest } from '../engine/validators';
 
 /** Where the build writes the digest manifest; mirrors are probed there (README "Mirrors"). */
 export const DIGEST_MANIFEST_PATH = '/.well-known/cdn-include/manifest.json';
@@ -36,13 +36,14 @@ export interface DigestManifest {
 
 /**
  * The digest entry of `bytes`, by the rules `serve` uses: the identity Repr-Digest's SHA-256 and entityTagOf's ETag.
- * @example fileDigest(Buffer.from('')) // { size: 0, sha256: '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=', etag: '"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"' }
+ * @example fileDigest(Buffer.from('')) // { size: 0, sha256: '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=', etag: '"0-47DEQpj8HBSa+/TImW+5JCeuQeR"' }
  */
 export function fileDigest(bytes: Buffer): FileDigest {
+  const sha256 = digestOf(bytes, 'sha-256');
   return {
     size: bytes.length,
-    sha256: digestOf(bytes, 'sha-256').toString('base64'),
-    etag: entityTagOf(bytes),
+    sha256: sha256.toString('base64'),
+    etag: entityTagOfDigest(bytes.length, sha256),
   };
 }
 

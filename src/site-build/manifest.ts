@@ -3,6 +3,7 @@
 
 import { type Dependency, type DependencyRole } from '../engine/dependency-set';
 import { type Diagnostic } from '../engine/diagnostics';
+import { entityTagOfBase64Digest } from '../engine/validators';
 import { type RequestDependence } from '../engine/request-dependence';
 import { compareCodeUnits } from './digest-manifest';
 import { type OutputFileInfo } from './output-fs';
@@ -69,7 +70,9 @@ export function emptyManifest(): Manifest {
  */
 export function serializeManifest(manifest: Manifest): string {
   const { pages, files, ...head } = manifest;
-  const fields = Object.entries(head).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`);
+  const fields = Object.entries(head).map(
+    ([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`,
+  );
   return `{${fields.join(',')},\n"pages":${recordLines(pages)},\n"files":${recordLines(files)}\n}\n`;
 }
 
@@ -81,9 +84,14 @@ function recordLines(record: Record<string, unknown>): string {
 }
 
 /** Reads manifest text; a problem (bad JSON, other version, bad shape) is described instead of thrown. */
-export function parseManifest(
-  text: string,
-): { ok: true; manifest: Manifest } | { ok: false; problem: string } {
+export function parseManifest(text: string):
+  | {
+      ok: true;
+      manifest: Manifest;
+      /** Some ETag was of an older form, so the text is not current. */
+      renewedEntityTags?: true;
+    }
+  | { ok: false; problem: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -115,7 +123,28 @@ export function parseManifest(
     pages: pages as Record<string, PageRecord>,
     files: files as Record<string, FileRecord>,
   };
-  return { ok: true, manifest };
+  return withCurrentEntityTags(manifest)
+    ? { ok: true, manifest, renewedEntityTags: true }
+    : { ok: true, manifest };
+}
+
+/**
+ * Gives every record that keeps its SHA-256 the ETag this version sends for those bytes (entityTagOfBase64Digest).
+ * A manifest written while ETags were SHA-1 tags holds the older form: compared as it is, every unchanged page would
+ * look changed and get a new Last-Modified, and the digest manifest would publish tags no server sends. True when
+ * a tag changed, so that both manifests are written again even when no page is.
+ */
+function withCurrentEntityTags(manifest: Manifest): boolean {
+  let renewed = false;
+  const renew = (record: { sha256?: string; etag?: string }, size: number) => {
+    if (record.sha256 === undefined) return;
+    const etag = entityTagOfBase64Digest(size, record.sha256);
+    if (record.etag !== etag) renewed = true;
+    record.etag = etag;
+  };
+  for (const record of Object.values(manifest.pages)) renew(record, record.output.size);
+  for (const record of Object.values(manifest.files)) renew(record, record.size);
+  return renewed;
 }
 
 /** An epoch-ms time as an HTTP-date (IMF-fixdate, RFC 9110 §5.6.7), which toUTCString produces. */

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, relative, sep } from 'node:path';
-import computeEtag from 'etag';
+import { expectedEntityTag } from '../support/expected-entity-tag';
 import { runCliOnce, startCli } from '../support/running-cli';
 import { at, TempSite } from '../support/temp-site';
 
@@ -31,7 +31,7 @@ function entriesOnDisk(out: string): Record<string, Entry> {
     entries[path] = {
       size: bytes.length,
       sha256: createHash('sha256').update(bytes).digest('base64'),
-      etag: computeEtag(bytes),
+      etag: expectedEntityTag(bytes),
     };
   }
   return entries;

@@ -25,7 +25,7 @@ function snapshot(out: string): Record<string, string> {
   for (const entry of readdirSync(out, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const file = join(entry.parentPath, entry.name);
-    const text = readFileSync(file, 'latin1').replace(/"builtAt": "[^"]*"/, '"builtAt": ""');
+    const text = readFileSync(file, 'latin1').replace(/"builtAt": ?"[^"]*"/, '"builtAt":""');
     const own = relative(out, file).startsWith('.');
     files[relative(out, file)] = `${own ? '' : statSync(file).mtimeMs} ${text}`;
   }

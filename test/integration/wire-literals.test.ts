@@ -4,9 +4,9 @@
 // values are literals.
 //
 // How each literal was computed, once, by tools independent of this code (coreutils, xxd, OpenSSL, CPython zlib):
-//   ETag   `"<length in hex>-<base64 SHA-1 without '='>"`:
-//          printf %s BYTES | sha1sum | cut -d' ' -f1 | xxd -r -p | base64 | tr -d =
-//          (cross-checked for 'abc': printf abc | openssl dgst -sha1 -binary | openssl base64)
+//   ETag   `"<length in hex>-<base64 SHA-256, first 27 characters>"` (the Repr-Digest's hash, so one hash serves both):
+//          printf %s BYTES | sha256sum | cut -d' ' -f1 | xxd -r -p | base64 -w0 | cut -c1-27
+//          (cross-checked for 'abc': printf abc | openssl dgst -sha256 -binary | openssl base64)
 //   purge tag: printf %s PATH | sha256sum | cut -c1-12
 //   gzip variant: CPython's zlib.compressobj(6, zlib.DEFLATED, 31) (system zlib 1.2.13) gave byte for byte what
 //          Node's bundled zlib 1.3.1 gives at level 6; the tag is that of those 71 bytes.
@@ -30,12 +30,12 @@ const THREE_MIB = Buffer.alloc(3 * 1024 * 1024, 'a');
 
 describe('entityTagOf (pages and static files held in memory)', () => {
   it.each([
-    ['no bytes', '"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"', Buffer.alloc(0)],
-    ['abc', '"3-qZk+NkcGgWq6PiVxeFDCbJzQ2J0"', Buffer.from('abc')],
-    ['Grüße in UTF-8 (7 bytes)', '"7-9kl1HW4btG+MhqjgMAI3wz3wcHQ"', Buffer.from('Grüße', 'utf8')],
-    ['a fragment', '"a-X4a6ORMXJ+7xXUxKp1bjgGx0fMs"', Buffer.from('a fragment')],
-    ['3607 bytes of compressible text', '"e17-KKj3p9FRAhGTy0fDTLZwSIXtbLA"', Buffer.from(COMPRESSIBLE)],
-    ['3 MiB of a', '"300000-lfq/nz9qUqqtz1fmGmb9VviTCVs"', THREE_MIB],
+    ['no bytes', '"0-47DEQpj8HBSa+/TImW+5JCeuQeR"', Buffer.alloc(0)],
+    ['abc', '"3-ungWv48Bz+pBQUDeXa4iI7ADYaO"', Buffer.from('abc')],
+    ['Grüße in UTF-8 (7 bytes)', '"7-+D4Dl5bGRToQ9VGeOf0ROQFXIxa"', Buffer.from('Grüße', 'utf8')],
+    ['a fragment', '"a-MIF+qrHDwd7/JsJFBUJUvpQRtW9"', Buffer.from('a fragment')],
+    ['3607 bytes of compressible text', '"e17-PVHVBHIR920TR+ICRDXhffYjDyo"', Buffer.from(COMPRESSIBLE)],
+    ['3 MiB of a', '"300000-b4ULyUrm994UKXwBYWw21xLSKGR"', THREE_MIB],
   ])('%s › %s', (_name, expected, bytes) => {
     expect(entityTagOf(bytes)).toBe(expected);
   });
@@ -50,7 +50,7 @@ describe('hashFile (big static files streamed from disk)', () => {
       try {
         // The digests as Python's hashlib gives them for the same bytes, in RFC 9530's byte-sequence form.
         expect(await hashFile(handle)).toEqual({
-          etag: '"300000-lfq/nz9qUqqtz1fmGmb9VviTCVs"',
+          etag: '"300000-b4ULyUrm994UKXwBYWw21xLSKGR"',
           digests: {
             'sha-256': 'sha-256=:b4ULyUrm994UKXwBYWw21xLSKGRJeyimO4HXdrA15lY=:',
             'sha-512':
@@ -118,23 +118,23 @@ describe('the headers of responses', () => {
   it('a page with an include › its ETag, Surrogate-Key and Cache-Tag', async () => {
     const response = await request(createApp({ root: site.root }).callback()).get('/index.shtml');
     expect(response.text).toBe('a fragment');
-    expect(response.headers.etag).toBe('"a-X4a6ORMXJ+7xXUxKp1bjgGx0fMs"');
+    expect(response.headers.etag).toBe('"a-MIF+qrHDwd7/JsJFBUJUvpQRtW9"');
     expect(response.headers['surrogate-key']).toBe('5ca053b4f01d c2382131b25d');
     expect(response.headers['cache-tag']).toBe('5ca053b4f01d,c2382131b25d');
   });
 
   it('a static file held in memory, and one streamed from disk › the ETag of their bytes', async () => {
     const app = createApp({ root: site.root, streamThreshold: 1024 }).callback();
-    expect((await request(app).get('/style.css')).headers.etag).toBe('"6-pMDaxJ5H/+DbzKdhX3O3Lva3FUM"');
-    expect((await request(app).head('/big.txt')).headers.etag).toBe('"300000-lfq/nz9qUqqtz1fmGmb9VviTCVs"');
+    expect((await request(app).get('/style.css')).headers.etag).toBe('"6-fJgEClQWV1hGkK4qHMO0KotTsVn"');
+    expect((await request(app).head('/big.txt')).headers.etag).toBe('"300000-b4ULyUrm994UKXwBYWw21xLSKGR"');
   });
 
   it('a page sent as identity and as gzip › the ETag of each form’s own bytes', async () => {
     const app = createApp({ root: site.root, compression: true }).callback();
     const identity = await request(app).get('/page.shtml').set('Accept-Encoding', 'identity');
     const gzip = await request(app).get('/page.shtml').set('Accept-Encoding', 'gzip');
-    expect(identity.headers.etag).toBe('"e17-KKj3p9FRAhGTy0fDTLZwSIXtbLA"');
+    expect(identity.headers.etag).toBe('"e17-PVHVBHIR920TR+ICRDXhffYjDyo"');
     expect(gzip.headers['content-encoding']).toBe('gzip');
-    expect(gzip.headers.etag).toBe('"47-AwkOMQng8G4KSMU1t4rlc4aF4sA"');
+    expect(gzip.headers.etag).toBe('"47-6hjUe9uxnKLbJMuOaw5fbm2qBVu"');
   });
 });

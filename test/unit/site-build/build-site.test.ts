@@ -1,13 +1,13 @@
 // buildSite over in-memory ports: outputs, validators as mtimes, and what an incremental build redoes.
 
 import { createHash } from 'node:crypto';
-import computeEtag from 'etag';
+import { expectedEntityTag } from '../../support/expected-entity-tag';
 import { type FileContent, type FileLookup, type FileSource } from '../../../src/engine/file-source';
 import { renderPage } from '../../../src/engine/render';
-import { type BuildOptions } from '../../../src/site-build/build-options';
+import { type BuildOptions, type BuildSession } from '../../../src/site-build/build-options';
 import { type BuildReport } from '../../../src/site-build/build-report';
 import { buildSite } from '../../../src/site-build/build-site';
-import { parseManifest } from '../../../src/site-build/manifest';
+import { parseManifest, serializeManifest } from '../../../src/site-build/manifest';
 import { MemoryOutputFs } from '../../support/memory-output-fs';
 import { MemorySite } from '../../support/memory-site';
 
@@ -127,7 +127,7 @@ describe('a first build', () => {
       size: 6,
       mtimeMs: BASE + 7_123,
       sha256: createHash('sha256').update('body{}').digest('base64'),
-      etag: computeEtag('body{}'),
+      etag: expectedEntityTag('body{}'),
     });
   });
 });
@@ -159,6 +159,16 @@ describe('a second build', () => {
     await build(site, output, SECOND_BUILD);
     expect(output.manifest).toBe(manifest);
     expect(output.files.get(DIGESTS)).toBe(digests);
+  });
+
+  it('with nothing changed but ETags of an older form in the manifest › writes the manifest again', async () => {
+    const { output } = await builtTwice((_site, output) => {
+      const parsed = parseManifest(output.manifest ?? '');
+      if (!parsed.ok) throw new Error(parsed.problem);
+      parsed.manifest.pages['/index.shtml'].etag = '"0-older"';
+      output.manifest = serializeManifest(parsed.manifest);
+    });
+    expect(output.manifest).not.toContain('"0-older"');
   });
 
   it('with nothing changed but the digest manifest gone › publishes it again', async () => {
@@ -336,3 +346,44 @@ class FailingSource implements FileSource {
     return this.inner.statSync(path);
   }
 }
+
+describe('a build of known changes (watch mode)', () => {
+  /** A first build into a session, then `change` and a build told which paths changed, with listing forbidden. */
+  async function builtWithChanges(change: (site: MemorySite) => string[]) {
+    const site = createSite();
+    const output = new MemoryOutputFs();
+    const session: BuildSession = {};
+    await build(site, output, FIRST_BUILD, { session });
+    const changedPaths = change(site);
+    const lister = { list: () => Promise.reject(new Error('listed')) };
+    const second = await build(site, output, SECOND_BUILD, { session, changedPaths, lister });
+    return { site, output, session, second };
+  }
+
+  it('a changed fragment › renders exactly the pages resting on it, and the manifest keeps every other record', async () => {
+    const { output, session, second } = await builtWithChanges((site) => {
+      site.write('/inc/header.html', '<h1>New</h1>', BASE + 50_000);
+      return ['/inc/header.html'];
+    });
+    expect(renderedPaths(second)).toEqual(['/inc/nav.shtml', '/index.shtml', '/news/index.shtml']);
+    expect(output.files.get('/index.shtml')?.bytes.toString()).toBe('<h1>New</h1>Home');
+    const manifest = parseManifest(output.manifest ?? '');
+    expect(manifest.ok && Object.keys(manifest.manifest.pages).sort()).toEqual(PAGES);
+    expect(manifest.ok && manifest.manifest).toEqual(session.manifest);
+  });
+
+  it('a page deleted and a file added › removes its output and copies the new file', async () => {
+    const { output, second } = await builtWithChanges((site) => {
+      site.remove('/solo.shtml', BASE + 50_000);
+      site.write('/new.txt', 'new', BASE + 50_000);
+      return ['/new.txt', '/solo.shtml'];
+    });
+    expect(second).toMatchObject({ rendered: 0, copied: 1, removed: 1 });
+    expect(output.files.has('/solo.shtml')).toBe(false);
+    expect(output.files.get('/new.txt')?.bytes.toString()).toBe('new');
+  });
+
+  it('a changed folder › needs the listing', async () => {
+    await expect(builtWithChanges(() => ['/inc'])).rejects.toThrow('listed');
+  });
+});

@@ -1,8 +1,8 @@
 // The digest manifest: its entries and text (pure), and what buildSite publishes over in-memory ports, first and
-// incremental builds alike. Expected digests are computed here with node:crypto and jshttp etag, never by our code.
+// incremental builds alike. Expected digests are computed here with node:crypto, never by our code.
 
 import { createHash } from 'node:crypto';
-import computeEtag from 'etag';
+import { expectedEntityTag } from '../../support/expected-entity-tag';
 import { type BuildOptions } from '../../../src/site-build/build-options';
 import { buildSite } from '../../../src/site-build/build-site';
 import {
@@ -26,7 +26,7 @@ function expectedEntry(bytes: Buffer | string) {
   return {
     size: buffer.length,
     sha256: createHash('sha256').update(buffer).digest('base64'),
-    etag: computeEtag(buffer),
+    etag: expectedEntityTag(buffer),
   };
 }
 

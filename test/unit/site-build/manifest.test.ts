@@ -60,6 +60,24 @@ describe('manifest text', () => {
     );
   });
 
+  it('records of a build whose ETags were SHA-1 tags › get the tag this version sends for their SHA-256', () => {
+    // 'abc': its SHA-256 and its two tags, by `printf abc | openssl dgst -sha256 -binary | openssl base64` and sha1.
+    const sha256 = 'ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=';
+    const older: Manifest = {
+      ...MANIFEST,
+      pages: {
+        '/z.shtml': { ...MANIFEST.pages['/z.shtml'], etag: '"3-qZk+NkcGgWq6PiVxeFDCbJzQ2J0"', sha256 },
+      },
+      files: { '/a.css': { size: 3, mtimeMs: 1, sha256, etag: '"3-qZk+NkcGgWq6PiVxeFDCbJzQ2J0"' } },
+    };
+    const parsed = parseManifest(serializeManifest(older));
+    if (!parsed.ok) throw new Error(parsed.problem);
+    expect(parsed.manifest.pages['/z.shtml'].etag).toBe('"3-ungWv48Bz+pBQUDeXa4iI7ADYaO"');
+    expect(parsed.manifest.files['/a.css'].etag).toBe('"3-ungWv48Bz+pBQUDeXa4iI7ADYaO"');
+    expect(parsed.renewedEntityTags).toBe(true);
+    expect(parseManifest(serializeManifest(parsed.manifest))).not.toHaveProperty('renewedEntityTags');
+  });
+
   it('the empty manifest › parses back', () => {
     expect(parseManifest(serializeManifest(emptyManifest()))).toEqual({
       ok: true,
