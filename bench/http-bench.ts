@@ -7,16 +7,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findLoadTool } from './load-tool';
+import { findLoadTool, type LoadTool } from './load-tool';
 import { prepareScenario, type PreparedScenario } from './preflight';
 import { writeResults } from './results-file';
 import { plannedSeconds, runRounds, type RoundPlan } from './rounds';
-import { buildScenarios, type RequestKind } from './scenarios';
+import { buildScenarios, type RequestKind, type Scenario } from './scenarios';
 import { signalStopNow, startServer, stopServer, type RunningServer } from './server-process';
 import { startBenchServers } from './bench-servers';
 import { BENCH_PAGES, writeBenchSite } from './sites';
 import { judgedTable } from './markdown-table';
-import { plannedRandomSeconds, runRandomAccess, type RandomAccessPlan } from './random-access';
+import {
+  plannedRandomSeconds,
+  runRandomAccess,
+  type RandomAccessPlan,
+  type RandomAccessResult,
+} from './random-access';
 import { memoryLines, randomAccessTable, randomAccessVerdicts } from './random-access-report';
 import { resultsTable } from './table';
 import { judgeTargets, rateTable } from './targets';
@@ -55,6 +60,47 @@ function prepareSite(workDir: string): string {
   return siteRoot;
 }
 
+/** Checks every row once against its server (a row whose server did not start is marked). */
+async function prepareRows(
+  scenarios: readonly Scenario[],
+  ports: ReadonlyMap<string, number>,
+  siteRoot: string,
+): Promise<PreparedScenario[]> {
+  const prepared: PreparedScenario[] = [];
+  for (const scenario of scenarios) {
+    const port = ports.get(scenario.server);
+    const expectedBytes = fs.statSync(path.join(siteRoot, scenario.page.staticPath)).size;
+    prepared.push(
+      port === undefined
+        ? {
+            ...scenario,
+            url: '',
+            headers: {},
+            unavailable: scenario.unavailable ?? 'n/a (server did not start)',
+          }
+        : await prepareScenario(scenario, port, expectedBytes),
+    );
+  }
+  return prepared;
+}
+
+/** The random-access row, or why it has no figures (it needs wrk's scripts; a failure ends only this row). */
+async function randomAccess(
+  toolName: string,
+  workDir: string,
+  plan: RandomAccessPlan,
+  running: RunningServer[],
+  print: (line: string) => void,
+): Promise<RandomAccessResult | string> {
+  if (toolName !== 'wrk')
+    return 'n/a (the random-access row needs wrk: autocannon has no per-request script)';
+  try {
+    return await runRandomAccess(workDir, plan, startServer, running, print);
+  } catch (err) {
+    return `n/a (the random-access row failed: ${(err as Error).message.split('\n')[0]})`;
+  }
+}
+
 /** What the command line asked for. */
 interface RunOptions {
   quick: boolean;
@@ -89,63 +135,82 @@ async function run(options: RunOptions, workDir: string, running: RunningServer[
     cdnInclude2w: servers.ports.has('cdn-2w'),
     cdnIncludeCold: servers.ports.has('cdn-cold'),
   });
-  const prepared: PreparedScenario[] = [];
-  for (const scenario of scenarios) {
-    const port = servers.ports.get(scenario.server);
-    const expectedBytes = fs.statSync(path.join(siteRoot, scenario.page.staticPath)).size;
-    prepared.push(
-      port === undefined
-        ? {
-            ...scenario,
-            url: '',
-            headers: {},
-            unavailable: scenario.unavailable ?? 'n/a (server did not start)',
-          }
-        : await prepareScenario(scenario, port, expectedBytes),
-    );
-  }
+  const prepared = await prepareRows(scenarios, servers.ports, siteRoot);
   const loadAverage = os.loadavg();
   const results = await runRounds(prepared, tool, plan, print);
   // The fixed-page servers are done: stop them so the random-access row has the machine to itself.
   await Promise.all(running.splice(0).map((server) => stopServer(server)));
-  const random =
-    tool.name === 'wrk' ? await runRandomAccess(workDir, randomPlan, startServer, running, print) : undefined;
+  const random = await randomAccess(tool.name, workDir, randomPlan, running, print);
   const rates = rateTable(results);
   const coldRow: [string, RequestKind] | undefined = servers.ports.has('cdn-cold')
     ? ['cdn-include 1w cache off', 'cold 200']
     : undefined;
   const table = resultsTable(results, rates);
-  const randomText = random
-    ? [randomAccessTable(random), '', ...memoryLines(random), ...random.notes].join('\n')
-    : 'n/a (the random-access row needs wrk: autocannon has no per-request script)';
+  const randomText =
+    typeof random === 'string'
+      ? random
+      : [randomAccessTable(random), '', ...memoryLines(random), ...random.notes].join('\n');
   const targets = judgedTable([
     ...judgeTargets(rates, coldRow),
-    ...(random ? randomAccessVerdicts(random) : []),
+    ...(typeof random === 'string' ? [] : randomAccessVerdicts(random)),
   ]);
   print(`\n${table}\n\n${servers.notes.map((line) => `${line}\n`).join('')}`);
   print(`== Random access\n${randomText}\n\n== Targets\n${targets}`);
   if (options.quick && !options.writeResults) return 0;
+  recordResults({
+    options,
+    plan,
+    randomPlan,
+    prepared,
+    servers,
+    random,
+    table,
+    randomText,
+    targets,
+    loadAverage,
+    tool,
+  });
+  print(`\nwrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  return 0;
+}
+
+/** What a run hands to the results file. */
+interface RunRecord {
+  options: RunOptions;
+  plan: RoundPlan;
+  randomPlan: RandomAccessPlan;
+  prepared: readonly PreparedScenario[];
+  servers: { commands: string[]; notes: string[] };
+  random: RandomAccessResult | string;
+  table: string;
+  randomText: string;
+  targets: string;
+  loadAverage: number[];
+  tool: LoadTool;
+}
+
+/** Writes the HTTP section of bench/RESULTS.md. */
+function recordResults(run: RunRecord): void {
+  const { options, plan, randomPlan, prepared, servers, random, tool } = run;
   const sample = prepared.find((row) => row.unavailable === undefined && Object.keys(row.headers).length > 0);
   writeResults(RESULTS_FILE, {
     date: new Date(),
     benchCommand: benchCommandLine(options),
     note: options.note,
-    loadAverage,
+    loadAverage: run.loadAverage,
     versions: collectVersions(tool.version),
-    serverCommands: [...servers.commands, ...(random?.commands ?? [])],
+    serverCommands: [...servers.commands, ...(typeof random === 'string' ? [] : random.commands)],
     loadCommands: [
       ...(sample ? [wrkCommandLine({ ...plan, url: sample.url, headers: sample.headers })] : []),
-      ...(random ? [random.loadCommand] : []),
+      ...(typeof random === 'string' ? [] : [random.loadCommand]),
     ],
     plan:
       `${plan.rounds} alternating rounds × ${plan.seconds} s per row (after a ${plan.warmupSeconds} s warm-up), ${plan.connections} connections, 1 wrk thread; median per row. ` +
       `Random access: ${randomPlan.pages} pages, ${randomPlan.rounds} alternating rounds × ${randomPlan.seconds} s per server, no warm-up, seed = round number`,
-    results: `${table}\n\n${servers.notes.join('\n')}`,
-    randomAccess: randomText,
-    targets,
+    results: `${run.table}\n\n${servers.notes.join('\n')}`,
+    randomAccess: run.randomText,
+    targets: run.targets,
   });
-  print(`\nwrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
-  return 0;
 }
 
 /** The command line that produced the results, for RESULTS.md (the note itself is printed apart). */

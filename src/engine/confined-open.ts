@@ -98,6 +98,23 @@ export async function openConfined(root: ConfinedRoot, path: string): Promise<Co
   }
 }
 
+/**
+ * openConfined without the thread pool, for a thread that has nothing else to do meanwhile (a build's render
+ * thread): the same verification; the descriptor is open for reading, and the caller closes it.
+ */
+export function openConfinedSync(root: ConfinedRoot, path: string): Confined<number> {
+  if (!root.lookupNeverWaits) return openVerifiedSync(root, path, READ_FLAGS);
+  const looked = openVerifiedSync(root, path, root.lookupFlags);
+  if (looked.status !== 'found') return looked;
+  try {
+    return { ...looked, handle: openSync(procName(looked.handle), READ_FLAGS) };
+  } catch (err) {
+    return failure(err);
+  } finally {
+    closeSync(looked.handle);
+  }
+}
+
 /** Looks the docroot path `path` up, verified as openConfined does, without opening it for reading. */
 export async function lookupConfined(root: ConfinedRoot, path: string): Promise<ConfinedLookup> {
   // With O_PATH the lookup never waits, and its four system calls on the event loop cost less than four trips

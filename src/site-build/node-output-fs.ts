@@ -2,9 +2,10 @@
 // through temporary files named so that the next build can recognise and remove those a killed build left.
 
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdirSync, statSync } from 'node:fs';
+import { mkdir, readdir, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writeAtomically, writeAtomicallySync } from './atomic-write';
 import { type OutputFileInfo, type OutputFs } from './output-fs';
 
 /** Where the manifest lives unless told otherwise: a dotfile, which cdn-include never serves. */
@@ -14,6 +15,11 @@ export const DEFAULT_MANIFEST_NAME = '.cdn-include-manifest.json';
 export interface NodeOutputFsOptions {
   /** The manifest file. @default `<out>/.cdn-include-manifest.json` */
   manifestFile?: string;
+  /**
+   * Write pages with blocking system calls instead of through the thread pool: for a render thread, which has
+   * nothing else to do meanwhile, each trip through the pool costs more than the call. @default false
+   */
+  blocking?: boolean;
 }
 
 /**
@@ -26,6 +32,14 @@ export class NodeOutputFs implements OutputFs {
   private readonly manifestFile: string;
   /** Set once the leftovers of earlier, killed builds are gone; every write waits for it. */
   private swept: Promise<void> | undefined;
+  /** Output folders made (or found) by this instance: each is created once, not once per page in it. */
+  private readonly folders = new Set<string>();
+  /** Names this instance's temporary files: its own random part, then a count. */
+  private readonly temporaries = {
+    prefix: `.cdn-include-${process.pid}-${randomBytes(6).toString('hex')}`,
+    count: 0,
+  };
+  private readonly blocking: boolean;
 
   /** @param out the output folder. */
   constructor(
@@ -33,6 +47,7 @@ export class NodeOutputFs implements OutputFs {
     options: NodeOutputFsOptions = {},
   ) {
     this.manifestFile = options.manifestFile ?? join(out, DEFAULT_MANIFEST_NAME);
+    this.blocking = options.blocking ?? false;
   }
 
   async stat(path: string): Promise<OutputFileInfo | undefined> {
@@ -58,9 +73,15 @@ export class NodeOutputFs implements OutputFs {
   async write(path: string, bytes: Buffer, mtimeMs: number): Promise<OutputFileInfo> {
     const file = join(this.out, path);
     await this.sweepOnce();
-    await writeAtomically(file, bytes, mtimeMs, this.out);
-    const stats = await stat(file);
-    return { size: stats.size, mtimeMs: stats.mtimeMs };
+    const temporary = this.temporaryIn(this.out);
+    if (this.blocking) {
+      this.makeFolderSync(this.out);
+      this.makeFolderSync(dirname(file));
+      return writeAtomicallySync(file, temporary, bytes, mtimeMs);
+    }
+    await this.makeFolder(this.out);
+    await this.makeFolder(dirname(file));
+    return writeAtomically(file, temporary, bytes, mtimeMs);
   }
 
   async read(path: string): Promise<Buffer | undefined> {
@@ -78,6 +99,8 @@ export class NodeOutputFs implements OutputFs {
     } catch (err) {
       if (!isMissing(err)) throw err;
     }
+    // Folders may go now: the next write into one makes it again.
+    this.folders.clear();
     await this.removeEmptyFolders(dirname(path));
   }
 
@@ -94,12 +117,26 @@ export class NodeOutputFs implements OutputFs {
 
   async writeManifest(text: string): Promise<void> {
     await this.sweepOnce();
-    await writeAtomically(
-      this.manifestFile,
-      Buffer.from(text, 'utf8'),
-      undefined,
-      dirname(this.manifestFile),
-    );
+    const folder = dirname(this.manifestFile);
+    await mkdir(folder, { recursive: true });
+    await writeAtomically(this.manifestFile, this.temporaryIn(folder), Buffer.from(text, 'utf8'), undefined);
+  }
+
+  /** A fresh temporary file name in `folder`, which must be on the output's file system. */
+  private temporaryIn(folder: string): string {
+    return join(folder, `${this.temporaries.prefix}${(this.temporaries.count++).toString(16)}.tmp`);
+  }
+
+  private async makeFolder(folder: string): Promise<void> {
+    if (this.folders.has(folder)) return;
+    await mkdir(folder, { recursive: true });
+    this.folders.add(folder);
+  }
+
+  private makeFolderSync(folder: string): void {
+    if (this.folders.has(folder)) return;
+    mkdirSync(folder, { recursive: true });
+    this.folders.add(folder);
   }
 
   /** Removes the temporary files of builds that were killed (`kill -9`) before they could remove them. */
@@ -124,45 +161,8 @@ export class NodeOutputFs implements OutputFs {
   }
 }
 
-/** Temporary files: `.cdn-include-<pid>-<random>.tmp`, so the pid tells whether their writer still runs. */
+/** Temporary files: `.cdn-include-<pid>-<random><count>.tmp`, so the pid tells whether their writer still runs. */
 const TEMPORARY_NAME = /^\.cdn-include-([0-9]+)-[0-9a-f]+\.tmp$/;
-
-/**
- * Writes a hidden temporary file in `temporaryFolder` (on the same file system, so the rename is atomic), sets its
- * mtime, then renames it into place. A missing folder is made when a step fails for want of it, not before every
- * file: a build writes thousands of files into a few folders, and two mkdirs per file were a tenth of its time.
- */
-async function writeAtomically(
-  file: string,
-  bytes: Buffer,
-  mtimeMs: number | undefined,
-  temporaryFolder: string,
-): Promise<void> {
-  const temporary = join(
-    temporaryFolder,
-    `.cdn-include-${process.pid}-${randomBytes(6).toString('hex')}.tmp`,
-  );
-  try {
-    await inFolder(temporaryFolder, () => writeFile(temporary, bytes));
-    // Seconds as a number, not a Date, which would cut the time to whole milliseconds.
-    if (mtimeMs !== undefined) await utimes(temporary, mtimeMs / 1000, mtimeMs / 1000);
-    await inFolder(dirname(file), () => rename(temporary, file));
-  } catch (err) {
-    await unlink(temporary).catch(() => undefined);
-    throw err;
-  }
-}
-
-/** Runs `step`, and once more after making `folder` when it failed because the folder (or one above) is missing. */
-async function inFolder(folder: string, step: () => Promise<void>): Promise<void> {
-  try {
-    await step();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    await mkdir(folder, { recursive: true });
-    await step();
-  }
-}
 
 /** Removes the temporary files in `folder` whose writing process is gone; those of a running build stay. */
 async function removeStaleTemporaries(folder: string): Promise<void> {

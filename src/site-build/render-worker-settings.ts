@@ -34,11 +34,11 @@ export interface BuildClock {
  * edited between two builds (under --watch) is read again.
  */
 export function workerPageWriteOptions(settings: RenderWorkerSettings, clock: BuildClock): PageWriteOptions {
-  const files = new NodeFileSource(settings.root);
+  const files = new NodeFileSource(settings.root, { blocking: true });
   const source = settings.gitTimes ? new GitTimesFileSource(files, settings.gitTimes) : files;
   return {
     render: resolveRenderOptions({ ...settings.render, source: new SnapshotFileSource(source) }),
-    output: new NodeOutputFs(settings.out),
+    output: new NodeOutputFs(settings.out, { blocking: true }),
     now: clock.now,
     stampTime: clock.stampTime,
     assetHosts: settings.assetHosts === undefined ? undefined : resolveAssetHosts(settings.assetHosts),

@@ -1,5 +1,6 @@
 // `cdn-include build --jobs N` as a real process (render threads must run the compiled JavaScript): the output,
-// its mtimes and the manifest are the same whether pages are rendered on one thread or on several.
+// its mtimes and the manifest are the same whether pages are rendered on one thread or on several. (No page
+// depends on the build's clock, e.g. through a missing include: the two builds run in different seconds.)
 
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -47,7 +48,6 @@ describe('build --jobs', () => {
     site
       .write('inc/head.html', '<head>', at(10))
       .write('inc/nav.shtml', '[<!--#include virtual="/inc/head.html" -->]', at(20))
-      .write('inc/missing.shtml', 'x<!--#include virtual="/nowhere.html" -->', at(25))
       .write('bad.shtml', 'a<!--#frobnicate -->b', at(30))
       .write('style.css', 'body{}', at(5));
     for (let index = 0; index < 40; index++) {
@@ -66,7 +66,7 @@ describe('build --jobs', () => {
       build(site.root, outs[1].root, 2),
     ]);
     expect(renderedPaths(two)).toEqual(renderedPaths(one));
-    expect(renderedPaths(two)).toHaveLength(43);
+    expect(renderedPaths(two)).toHaveLength(42);
     expect(snapshot(outs[1].root)).toEqual(snapshot(outs[0].root));
 
     site.touch('inc/head.html', at(500));

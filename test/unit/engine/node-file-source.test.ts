@@ -1,7 +1,16 @@
 // NodeFileSource's confinement: symlinks inside the root work, out of it are refused, and a folder swapped for a
 // symlink between any two file-system calls never yields a byte, a size or a listing from outside the root.
 
-import { mkdirSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   type ConfinedRoot,
@@ -9,6 +18,7 @@ import {
   lookupConfined,
   lookupConfinedSync,
   openConfined,
+  openConfinedSync,
   READ_FLAGS,
 } from '../../../src/engine/confined-open';
 import { CachingFileSource } from '../../../src/engine/caching-file-source';
@@ -74,6 +84,10 @@ describe('symlinks', () => {
     '%s, inside the root › found by every access',
     async (path) => {
       const source = new NodeFileSource(site.root);
+      expect(await new NodeFileSource(site.root, { blocking: true }).read(path)).toMatchObject({
+        status: 'found',
+        bytes: Buffer.from(path === '/link-in.html' ? 'page' : 'inside'),
+      });
       expect(await source.read(path)).toMatchObject({ status: 'found' });
       expect(await source.stat(path)).toMatchObject({ status: 'found' });
       expect(source.statSync(path)).toMatchObject({ status: 'found' });
@@ -87,6 +101,9 @@ describe('symlinks', () => {
     '%s, out of the root › forbidden by every access',
     async (path) => {
       const source = new NodeFileSource(site.root);
+      expect(await new NodeFileSource(site.root, { blocking: true }).read(path)).toEqual({
+        status: 'forbidden',
+      });
       expect(await source.read(path)).toEqual({ status: 'forbidden' });
       expect(await source.stat(path)).toEqual({ status: 'forbidden' });
       expect(source.statSync(path)).toEqual({ status: 'forbidden' });
@@ -139,11 +156,14 @@ describe('a folder swapped for a symlink out of the root after every file-system
 
   it('read, open, stat, statSync, readDirectory › never the outside bytes, size or names', async () => {
     const source = new NodeFileSource(site.root);
+    const blocking = new NodeFileSource(site.root, { blocking: true });
     const racer = swapper();
     const outcomes = new Set<string>();
     for (let round = 0; round < 40; round++) {
       const content = await source.read('/data/f.txt');
       if (content.status === 'found') expect(content.bytes.toString()).toBe('inside');
+      const blocked = await blocking.read('/data/f.txt');
+      if (blocked.status === 'found') expect(blocked.bytes.toString()).toBe('inside');
       const lookup = await source.stat('/data/f.txt');
       if (lookup.status === 'found') expect(lookup.info.size).toBe(6);
       const lookupSync = source.statSync('/data/f.txt');
@@ -187,6 +207,9 @@ describe.each(MODES)('confined opens with %s', (_mode, force) => {
     expect(opened.status).toBe(status);
     expect((await lookupConfined(root, path)).status).toBe(status);
     expect(lookupConfinedSync(root, path).status).toBe(status);
+    const openedSync = openConfinedSync(root, path);
+    if (openedSync.status === 'found') closeSync(openedSync.handle);
+    expect(openedSync.status).toBe(status);
   });
 });
 
@@ -211,6 +234,11 @@ describe.each(MODES.slice(0, 2))(
         }
         const lookup = await lookupConfined(root, '/data/f.txt');
         if (lookup.status === 'found') expect(lookup.stats.size).toBe(6);
+        const openedSync = openConfinedSync(root, '/data/f.txt');
+        if (openedSync.status === 'found') {
+          expect(readFileSync(openedSync.handle, 'utf8')).toBe('inside');
+          closeSync(openedSync.handle);
+        }
       }
     });
   },
