@@ -2,9 +2,24 @@
 // worker and every later process on this machine reads what was sent. Writers of one page take turns through a
 // lock file, so no update is lost (a lost update could let a date go backwards); readers take no lock, and keep
 // what they read while one stat shows the same file (a rename by any writer gives it a new inode).
+//
+// The record files are a few hundred bytes on a local folder, so their syscalls are made synchronously: each costs
+// a few microseconds, where an fs.promises call costs a thread-pool round trip and a FileHandle (on a page met for
+// the first time those round trips were most of the request's CPU). A lock held by another writer is still waited
+// for asynchronously, so a held lock never blocks the event loop; and a lock this process takes is released in the
+// same synchronous run that took it, so it never outlives a crash of the loop by more than that run.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs, statSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { stringBytes } from '../ssi/string-bytes';
 import { ByteLru } from './byte-lru';
@@ -38,8 +53,8 @@ export class FolderLedgerStore implements LedgerStore {
     if (!first.write) return first.value;
     const previous = this.writing.get(page) ?? Promise.resolve();
     const turn = previous.then(
-      () => this.lockedWrite(file, decide),
-      () => this.lockedWrite(file, decide),
+      () => this.write(file, decide),
+      () => this.write(file, decide),
     );
     this.writing.set(page, turn);
     try {
@@ -53,20 +68,25 @@ export class FolderLedgerStore implements LedgerStore {
     await Promise.allSettled([...this.writing.values()]);
   }
 
-  /** Under the page's lock: reads the record again (another writer may have gone first), decides, writes. */
-  private async lockedWrite<T>(
+  /** Waits for the page's lock, then reads the record again (another writer may have gone first), decides, writes. */
+  private async write<T>(
     file: string,
     decide: (record: PageRecord | undefined) => { write?: PageRecord; value: T },
   ): Promise<T> {
-    await this.makeFolder(file);
+    this.makeFolder(file);
     const lock = `${file}.lock`;
-    await acquireLock(lock);
+    const giveUpAt = Date.now() + LOCK_WAIT_MS;
+    while (!tryLock(lock)) {
+      if (Date.now() > giveUpAt) throw new Error(`validator ledger: ${lock} stays locked`);
+      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+    }
+    // From here to the unlock nothing awaits: the lock is held for one synchronous run.
     try {
-      const { write, value } = decide(await readRecord(file));
-      if (write) await writeWhole(file, JSON.stringify(write));
+      const { write, value } = decide(readRecord(file));
+      if (write) writeWhole(file, JSON.stringify(write));
       return value;
     } finally {
-      await fs.unlink(lock).catch(() => {});
+      unlinkQuietly(lock);
     }
   }
 
@@ -80,7 +100,7 @@ export class FolderLedgerStore implements LedgerStore {
     const stamp = `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
     const known = this.read.get(page);
     if (known?.stamp === stamp) return known.record;
-    const record = await readRecord(file);
+    const record = readRecord(file);
     // Should the file have been replaced since the stat, the next stat differs and it is read again.
     this.read.set(
       page,
@@ -96,10 +116,10 @@ export class FolderLedgerStore implements LedgerStore {
     return join(this.folder, 'pages', digest.slice(0, 2), `${digest}.json`);
   }
 
-  private async makeFolder(file: string): Promise<void> {
+  private makeFolder(file: string): void {
     const folder = join(file, '..');
     if (this.madeFolders.has(folder)) return;
-    await fs.mkdir(folder, { recursive: true });
+    mkdirSync(folder, { recursive: true });
     this.madeFolders.add(folder);
   }
 }
@@ -115,10 +135,10 @@ interface ReadRecord {
 const READ_OVERHEAD = 200;
 
 /** The record in `file`; a missing, unreadable or malformed one is no record (a page met for the first time). */
-async function readRecord(file: string): Promise<PageRecord | undefined> {
+function readRecord(file: string): PageRecord | undefined {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -132,33 +152,40 @@ async function readRecord(file: string): Promise<PageRecord | undefined> {
 }
 
 /** Writes a temporary file beside `file` and renames it over: readers see the old record or the new one. */
-async function writeWhole(file: string, text: string): Promise<void> {
+function writeWhole(file: string, text: string): void {
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await fs.writeFile(temporary, text);
-    await fs.rename(temporary, file);
+    writeFileSync(temporary, text);
+    renameSync(temporary, file);
   } catch (error) {
-    await fs.unlink(temporary).catch(() => {});
+    unlinkQuietly(temporary);
     throw error;
   }
 }
 
-/** Creates `lock` exclusively, waiting for its holder, and breaking a lock older than STALE_LOCK_MS. */
-async function acquireLock(lock: string): Promise<void> {
-  const giveUpAt = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      await (await fs.open(lock, 'wx')).close();
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const held = await fs.stat(lock).catch(() => undefined);
-    if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) {
-      await fs.unlink(lock).catch(() => {});
-      continue;
-    }
-    if (Date.now() > giveUpAt) throw new Error(`validator ledger: ${lock} stays locked`);
-    await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+/** Creates `lock` exclusively; false while another writer holds it. A lock older than STALE_LOCK_MS is broken. */
+function tryLock(lock: string): boolean {
+  if (createExclusively(lock)) return true;
+  const held = statSync(lock, { throwIfNoEntry: false });
+  if (held === undefined || Date.now() - held.mtimeMs <= STALE_LOCK_MS) return false;
+  unlinkQuietly(lock);
+  return createExclusively(lock);
+}
+
+function createExclusively(file: string): boolean {
+  try {
+    closeSync(openSync(file, 'wx'));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+function unlinkQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone (a stale lock broken by another writer, a temporary file never made): nothing to undo.
   }
 }
