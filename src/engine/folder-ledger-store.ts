@@ -1,7 +1,9 @@
 // A validator ledger kept in a state folder: one small JSON file per page, replaced whole by rename, so every
 // worker and every later process on this machine reads what was sent. Writers of one page take turns through a
-// lock file, so no update is lost (a lost update could let a date go backwards); readers take no lock, and keep
-// what they read while one stat shows the same file (a rename by any writer gives it a new inode).
+// lock file, so no update is lost (a lost update could let a date go backwards); the writer holding it writes the
+// new record into the lock file itself and renames it over the record, which publishes the record and frees the
+// lock in one step. Readers take no lock, and keep what they read while one stat shows the same file (a rename by
+// any writer gives it a new inode).
 //
 // The record files are a few hundred bytes on a local folder, so their syscalls are made synchronously: each costs
 // a few microseconds, where an fs.promises call costs a thread-pool round trip and a FileHandle (on a page met for
@@ -9,9 +11,10 @@
 // for asynchronously, so a held lock never blocks the event loop; and a lock this process takes is released in the
 // same synchronous run that took it, so it never outlives a crash of the loop by more than that run.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   closeSync,
+  fstatSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -76,17 +79,24 @@ export class FolderLedgerStore implements LedgerStore {
     this.makeFolder(file);
     const lock = `${file}.lock`;
     const giveUpAt = Date.now() + LOCK_WAIT_MS;
-    while (!tryLock(lock)) {
+    let held: number | undefined;
+    while ((held = tryLock(lock)) === undefined) {
       if (Date.now() > giveUpAt) throw new Error(`validator ledger: ${lock} stays locked`);
       await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
     }
     // From here to the unlock nothing awaits: the lock is held for one synchronous run.
+    let renamed = false;
     try {
       const { write, value } = decide(readRecord(file));
-      if (write) writeWhole(file, JSON.stringify(write));
+      if (write) {
+        writeFileSync(held, JSON.stringify(write));
+        renamed = renameIfStillOurs(held, lock, file);
+        if (!renamed) throw new Error(`validator ledger: ${lock} was broken while held`);
+      }
       return value;
     } finally {
-      unlinkQuietly(lock);
+      closeSync(held);
+      if (!renamed) unlinkIfStillOurs(held, lock);
     }
   }
 
@@ -151,33 +161,44 @@ function readRecord(file: string): PageRecord | undefined {
   }
 }
 
-/** Writes a temporary file beside `file` and renames it over: readers see the old record or the new one. */
-function writeWhole(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, file);
-  } catch (error) {
-    unlinkQuietly(temporary);
-    throw error;
-  }
+/**
+ * Renames the lock file, holding the new record, over `file`: readers see the old record or the new one, and the
+ * next writer may take the lock at once. Not when the lock was broken as stale meanwhile and another writer's
+ * lock stands in its place (its record may be half written).
+ */
+function renameIfStillOurs(held: number, lock: string, file: string): boolean {
+  if (!isStillOurs(held, lock)) return false;
+  renameSync(lock, file);
+  return true;
 }
 
-/** Creates `lock` exclusively; false while another writer holds it. A lock older than STALE_LOCK_MS is broken. */
-function tryLock(lock: string): boolean {
-  if (createExclusively(lock)) return true;
+function unlinkIfStillOurs(held: number, lock: string): void {
+  if (isStillOurs(held, lock)) unlinkQuietly(lock);
+}
+
+/** Whether the file named `lock` is the one open as `held` (a lock broken and taken again is another inode). */
+function isStillOurs(held: number, lock: string): boolean {
+  return statSync(lock, { throwIfNoEntry: false })?.ino === fstatSync(held).ino;
+}
+
+/**
+ * Creates `lock` exclusively and returns it open for writing; undefined while another writer holds it. A lock
+ * older than STALE_LOCK_MS is broken (its writer died holding it: a held lock lives one synchronous run).
+ */
+function tryLock(lock: string): number | undefined {
+  const created = createExclusively(lock);
+  if (created !== undefined) return created;
   const held = statSync(lock, { throwIfNoEntry: false });
-  if (held === undefined || Date.now() - held.mtimeMs <= STALE_LOCK_MS) return false;
+  if (held === undefined || Date.now() - held.mtimeMs <= STALE_LOCK_MS) return undefined;
   unlinkQuietly(lock);
   return createExclusively(lock);
 }
 
-function createExclusively(file: string): boolean {
+function createExclusively(file: string): number | undefined {
   try {
-    closeSync(openSync(file, 'wx'));
-    return true;
+    return openSync(file, 'wx');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
     throw error;
   }
 }
@@ -186,6 +207,6 @@ function unlinkQuietly(file: string): void {
   try {
     unlinkSync(file);
   } catch {
-    // Already gone (a stale lock broken by another writer, a temporary file never made): nothing to undo.
+    // Already gone (a stale lock broken by another writer): nothing to undo.
   }
 }
