@@ -8,7 +8,7 @@ import { type PageRecord } from './manifest';
 import { type PageWriter, type PageWriteResult } from './page-writer';
 import { type BuildClock, type RenderWorkerSettings } from './render-worker-settings';
 
-/** One page for a worker to render, for the build numbered `build`. */
+/** One page for a worker to render, for the build numbered `build`; they travel in arrays, both ways. */
 export interface RenderRequest {
   id: number;
   build: number;
@@ -41,6 +41,8 @@ interface PoolThread {
   worker: Worker;
   /** Pages sent to this worker and not answered yet, by request id. */
   waiting: Map<number, Waiting>;
+  /** Requests not posted yet: they go as one message per turn of the event loop, as the answers come back. */
+  outbox: RenderRequest[];
 }
 
 /**
@@ -97,19 +99,21 @@ export class RenderPool {
     const thread = this.threads.reduce((best, each) => (each.waiting.size < best.waiting.size ? each : best));
     return new Promise((resolve, reject) => {
       thread.waiting.set(request.id, { resolve, reject });
-      thread.worker.postMessage(request);
+      if (thread.outbox.push(request) === 1) setImmediate(() => postBatch(thread));
     });
   }
 
   private start(): PoolThread {
     const worker = new Worker(this.script, { workerData: this.settings });
-    const thread: PoolThread = { worker, waiting: new Map() };
+    const thread: PoolThread = { worker, waiting: new Map(), outbox: [] };
     let problem: string | undefined;
-    worker.on('message', (response: RenderResponse) => {
-      const waiting = thread.waiting.get(response.id);
-      thread.waiting.delete(response.id);
-      if ('error' in response) waiting?.reject(new Error(response.error));
-      else waiting?.resolve(response.result);
+    worker.on('message', (responses: RenderResponse[]) => {
+      for (const response of responses) {
+        const waiting = thread.waiting.get(response.id);
+        thread.waiting.delete(response.id);
+        if ('error' in response) waiting?.reject(new Error(response.error));
+        else waiting?.resolve(response.result);
+      }
     });
     worker.on('error', (err) => (problem = err.message));
     worker.on('exit', (code) => {
@@ -121,6 +125,13 @@ export class RenderPool {
     });
     return thread;
   }
+}
+
+/** Posts the requests gathered for a worker as one message: a message costs far more than a page's record. */
+function postBatch(thread: PoolThread): void {
+  // A worker that died meanwhile has failed these pages already.
+  if (thread.outbox.length > 0 && thread.waiting.size > 0) thread.worker.postMessage(thread.outbox);
+  thread.outbox = [];
 }
 
 function failAll(thread: PoolThread, message: string): void {

@@ -9,9 +9,20 @@ import { type RenderWorkerSettings, workerPageWriteOptions } from './render-work
 const settings = workerData as RenderWorkerSettings;
 let current: { build: number; options: PageWriteOptions } | undefined;
 
-parentPort?.on('message', (request: RenderRequest) => {
-  void answer(request).then((response) => parentPort?.postMessage(response));
+/** Answers not posted yet: they go as one message once the pages of this turn of the event loop are done. */
+let outbox: RenderResponse[] = [];
+
+parentPort?.on('message', (requests: RenderRequest[]) => {
+  for (const request of requests) void answer(request).then(post);
 });
+
+function post(response: RenderResponse): void {
+  if (outbox.push(response) > 1) return;
+  setImmediate(() => {
+    parentPort?.postMessage(outbox);
+    outbox = [];
+  });
+}
 
 /** Renders one page; a thrown error is answered as such, so the page fails and the worker lives on. */
 async function answer(request: RenderRequest): Promise<RenderResponse> {

@@ -8,12 +8,13 @@ import { RenderPool } from '../../../src/site-build/render-pool';
 const folder = mkdtempSync(join(tmpdir(), 'cdn-include-pool-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-/** A worker script whose answer to each request is `body` (JavaScript with `request` and `parentPort`). */
-function workerScript(name: string, body: string): string {
+/** A worker script that answers each batch of requests with `answer(request)` (JavaScript returning a response). */
+function workerScript(name: string, answer: string): string {
   const script = join(folder, `${name}.js`);
   writeFileSync(
     script,
-    `const { parentPort } = require('node:worker_threads');\nparentPort.on('message', (request) => { ${body} });\n`,
+    "const { parentPort } = require('node:worker_threads');\n" +
+      `parentPort.on('message', (requests) => parentPort.postMessage(requests.map((request) => ${answer})));\n`,
   );
   return script;
 }
@@ -23,10 +24,7 @@ const CLOCK = { now: 0, stampTime: 0 };
 
 describe('RenderPool', () => {
   it('a worker that answers › each page resolves with its own result', async () => {
-    const script = workerScript(
-      'echo',
-      'parentPort.postMessage({ id: request.id, result: { ok: false, message: request.path } });',
-    );
+    const script = workerScript('echo', '({ id: request.id, result: { ok: false, message: request.path } })');
     const pool = new RenderPool(SETTINGS, 2, script);
     try {
       const write = pool.writer(CLOCK);
@@ -38,10 +36,7 @@ describe('RenderPool', () => {
   });
 
   it('a render that throws › that page rejects with the message', async () => {
-    const script = workerScript(
-      'throws',
-      "parentPort.postMessage({ id: request.id, error: 'EMFILE: too many' });",
-    );
+    const script = workerScript('throws', "({ id: request.id, error: 'EMFILE: too many' })");
     const pool = new RenderPool(SETTINGS, 1, script);
     try {
       await expect(pool.writer(CLOCK)('/a', undefined)).rejects.toThrow('EMFILE: too many');
@@ -51,7 +46,7 @@ describe('RenderPool', () => {
   });
 
   it('a worker that dies › its pages reject naming it, and later pages fail once replacements run out', async () => {
-    const pool = new RenderPool(SETTINGS, 1, workerScript('dies', 'process.exit(3);'));
+    const pool = new RenderPool(SETTINGS, 1, workerScript('dies', 'process.exit(3)'));
     try {
       const write = pool.writer(CLOCK);
       await expect(write('/a', undefined)).rejects.toThrow('its render worker stopped (exit code 3)');
