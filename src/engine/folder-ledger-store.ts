@@ -1,10 +1,28 @@
 // A validator ledger kept in a state folder: one small JSON file per page, replaced whole by rename, so every
 // worker and every later process on this machine reads what was sent. Writers of one page take turns through a
-// lock file, so no update is lost (a lost update could let a date go backwards); readers take no lock, and keep
-// what they read while one stat shows the same file (a rename by any writer gives it a new inode).
+// lock file, so no update is lost (a lost update could let a date go backwards); the writer holding it writes the
+// new record into the lock file itself and renames it over the record, which publishes the record and frees the
+// lock in one step. Readers take no lock, and keep what they read while one stat shows the same file (a rename by
+// any writer gives it a new inode).
+//
+// The record files are a few hundred bytes on a local folder, so their syscalls are made synchronously: each costs
+// a few microseconds, where an fs.promises call costs a thread-pool round trip and a FileHandle (on a page met for
+// the first time those round trips were most of the request's CPU). A lock held by another writer is still waited
+// for asynchronously, so a held lock never blocks the event loop; and a lock this process takes is released in the
+// same synchronous run that took it, so it never outlives a crash of the loop by more than that run.
 
-import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { stringBytes } from '../ssi/string-bytes';
 import { ByteLru } from './byte-lru';
@@ -38,8 +56,8 @@ export class FolderLedgerStore implements LedgerStore {
     if (!first.write) return first.value;
     const previous = this.writing.get(page) ?? Promise.resolve();
     const turn = previous.then(
-      () => this.lockedWrite(file, decide),
-      () => this.lockedWrite(file, decide),
+      () => this.write(file, decide),
+      () => this.write(file, decide),
     );
     this.writing.set(page, turn);
     try {
@@ -53,20 +71,32 @@ export class FolderLedgerStore implements LedgerStore {
     await Promise.allSettled([...this.writing.values()]);
   }
 
-  /** Under the page's lock: reads the record again (another writer may have gone first), decides, writes. */
-  private async lockedWrite<T>(
+  /** Waits for the page's lock, then reads the record again (another writer may have gone first), decides, writes. */
+  private async write<T>(
     file: string,
     decide: (record: PageRecord | undefined) => { write?: PageRecord; value: T },
   ): Promise<T> {
-    await this.makeFolder(file);
+    this.makeFolder(file);
     const lock = `${file}.lock`;
-    await acquireLock(lock);
+    const giveUpAt = Date.now() + LOCK_WAIT_MS;
+    let held: number | undefined;
+    while ((held = tryLock(lock)) === undefined) {
+      if (Date.now() > giveUpAt) throw new Error(`validator ledger: ${lock} stays locked`);
+      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+    }
+    // From here to the unlock nothing awaits: the lock is held for one synchronous run.
+    let renamed = false;
     try {
-      const { write, value } = decide(await readRecord(file));
-      if (write) await writeWhole(file, JSON.stringify(write));
+      const { write, value } = decide(readRecord(file));
+      if (write) {
+        writeFileSync(held, JSON.stringify(write));
+        renamed = renameIfStillOurs(held, lock, file);
+        if (!renamed) throw new Error(`validator ledger: ${lock} was broken while held`);
+      }
       return value;
     } finally {
-      await fs.unlink(lock).catch(() => {});
+      closeSync(held);
+      if (!renamed) unlinkIfStillOurs(held, lock);
     }
   }
 
@@ -80,7 +110,7 @@ export class FolderLedgerStore implements LedgerStore {
     const stamp = `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
     const known = this.read.get(page);
     if (known?.stamp === stamp) return known.record;
-    const record = await readRecord(file);
+    const record = readRecord(file);
     // Should the file have been replaced since the stat, the next stat differs and it is read again.
     this.read.set(
       page,
@@ -96,10 +126,10 @@ export class FolderLedgerStore implements LedgerStore {
     return join(this.folder, 'pages', digest.slice(0, 2), `${digest}.json`);
   }
 
-  private async makeFolder(file: string): Promise<void> {
+  private makeFolder(file: string): void {
     const folder = join(file, '..');
     if (this.madeFolders.has(folder)) return;
-    await fs.mkdir(folder, { recursive: true });
+    mkdirSync(folder, { recursive: true });
     this.madeFolders.add(folder);
   }
 }
@@ -115,10 +145,10 @@ interface ReadRecord {
 const READ_OVERHEAD = 200;
 
 /** The record in `file`; a missing, unreadable or malformed one is no record (a page met for the first time). */
-async function readRecord(file: string): Promise<PageRecord | undefined> {
+function readRecord(file: string): PageRecord | undefined {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -131,34 +161,52 @@ async function readRecord(file: string): Promise<PageRecord | undefined> {
   }
 }
 
-/** Writes a temporary file beside `file` and renames it over: readers see the old record or the new one. */
-async function writeWhole(file: string, text: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+/**
+ * Renames the lock file, holding the new record, over `file`: readers see the old record or the new one, and the
+ * next writer may take the lock at once. Not when the lock was broken as stale meanwhile and another writer's
+ * lock stands in its place (its record may be half written).
+ */
+function renameIfStillOurs(held: number, lock: string, file: string): boolean {
+  if (!isStillOurs(held, lock)) return false;
+  renameSync(lock, file);
+  return true;
+}
+
+function unlinkIfStillOurs(held: number, lock: string): void {
+  if (isStillOurs(held, lock)) unlinkQuietly(lock);
+}
+
+/** Whether the file named `lock` is the one open as `held` (a lock broken and taken again is another inode). */
+function isStillOurs(held: number, lock: string): boolean {
+  return statSync(lock, { throwIfNoEntry: false })?.ino === fstatSync(held).ino;
+}
+
+/**
+ * Creates `lock` exclusively and returns it open for writing; undefined while another writer holds it. A lock
+ * older than STALE_LOCK_MS is broken (its writer died holding it: a held lock lives one synchronous run).
+ */
+function tryLock(lock: string): number | undefined {
+  const created = createExclusively(lock);
+  if (created !== undefined) return created;
+  const held = statSync(lock, { throwIfNoEntry: false });
+  if (held === undefined || Date.now() - held.mtimeMs <= STALE_LOCK_MS) return undefined;
+  unlinkQuietly(lock);
+  return createExclusively(lock);
+}
+
+function createExclusively(file: string): number | undefined {
   try {
-    await fs.writeFile(temporary, text);
-    await fs.rename(temporary, file);
+    return openSync(file, 'wx');
   } catch (error) {
-    await fs.unlink(temporary).catch(() => {});
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
     throw error;
   }
 }
 
-/** Creates `lock` exclusively, waiting for its holder, and breaking a lock older than STALE_LOCK_MS. */
-async function acquireLock(lock: string): Promise<void> {
-  const giveUpAt = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      await (await fs.open(lock, 'wx')).close();
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const held = await fs.stat(lock).catch(() => undefined);
-    if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) {
-      await fs.unlink(lock).catch(() => {});
-      continue;
-    }
-    if (Date.now() > giveUpAt) throw new Error(`validator ledger: ${lock} stays locked`);
-    await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+function unlinkQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone (a stale lock broken by another writer): nothing to undo.
   }
 }

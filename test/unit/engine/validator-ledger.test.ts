@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FolderLedgerStore } from '../../../src/engine/folder-ledger-store';
@@ -212,6 +212,23 @@ describe('FolderLedgerStore', () => {
       datePage(record, input({ etag: '"b"', changedAt: 450 * S })),
     );
     expect(dated).toEqual({ lastModified: 100 * S, notModifiedSince: 450 * S });
+    expect(readdirSync(join(folder, 'pages', sub))).toEqual([file]);
+  });
+
+  it('a lock held by another writer › waited for, then the record is written and no lock is left', async () => {
+    const store = new FolderLedgerStore(folder);
+    await store.transact('/p', (record) => datePage(record, input({})));
+    const [sub] = readdirSync(join(folder, 'pages'));
+    const [file] = readdirSync(join(folder, 'pages', sub));
+    const lock = join(folder, 'pages', sub, `${file}.lock`);
+    writeFileSync(lock, '');
+    const dating = store.transact('/p', (record) =>
+      datePage(record, input({ etag: '"b"', computed: 90 * S, now: 600 * S })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(existsSync(lock)).toBe(true);
+    rmSync(lock);
+    expect((await dating).lastModified).toBe(600 * S);
     expect(readdirSync(join(folder, 'pages', sub))).toEqual([file]);
   });
 
