@@ -73,9 +73,8 @@ export class NodeFileSource implements FileSource {
     const { handle, stats } = opened;
     try {
       // The info comes from the same handle the bytes are read from, so the two always belong together.
-      if (stats.isDirectory()) return { status: 'directory', info: toFileInfo(stats) };
-      if (maxBytes !== undefined && stats.size > maxBytes)
-        return { status: 'too-large', info: toFileInfo(stats) };
+      const unread = unreadableContent(stats, maxBytes);
+      if (unread) return unread;
       const bytes = await handle.readFile();
       return { status: 'found', bytes, info: toFileInfo(stats) };
     } catch (err) {
@@ -93,10 +92,13 @@ export class NodeFileSource implements FileSource {
     if (opened.status !== 'found') return opened;
     const { handle, stats } = opened;
     try {
-      if (stats.isDirectory()) return { status: 'directory', info: toFileInfo(stats) };
-      if (maxBytes !== undefined && stats.size > maxBytes)
-        return { status: 'too-large', info: toFileInfo(stats) };
-      return { status: 'found', bytes: readFileSync(handle), info: toFileInfo(stats) };
+      return (
+        unreadableContent(stats, maxBytes) ?? {
+          status: 'found',
+          bytes: readFileSync(handle),
+          info: toFileInfo(stats),
+        }
+      );
     } catch (err) {
       return expectedFailure(err);
     } finally {
@@ -153,6 +155,14 @@ export class NodeFileSource implements FileSource {
 }
 
 /** A lookup as the FileSource port tells it; lookups need no read permission, as with stat(2). */
+/** What a read answers without reading, from the opened file's stats: a directory, or more than `maxBytes`. */
+function unreadableContent(stats: Stats, maxBytes: number | undefined): LimitedFileContent | undefined {
+  if (stats.isDirectory()) return { status: 'directory', info: toFileInfo(stats) };
+  if (maxBytes !== undefined && stats.size > maxBytes)
+    return { status: 'too-large', info: toFileInfo(stats) };
+  return undefined;
+}
+
 function toLookup(lookup: ConfinedLookup): FileLookup {
   return lookup.status === 'found' ? { status: 'found', info: toFileInfo(lookup.stats) } : lookup;
 }

@@ -216,12 +216,7 @@ describe('FolderLedgerStore', () => {
   });
 
   it('a lock held by another writer › waited for, then the record is written and no lock is left', async () => {
-    const store = new FolderLedgerStore(folder);
-    await store.transact('/p', (record) => datePage(record, input({})));
-    const [sub] = readdirSync(join(folder, 'pages'));
-    const [file] = readdirSync(join(folder, 'pages', sub));
-    const lock = join(folder, 'pages', sub, `${file}.lock`);
-    writeFileSync(lock, '');
+    const { store, sub, file, lock } = await storeWithHeldLock(folder);
     const dating = store.transact('/p', (record) =>
       datePage(record, input({ etag: '"b"', computed: 90 * S, now: 600 * S })),
     );
@@ -233,12 +228,7 @@ describe('FolderLedgerStore', () => {
   });
 
   it('a lock left by a process that died › broken once it is stale', async () => {
-    const store = new FolderLedgerStore(folder);
-    await store.transact('/p', (record) => datePage(record, input({})));
-    const [sub] = readdirSync(join(folder, 'pages'));
-    const [file] = readdirSync(join(folder, 'pages', sub));
-    const lock = join(folder, 'pages', sub, `${file}.lock`);
-    writeFileSync(lock, '');
+    const { store, lock } = await storeWithHeldLock(folder);
     utimesSync(lock, new Date(Date.now() - 10_000), new Date(Date.now() - 10_000));
     const dated = await store.transact('/p', (record) =>
       datePage(record, input({ etag: '"b"', computed: 90 * S, now: 600 * S })),
@@ -246,3 +236,16 @@ describe('FolderLedgerStore', () => {
     expect(dated.lastModified).toBe(600 * S);
   });
 });
+
+/** A folder store with a record of /p and, beside it, a lock file as another writer would hold it. */
+async function storeWithHeldLock(
+  folder: string,
+): Promise<{ store: FolderLedgerStore; sub: string; file: string; lock: string }> {
+  const store = new FolderLedgerStore(folder);
+  await store.transact('/p', (record) => datePage(record, input({})));
+  const [sub] = readdirSync(join(folder, 'pages'));
+  const [file] = readdirSync(join(folder, 'pages', sub));
+  const lock = join(folder, 'pages', sub, `${file}.lock`);
+  writeFileSync(lock, '');
+  return { store, sub, file, lock };
+}
