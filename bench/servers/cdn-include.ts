@@ -34,13 +34,17 @@ export function detectServeFeatures(): ServeFeatures {
   };
 }
 
-/** `cdn-include serve` on the site with `workers` workers (1 = no flag), optionally with `extraFlags`. */
+/**
+ * `cdn-include serve` on the site with `workers` workers (1 = no flag), optionally with `extraFlags`, and Node run
+ * with `nodeFlags`.
+ */
 export function cdnIncludeServer(
   setup: ServerSetup,
   port: number,
   workers: number,
   label: string,
   extraFlags: readonly string[] = [],
+  nodeFlags: readonly string[] = [],
 ): ServerCommand {
   const workerFlags = workers > 1 ? ['--workers', String(workers)] : [];
   const compressFlags = detectServeFeatures().compress ? ['--compress'] : [];
@@ -48,6 +52,7 @@ export function cdnIncludeServer(
     name: label,
     command: process.execPath,
     args: [
+      ...nodeFlags,
       CDN_INCLUDE_MAIN,
       'serve',
       setup.siteRoot,
