@@ -7,6 +7,7 @@ import { escapeLogItem } from './log-escape';
 import { offloadNoteOf, type OffloadNote } from './offload-notes';
 import { servedNoteOf, type CacheOutcome } from './served-notes';
 import { byteLengthOf, CountedResponse } from './counted-response';
+import { formattedPerSecond } from '../fields/per-second';
 
 /** The formats of the access log: Apache's Combined Log Format with fields appended, or one JSON object a line. */
 export const LOG_FORMATS = ['combined', 'json'] as const;
@@ -239,19 +240,8 @@ class LoggedRequest {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-// Every line of one second shares its `%t`: formatted once per second, not once per request.
-let formattedSecond = NaN;
-let formattedTime = '';
-
 /** Apache's `%t` without brackets, in UTC: `03/Dec/2026:22:05:01 +0000`. */
-export function formatClfTime(time: number): string {
-  const second = Math.floor(time / 1000);
-  if (second !== formattedSecond) {
-    formattedTime = clfTimeOf(time);
-    formattedSecond = second;
-  }
-  return formattedTime;
-}
+export const formatClfTime = formattedPerSecond(clfTimeOf);
 
 function clfTimeOf(time: number): string {
   const date = new Date(time);

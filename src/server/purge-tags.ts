@@ -40,17 +40,24 @@ export const TAG_LENGTH = 12;
 export function tagOf(docrootPath: string): string {
   let tag = knownTags.get(docrootPath);
   if (tag === undefined) {
-    // Bounded: a site's paths repeat in every response, so a full map is simply started again.
-    if (knownTags.size >= MAX_KNOWN_TAGS) knownTags.clear();
+    // Bounded by the characters of the paths kept, not their number: a path can be as long as a request line. A
+    // site's paths repeat in every response, so a full map is simply started again.
+    if (knownTagCharacters + docrootPath.length > MAX_KNOWN_TAG_CHARACTERS) {
+      knownTags.clear();
+      knownTagCharacters = 0;
+    }
     tag = createHash('sha256').update(docrootPath, 'utf8').digest('hex').slice(0, TAG_LENGTH);
     knownTags.set(docrootPath, tag);
+    knownTagCharacters += docrootPath.length + TAG_LENGTH;
   }
   return tag;
 }
 
 // Every uncached response hashes the path of each file it rests on: remember the tags of the paths seen lately.
-const MAX_KNOWN_TAGS = 4096;
+// 256 Ki characters hold some 4,000 paths of a usual length, and never more than about 0.5 MiB of strings.
+const MAX_KNOWN_TAG_CHARACTERS = 256 * 1024;
 const knownTags = new Map<string, string>();
+let knownTagCharacters = 0;
 
 /**
  * The fallback tag of a folder: `tagOf` of its path with a trailing slash, e.g. `tagOf('/inc/')`. Sent in place of

@@ -5,6 +5,7 @@ import type { Context } from 'koa';
 import type { Readable } from 'node:stream';
 import { type ByteRange, parseRange } from './byte-range';
 import { formatHttpDate } from '../fields/http-date';
+import { formattedPerSecond } from '../fields/per-second';
 import type { CachingFields } from './caching-fields';
 import {
   evaluatePreconditions,
@@ -231,30 +232,40 @@ const contentFields = new WeakMap<Representation, Fields>();
 
 /** What every status sends of `representation` but Date: validators, Cache-Control, Vary, the CDN fields. */
 function validatorFieldsOf(representation: Representation): Fields {
-  let fields = validatorFields.get(representation);
-  if (fields !== undefined) return fields;
-  const made: Array<readonly [string, string]> = [];
-  if (representation.etag !== undefined) made.push(['ETag', representation.etag]);
-  if (representation.lastModified !== undefined)
-    made.push(['Last-Modified', formatHttpDate(representation.lastModified)]);
-  made.push(['Cache-Control', representation.cacheControl]);
-  if (representation.vary) made.push(['Vary', representation.vary]);
-  if (representation.cdnHeaders) made.push(...representation.cdnHeaders);
-  fields = Object.freeze(made);
-  validatorFields.set(representation, fields);
-  return fields;
+  return fieldsOnce(validatorFields, representation, () => {
+    const made: Array<readonly [string, string]> = [];
+    if (representation.etag !== undefined) made.push(['ETag', representation.etag]);
+    if (representation.lastModified !== undefined)
+      made.push(['Last-Modified', formatHttpDate(representation.lastModified)]);
+    made.push(['Cache-Control', representation.cacheControl]);
+    if (representation.vary) made.push(['Vary', representation.vary]);
+    if (representation.cdnHeaders) made.push(...representation.cdnHeaders);
+    return made;
+  });
 }
 
 /** What a response with content (200, 206, 416) sends of `representation` besides its validator fields. */
 function contentFieldsOf(representation: Representation): Fields {
-  let fields = contentFields.get(representation);
-  if (fields !== undefined) return fields;
-  const made: Array<readonly [string, string]> = [['Accept-Ranges', 'bytes']];
-  if (representation.contentType) made.push(['Content-Type', representation.contentType]);
-  // RFC 9110 §8.4: the coding is part of the representation, so 200, 206 and 416 name it (a 304 does not).
-  if (representation.contentEncoding) made.push(['Content-Encoding', representation.contentEncoding]);
-  fields = Object.freeze(made);
-  contentFields.set(representation, fields);
+  return fieldsOnce(contentFields, representation, () => {
+    const made: Array<readonly [string, string]> = [['Accept-Ranges', 'bytes']];
+    if (representation.contentType) made.push(['Content-Type', representation.contentType]);
+    // RFC 9110 §8.4: the coding is part of the representation, so 200, 206 and 416 name it (a 304 does not).
+    if (representation.contentEncoding) made.push(['Content-Encoding', representation.contentEncoding]);
+    return made;
+  });
+}
+
+/** The fields `make` gives for `representation`, made the first time and kept (frozen) in `memo` while it lives. */
+function fieldsOnce(
+  memo: WeakMap<Representation, Fields>,
+  representation: Representation,
+  make: () => Array<readonly [string, string]>,
+): Fields {
+  let fields = memo.get(representation);
+  if (fields === undefined) {
+    fields = Object.freeze(make());
+    memo.set(representation, fields);
+  }
   return fields;
 }
 
@@ -268,16 +279,5 @@ function setFields(ctx: Context, fields: Fields): void {
   for (const [name, value] of fields) res.setHeader(name, value);
 }
 
-// Most responses in one second share their Date and many their Last-Modified: format each second once.
-const formattedDates = new Map<number, string>();
-
-function httpDateOf(epochMs: number): string {
-  const second = Math.floor(epochMs / 1000);
-  let text = formattedDates.get(second);
-  if (text === undefined) {
-    if (formattedDates.size >= 64) formattedDates.clear();
-    text = formatHttpDate(second * 1000);
-    formattedDates.set(second, text);
-  }
-  return text;
-}
+// Most responses in one second share their Date and many their Last-Modified.
+const httpDateOf = formattedPerSecond(formatHttpDate);
