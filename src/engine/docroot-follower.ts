@@ -52,7 +52,9 @@ export class DocrootFollower<T> {
     // At start, what is known of the last switch is the link's change time; file times come from the kernel's
     // coarse clock, up to a tick behind the real one, so a tick's slack keeps that second after the switch.
     const changed = linkTime(root);
-    const since = changed === undefined ? 0 : Math.min(Date.now(), changed + COARSE_CLOCK_SLACK_MS);
+    // Never before the change itself: Date.now() counts whole ms, so a link made in this very ms may be dated after it.
+    const since =
+      changed === undefined ? 0 : Math.max(changed, Math.min(Date.now(), changed + COARSE_CLOCK_SLACK_MS));
     this.release = { realRoot, since, state: open(realRoot, since) };
     this.identity = statSync(realRoot);
     this.forgetAtNextTurn();
