@@ -96,8 +96,12 @@ export class FolderLedgerStore implements LedgerStore {
       }
       return value;
     } finally {
-      closeSync(held);
-      if (!renamed) unlinkIfStillOurs(held, lock);
+      // Unlocked before the descriptor is closed: telling our lock from another writer's needs it open.
+      try {
+        if (!renamed) unlinkIfStillOurs(held, lock);
+      } finally {
+        closeSync(held);
+      }
     }
   }
 

@@ -12,6 +12,8 @@ export interface FloodResult {
   sent: number;
   /** Requests that failed at the network level or answered with a status other than 2xx/3xx/404. */
   failed: number;
+  /** The failed requests by status (0: a network error or a timeout), to say what went wrong. */
+  failures: Record<number, number>;
   startRss: number;
   peakRss: number;
   endRss: number;
@@ -34,7 +36,7 @@ export interface FloodOptions {
 export async function flood(options: FloodOptions): Promise<FloodResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections ?? 32 });
   const rss = (): number => residentBytes(options.pid) ?? 0;
-  const result: FloodResult = { sent: 0, failed: 0, startRss: rss(), peakRss: 0, endRss: 0 };
+  const result: FloodResult = { sent: 0, failed: 0, failures: {}, startRss: rss(), peakRss: 0, endRss: 0 };
   const sampler = setInterval(() => (result.peakRss = Math.max(result.peakRss, rss())), 100);
   const deadline = Date.now() + options.seconds * 1000;
   let next = 0;
@@ -42,7 +44,10 @@ export async function flood(options: FloodOptions): Promise<FloodResult> {
     while (Date.now() < deadline) {
       const status = await send(agent, options.origin, options.request(next++));
       result.sent++;
-      if (status === 0 || status >= 500 || (status >= 400 && status !== 404)) result.failed++;
+      if (status === 0 || status >= 500 || (status >= 400 && status !== 404)) {
+        result.failed++;
+        result.failures[status] = (result.failures[status] ?? 0) + 1;
+      }
     }
   };
   try {

@@ -227,6 +227,20 @@ describe('FolderLedgerStore', () => {
     expect(readdirSync(join(folder, 'pages', sub))).toEqual([file]);
   });
 
+  it('a write found needless once the lock is held (another writer went first) › the lock is released at once', async () => {
+    const store = new FolderLedgerStore(folder);
+    await store.transact('/p', (record) => datePage(record, input({})));
+    let decisions = 0;
+    // The first decision (on the record as read) writes; the second (under the lock) finds it already written.
+    const value = await store.transact('/p', (record) => {
+      const dated = datePage(record, input({ etag: '"b"', computed: 90 * S, now: 600 * S }));
+      return decisions++ === 0 ? dated : { value: dated.value };
+    });
+    expect(value.lastModified).toBe(600 * S);
+    const [sub] = readdirSync(join(folder, 'pages'));
+    expect(readdirSync(join(folder, 'pages', sub)).filter((name) => name.endsWith('.lock'))).toEqual([]);
+  });
+
   it('a lock left by a process that died › broken once it is stale', async () => {
     const { store, lock } = await storeWithHeldLock(folder);
     utimesSync(lock, new Date(Date.now() - 10_000), new Date(Date.now() - 10_000));
