@@ -184,7 +184,6 @@ function isSameOrInside(inner: string, outer: string): boolean {
 /** `cdn-include build [ROOT] --out DIR [--ssi-ext .EXT] [--legacy-expr]` */
 export const buildCommand: Command = {
   name: 'build',
-  summary: 'render an SSI site to static files',
   help: BUILD_HELP,
   run(args: string[], io: CommandIo): Promise<number> {
     return settleArguments(buildCommand, parseBuildArguments(args, io.cwd), io, async (options) => {

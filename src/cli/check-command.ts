@@ -194,7 +194,6 @@ function parseHeaderFields(fields: string[]): Record<string, string> {
 /** `cdn-include check URL [--header 'Name: value' …] [--timeout MS] [--json] [--asset-hosts] [--ca FILE] …` */
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'test whether an origin lets a CDN revalidate a page',
   help: CHECK_HELP,
   run(args: string[], io: CommandIo): Promise<number> {
     return settleArguments(checkCommand, parseCheckArguments(args), io, async (options) => {

@@ -29,8 +29,6 @@ export interface CommandIo {
 export interface Command {
   /** The word that selects the command on the command line. */
   name: string;
-  /** One line for the command list in `cdn-include --help`. */
-  summary: string;
   /** The full text printed by `cdn-include <name> --help`, ending with a line break. */
   help: string;
   /**

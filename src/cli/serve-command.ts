@@ -144,7 +144,6 @@ function serveSettings(options: ServeOptions) {
 /** `cdn-include serve [ROOT] [--port N] [--host A] [--ssi-ext .EXT] [--legacy-expr] [--cache-control V]` */
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'serve an SSI site over HTTP with CDN-correct validators',
   help: SERVE_HELP,
   run(args: string[], io: CommandIo): Promise<number> {
     return settleArguments(serveCommand, parseServeArguments(args, io.cwd, io.env), io, async (options) => {

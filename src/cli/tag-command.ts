@@ -41,7 +41,6 @@ export function parseTagArguments(args: string[]): ArgumentsResult<string[]> {
 /** `cdn-include tag PATH…`: one line per path, `<file tag>\t<folder tag>\t<path>`. */
 export const tagCommand: Command = {
   name: 'tag',
-  summary: "print a docroot path's purge tag (Surrogate-Key / Cache-Tag)",
   help: TAG_HELP,
   run(args: string[], io: CommandIo): Promise<number> {
     return settleArguments(tagCommand, parseTagArguments(args), io, async (paths) => {

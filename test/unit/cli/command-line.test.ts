@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { parseBuildArguments } from '../../../src/cli/build-command';
 import { COMMANDS } from '../../../src/cli/main';
+import type * as Main from '../../../src/cli/main';
 import { DEMO_SITE_ROOT, readPackageVersion } from '../../../src/cli/package-paths';
 import { parseServeArguments } from '../../../src/cli/serve-command';
 import { runCliOnce, type CliOutcome } from '../../support/running-cli';
@@ -151,5 +152,46 @@ describe('parseBuildArguments', () => {
 
   it('when --out lies inside ROOT › accepted', () => {
     expect(parseBuildArguments(['site', '--out', 'site/_build'], '/srv')).toMatchObject({ kind: 'run' });
+  });
+});
+
+describe('command loading', () => {
+  const commandModules = ['serve-command', 'build-command', 'check-command', 'tag-command'];
+
+  /** Runs the CLI from a fresh module registry where loading any command module but `allowed` throws. */
+  async function runWithOnly(allowed: string | undefined, argv: string[]): Promise<number> {
+    let runCli: typeof Main.runCli = async () => -1;
+    jest.isolateModules(() => {
+      for (const name of commandModules.filter((module) => module !== allowed)) {
+        jest.doMock(`../../../src/cli/${name}`, () => {
+          throw new Error(`${name} was loaded`);
+        });
+      }
+      ({ runCli } = jest.requireActual<typeof Main>('../../../src/cli/main'));
+    });
+    const io = {
+      stdout: () => undefined,
+      stderr: () => undefined,
+      env: {},
+      cwd: '/srv',
+      stopSignal: new Promise<string>(() => undefined),
+    };
+    return runCli(argv, io);
+  }
+
+  afterEach(() => {
+    for (const name of commandModules) jest.dontMock(`../../../src/cli/${name}`);
+  });
+
+  it('--help and --version › no command module loaded', async () => {
+    expect(await runWithOnly(undefined, ['--help'])).toBe(0);
+    expect(await runWithOnly(undefined, ['--version'])).toBe(0);
+  });
+
+  it('build --help › only the build command loaded (serve, with Koa and the Redis client, is not)', async () => {
+    expect(await runWithOnly('build-command', ['build', '--help'])).toBe(0);
+    await expect(runWithOnly('build-command', ['serve', '--help'])).rejects.toThrow(
+      'serve-command was loaded',
+    );
   });
 });

@@ -76,7 +76,7 @@ describe('the README’s CLI reference', () => {
     expect(blocks).toContain(programHelp());
   });
 
-  it.each(COMMANDS.map((command) => [command.name, command.help]))(
+  it.each(COMMANDS.map((command) => [command.name, command.load().help]))(
     '%s --help › the same text',
     (name, help) => {
       expect(blocks.find((block) => block.startsWith(`Usage: cdn-include ${name} `))).toBe(help);
