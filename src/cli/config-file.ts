@@ -13,7 +13,7 @@ import { compileCachePolicy } from '../server/cache-policy';
 import { ERROR_DOCUMENTS_SHAPE, isErrorDocuments } from '../server/error-documents';
 import { checkLoadSettings } from '../server/load-settings';
 import { checkOffload } from '../server/offload-config';
-import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-middleware';
+import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-option-ranges';
 import {
   objectListRule,
   objectRule,

@@ -4,7 +4,7 @@
 import { isSendableFieldValue, isToken } from '../fields/http-fields';
 import { LOG_FORMATS, type LogFormat } from '../server/access-log';
 import { isTrustedProxyEntry, parseTrustedProxyList } from '../server/proxy-trust';
-import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-middleware';
+import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-option-ranges';
 import type { WholeNumberRange } from '../fields/whole-number';
 import { booleanRule, rule, stringRule, wholeNumberRule } from './config-rules';
 import { overriding, switched, valued, wholeNumberFlag, type Flag, type FlagDeclaration } from './flags';

@@ -61,7 +61,8 @@ import {
   sendStreamedFile,
   streamedIdentity,
 } from './streamed-file';
-import { wholeNumberOption, type WholeNumberRange } from '../fields/whole-number';
+import { wholeNumberOption } from '../fields/whole-number';
+import { WHOLE_NUMBER_OPTIONS } from './ssi-option-ranges';
 
 /** Options of the `ssi()` middleware: the engine's RenderOptions plus where the files are and how to cache. */
 export interface SsiOptions
@@ -886,27 +887,6 @@ function openRelease(
     : undefined;
   return { settings, files, cache, streaming, changes };
 }
-
-/** The largest file Node reads whole into one Buffer (fs.readFile's limit). */
-const MAX_STREAM_THRESHOLD = 2 ** 31 - 1;
-
-const BYTES: WholeNumberRange = { min: 0, unit: 'bytes' };
-
-/**
- * The whole-number options of ssi() and the numbers each accepts; anything else is misuse. A config file's key of
- * the same name is checked against the same range.
- */
-export const WHOLE_NUMBER_OPTIONS = {
-  cacheSize: BYTES,
-  fileCacheSize: BYTES,
-  validatorHistorySize: BYTES,
-  compressionThreshold: BYTES,
-  maxCompressBytes: BYTES,
-  maxTagHeaderBytes: BYTES,
-  // Files are read whole above 2 GiB - 1 by no Node API: a larger threshold would make them unservable.
-  streamThreshold: { ...BYTES, max: MAX_STREAM_THRESHOLD },
-  revalidateWindow: { min: 0, unit: 'milliseconds' },
-} satisfies Partial<Record<keyof SsiOptions, WholeNumberRange>>;
 
 /** A whole-number option of ssi(), or its default; anything else is misuse (a TypeError naming it). */
 function ssiWholeNumber(
