@@ -2,7 +2,7 @@
 // through temporary files named so that the next build can recognise and remove those a killed build left.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { mkdir, readdir, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeAtomically, writeAtomicallySync } from './atomic-write';
@@ -73,14 +73,15 @@ export class NodeOutputFs implements OutputFs {
   async write(path: string, bytes: Buffer, mtimeMs: number): Promise<OutputFileInfo> {
     const file = join(this.out, path);
     await this.sweepOnce();
-    const temporary = this.temporaryIn(this.out);
+    // The temporary file goes in the page's own folder: a rename across folders takes the file system's one
+    // rename lock (Linux's s_vfs_rename_mutex), which made the render threads wait for each other.
+    const folder = dirname(file);
+    const temporary = this.temporaryIn(folder);
     if (this.blocking) {
-      this.makeFolderSync(this.out);
-      this.makeFolderSync(dirname(file));
+      this.prepareFolderSync(folder);
       return writeAtomicallySync(file, temporary, bytes, mtimeMs);
     }
-    await this.makeFolder(this.out);
-    await this.makeFolder(dirname(file));
+    await this.prepareFolder(folder);
     return writeAtomically(file, temporary, bytes, mtimeMs);
   }
 
@@ -127,15 +128,21 @@ export class NodeOutputFs implements OutputFs {
     return join(folder, `${this.temporaries.prefix}${(this.temporaries.count++).toString(16)}.tmp`);
   }
 
-  private async makeFolder(folder: string): Promise<void> {
+  /**
+   * Makes `folder` on its first write by this instance, and removes what killed builds left in it: they wrote
+   * their temporary files beside the pages they were writing, which the next build writes again.
+   */
+  private async prepareFolder(folder: string): Promise<void> {
     if (this.folders.has(folder)) return;
     await mkdir(folder, { recursive: true });
+    await removeStaleTemporaries(folder);
     this.folders.add(folder);
   }
 
-  private makeFolderSync(folder: string): void {
+  private prepareFolderSync(folder: string): void {
     if (this.folders.has(folder)) return;
     mkdirSync(folder, { recursive: true });
+    for (const name of staleTemporaries(readdirSync(folder))) unlinkQuietlySync(join(folder, name));
     this.folders.add(folder);
   }
 
@@ -173,9 +180,22 @@ async function removeStaleTemporaries(folder: string): Promise<void> {
     if (isMissing(err)) return;
     throw err;
   }
-  for (const name of names) {
+  for (const name of staleTemporaries(names)) await unlink(join(folder, name)).catch(() => undefined);
+}
+
+/** The names of temporary files among `names` whose writing process is gone. */
+function staleTemporaries(names: readonly string[]): string[] {
+  return names.filter((name) => {
     const pid = TEMPORARY_NAME.exec(name)?.[1];
-    if (pid !== undefined && !isRunning(Number(pid))) await unlink(join(folder, name)).catch(() => undefined);
+    return pid !== undefined && !isRunning(Number(pid));
+  });
+}
+
+function unlinkQuietlySync(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Removed meanwhile by another build's sweep.
   }
 }
 

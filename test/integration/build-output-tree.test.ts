@@ -3,6 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { NodeOutputFs } from '../../src/site-build/node-output-fs';
 import { isHiddenPath } from '../../src/site-build/site-lister';
 import { runCliOnce } from '../support/running-cli';
 import { TempSite } from '../support/temp-site';
@@ -83,4 +84,27 @@ describe('temporary files of a killed build', () => {
       running.kill('SIGKILL');
     }
   });
+
+  it('in a page folder (where pages are written) › removed by the next build that writes a page there', async () => {
+    site.write('news/item.shtml', 'first');
+    expect((await runCliOnce(['build', site.root, '--out', out.root])).code).toBe(0);
+    const stale = `.cdn-include-${await deadPid()}-0a1b2c3d4e5f.tmp`;
+    writeFileSync(out.path(`news/${stale}`), 'half a page');
+    site.write('news/item.shtml', 'second', 1_800_000_000);
+    const second = await runCliOnce(['build', site.root, '--out', out.root]);
+    expect(second.code).toBe(0);
+    expect(readFileSync(out.path('news/item.shtml'), 'utf8')).toBe('second');
+    expect(readdirSync(out.path('news')).sort()).toEqual(['item.shtml']);
+  });
+
+  it.each([false, true])(
+    'NodeOutputFs writing into a folder (blocking: %s) › removes the stale ones there, leaves none of its own',
+    async (blocking) => {
+      const stale = `.cdn-include-${await deadPid()}-0a1b2c3d4e5f.tmp`;
+      out.write(`news/${stale}`, 'half a page');
+      const output = new NodeOutputFs(out.root, { blocking });
+      await output.write('/news/item.shtml', Buffer.from('page'), 1_700_000_000_000);
+      expect(readdirSync(out.path('news')).sort()).toEqual(['item.shtml']);
+    },
+  );
 });
