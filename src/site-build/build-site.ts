@@ -11,6 +11,7 @@ import {
   requestDependenceWarning,
 } from './build-report';
 import { mapConcurrently } from './concurrency';
+import { interleavedByFolder } from './folder-interleave';
 import {
   emptyManifest,
   type FileRecord,
@@ -61,7 +62,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
   const listed = [...new Set(found)].filter((path) => !isHiddenPath(path)).sort();
   const paths = run.withoutReserved(listed);
   let done = 0;
-  await mapConcurrently(paths, run.options.concurrency, async (path) => {
+  await mapConcurrently(interleavedByFolder(paths), run.options.concurrency, async (path) => {
     await (isSsiPath(run.options.render, path) ? run.buildPage(path) : run.copyFile(path));
     run.options.onProgress?.(++done, paths.length);
   });
