@@ -131,7 +131,7 @@ class BuildRun {
         return;
       }
       this.previous = parsed.manifest;
-      if (parsed.renewedEntityTags) return;
+      if (parsed.outdated) return;
     }
     this.changed = this.previous.optionsHash !== this.options.optionsHash;
   }

@@ -8,8 +8,11 @@ import { type RequestDependence } from '../engine/request-dependence';
 import { compareCodeUnits } from './digest-manifest';
 import { type OutputFileInfo } from './output-fs';
 
-/** The manifest format; a manifest of another version is ignored and everything is rebuilt. */
-export const MANIFEST_VERSION = 1;
+/**
+ * The manifest format written. Version 1 (every page listing its dependencies in full) is still read, and
+ * written again as this one; a manifest of any other version is ignored and everything is rebuilt.
+ */
+export const MANIFEST_VERSION = 2;
 
 /** What the manifest remembers about one rendered page. */
 export interface PageRecord {
@@ -66,21 +69,52 @@ export function emptyManifest(): Manifest {
 
 /**
  * Manifest text: stable key order, so two builds of the same site give the same text; one line per page or file,
- * without indentation, as the manifest of a big site is read by every build and indenting nearly doubles it.
+ * without indentation, as the manifest of a big site is read by every build and indenting nearly doubles it. The
+ * dependencies are written once each, in a `sources` table that the pages name by index: pages share most of
+ * theirs (header, footer, navigation), and written out in every page they were three quarters of the text.
  */
 export function serializeManifest(manifest: Manifest): string {
   const { pages, files, ...head } = manifest;
   const fields = Object.entries(head).map(
     ([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`,
   );
-  return `{${fields.join(',')},\n"pages":${recordLines(pages)},\n"files":${recordLines(files)}\n}\n`;
+  const sources = new SourceTable();
+  const pageLines = recordLines(pages, (record: PageRecord) => ({
+    ...record,
+    dependencies: record.dependencies.map((dependency) => sources.indexOf(dependency)),
+  }));
+  return `{${fields.join(',')},\n"sources":${sources.text()},\n"pages":${pageLines},\n"files":${recordLines(files)}\n}\n`;
 }
 
-/** A JSON object of one entry per line, sorted by key. */
-function recordLines(record: Record<string, unknown>): string {
+/** A JSON object of one entry per line, sorted by key, each value as `written` gives it. */
+function recordLines<T>(
+  record: Record<string, T>,
+  written: (value: T) => unknown = (value) => value,
+): string {
   const keys = Object.keys(record).sort(compareCodeUnits);
   if (keys.length === 0) return '{}';
-  return `{\n${keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(record[key])}`).join(',\n')}\n}`;
+  return `{\n${keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(written(record[key]))}`).join(',\n')}\n}`;
+}
+
+/** The distinct dependencies of a manifest, numbered in the order first met. */
+class SourceTable {
+  private readonly indexes = new Map<string, number>();
+  private readonly entries: string[] = [];
+
+  indexOf({ path, role, exists, size, mtimeMs }: Dependency): number {
+    const entry = JSON.stringify([path, role, exists, size, mtimeMs]);
+    let index = this.indexes.get(entry);
+    if (index === undefined) {
+      index = this.entries.push(entry) - 1;
+      this.indexes.set(entry, index);
+    }
+    return index;
+  }
+
+  /** The table as a JSON array, one entry per line. */
+  text(): string {
+    return this.entries.length === 0 ? '[]' : `[\n${this.entries.join(',\n')}\n]`;
+  }
 }
 
 /** Reads manifest text; a problem (bad JSON, other version, bad shape) is described instead of thrown. */
@@ -88,8 +122,8 @@ export function parseManifest(text: string):
   | {
       ok: true;
       manifest: Manifest;
-      /** Some ETag was of an older form, so the text is not current. */
-      renewedEntityTags?: true;
+      /** The text is not current (an older version, or ETags of an older form): write it again. */
+      outdated?: true;
     }
   | { ok: false; problem: string } {
   let value: unknown;
@@ -99,10 +133,11 @@ export function parseManifest(text: string):
     return { ok: false, problem: 'it is not valid JSON' };
   }
   if (!isRecord(value)) return { ok: false, problem: 'it is not a JSON object' };
-  if (value.version !== MANIFEST_VERSION) {
+  if (value.version !== MANIFEST_VERSION && value.version !== 1) {
     return { ok: false, problem: `its version is ${String(value.version)}, not ${MANIFEST_VERSION}` };
   }
-  const { optionsHash, builtAt, pages, files } = value;
+  const { optionsHash, builtAt, files } = value;
+  const pages = value.version === 1 ? value.pages : withSources(value.pages, value.sources);
   if (
     typeof optionsHash !== 'string' ||
     typeof builtAt !== 'string' ||
@@ -123,9 +158,32 @@ export function parseManifest(text: string):
     pages: pages as Record<string, PageRecord>,
     files: files as Record<string, FileRecord>,
   };
-  return withCurrentEntityTags(manifest)
-    ? { ok: true, manifest, renewedEntityTags: true }
+  const renewed = withCurrentEntityTags(manifest);
+  return renewed || value.version !== MANIFEST_VERSION
+    ? { ok: true, manifest, outdated: true }
     : { ok: true, manifest };
+}
+
+/**
+ * The pages of a version 2 manifest with each dependency index replaced by its entry of `sources` (one object
+ * per entry, shared by the pages that name it, and frozen: a record is replaced, never changed). Whatever is
+ * malformed is left for isPageRecord to find: an index that names no entry becomes undefined.
+ */
+function withSources(pages: unknown, sources: unknown): unknown {
+  if (!isRecord(pages) || !Array.isArray(sources)) return undefined;
+  const dependencies = sources.map((entry: unknown) => {
+    if (!Array.isArray(entry) || entry.length !== 5) return undefined;
+    const [path, role, exists, size, mtimeMs] = entry as unknown[];
+    return Object.freeze({ path, role, exists, size, mtimeMs });
+  });
+  for (const record of Object.values(pages)) {
+    if (isRecord(record) && Array.isArray(record.dependencies)) {
+      record.dependencies = record.dependencies.map((index: unknown) =>
+        typeof index === 'number' ? dependencies[index] : undefined,
+      );
+    }
+  }
+  return pages;
 }
 
 /**

@@ -80,7 +80,7 @@ describe('building into a real folder', () => {
     expect(Math.abs(outputMtime('/img/logo.svg') - (BASE + 7_250.5))).toBeLessThan(1);
     expect(existsSync(join(out, '.env'))).toBe(false);
     expect(JSON.parse(readFileSync(join(out, '.cdn-include-manifest.json'), 'utf8'))).toMatchObject({
-      version: 1,
+      version: 2,
     });
   });
 

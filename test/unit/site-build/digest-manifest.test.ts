@@ -11,7 +11,7 @@ import {
   fileDigest,
 } from '../../../src/site-build/digest-manifest';
 import { publishedFiles } from '../../../src/site-build/digest-publisher';
-import { emptyManifest, parseManifest } from '../../../src/site-build/manifest';
+import { emptyManifest, MANIFEST_VERSION, parseManifest } from '../../../src/site-build/manifest';
 import { NGINX_DIGESTS_PATH } from '../../../src/site-build/nginx-digest-map';
 import { MemoryOutputFs } from '../../support/memory-output-fs';
 import { MemorySite } from '../../support/memory-site';
@@ -205,7 +205,8 @@ describe('an incremental build', () => {
       delete file.sha256;
       delete file.etag;
     }
-    output.manifest = JSON.stringify(parsed.manifest);
+    // Written as such a build did: format version 1, each page's dependencies in full.
+    output.manifest = JSON.stringify({ ...parsed.manifest, version: 1 });
     output.files.delete(DIGEST_MANIFEST_PATH);
     const report = await build(site, output, SECOND_BUILD);
     expect(report.pages.find((page) => page.path === '/index.shtml')).toMatchObject({
@@ -215,6 +216,21 @@ describe('an incremental build', () => {
     // Copies whose output is already there are hashed, not written again.
     expect(report.copied).toBe(0);
     expect(publishedManifest(output).files).toEqual(entriesOfOutput(output));
+  });
+
+  it('after a version 1 build manifest with digests › renders nothing, and writes it again as the current version', async () => {
+    const site = createSite();
+    const output = new MemoryOutputFs();
+    await build(site, output, FIRST_BUILD);
+    const parsed = parseManifest(output.manifest ?? '');
+    if (!parsed.ok) throw new Error(parsed.problem);
+    output.manifest = JSON.stringify({ ...parsed.manifest, version: 1 });
+    const report = await build(site, output, SECOND_BUILD);
+    expect(report.rendered).toBe(0);
+    expect(JSON.parse(output.manifest ?? '')).toMatchObject({
+      version: MANIFEST_VERSION,
+      sources: expect.any(Array),
+    });
   });
 
   it('a copy a killed build wrote without its manifests › is listed by its new bytes, not its old record', async () => {

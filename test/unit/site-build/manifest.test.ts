@@ -9,7 +9,7 @@ import {
 } from '../../../src/site-build/manifest';
 
 const MANIFEST: Manifest = {
-  version: 1,
+  version: 2,
   optionsHash: 'abc',
   builtAt: 'Wed, 01 Jan 2025 00:01:40 GMT',
   pages: {
@@ -74,8 +74,27 @@ describe('manifest text', () => {
     if (!parsed.ok) throw new Error(parsed.problem);
     expect(parsed.manifest.pages['/z.shtml'].etag).toBe('"3-ungWv48Bz+pBQUDeXa4iI7ADYaO"');
     expect(parsed.manifest.files['/a.css'].etag).toBe('"3-ungWv48Bz+pBQUDeXa4iI7ADYaO"');
-    expect(parsed.renewedEntityTags).toBe(true);
-    expect(parseManifest(serializeManifest(parsed.manifest))).not.toHaveProperty('renewedEntityTags');
+    expect(parsed.outdated).toBe(true);
+    expect(parseManifest(serializeManifest(parsed.manifest))).not.toHaveProperty('outdated');
+  });
+
+  it('pages sharing a dependency › it is written once, and the records read back share it', () => {
+    const page = MANIFEST.pages['/z.shtml'];
+    const twoPages = { ...MANIFEST, pages: { '/y.shtml': page, '/z.shtml': page } };
+    const text = serializeManifest(twoPages);
+    expect(text.split('"/missing.html"')).toHaveLength(2);
+    const parsed = parseManifest(text);
+    if (!parsed.ok) throw new Error(parsed.problem);
+    expect(parsed.manifest).toEqual(twoPages);
+    expect(parsed.manifest.pages['/y.shtml'].dependencies[1]).toBe(
+      parsed.manifest.pages['/z.shtml'].dependencies[1],
+    );
+  });
+
+  it('a version 1 manifest (dependencies written in each page) › read as it was, and marked outdated', () => {
+    const { pages, files, optionsHash, builtAt } = MANIFEST;
+    const parsed = parseManifest(JSON.stringify({ version: 1, optionsHash, builtAt, pages, files }));
+    expect(parsed).toEqual({ ok: true, manifest: MANIFEST, outdated: true });
   });
 
   it('the empty manifest › parses back', () => {
@@ -88,7 +107,13 @@ describe('manifest text', () => {
   it.each([
     ['not JSON', '{', 'it is not valid JSON'],
     ['an array', '[]', 'it is not a JSON object'],
-    ['another version', '{"version":2}', 'its version is 2, not 1'],
+    ['another version', '{"version":3}', 'its version is 3, not 2'],
+    [
+      'a dependency index that names no source',
+      '{"version":2,"optionsHash":"","builtAt":"","sources":[],"pages":{"/a.shtml":' +
+        `${JSON.stringify({ ...MANIFEST.pages['/z.shtml'], dependencies: [0] })}},"files":{}}`,
+      'its entry for /a.shtml is malformed',
+    ],
     ['no pages', '{"version":1,"optionsHash":"","builtAt":"","files":{}}', 'its fields are malformed'],
     [
       'a page without dependencies',
@@ -110,7 +135,7 @@ describe('manifest text', () => {
       ...MANIFEST,
       pages: { '/z.shtml': { ...page, dependencies: [{ ...page.dependencies[0], role: 'exec' }] } },
     };
-    expect(parseManifest(JSON.stringify(bad))).toEqual({
+    expect(parseManifest(serializeManifest(bad as Manifest))).toEqual({
       ok: false,
       problem: 'its entry for /z.shtml is malformed',
     });
