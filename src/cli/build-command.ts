@@ -332,8 +332,12 @@ async function buildInputs(options: BuildOptions): Promise<BuildInputs> {
   };
 }
 
-/** Pages sent to each render thread before its first answer comes back. */
-const PAGES_IN_FLIGHT_PER_THREAD = 8;
+/**
+ * Pages sent to each render thread before its first answer comes back. A thread renders what it holds in one
+ * turn and answers it in one message, then waits for the next batch: 8 left the threads idle a third of the
+ * time (cold 10,000-page build: 3.46-4.17 s with 8, 3.12-3.99 s with 32, same rounds).
+ */
+const PAGES_IN_FLIGHT_PER_THREAD = 32;
 
 /** One (incremental) build; prints one line per rendered page and a summary on stdout, problems on stderr. */
 async function buildOnce(
