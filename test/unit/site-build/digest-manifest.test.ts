@@ -11,7 +11,12 @@ import {
   fileDigest,
 } from '../../../src/site-build/digest-manifest';
 import { publishedFiles } from '../../../src/site-build/digest-publisher';
-import { emptyManifest, MANIFEST_VERSION, parseManifest } from '../../../src/site-build/manifest';
+import {
+  emptyManifest,
+  type Manifest,
+  MANIFEST_VERSION,
+  parseManifest,
+} from '../../../src/site-build/manifest';
 import { NGINX_DIGESTS_PATH } from '../../../src/site-build/nginx-digest-map';
 import { MemoryOutputFs } from '../../support/memory-output-fs';
 import { MemorySite } from '../../support/memory-site';
@@ -195,18 +200,14 @@ describe('an incremental build', () => {
   });
 
   it('after a build manifest without digests (an older version) › re-renders and re-hashes, then lists everything', async () => {
-    const site = createSite();
-    const output = new MemoryOutputFs();
-    await build(site, output, FIRST_BUILD);
-    const parsed = parseManifest(output.manifest ?? '');
-    if (!parsed.ok) throw new Error(parsed.problem);
-    for (const page of Object.values(parsed.manifest.pages)) delete page.sha256;
-    for (const file of Object.values(parsed.manifest.files)) {
+    const { site, output, manifest } = await firstBuild();
+    for (const page of Object.values(manifest.pages)) delete page.sha256;
+    for (const file of Object.values(manifest.files)) {
       delete file.sha256;
       delete file.etag;
     }
     // Written as such a build did: format version 1, each page's dependencies in full.
-    output.manifest = JSON.stringify({ ...parsed.manifest, version: 1 });
+    output.manifest = JSON.stringify({ ...manifest, version: 1 });
     output.files.delete(DIGEST_MANIFEST_PATH);
     const report = await build(site, output, SECOND_BUILD);
     expect(report.pages.find((page) => page.path === '/index.shtml')).toMatchObject({
@@ -219,12 +220,8 @@ describe('an incremental build', () => {
   });
 
   it('after a version 1 build manifest with digests › renders nothing, and writes it again as the current version', async () => {
-    const site = createSite();
-    const output = new MemoryOutputFs();
-    await build(site, output, FIRST_BUILD);
-    const parsed = parseManifest(output.manifest ?? '');
-    if (!parsed.ok) throw new Error(parsed.problem);
-    output.manifest = JSON.stringify({ ...parsed.manifest, version: 1 });
+    const { site, output, manifest } = await firstBuild();
+    output.manifest = JSON.stringify({ ...manifest, version: 1 });
     const report = await build(site, output, SECOND_BUILD);
     expect(report.rendered).toBe(0);
     expect(JSON.parse(output.manifest ?? '')).toMatchObject({
@@ -257,3 +254,13 @@ describe('an incremental build', () => {
     expect(output.files.has(NGINX_DIGESTS_PATH)).toBe(false);
   });
 });
+
+/** The test site built once into memory, with the build manifest it wrote. */
+async function firstBuild(): Promise<{ site: MemorySite; output: MemoryOutputFs; manifest: Manifest }> {
+  const site = createSite();
+  const output = new MemoryOutputFs();
+  await build(site, output, FIRST_BUILD);
+  const parsed = parseManifest(output.manifest ?? '');
+  if (!parsed.ok) throw new Error(parsed.problem);
+  return { site, output, manifest: parsed.manifest };
+}
