@@ -154,7 +154,6 @@ export class NodeFileSource implements FileSource {
   }
 }
 
-/** A lookup as the FileSource port tells it; lookups need no read permission, as with stat(2). */
 /** What a read answers without reading, from the opened file's stats: a directory, or more than `maxBytes`. */
 function unreadableContent(stats: Stats, maxBytes: number | undefined): LimitedFileContent | undefined {
   if (stats.isDirectory()) return { status: 'directory', info: toFileInfo(stats) };
@@ -163,6 +162,7 @@ function unreadableContent(stats: Stats, maxBytes: number | undefined): LimitedF
   return undefined;
 }
 
+/** A lookup as the FileSource port tells it; lookups need no read permission, as with stat(2). */
 function toLookup(lookup: ConfinedLookup): FileLookup {
   return lookup.status === 'found' ? { status: 'found', info: toFileInfo(lookup.stats) } : lookup;
 }
