@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_LOAD_THRESHOLDS } from '../../src/server/load-settings';
 import { compiledPackage } from '../support/compiled-cli';
 import { type TextResponse, textGet } from '../support/raw-request';
 import { type ServeProcess, startServeProcess } from '../support/serve-process';
@@ -127,9 +128,13 @@ describe('serve › load signal', () => {
       },
       10_000,
     );
-    expect(seen?.eventLoopUtilization).toBeGreaterThan(0.85);
+    // The level turned once the smoothed utilization passed `high` and holds until it stays under `low`; what a
+    // later read shows is anywhere above `low` while the burn goes on (a busy machine lowers it: 0.833 was seen).
+    const { low } = DEFAULT_LOAD_THRESHOLDS.eventLoopUtilization;
+    expect(seen?.eventLoopUtilization).toBeGreaterThan(low);
     expect(metrics).toMatch(/^cdn_include_load_level [12]$/m);
-    expect(metrics).toMatch(/^cdn_include_event_loop_utilization (0\.[89]\d*|1)$/m);
+    const utilization = /^cdn_include_event_loop_utilization ([\d.]+)$/m.exec(metrics);
+    expect(Number(utilization?.[1])).toBeGreaterThan(low);
     expect(metrics).toMatch(/^cdn_include_load_shed_ratio [\d.]+$/m);
     expect(metrics).toMatch(/^cdn_include_event_loop_delay_p99_seconds [\d.e-]+$/m);
     expect(metrics).toMatch(/^cdn_include_requests_in_flight \d+$/m);
