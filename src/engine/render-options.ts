@@ -104,6 +104,13 @@ export function resolveRenderOptions(options: RenderOptions): ResolvedRenderOpti
 
 const RESOLVED = new WeakSet<object>();
 
+/** `options` reading through `source` instead: resolved already, so nothing is checked again. */
+export function withSource(options: ResolvedRenderOptions, source: FileSource): ResolvedRenderOptions {
+  const changed = { ...options, source };
+  RESOLVED.add(changed);
+  return changed;
+}
+
 /** True for options that came out of resolveRenderOptions, so hot paths resolve once, not per request. */
 export function isResolvedRenderOptions(
   options: RenderOptions | ResolvedRenderOptions,

@@ -1,12 +1,13 @@
 // The build manifest: what each output file was built from and with, so the next build can tell what is stale
 // and keep every page's Last-Modified moving forward. Pure: (de)serialization and checks, no I/O.
 
-import { type Dependency, type DependencyRole } from '../engine/dependency-set';
+import { type DependencyRole } from '../engine/dependency-set';
 import { type Diagnostic } from '../engine/diagnostics';
 import { entityTagOfBase64Digest } from '../engine/validators';
 import { type RequestDependence } from '../engine/request-dependence';
 import { compareCodeUnits } from './digest-manifest';
 import { type OutputFileInfo } from './output-fs';
+import { type RecordedDependency } from './racy-digests';
 
 /**
  * The manifest format written. Version 1 (every page listing its dependencies in full) is still read, and
@@ -35,7 +36,7 @@ export interface PageRecord {
    */
   sha256?: string;
   /** Every file the render depended on, missing ones included; empty forces a re-render. */
-  dependencies: Dependency[];
+  dependencies: RecordedDependency[];
   requestDependence: RequestDependence;
   /** Problems found inside the page, repeated in every build's report until the page is fixed. */
   diagnostics: Diagnostic[];
@@ -71,7 +72,9 @@ export function emptyManifest(): Manifest {
  * Manifest text: stable key order, so two builds of the same site give the same text; one line per page or file,
  * without indentation, as the manifest of a big site is read by every build and indenting nearly doubles it. The
  * dependencies are written once each, in a `sources` table that the pages name by index: pages share most of
- * theirs (header, footer, navigation), and written out in every page they were three quarters of the text.
+ * theirs (header, footer, navigation), and written out in every page they were three quarters of the text. An
+ * entry is `[path, role, exists, size, mtimeMs]`, and the SHA-256 of the bytes read after those when the stamp was
+ * racy (see racy-digests.ts).
  */
 export function serializeManifest(manifest: Manifest): string {
   const { pages, files, ...head } = manifest;
@@ -101,12 +104,14 @@ class SourceTable {
   private readonly indexes = new Map<string, number>();
   private readonly entries: string[] = [];
 
-  indexOf({ path, role, exists, size, mtimeMs }: Dependency): number {
+  indexOf({ path, role, exists, size, mtimeMs, sha256 }: RecordedDependency): number {
     // A plain key first: JSON for each of the tens of thousands of dependencies met cost more than the rest.
-    const key = `${role} ${exists} ${size} ${mtimeMs} ${path}`;
+    const key = `${role} ${exists} ${size} ${mtimeMs} ${sha256} ${path}`;
     let index = this.indexes.get(key);
     if (index === undefined) {
-      index = this.entries.push(JSON.stringify([path, role, exists, size, mtimeMs])) - 1;
+      const entry = [path, role, exists, size, mtimeMs];
+      if (sha256 !== undefined) entry.push(sha256);
+      index = this.entries.push(JSON.stringify(entry)) - 1;
       this.indexes.set(key, index);
     }
     return index;
@@ -173,9 +178,13 @@ export function parseManifest(text: string):
 function withSources(pages: unknown, sources: unknown): unknown {
   if (!isRecord(pages) || !Array.isArray(sources)) return undefined;
   const dependencies = sources.map((entry: unknown) => {
-    if (!Array.isArray(entry) || entry.length !== 5) return undefined;
-    const [path, role, exists, size, mtimeMs] = entry as unknown[];
-    return Object.freeze({ path, role, exists, size, mtimeMs });
+    if (!Array.isArray(entry) || (entry.length !== 5 && entry.length !== 6)) return undefined;
+    const [path, role, exists, size, mtimeMs, sha256] = entry as unknown[];
+    return Object.freeze(
+      entry.length === 5
+        ? { path, role, exists, size, mtimeMs }
+        : { path, role, exists, size, mtimeMs, sha256 },
+    );
   });
   for (const record of Object.values(pages)) {
     if (isRecord(record) && Array.isArray(record.dependencies)) {
@@ -230,14 +239,15 @@ function isPageRecord(value: unknown): value is PageRecord {
   );
 }
 
-function isDependency(value: unknown): value is Dependency {
+function isDependency(value: unknown): value is RecordedDependency {
   return (
     isRecord(value) &&
     typeof value.path === 'string' &&
     ROLES.includes(value.role as DependencyRole) &&
     typeof value.exists === 'boolean' &&
     typeof value.size === 'number' &&
-    typeof value.mtimeMs === 'number'
+    typeof value.mtimeMs === 'number' &&
+    (value.sha256 === undefined || typeof value.sha256 === 'string')
   );
 }
 

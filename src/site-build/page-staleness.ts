@@ -1,6 +1,7 @@
 // Decides whether a page must be rendered again, from its manifest record and cheap stats: never by rendering.
 // The test is make's and rsync's: a file whose existence, size or mtime is unchanged is taken as unchanged,
-// unless its mtime was within a timestamp tick of the previous build's start (git's "racy clean" rule).
+// unless its mtime was within a timestamp tick of the previous build's start (git's "racy clean" rule): then
+// its bytes must still have the digest recorded of what the page was made from.
 
 import { type Dependency } from '../engine/dependency-set';
 import { type FileSource } from '../engine/file-source';
@@ -8,6 +9,7 @@ import { type FileStamp, stampOf } from '../engine/file-stamp';
 import { isRacy } from '../engine/racy-stamp';
 import { type OutputFs, isSameTime } from './output-fs';
 import { type PageRecord } from './manifest';
+import { base64Sha256 } from './racy-digests';
 
 /**
  * Stamps each docroot path at most once per build; pages share fragments, so most lookups hit the cache. A stamp
@@ -17,6 +19,7 @@ import { type PageRecord } from './manifest';
  */
 export class StatCache {
   private readonly stamps = new Map<string, FileStamp>();
+  private readonly digests = new Map<string, Promise<string | undefined>>();
 
   constructor(private readonly source: FileSource) {}
 
@@ -27,6 +30,19 @@ export class StatCache {
       this.stamps.set(path, stamp);
     }
     return stamp;
+  }
+
+  /** Base64 SHA-256 of the file's bytes now, read at most once per build; undefined when it cannot be read. */
+  digest(path: string): Promise<string | undefined> {
+    let digest = this.digests.get(path);
+    if (!digest) {
+      digest = this.source.read(path).then(
+        (content) => (content.status === 'found' ? base64Sha256(content.bytes) : undefined),
+        () => undefined,
+      );
+      this.digests.set(path, digest);
+    }
+    return digest;
   }
 }
 
@@ -62,11 +78,14 @@ export async function pageStaleness(
   // Dependencies first: they are stamped once per build, the output once per page, and only when still needed.
   const changed = record.dependencies.find((dependency) => !isUnchanged(dependency, context.stats));
   if (changed) return `dependency ${changed.path} ${changed.exists ? 'changed' : 'appeared'}`;
-  const racy = record.dependencies.find(
-    (dependency) => dependency.exists && isRacy(dependency.mtimeMs, context.previousBuildStart),
-  );
-  // A same-size rewrite in the tick the previous build read it would keep its size and mtime: render again.
-  if (racy) return `dependency ${racy.path} changed within a timestamp tick of the previous build`;
+  for (const dependency of record.dependencies) {
+    if (!dependency.exists || !isRacy(dependency.mtimeMs, context.previousBuildStart)) continue;
+    // A same-size rewrite in the tick the previous build read it keeps its size and mtime: only the bytes tell,
+    // when the previous build recorded what they were; without that record, render again.
+    const { path: racyPath, sha256 } = dependency;
+    if (sha256 === undefined || (await context.stats.digest(racyPath)) !== sha256)
+      return `dependency ${racyPath} changed within a timestamp tick of the previous build`;
+  }
   const { output: outputFs } = context;
   const output = outputFs.statSync ? outputFs.statSync(path) : await outputFs.stat(path);
   if (!output) return 'output file missing';

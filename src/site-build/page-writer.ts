@@ -5,12 +5,13 @@ import { type ResolvedAssetHosts } from '../asset-hosts/asset-host-options';
 import { pageWithAssetHosts } from '../asset-hosts/page-assets';
 import { pageContentType } from '../engine/page-type';
 import { renderPage } from '../engine/render';
-import { type ResolvedRenderOptions } from '../engine/render-options';
+import { type ResolvedRenderOptions, withSource } from '../engine/render-options';
 import { floorToSecond, virtualLastModified } from '../engine/validators';
 import { nextLastModified, type ValidatorRecord } from '../engine/validator-history';
 import { type OutputFs } from './output-fs';
 import { fileDigest } from './digest-manifest';
 import { httpDate, type PageRecord } from './manifest';
+import { ReadRecorder, recordedDependency } from './racy-digests';
 
 /** A page rendered and written, or why not. */
 export type PageWriteResult = { ok: true; record: PageRecord } | { ok: false; message: string };
@@ -43,7 +44,8 @@ export async function writePage(
   previous: PageRecord | undefined,
   options: PageWriteOptions,
 ): Promise<PageWriteResult> {
-  const result = await renderPage({ path, time: options.now }, options.render);
+  const reads = new ReadRecorder(options.render.source);
+  const result = await renderPage({ path, time: options.now }, withSource(options.render, reads));
   if (result.status !== 'ok') return { ok: false, message: RENDER_FAILURES[result.status] };
   // Exactly as `serve` sends it (same bytes from both); the configuration's epoch dates the pages it rewrote.
   const page = await pageWithAssetHosts(result, path, pageContentType(path), options.assetHosts);
@@ -67,13 +69,10 @@ export async function writePage(
     ...(stamped === undefined ? { lastModifiedPending: true } : {}),
     output,
     sha256,
-    dependencies: result.dependencies.map(({ path, role, exists, size, mtimeMs }) => ({
-      path,
-      role,
-      exists,
-      size,
-      mtimeMs,
-    })),
+    // The next build judges racy stamps against this build's start as its manifest states it: a whole second.
+    dependencies: result.dependencies.map((dependency) =>
+      recordedDependency(dependency, reads, floorToSecond(options.now)),
+    ),
     requestDependence: result.requestDependence,
     diagnostics: page.diagnostic ? [...result.diagnostics, page.diagnostic] : result.diagnostics,
   };

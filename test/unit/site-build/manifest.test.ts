@@ -21,6 +21,15 @@ const MANIFEST: Manifest = {
       dependencies: [
         { path: '/z.shtml', role: 'page', exists: true, size: 40, mtimeMs: 1_500.25 },
         { path: '/missing.html', role: 'include', exists: false, size: -1, mtimeMs: 1_000 },
+        // Racy when read: the digest of the bytes read comes with it.
+        {
+          path: '/inc/racy.html',
+          role: 'include',
+          exists: true,
+          size: 3,
+          mtimeMs: 99_500,
+          sha256: 'ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=',
+        },
       ],
       requestDependence: {
         headers: ['Accept-Language'],
@@ -111,6 +120,12 @@ describe('manifest text', () => {
     [
       'a dependency index that names no source',
       '{"version":2,"optionsHash":"","builtAt":"","sources":[],"pages":{"/a.shtml":' +
+        `${JSON.stringify({ ...MANIFEST.pages['/z.shtml'], dependencies: [0] })}},"files":{}}`,
+      'its entry for /a.shtml is malformed',
+    ],
+    [
+      'a source whose digest is not a string',
+      '{"version":2,"optionsHash":"","builtAt":"","sources":[["/a.html","include",true,3,1,7]],"pages":{"/a.shtml":' +
         `${JSON.stringify({ ...MANIFEST.pages['/z.shtml'], dependencies: [0] })}},"files":{}}`,
       'its entry for /a.shtml is malformed',
     ],

@@ -1,5 +1,6 @@
 // An incremental build on a file system with coarse timestamps: a file rewritten to the same size within the tick
-// in which the previous build read it keeps its size and mtime, and must still be built again.
+// in which the previous build read it keeps its size and mtime, and must still be built again; the same bytes,
+// which the previous build recorded a digest of, need not be.
 
 import { buildSite } from '../../../src/site-build/build-site';
 import { MemoryOutputFs } from '../../support/memory-output-fs';
@@ -38,6 +39,16 @@ describe('a same-size rewrite within the tick the previous build read the file i
     expect(report.pages.find((page) => page.path === '/index.shtml')?.reason).toMatch(/timestamp tick/);
   });
 
+  it('the page itself › rendered again with its new bytes', async () => {
+    const files = site();
+    const output = new MemoryOutputFs();
+    files.write('/index.shtml', 'A <!--#include virtual="/inc/frag.html" -->', TICK);
+    await build(files, output, TICK + 300);
+    files.write('/index.shtml', 'B <!--#include virtual="/inc/frag.html" -->', TICK);
+    await build(files, output, TICK + 600);
+    expect(text(output, '/index.shtml')).toBe('B old');
+  });
+
   it('a static file › copied again', async () => {
     const files = site();
     const output = new MemoryOutputFs();
@@ -45,6 +56,28 @@ describe('a same-size rewrite within the tick the previous build read the file i
     files.write('/style.css', 'b{}', TICK);
     await build(files, output, TICK + 600);
     expect(text(output, '/style.css')).toBe('b{}');
+  });
+
+  it('the same bytes › the page is not rendered again: the digest of the racy include recorded by the build vouches for them', async () => {
+    const files = site();
+    const output = new MemoryOutputFs();
+    await build(files, output, TICK + 300);
+    expect(output.manifest).toContain(`"/inc/frag.html","include",true,3,${TICK},"`);
+    const again = await build(files, output, TICK + 600);
+    expect(again).toMatchObject({ rendered: 0, skipped: 1 });
+    // Rewritten with the same bytes in the tick: still the bytes the page was made from.
+    files.write('/inc/frag.html', 'old', TICK);
+    expect(await build(files, output, TICK + 900)).toMatchObject({ rendered: 0, skipped: 1 });
+  });
+
+  it('a racy include without a recorded digest (a manifest of an earlier build) › rendered again', async () => {
+    const files = site();
+    const output = new MemoryOutputFs();
+    await build(files, output, TICK + 300);
+    output.manifest = output.manifest?.replace(/("\/inc\/frag\.html","include",true,3,\d+),"[^"]*"/, '$1');
+    expect(output.manifest).not.toMatch(/"\/inc\/frag\.html"[^\n]*,"[A-Za-z0-9+/=]{44}"\]/);
+    const again = await build(files, output, TICK + 600);
+    expect(again.pages.find((page) => page.path === '/index.shtml')?.reason).toMatch(/timestamp tick/);
   });
 
   it('once a build started a whole tick after the change › the next build skips the page and the file', async () => {
