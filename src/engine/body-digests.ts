@@ -1,7 +1,7 @@
 // The digests of a body held in memory, for the integrity fields: the default algorithm's computed once when the
 // body's representation is built, any other on first demand and then kept with it. Never per request.
 
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { DEFAULT_DIGEST_ALGORITHM, type DigestAlgorithm, digestFieldValue } from '../fields/integrity-fields';
 import { entityTagOfDigest } from './validators';
 
@@ -10,7 +10,8 @@ const NODE_HASH: Readonly<Record<DigestAlgorithm, string>> = { 'sha-256': 'sha25
 
 /** The digest of `bytes` under `algorithm`. */
 export function digestOf(bytes: Uint8Array, algorithm: DigestAlgorithm): Buffer {
-  return createHash(NODE_HASH[algorithm]).update(bytes).digest();
+  // One call rather than a Hash object: half the time for the small bodies most pages and fragments are.
+  return hash(NODE_HASH[algorithm], bytes, 'buffer');
 }
 
 /** A running digest of bytes given in pieces (a file read in chunks). */

@@ -1,6 +1,6 @@
 // Validators of a rendered page, derived from its bytes and its dependency set. Pure functions.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type Dependency } from './dependency-set';
 
 /**
@@ -21,7 +21,7 @@ export function virtualLastModified(
  * `"<length in hex>-<base64 SHA-256, first 27 characters>"`.
  */
 export function entityTagOf(body: Uint8Array): string {
-  return entityTagOfDigest(body.length, createHash('sha256').update(body).digest());
+  return entityTagOfDigest(body.length, hash('sha256', body, 'buffer'));
 }
 
 /**
