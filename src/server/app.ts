@@ -49,7 +49,11 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
   }
   if (log)
     app.use(
-      accessLogMiddleware({ write: log, format: options.logFormat, offload: options.offload !== undefined }),
+      accessLogMiddleware(app, {
+        write: log,
+        format: options.logFormat,
+        offload: options.offload !== undefined,
+      }),
     );
   app.use(faultBarrier(options.onError));
   if (options.liveReload) app.use(options.liveReload.middleware());
