@@ -7,7 +7,7 @@ export { ssi } from './server/ssi-middleware';
 export type { PageBuilt, SsiMemoryUsage, SsiMiddleware, SsiOptions } from './server/ssi-middleware';
 export type { CachePolicyRule } from './server/cache-policy';
 export type { SetHeaders, SetHeadersInfo } from './server/set-headers';
-export type { ErrorDocuments } from './server/error-documents';
+export type { ErrorDocuments } from './server/error-document-settings';
 export { createApp } from './server/app';
 export type { AppOptions } from './server/app';
 export { LiveReload } from './server/live-reload';

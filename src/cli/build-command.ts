@@ -35,7 +35,7 @@ import type { WatchSettings } from './settings';
 import { GIT_TIMES, SITE_FLAGS, siteRoot, whenRootIsUsable } from './site-arguments';
 import { UsageError, formatUsageError, settleArguments, type ArgumentsResult } from './usage';
 import { WATCH, WATCH_FLAGS, watchSettings, withPurgeTarget, type WithPurgeTarget } from './watch-arguments';
-import { loadManifestInto, startWatchMode } from './watch-mode';
+import type * as WatchModeModule from './watch-mode';
 
 /** `-o, --out DIR`, absolute. */
 export const OUT: FlagDeclaration<string | undefined> = {
@@ -231,6 +231,12 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
   }
 }
 
+/** The watch mode, loaded only for --watch: a single build needs neither the file watcher nor the purge queue. */
+function watchModeModule(): typeof WatchModeModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- require() in a function is a lazy load
+  return require('./watch-mode') as typeof WatchModeModule;
+}
+
 /** Builds again on every change until a stop signal. */
 async function watchAndBuild(
   options: BuildOptions,
@@ -243,6 +249,7 @@ async function watchAndBuild(
   }: { pool: RenderPool | undefined; watching: WatchSettings; session: BuildSession },
   io: CommandIo,
 ): Promise<number> {
+  const { loadManifestInto, startWatchMode } = watchModeModule();
   const graph = new DependencyGraph({ directoryIndex: renderSettings.directoryIndex });
   const manifest = path.join(options.out, DEFAULT_MANIFEST_NAME);
   if (session.manifest) graph.recordManifest(session.manifest.pages);

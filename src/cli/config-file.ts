@@ -10,7 +10,7 @@ import { checkMirrorList, MIRROR_CHECK_INTERVAL_RANGE } from '../mirrors/mirror-
 import { checkMirrorRedirect } from '../mirrors/mirror-redirect-policy';
 import { checkPurgeTarget, type PurgeTarget } from '../purge/purge-target';
 import { compileCachePolicy } from '../server/cache-policy';
-import { ERROR_DOCUMENTS_SHAPE, isErrorDocuments } from '../server/error-documents';
+import { ERROR_DOCUMENTS_SHAPE, isErrorDocuments } from '../server/error-document-settings';
 import { checkLoadSettings } from '../server/load-settings';
 import { checkOffload } from '../server/offload-config';
 import { WHOLE_NUMBER_OPTIONS } from '../server/ssi-option-ranges';

@@ -27,7 +27,7 @@ import { isReservedPath, RESERVED_FOLDER } from './digest-manifest';
 import { isPublished, publishDigests } from './digest-publisher';
 import { SnapshotFileSource } from './snapshot-file-source';
 import { pageStaleness, type StalenessContext, StatCache } from './page-staleness';
-import { writePage } from './page-writer';
+import type * as PageWriterModule from './page-writer';
 import { isHiddenPath } from './site-lister';
 import { copyStaticFile } from './static-copier';
 
@@ -195,7 +195,8 @@ class BuildRun {
         return;
       }
       const record = latestRecord(previous, deployed);
-      const result = await (this.options.pageWriter?.(path, record) ?? writePage(path, record, this.options));
+      const result = await (this.options.pageWriter?.(path, record) ??
+        inThreadWriter()(path, record, this.options));
       if (!result.ok) return this.failPage(path, result.message, previous);
       this.changed = true;
       this.next.pages[path] = result.record;
@@ -344,4 +345,13 @@ function ownEntry<T>(record: Record<string, T>, key: string): T | undefined {
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * writePage, loaded on first use: a build whose pages render on worker threads, or that renders none (nothing
+ * changed), never loads the SSI engine in this thread.
+ */
+function inThreadWriter(): typeof PageWriterModule.writePage {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- require() in a function is a lazy load
+  return (require('./page-writer') as typeof PageWriterModule).writePage;
 }
