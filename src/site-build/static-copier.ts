@@ -25,10 +25,11 @@ export interface PreviousCopy {
 /**
  * Copies the file at `path` keeping its mtime, so static servers behind a CDN send the same Last-Modified as
  * cdn-include would. It is skipped when the output already has the same size and mtime (rsync's quick check),
- * unless the output is the rendering of a page that is no longer one (`wasPage`), or the file's mtime is within a
- * timestamp tick of the previous build's start (a first build trusts the quick check as rsync does), when a
- * same-size rewrite since that build would have kept both. A skipped file keeps the digest the previous build
- * recorded for that very output, or is hashed from the source when there is none.
+ * unless the output is the rendering of a page that is no longer one (`wasPage`). When the file's mtime is within
+ * a timestamp tick of the previous build's start, a same-size rewrite since that build would have kept both: then
+ * it is skipped only if its bytes have the digest the previous build recorded for that very output (a first build
+ * trusts the quick check as rsync does). A skipped file keeps the digest the previous build recorded for that
+ * very output, or is hashed from the source when there is none.
  *
  * @example
  * const result = await copyStaticFile('/css/site.css', { record, wasPage: false, buildStart }, options);
@@ -46,20 +47,19 @@ export async function copyStaticFile(
     return { ok: false, message: copyFailure(found.status) };
   const existing = await options.output.stat(path);
   const { record, wasPage, buildStart } = previous;
-  const upToDate =
-    !wasPage &&
-    existing !== undefined &&
-    !(buildStart !== undefined && isRacy(found.info.mtimeMs, buildStart)) &&
-    existing.size === found.info.size &&
-    isSameTime(existing.mtimeMs, found.info.mtimeMs);
+  const sameStamp = !wasPage && existing !== undefined && isSameFile(existing, found.info);
+  const racy = buildStart !== undefined && isRacy(found.info.mtimeMs, buildStart);
   // The digest manifest names the output's bytes: only a record of this very output may stand for them.
-  if (upToDate && record?.sha256 !== undefined && record.etag !== undefined && isSameFile(record, existing))
+  const ownRecord = record !== undefined && existing !== undefined && isSameFile(record, existing);
+  if (sameStamp && !racy && ownRecord && record.sha256 !== undefined && record.etag !== undefined)
     return { ok: true, copied: false, output: { ...existing, sha256: record.sha256, etag: record.etag } };
   // Bytes and mtime come from one read, so a file changed meanwhile cannot pair new bytes with an old mtime.
   const content = await options.render.source.read(path);
   if (content.status !== 'found') return { ok: false, message: copyFailure(content.status) };
   const { sha256, etag } = fileDigest(content.bytes);
-  if (upToDate && isSameFile(content.info, existing))
+  // A racy stamp cannot vouch for the bytes, the digest recorded of the output copied from them can.
+  const sameBytes = racy ? ownRecord && record.sha256 === sha256 : true;
+  if (sameStamp && sameBytes && isSameFile(content.info, existing))
     return { ok: true, copied: false, output: { ...existing, sha256, etag } };
   const output = await options.output.write(path, content.bytes, content.info.mtimeMs);
   return { ok: true, copied: true, output: { ...output, sha256, etag } };

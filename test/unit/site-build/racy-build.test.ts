@@ -80,6 +80,14 @@ describe('a same-size rewrite within the tick the previous build read the file i
     expect(again.pages.find((page) => page.path === '/index.shtml')?.reason).toMatch(/timestamp tick/);
   });
 
+  it('a static file rewritten with the same bytes › not copied again: the digest of its output vouches for them', async () => {
+    const files = site();
+    const output = new MemoryOutputFs();
+    await build(files, output, TICK + 300);
+    files.write('/style.css', 'a{}', TICK);
+    expect(await build(files, output, TICK + 600)).toMatchObject({ copied: 0, unchanged: 2 });
+  });
+
   it('once a build started a whole tick after the change › the next build skips the page and the file', async () => {
     const files = site();
     const output = new MemoryOutputFs();
