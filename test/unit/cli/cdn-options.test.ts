@@ -1,6 +1,6 @@
 // The CDN surface of the CLI: `cdn-include tag`, serve's tag flags, and the tag and cache-policy config keys.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandIo } from '../../../src/cli/command';
@@ -58,6 +58,7 @@ describe('serve tag flags', () => {
 
 describe('config file tag keys', () => {
   const folder = mkdtempSync(join(tmpdir(), 'cdn-include-tag-config-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
   it('purgeTags, surrogateKeyHeader, cacheTagHeader, maxTagHeaderBytes › accepted', () => {
     const file = join(folder, 'good.json');

@@ -162,9 +162,21 @@ describe('ValidatorLedger', () => {
   });
 });
 
+// The folders of the folder stores made below, removed once their tests are done.
+const storeFolders: string[] = [];
+afterAll(() => {
+  for (const folder of storeFolders) rmSync(folder, { recursive: true, force: true });
+});
+
+function folderStore(): FolderLedgerStore {
+  const folder = mkdtempSync(join(tmpdir(), 'ledger-'));
+  storeFolders.push(folder);
+  return new FolderLedgerStore(folder);
+}
+
 describe.each([
   ['MemoryLedgerStore', () => new MemoryLedgerStore()],
-  ['FolderLedgerStore', () => new FolderLedgerStore(mkdtempSync(join(tmpdir(), 'ledger-')))],
+  ['FolderLedgerStore', folderStore],
 ])('%s', (_name, makeStore) => {
   it('concurrent datings of new bytes › every one is kept: the newest date never goes back', async () => {
     const store = makeStore();
