@@ -27,11 +27,17 @@ function text(output: MemoryOutputFs, path: string): string | undefined {
   return output.files.get(path)?.bytes.toString();
 }
 
+/** The site and its output after a first build 300 ms into the tick of the racy files. */
+async function builtWithinTheTick(): Promise<{ files: MemorySite; output: MemoryOutputFs }> {
+  const files = site();
+  const output = new MemoryOutputFs();
+  await build(files, output, TICK + 300);
+  return { files, output };
+}
+
 describe('a same-size rewrite within the tick the previous build read the file in', () => {
   it('an include › the page is rendered again with the new bytes', async () => {
-    const files = site();
-    const output = new MemoryOutputFs();
-    await build(files, output, TICK + 300);
+    const { files, output } = await builtWithinTheTick();
     expect(text(output, '/index.shtml')).toBe('old');
     files.write('/inc/frag.html', 'new', TICK);
     const report = await build(files, output, TICK + 600);
@@ -50,18 +56,14 @@ describe('a same-size rewrite within the tick the previous build read the file i
   });
 
   it('a static file › copied again', async () => {
-    const files = site();
-    const output = new MemoryOutputFs();
-    await build(files, output, TICK + 300);
+    const { files, output } = await builtWithinTheTick();
     files.write('/style.css', 'b{}', TICK);
     await build(files, output, TICK + 600);
     expect(text(output, '/style.css')).toBe('b{}');
   });
 
   it('the same bytes › the page is not rendered again: the digest of the racy include recorded by the build vouches for them', async () => {
-    const files = site();
-    const output = new MemoryOutputFs();
-    await build(files, output, TICK + 300);
+    const { files, output } = await builtWithinTheTick();
     expect(output.manifest).toContain(`"/inc/frag.html","include",true,3,${TICK},"`);
     const again = await build(files, output, TICK + 600);
     expect(again).toMatchObject({ rendered: 0, skipped: 1 });
@@ -71,9 +73,7 @@ describe('a same-size rewrite within the tick the previous build read the file i
   });
 
   it('a racy include without a recorded digest (a manifest of an earlier build) › rendered again', async () => {
-    const files = site();
-    const output = new MemoryOutputFs();
-    await build(files, output, TICK + 300);
+    const { files, output } = await builtWithinTheTick();
     output.manifest = output.manifest?.replace(/("\/inc\/frag\.html","include",true,3,\d+),"[^"]*"/, '$1');
     expect(output.manifest).not.toMatch(/"\/inc\/frag\.html"[^\n]*,"[A-Za-z0-9+/=]{44}"\]/);
     const again = await build(files, output, TICK + 600);
@@ -81,17 +81,13 @@ describe('a same-size rewrite within the tick the previous build read the file i
   });
 
   it('a static file rewritten with the same bytes › not copied again: the digest of its output vouches for them', async () => {
-    const files = site();
-    const output = new MemoryOutputFs();
-    await build(files, output, TICK + 300);
+    const { files, output } = await builtWithinTheTick();
     files.write('/style.css', 'a{}', TICK);
     expect(await build(files, output, TICK + 600)).toMatchObject({ copied: 0, unchanged: 2 });
   });
 
   it('once a build started a whole tick after the change › the next build skips the page and the file', async () => {
-    const files = site();
-    const output = new MemoryOutputFs();
-    await build(files, output, TICK + 300);
+    const { files, output } = await builtWithinTheTick();
     await build(files, output, TICK + TIMESTAMP_GRANULARITY_MS + 1000);
     const settled = await build(files, output, TICK + TIMESTAMP_GRANULARITY_MS + 5000);
     expect(settled).toMatchObject({ rendered: 0, skipped: 1, copied: 0, unchanged: 2 });
