@@ -17,7 +17,7 @@ import { isRacy } from '../engine/racy-stamp';
 export interface RecordedDependency extends Dependency {
   /**
    * Base64 SHA-256 of the bytes the render read, recorded only for a page or include whose mtime was racy at the
-   * build's start: the next build then checks the bytes rather than rendering again (see isRacyButSame).
+   * build's start: the next build then checks the bytes rather than rendering again (see pageStaleness).
    */
   sha256?: string;
 }
