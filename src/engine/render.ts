@@ -57,7 +57,10 @@ export async function renderPage(
     mtimeMs: page.info.mtimeMs,
     size: page.info.size,
   });
-  addRequestVariables(render.variables, request, page.info, serverIdentity(resolved), time);
+  const { info } = page;
+  render.variables.fillOnFirstUse((table) =>
+    addRequestVariables(table, request, info, serverIdentity(resolved), time),
+  );
   const frame = createFrame(
     request.path,
     undefined,

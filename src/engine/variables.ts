@@ -18,11 +18,21 @@ interface Entry {
 /** The variables of one render. Reads of volatile entries are reported to the recorder. */
 export class VariableTable {
   private readonly entries = new Map<string, Entry>();
+  private pendingFill: ((table: VariableTable) => void) | undefined;
 
   constructor(private readonly recorder: RequestDependenceRecorder) {}
 
+  /**
+   * Has `fill` set the table's first variables when it is first used (set, get or list): the request's ~35 CGI
+   * variables cost a render that uses none of them nothing, and one that does sees them as if set up front.
+   */
+  fillOnFirstUse(fill: (table: VariableTable) => void): void {
+    this.pendingFill = fill;
+  }
+
   /** Sets a variable, replacing any of the same name in any case; a page's own `set` clears volatility. */
   set(name: ByteString, value: ByteString | LazyValue, volatility?: Volatility): void {
+    this.fillPending();
     const key = name.toLowerCase();
     const existing = this.entries.get(key);
     if (existing) {
@@ -35,6 +45,7 @@ export class VariableTable {
 
   /** Reads a variable, computing a lazy value with `timeFormat`; undefined if unset. */
   get(name: ByteString, timeFormat: ByteString): ByteString | undefined {
+    this.fillPending();
     const entry = this.entries.get(name.toLowerCase());
     if (!entry) {
       this.recordAbsent(name);
@@ -63,10 +74,18 @@ export class VariableTable {
    * depends on the whole request, which the caller records as client dependence (private, not a Vary per header).
    */
   list(timeFormat: ByteString): Array<[ByteString, ByteString]> {
+    this.fillPending();
     return [...this.entries.values()].map((entry) => [
       entry.name,
       this.materialize(entry, timeFormat, false),
     ]);
+  }
+
+  private fillPending(): void {
+    const fill = this.pendingFill;
+    if (fill === undefined) return;
+    this.pendingFill = undefined;
+    fill(this);
   }
 
   private materialize(entry: Entry, timeFormat: ByteString, record = true): ByteString {

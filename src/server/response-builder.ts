@@ -12,7 +12,7 @@ import { type GraphDependency } from '../engine/dependency-graph';
 import { type FileSource } from '../engine/file-source';
 import { renderPage } from '../engine/render';
 import { headerValue, type RenderRequest } from '../engine/render-request';
-import { isSsiPath, type ResolvedRenderOptions } from '../engine/render-options';
+import { isSsiPath, type ResolvedRenderOptions, withSource } from '../engine/render-options';
 import { type ValidatorLedger } from '../engine/validator-ledger';
 import {
   type CachingFields,
@@ -68,7 +68,8 @@ export async function buildResponse(
   now: number,
 ): Promise<BuiltResponse | undefined> {
   const { renderOptions } = settings;
-  const options = source === renderOptions.source ? renderOptions : { ...renderOptions, source };
+  // withSource keeps the options resolved: a spread copy would be checked and resolved again by every render.
+  const options = source === renderOptions.source ? renderOptions : withSource(renderOptions, source);
   const recording = source instanceof RecordingFileSource ? source : undefined;
   let built: Built | undefined;
   let readConsistently: boolean;
