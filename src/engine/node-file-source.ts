@@ -3,7 +3,7 @@
 
 import { closeSync, type Dirent, readFileSync, type Stats, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import {
   type ConfinedFailure,
   type ConfinedLookup,
@@ -143,7 +143,7 @@ export class NodeFileSource implements FileSource {
   stampSync(path: string): FileStamp {
     let stats: Stats | undefined;
     try {
-      stats = statSync(join(this.confined.realRoot, path), { throwIfNoEntry: false });
+      stats = statSync(this.fullPathOf(path), { throwIfNoEntry: false });
     } catch (err) {
       return failure(err).status === 'missing' ? missingStamp() : UNKNOWN_STAMP;
     }
@@ -152,6 +152,21 @@ export class NodeFileSource implements FileSource {
     const { size, mtimeMs, ctimeMs, dev, ino } = stats;
     return { kind, size, mtimeMs, ctimeMs, dev, ino };
   }
+
+  /**
+   * The path under the real root. A normalized docroot path (every one the engine makes: leading slash, no `.` or
+   * `..` segment, no empty one) is appended as it is, which is what join would give: stampSync runs for every
+   * file of every render, and join's normalization was a tenth of a stamp's cost.
+   */
+  private fullPathOf(path: string): string {
+    const root = this.confined.realRoot;
+    return isNormalizedDocrootPath(path) && !root.endsWith(sep) ? root + path : join(root, path);
+  }
+}
+
+/** A path join would leave as it is after a root: `/`-led, without `//`, `/./`, `/../` or a trailing `/.`/`/..`. */
+function isNormalizedDocrootPath(path: string): boolean {
+  return path.startsWith('/') && !path.includes('//') && !/\/\.\.?(?:\/|$)/.test(path);
 }
 
 /** What a read answers without reading, from the opened file's stats: a directory, or more than `maxBytes`. */

@@ -1,8 +1,8 @@
 // The integrity fields of RFC 9530 (Repr-Digest, Content-Digest and their Want- preferences) and of the draft
-// Unencoded-Digest: Structured Field dictionaries (RFC 9651) from a hash algorithm to a byte sequence, written and
-// read by the structured-headers library. Pure: no I/O.
+// Unencoded-Digest: Structured Field dictionaries (RFC 9651) from a hash algorithm to a byte sequence, read by the
+// structured-headers library; the one shape we write is written out (see digestFieldValue). Pure: no I/O.
 
-import { parseDictionary, serializeDictionary } from 'structured-headers';
+import { parseDictionary } from 'structured-headers';
 
 /** The hash algorithms served, from the IANA Hash Algorithms for HTTP Digest Fields registry (RFC 9530 §5). */
 export const DIGEST_ALGORITHMS = ['sha-256', 'sha-512'] as const;
@@ -18,7 +18,10 @@ export const DEFAULT_DIGEST_ALGORITHM: DigestAlgorithm = 'sha-256';
  * @example digestFieldValue('sha-256', createHash('sha256').update('').digest()) // 'sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:'
  */
 export function digestFieldValue(algorithm: DigestAlgorithm, digest: Uint8Array): string {
-  return serializeDictionary(new Map([[algorithm, [digest, new Map()]]]));
+  // RFC 9651 §4.1.2, §4.1.8: a one-member dictionary whose key is a served algorithm (an sf-key already) and whose
+  // value is a byte sequence without parameters serializes as key=:base64:. Written out, not built as a Map for the
+  // library's serializer: every response rendered makes one, and the serializer cost as much as the hash.
+  return `${algorithm}=:${Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength).toString('base64')}:`;
 }
 
 /**

@@ -251,6 +251,19 @@ describe('stamps', () => {
     expect(isSameStamp(stamp, { ...stamp, dev: 2 })).toBe(false);
   });
 
+  it('a path with . or .. segments › stamped as join resolves it, by name, not through a symlink', () => {
+    // `/link/..` is the root by name, but `sub` to the kernel: the two b.html differ in size.
+    writeFileSync(site.path('b.html'), 'b');
+    mkdirSync(site.path('sub/deeper'), { recursive: true });
+    writeFileSync(site.path('sub/b.html'), 'bb');
+    symlinkSync(site.path('sub/deeper'), site.path('link'));
+    const source = new NodeFileSource(site.root);
+    for (const path of ['/link/../b.html', '/./b.html', '//b.html', '/sub/deeper/../../b.html'])
+      expect(source.stampSync(path)).toMatchObject({ kind: 'file', size: 1 });
+    expect(source.stampSync('/link/..')).toMatchObject({ kind: 'directory', ino: statSync(site.root).ino });
+    expect(source.stampSync('/sub/b.html')).toMatchObject({ kind: 'file', size: 2 });
+  });
+
   it('a file swapped in from outside › another stamp, so a cached answer is never reused for it', () => {
     const source = new NodeFileSource(site.root);
     const before = source.stampSync('/data/f.txt');
