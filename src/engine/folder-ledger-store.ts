@@ -112,9 +112,9 @@ export class FolderLedgerStore implements LedgerStore {
   private async readKnown(page: string, file: string): Promise<PageRecord | undefined> {
     const stats = statSync(file, { throwIfNoEntry: false });
     if (stats === undefined) return undefined;
-    const stamp = `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+    const stamp: RecordStamp = [stats.ino, stats.size, stats.mtimeMs, stats.ctimeMs];
     const known = this.read.get(page);
-    if (known?.stamp === stamp) return known.record;
+    if (known && isSameRecordStamp(known.stamp, stamp)) return known.record;
     const record = readRecord(file);
     // Should the file have been replaced since the stat, the next stat differs and it is read again.
     this.read.set(
@@ -142,11 +142,19 @@ export class FolderLedgerStore implements LedgerStore {
 /** A record as last read, with the stamp of its file then. */
 interface ReadRecord {
   file: string;
-  stamp: string;
+  stamp: RecordStamp;
   record: PageRecord | undefined;
 }
 
-// The cached entry, its stamp string and the parsed record's objects, per byte of JSON read.
+/** A record file's inode, size, mtime and ctime: any rename over it or write to it changes one of them. */
+type RecordStamp = readonly [number, number, number, number];
+
+// Compared as numbers: formatting four of them into a string cost more than the stat on a cold render.
+function isSameRecordStamp(a: RecordStamp, b: RecordStamp): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+// The cached entry, its stamp and the parsed record's objects, per byte of JSON read.
 const READ_OVERHEAD = 200;
 
 /** The record in `file`; a missing, unreadable or malformed one is no record (a page met for the first time). */

@@ -214,6 +214,18 @@ describe('FolderLedgerStore', () => {
     expect(dated.lastModified).toBe(700 * S);
   });
 
+  it('a record already read, then written by another store (another worker) › read again, not from memory', async () => {
+    const reader = new FolderLedgerStore(folder);
+    const writer = new FolderLedgerStore(folder);
+    await reader.transact('/p', (record) => datePage(record, input({})));
+    const seen = async () => reader.transact('/p', (record) => ({ value: record }));
+    expect((await seen())?.variants.map(([, entry]) => entry.etag)).toEqual(['"a"']);
+    await writer.transact('/p', (record) =>
+      datePage(record, input({ etag: '"b"', computed: 90 * S, now: 600 * S })),
+    );
+    expect((await seen())?.variants.map(([, entry]) => entry.etag)).toEqual(['"b"']);
+  });
+
   it('a damaged record › read as no record (a first contact), then replaced whole', async () => {
     const store = new FolderLedgerStore(folder);
     await store.transact('/p', (record) => datePage(record, input({})));
