@@ -1,7 +1,7 @@
 // The build benchmark (`npm run bench:build`): generates the same site for cdn-include, Hugo and Eleventy,
-// times cold builds, rebuilds after single changes and `build --watch` edits, then cold builds of a larger site,
-// and prints pages/s, ratios and the issue's targets with verdicts; a full run writes its section of
-// bench/RESULTS.md. Bounded: one temp folder, removed at the end; no network.
+// times cold builds, rebuilds after single changes and `build --watch` edits, what a build cannot go below on
+// this machine, then cold builds of a larger site, and prints pages/s, ratios and the issue's targets with
+// verdicts; a full run writes its section of bench/RESULTS.md. Bounded: one temp folder, removed at the end; no network.
 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ import { backdateTree, countPages } from './build/site-files';
 import { pageSpecs, siteShape, type SiteShape } from './build/site-shape';
 import { timeCommand, versionOf } from './build/timed-command';
 import { measureWatchEdits } from './build/watch-edits';
+import { type BuildFloors, formatFloors, measureBuildFloors } from './build/build-floors';
 import { judgedTable } from './markdown-table';
 import { writeResultsSection } from './results-sections';
 
@@ -115,8 +116,13 @@ async function runAll(folder: string, plan: BuildPlan): Promise<string> {
       figures.watchProblem = (err as Error).message.split('\n')[0];
     }
   }
+  let floors: BuildFloors | undefined;
+  if (subject !== undefined) {
+    log('floors: start, manifest, stats, files written');
+    floors = await measureBuildFloors(cdnIncludeCli(), subject.source, subject.out);
+  }
   if (plan.scalePages > 0) figures.scale = await scaleBuilds(join(folder, 'scale'), plan.scalePages);
-  return formatReport(figures, tools, shape);
+  return formatReport(figures, tools, shape, floors);
 }
 
 /** Writes each available tool's site; a tool that is not installed is reported and left out. */
@@ -215,7 +221,12 @@ async function scaleBuilds(folder: string, pages: number): Promise<ScaleResult> 
   return { pages, cold: await coldBuilds(tools, shape, 1), leftOut };
 }
 
-function formatReport(figures: BuildFigures, tools: ToolRun[], shape: SiteShape): string {
+function formatReport(
+  figures: BuildFigures,
+  tools: ToolRun[],
+  shape: SiteShape,
+  floors: BuildFloors | undefined,
+): string {
   const lines: string[] = [];
   const out = (text: string): number => lines.push(text);
   const { cold, incremental } = figures;
@@ -242,6 +253,7 @@ function formatReport(figures: BuildFigures, tools: ToolRun[], shape: SiteShape)
         );
     }
   }
+  if (subject && floors) out(`\n${formatFloors(floors, bestMs(subject))}`);
   if (figures.watch) {
     const shown = figures.watch.latenciesMs.map((ms) => ms.toFixed(0)).join(' ');
     out(`\n== build --watch, ${shape.pages} pages: edit → output file holds it, ms: ${shown}`);

@@ -30,9 +30,11 @@ export function plannedBuildSeconds(plan: BuildPlan): number {
     plan.pages * (3 * write + plan.runs * (ours + hugo + eleventy) + ourRebuilds + 4 * (hugo + eleventy)) +
     (plan.runs + 4) * startUp;
   const watch = plan.watchEdits === 0 ? 0 : plan.pages * 0.3 + 5_000 + plan.watchEdits * 600;
+  // The floors: three runs of a start, a manifest read, the stats and each page's file written twice.
+  const floors = 3 * (1_000 + plan.pages * 0.3);
   const withEleventy = plan.scalePages > 0 && plan.scalePages <= ELEVENTY_SCALE_LIMIT;
   const scale =
     plan.scalePages * (3 * write + ours + hugo + (withEleventy ? eleventy : 0)) +
     (plan.scalePages > 0 ? startUp - (withEleventy ? 0 : START_UP_MS.eleventy) : 0);
-  return Math.ceil(((main + watch + scale) / 1000) * 1.2);
+  return Math.ceil(((main + watch + floors + scale) / 1000) * 1.2);
 }
