@@ -1,4 +1,4 @@
-// Starts every server of the bench on its own free port: cdn-include (1 and 2 workers, cache off), the two
+// Starts every server of the bench on its own free port: cdn-include (1 and 2 workers, cache off), the three
 // Koa baselines, Apache, nginx (1 and 2 workers), lighttpd. A server that fails to start is reported, and its
 // rows are then marked, rather than ending the run.
 
@@ -27,6 +27,7 @@ function factories(
   setup: ServerSetup,
   features: ServeFeatures,
   notes: string[],
+  ports: ReadonlyMap<string, number>,
 ): Array<[string, ServerFactory]> {
   const list: Array<[string, ServerFactory]> = [
     ['cdn-1w', (port) => cdnIncludeServer(setup, port, 1, 'cdn-include 1w')],
@@ -46,6 +47,8 @@ function factories(
   }
   list.push(
     ['koa-constant', (port) => koaBaselineServer(setup, port, 'constant')],
+    // Started after cdn-include 1w, whose answers it copies (a missing one makes it fail, and its rows are marked).
+    ['koa-fields', (port) => koaBaselineServer(setup, port, 'fields', ports.get('cdn-1w'))],
     ['koa-static', (port) => koaBaselineServer(setup, port, 'static')],
     ['apache', (port) => apacheServer(setup, port)],
     ['nginx-1w', (port) => nginxServer(setup, port, 1)],
@@ -64,7 +67,7 @@ export async function startBenchServers(
   log: (line: string) => void,
 ): Promise<BenchServersResult> {
   const result: BenchServersResult = { ports: new Map(), commands: [], notes: [] };
-  for (const [key, factory] of factories(setup, features, result.notes)) {
+  for (const [key, factory] of factories(setup, features, result.notes, result.ports)) {
     const command = factory(await freePort());
     try {
       running.push(await start(command));

@@ -24,7 +24,7 @@ import {
 } from './random-access';
 import { memoryLines, randomAccessTable, randomAccessVerdicts } from './random-access-report';
 import { resultsTable } from './table';
-import { judgeTargets, rateTable } from './targets';
+import { judgeTargets, rateTable, sameFieldsRatios } from './targets';
 import { collectVersions } from './versions';
 import { CDN_INCLUDE_MAIN, detectServeFeatures } from './servers/cdn-include';
 import { wrkCommandLine } from './wrk';
@@ -152,6 +152,7 @@ async function run(options: RunOptions, workDir: string, running: RunningServer[
       : [randomAccessTable(random), '', ...memoryLines(random), ...random.notes].join('\n');
   const targets = judgedTable([
     ...judgeTargets(rates, coldRow),
+    ...sameFieldsRatios(rates),
     ...(typeof random === 'string' ? [] : randomAccessVerdicts(random)),
   ]);
   print(`\n${table}\n\n${servers.notes.map((line) => `${line}\n`).join('')}`);

@@ -45,6 +45,9 @@ function row(
 
 const [PAGE_12K] = BENCH_PAGES as [BenchPage, ...BenchPage[]];
 
+/** The Koa baseline that sends cdn-include's own header fields and logs each request (koa-baseline-server.ts). */
+export const KOA_FIELDS = 'koa same fields + log';
+
 /** Every row of the benchmark, in the order the table prints them (and each round runs them). */
 export function buildScenarios(servers: BenchServers): Scenario[] {
   const rows: Scenario[] = [];
@@ -61,6 +64,7 @@ export function buildScenarios(servers: BenchServers): Scenario[] {
       servers.cdnIncludeCold ? cold : { ...cold, unavailable: 'n/a (flag missing: no --no-…cache switch)' },
     );
     rows.push(row('koa-constant', 'koa constant Buffer', '200', page, 1));
+    rows.push(row('koa-fields', KOA_FIELDS, '200', page, 1));
     rows.push(row('koa-static', 'koa-static', '200', page, 1));
     rows.push(row('apache', 'apache mod_include', '200', page, 1));
     rows.push(row('nginx-1w', 'nginx ssi 1w', '200', page, 1));
@@ -69,6 +73,7 @@ export function buildScenarios(servers: BenchServers): Scenario[] {
     rows.push(row('lighttpd', 'lighttpd mod_ssi', '304 IMS', page, 1));
   }
   rows.push(row('koa-constant', 'koa constant Buffer', '304 INM', PAGE_12K, 1));
+  rows.push(row('koa-fields', KOA_FIELDS, '304 INM', PAGE_12K, 1));
   rows.push(row('apache', 'apache static', '200', PAGE_12K, 1));
   rows.push(row('apache', 'apache static', '304 IMS', PAGE_12K, 1));
   rows.push(row('nginx-1w', 'nginx static', '200', PAGE_12K, 1));

@@ -2,10 +2,10 @@
 // app sending constant Buffers, 304s against Koa's empty 304 and Apache's static 304, cold renders against
 // nginx ssi. Pure: medians in, verdicts out.
 
-import { scenarioKey, type RequestKind } from './scenarios';
+import { KOA_FIELDS, scenarioKey, type RequestKind } from './scenarios';
 import { summarize, type RowResult } from './rounds';
 import { BENCH_PAGES, type BenchPage } from './sites';
-import { judge, type Goal, type Judged } from './verdict';
+import { formatFigure, judge, reportOnly, type Goal, type Judged } from './verdict';
 
 /** Median req/s of every measured row, by scenarioKey. */
 export type RateTable = ReadonlyMap<string, number>;
@@ -133,4 +133,32 @@ export function judgeTargets(rates: RateTable, coldRow: [string, RequestKind] | 
     }
   }
   return verdicts;
+}
+
+/**
+ * The warm rows against a Koa app that sends, from memory, the very fields cdn-include sends (validators, Vary,
+ * the purge tags, Repr-Digest…) and logs each request: what of the gap to the bare Koa baselines the design's
+ * fields and access log account for. No target: they explain the targets above.
+ */
+export function sameFieldsRatios(rates: RateTable): Judged[] {
+  const rows: Array<[string, RequestKind, BenchPage]> = [
+    ...BENCH_PAGES.map((page): [string, RequestKind, BenchPage] => ['warm 200', '200', page]),
+    ['304 IMS', '304 IMS', PAGE_12K],
+    ['304 INM', '304 INM', PAGE_12K],
+  ];
+  return rows.map(([label, kind, page]) => {
+    const value = ratio(
+      rates,
+      scenarioKey({ serverLabel: 'cdn-include 1w', kind, page }),
+      // A 304 costs the same for every page: the 12 KB page's stands for all, as with the bare Koa 304.
+      scenarioKey({ serverLabel: KOA_FIELDS, kind: kind === '200' ? '200' : '304 INM', page }),
+    );
+    const figure = value === undefined ? '' : formatFigure(value, '×');
+    return reportOnly(
+      `${label}, 1 worker vs ${KOA_FIELDS}`,
+      page.name,
+      figure,
+      value === undefined ? 'not measured' : 'explains the rows above: Koa sending our fields and log',
+    );
+  });
 }
