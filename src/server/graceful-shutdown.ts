@@ -39,10 +39,15 @@ export class RequestTracker {
 
   /** `listener`, with each response counted until it closes (sent in full, or its connection gone). */
   track(listener: RequestListener): RequestListener {
+    const open = this.open;
+    // One listener for every response (an emitter calls it with itself as `this`), not a closure per request.
+    function closed(this: ServerResponse): void {
+      open.delete(this);
+    }
     return (req, res) => {
-      this.open.add(res);
+      open.add(res);
       // `on`, not `once`: a response closes once, and once's wrapper is two more objects per request.
-      res.on('close', () => this.open.delete(res));
+      res.on('close', closed);
       // RFC 9112 §9.6: `close` tells the client this connection ends after the response.
       if (this.draining) res.setHeader('Connection', 'close');
       listener(req, res);
