@@ -151,15 +151,20 @@ describe('serve › load signal', () => {
       eventLoopDelayMs: false,
     });
     let seen: HealthLoad | undefined;
+    let peakEgress = 0;
     await loadUntil(
       () => get(`${serve.url}/big.bin`),
       async () => {
         seen = await loadOf(serve.url);
+        peakEgress = Math.max(peakEgress, seen.egressBytesPerSecond);
         return seen.level !== 'normal';
       },
       10_000,
     );
-    expect(seen?.egressBytesPerSecond).toBeGreaterThan(400_000);
+    // Health shows the last window's egress. Once the level turns, downloads are shed, so the window read at that
+    // moment may have sent nothing while the level holds (it leaves only after two quiet windows; 0 was seen):
+    // the figure that turned it is the one read during the load.
+    expect(peakEgress).toBeGreaterThan(400_000);
     expect(seen?.shedShare).toBeGreaterThan(0);
     await until(async () => (await loadOf(serve.url)).level === 'normal', 10_000);
   }, 40_000);
