@@ -3,9 +3,10 @@
 // changed must do), and writing the pages' files into a fresh folder or over the files already there (what a
 // cold build and a rebuild of every page each pay the file system). Each is a fresh process, as a build is.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { median } from '../median';
+import { describeFileSystem, type FileSystemFacts, fileSystemFacts } from './file-system-facts';
 import { timeCommand } from './timed-command';
 
 /** The manifest a build writes into its output folder (README "Static builds"). */
@@ -26,6 +27,8 @@ export interface BuildFloors {
   fileBytes: number;
   createMs: number;
   replaceMs: number;
+  /** The output folder's file system, which decides what creating and replacing files cost. */
+  fileSystem: FileSystemFacts | undefined;
 }
 
 /** Measures the floors of cdn-include's build of `source` into `out` (a built output with its manifest). */
@@ -37,18 +40,24 @@ export async function measureBuildFloors(cli: string, source: string, out: strin
   const starts: number[] = [];
   const manifests: number[] = [];
   const stats: Array<{ files: number; ms: number }> = [];
-  const writes: Array<{ createMs: number; replaceMs: number }> = [];
-  for (let run = 0; run < RUNS; run++) {
-    starts.push((await timeCommand(process.execPath, [cli, 'build', '--help'], out)).milliseconds);
-    manifests.push((await probe<{ ms: number }>(['manifest', manifestFile], out)).ms);
-    stats.push(await probe(['stats', source, manifestFile], out));
-    // Its own folder each run, beside the output (the same file system), removed at once.
-    const folder = mkdtempSync(join(out, '..', 'floor-files-'));
-    try {
-      writes.push(await probe(['files', folder, String(pages.length), String(fileBytes)], out));
-    } finally {
-      rmSync(folder, { recursive: true, force: true });
+  const creates: number[] = [];
+  const replaces: number[] = [];
+  // Beside the output (the same file system). All are created before any is replaced or removed: on ext4 without a
+  // journal, files freed within the last minute slow every file created after them (file-system-facts.ts).
+  const folders: string[] = [];
+  const writeProbe = async (what: 'create' | 'replace', folder: string): Promise<number> =>
+    (await probe<{ ms: number }>([what, folder, String(pages.length), String(fileBytes)], out)).ms;
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      starts.push((await timeCommand(process.execPath, [cli, 'build', '--help'], out)).milliseconds);
+      manifests.push((await probe<{ ms: number }>(['manifest', manifestFile], out)).ms);
+      stats.push(await probe(['stats', source, manifestFile], out));
+      folders.push(mkdtempSync(join(out, '..', 'floor-files-')));
+      creates.push(await writeProbe('create', folders[run]!));
     }
+    for (const folder of folders) replaces.push(await writeProbe('replace', folder));
+  } finally {
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   }
   return {
     startMs: median(starts),
@@ -58,8 +67,9 @@ export async function measureBuildFloors(cli: string, source: string, out: strin
     statsMs: median(stats.map((each) => each.ms)),
     files: pages.length,
     fileBytes,
-    createMs: median(writes.map((each) => each.createMs)),
-    replaceMs: median(writes.map((each) => each.replaceMs)),
+    createMs: median(creates),
+    replaceMs: median(replaces),
+    fileSystem: fileSystemFacts(realpathSync(out)),
   };
 }
 
@@ -68,10 +78,19 @@ export function noChangeFloorMs(floors: BuildFloors): number {
   return floors.startMs + floors.manifestMs + floors.statsMs;
 }
 
+/**
+ * What a rebuild of every page should take given our cold build: all a cold build does, with the manifest read and
+ * each source stat'd besides, and each file written over the old one instead of into an empty folder.
+ */
+export function everyPageRebuildEstimateMs(floors: BuildFloors, coldMs: number): number {
+  return coldMs + floors.manifestMs + floors.statsMs + (floors.replaceMs - floors.createMs);
+}
+
 /** The report's section on the floors; `coldMs` is our best cold build of the same site. */
 export function formatFloors(floors: BuildFloors, coldMs: number): string {
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
   const floor = noChangeFloorMs(floors);
+  const everyPage = everyPageRebuildEstimateMs(floors, coldMs);
   const parts: Array<[string, number]> = [
     ['start: Node started and the build command loaded (build --help)', floors.startMs],
     [`reading and parsing the manifest (${(floors.manifestBytes / 1e6).toFixed(1)} MB)`, floors.manifestMs],
@@ -85,8 +104,11 @@ export function formatFloors(floors: BuildFloors, coldMs: number): string {
       `${(floor / coldMs).toFixed(2)}× our cold build (${seconds(coldMs)})`,
     `   ${floors.files} files of ${floors.fileBytes} bytes written as pages are (a temporary file, then a rename), ` +
       'one thread:',
-    `   into a fresh folder ${seconds(floors.createMs)}, over the files already there ${seconds(floors.replaceMs)} ` +
-      `(${(floors.replaceMs / floors.createMs).toFixed(2)}×): a rebuild of every page replaces every file`,
+    `   into a fresh folder ${seconds(floors.createMs)}, over the files already there (flushed to the disk first) ` +
+      `${seconds(floors.replaceMs)} (${(floors.replaceMs / floors.createMs).toFixed(2)}×)`,
+    `   the output's file system: ${describeFileSystem(floors.fileSystem)}`,
+    `   → a rebuild of every page (the cold build, the manifest and the stats, every file replaced, not created): ` +
+      `about ${seconds(everyPage)}, ${(everyPage / coldMs).toFixed(2)}× our cold build`,
   ].join('\n');
 }
 

@@ -2,9 +2,13 @@
 // process as a build is one, and prints it as JSON:
 //   node floor-probe.js manifest FILE          reading and parsing a build manifest
 //   node floor-probe.js stats ROOT FILE        one stat per source file the manifest names, under ROOT
-//   node floor-probe.js files FOLDER N BYTES   N files written into a fresh FOLDER, then written again over them
-// Files are written as a build writes its pages: a temporary file beside each, then a rename over it.
+//   node floor-probe.js create FOLDER N BYTES  N files written into a fresh FOLDER
+//   node floor-probe.js replace FOLDER N BYTES the N files of `create` written again over themselves
+// Files are written as a build writes its pages: a temporary file beside each, then a rename over it. `replace`
+// first flushes everything to the disk (`sync`), as a rebuild finds the files of a build that ended minutes or
+// days ago: replacing a file the kernel has not written out yet costs far less.
 
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,14 +23,13 @@ function main(args: string[]): unknown {
     const root = rest[0];
     return { files: paths.length, ms: timed(() => paths.forEach((path) => statSync(join(root, path)))) };
   }
-  if (what === 'files' && rest.length === 3) {
+  if ((what === 'create' || what === 'replace') && rest.length === 3) {
     const [folder, count, bytes] = [rest[0]!, Number(rest[1]), Number(rest[2])];
     const body = Buffer.alloc(bytes, 'x');
-    const createMs = timed(() => writeFiles(folder, count, body, true));
-    const replaceMs = timed(() => writeFiles(folder, count, body, false));
-    return { createMs, replaceMs };
+    if (what === 'replace') execFileSync('sync');
+    return { ms: timed(() => writeFiles(folder, count, body, what === 'create')) };
   }
-  throw new Error('usage: floor-probe manifest FILE | stats ROOT FILE | files FOLDER N BYTES');
+  throw new Error('usage: floor-probe manifest FILE | stats ROOT FILE | create|replace FOLDER N BYTES');
 }
 
 function readManifest(file: string): unknown {
