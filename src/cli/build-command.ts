@@ -30,7 +30,8 @@ import {
   type FlagValues,
 } from './flags';
 import { readPackageVersion } from './package-paths';
-import { createProgressBar } from './progress-bar';
+import { createProgressBar, type ProgressBar } from './progress-bar';
+import { writeLines } from './batched-output';
 import type { WatchSettings } from './settings';
 import { GIT_TIMES, SITE_FLAGS, siteRoot, whenRootIsUsable } from './site-arguments';
 import { UsageError, formatUsageError, settleArguments, type ArgumentsResult } from './usage';
@@ -222,8 +223,11 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
   // Watch mode's builds keep the manifest in memory, so an edit costs the pages it touches, not a manifest read.
   const session: BuildSession = {};
   const pool = renderPool(options, renderSettings, inputs);
+  // A single build has no more use for its render threads once its last file is written: they stop while this
+  // thread writes the manifests and the report (about 40 ms of a cold 10,000-page build).
+  const whenFilesDone = watching.watch || !pool ? undefined : () => void pool.close();
   try {
-    const code = await buildOnce(options, renderSettings, inputs, pool, io, { session });
+    const code = await buildOnce(options, renderSettings, inputs, pool, io, { session }, whenFilesDone);
     if (!watching.watch) return code;
     return await watchAndBuild(options, renderSettings, inputs, { pool, watching, session }, io);
   } finally {
@@ -346,6 +350,17 @@ async function buildInputs(options: BuildOptions): Promise<BuildInputs> {
  */
 const PAGES_IN_FLIGHT_PER_THREAD = 32;
 
+/** A build's onProgress: draws `bar`, and calls `whenFilesDone` once the last file is rendered, copied or kept. */
+export function buildProgress(
+  bar: ProgressBar | undefined,
+  whenFilesDone: (() => void) | undefined,
+): (done: number, total: number) => void {
+  return (done, total) => {
+    bar?.update(done, total);
+    if (done === total) whenFilesDone?.();
+  };
+}
+
 /** One (incremental) build; prints one line per rendered page and a summary on stdout, problems on stderr. */
 async function buildOnce(
   options: BuildOptions,
@@ -354,6 +369,7 @@ async function buildOnce(
   pool: RenderPool | undefined,
   io: CommandIo,
   incremental: Pick<SiteBuildOptions, 'session' | 'changedPaths'>,
+  whenFilesDone?: () => void,
 ): Promise<number> {
   let report: BuildReport;
   // Only a terminal gets a bar: in a pipe or a log file the carriage returns would be noise.
@@ -377,7 +393,7 @@ async function buildOnce(
       output: new NodeOutputFs(options.out),
       nginxDigests: options.nginxDigests,
       generator: `cdn-include ${readPackageVersion()}`,
-      onProgress: bar && ((done, total) => bar.update(done, total)),
+      onProgress: buildProgress(bar, whenFilesDone),
       // Enough pages in flight to keep every render thread busy while this one decides what is stale.
       ...(pool
         ? { pageWriter: pool.writer(clock), concurrency: PAGES_IN_FLIGHT_PER_THREAD * pool.size }
@@ -390,9 +406,12 @@ async function buildOnce(
     return EXIT_FAILURE;
   }
   bar?.finish();
-  for (const page of report.pages.filter((entry) => entry.rendered)) {
-    io.stdout(`rendered ${page.path}  ${page.etag}  ${page.lastModified}\n`);
-  }
+  writeLines(
+    io.stdout,
+    report.pages
+      .filter((entry) => entry.rendered)
+      .map((page) => `rendered ${page.path}  ${page.etag}  ${page.lastModified}\n`),
+  );
   for (const { diagnostic } of report.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
   for (const warning of report.warnings)
     io.stderr(`warning ${warning.code}${warning.path ? ` ${warning.path}` : ''}: ${warning.message}\n`);

@@ -64,6 +64,7 @@ export class RenderPool {
   private builds = 0;
   private replacements = 0;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly settings: RenderWorkerSettings,
@@ -77,8 +78,13 @@ export class RenderPool {
     return (path, previous) => this.send({ id: ++this.requests, build, clock, path, previous });
   }
 
-  /** Stops every worker; pages still waiting fail. */
-  async close(): Promise<void> {
+  /** Stops every worker; pages still waiting fail. Calls after the first share its promise. */
+  close(): Promise<void> {
+    this.closing ??= this.stop();
+    return this.closing;
+  }
+
+  private async stop(): Promise<void> {
     this.closed = true;
     const stopping = this.threads.splice(0).map(async (thread) => {
       await thread.worker.terminate();

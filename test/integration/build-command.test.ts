@@ -51,6 +51,15 @@ describe('cdn-include build', () => {
     expect(statSync(out.path('c.shtml')).mtimeMs).toBe(at(30) * 1000);
   });
 
+  it('many pages rendered › their report lines come in a few writes, not one per page', async () => {
+    for (let page = 0; page < 300; page++) site.write(`many/page-${page}.shtml`, `page ${page}`, at(10));
+    const result = await build([site.root, '--out', out.root]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.match(/^rendered \//gm)).toHaveLength(304);
+    // The rendered lines (under 64 KiB here) and the summary.
+    expect(result.stdoutWrites).toBe(2);
+  });
+
   it('a missing --out › usage error, exit 2', async () => {
     const result = await build([site.root]);
     expect(result.code).toBe(2);

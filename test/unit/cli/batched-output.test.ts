@@ -1,4 +1,4 @@
-import { batchedOutput } from '../../../src/cli/batched-output';
+import { batchedOutput, writeLines } from '../../../src/cli/batched-output';
 
 const endOfTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -35,5 +35,25 @@ describe('batchedOutput', () => {
     const written: string[] = [];
     batchedOutput((text) => written.push(text)).flush();
     expect(written).toEqual([]);
+  });
+});
+
+describe('writeLines', () => {
+  it('writes lines that fit the bound in one call, in order', () => {
+    const written: string[] = [];
+    writeLines((text) => written.push(text), ['one\n', 'two\n', 'three\n']);
+    expect(written).toEqual(['one\ntwo\nthree\n']);
+  });
+
+  it('writes each time the bound is reached, never splitting a line, and nothing for no lines', () => {
+    const written: string[] = [];
+    const lines = Array.from({ length: 10 }, (_, index) => `line ${index}\n`);
+    writeLines((text) => written.push(text), lines, 20);
+    expect(written.join('')).toBe(lines.join(''));
+    expect(written.length).toBeGreaterThan(1);
+    expect(written.length).toBeLessThan(lines.length);
+    for (const text of written) expect(text.endsWith('\n')).toBe(true);
+    writeLines((text) => written.push(text), []);
+    expect(written.join('')).toBe(lines.join(''));
   });
 });

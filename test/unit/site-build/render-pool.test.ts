@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { RenderPool } from '../../../src/site-build/render-pool';
 
 const folder = mkdtempSync(join(tmpdir(), 'cdn-include-pool-'));
@@ -53,6 +54,27 @@ describe('RenderPool', () => {
       for (let attempt = 0; attempt < 4; attempt++) await write('/b', undefined).catch(() => undefined);
       await expect(write('/c', undefined)).rejects.toThrow(/render worker/);
     } finally {
+      await pool.close();
+    }
+  });
+
+  it('closed twice (early, then when the command ends) › stops each worker once, and both calls share one promise', async () => {
+    const script = workerScript(
+      'close',
+      '({ id: request.id, result: { ok: false, message: request.path } })',
+    );
+    const pool = new RenderPool(SETTINGS, 2, script);
+    const terminate = jest.spyOn(Worker.prototype, 'terminate');
+    try {
+      await pool.writer(CLOCK)('/a', undefined);
+      const early = pool.close();
+      const late = pool.close();
+      expect(late).toBe(early);
+      await late;
+      expect(terminate).toHaveBeenCalledTimes(2);
+      await expect(pool.writer(CLOCK)('/b', undefined)).rejects.toThrow('the render workers were stopped');
+    } finally {
+      terminate.mockRestore();
       await pool.close();
     }
   });
