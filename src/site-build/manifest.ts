@@ -101,19 +101,24 @@ function recordLines<T>(
 
 /** The distinct dependencies of a manifest, numbered in the order first met. */
 class SourceTable {
-  private readonly indexes = new Map<string, number>();
+  /** The entries met so far by path: most paths have one (a fragment changed during the build, two). */
+  private readonly byPath = new Map<string, Array<{ source: RecordedDependency; index: number }>>();
   private readonly entries: string[] = [];
 
-  indexOf({ path, role, exists, size, mtimeMs, sha256 }: RecordedDependency): number {
-    // A plain key first: JSON for each of the tens of thousands of dependencies met cost more than the rest.
-    const key = `${role} ${exists} ${size} ${mtimeMs} ${sha256} ${path}`;
-    let index = this.indexes.get(key);
-    if (index === undefined) {
-      const entry = [path, role, exists, size, mtimeMs];
-      if (sha256 !== undefined) entry.push(sha256);
-      index = this.entries.push(JSON.stringify(entry)) - 1;
-      this.indexes.set(key, index);
+  indexOf(dependency: RecordedDependency): number {
+    // By path, then field by field: a key string or JSON made for each of the tens of thousands of dependencies
+    // met cost more than the rest of the manifest.
+    let known = this.byPath.get(dependency.path);
+    if (known === undefined) {
+      known = [];
+      this.byPath.set(dependency.path, known);
     }
+    for (const { source, index } of known) if (isSameSource(source, dependency)) return index;
+    const { path, role, exists, size, mtimeMs, sha256 } = dependency;
+    const entry = [path, role, exists, size, mtimeMs];
+    if (sha256 !== undefined) entry.push(sha256);
+    const index = this.entries.push(JSON.stringify(entry)) - 1;
+    known.push({ source: dependency, index });
     return index;
   }
 
@@ -121,6 +126,22 @@ class SourceTable {
   text(): string {
     return this.entries.length === 0 ? '[]' : `[\n${this.entries.join(',\n')}\n]`;
   }
+}
+
+/** True when two dependencies of one path are written as the same source entry. */
+function isSameSource(a: RecordedDependency, b: RecordedDependency): boolean {
+  return (
+    a.role === b.role &&
+    a.exists === b.exists &&
+    sameNumber(a.size, b.size) &&
+    sameNumber(a.mtimeMs, b.mtimeMs) &&
+    a.sha256 === b.sha256
+  );
+}
+
+/** Equal as JSON writes them: NaN is NaN, -0 is 0. */
+function sameNumber(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
 /** Reads manifest text; a problem (bad JSON, other version, bad shape) is described instead of thrown. */

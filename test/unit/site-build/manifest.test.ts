@@ -100,6 +100,30 @@ describe('manifest text', () => {
     );
   });
 
+  it('equal dependencies in distinct objects (as render threads send them) › one entry; any field differing › its own', () => {
+    const page = MANIFEST.pages['/z.shtml'];
+    const base = { path: '/inc/a.html', role: 'include', exists: true, size: 3, mtimeMs: 1_000 } as const;
+    const variants = [
+      { ...base },
+      { ...base, size: 4 },
+      { ...base, mtimeMs: 1_000.5 },
+      { ...base, role: 'file-info' as const },
+      { ...base, exists: false },
+      { ...base, sha256: 'ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=' },
+      { ...base, path: '/inc/b.html' },
+    ];
+    const pages = {
+      '/x.shtml': { ...page, dependencies: variants.map((dependency) => ({ ...dependency })) },
+      '/y.shtml': { ...page, dependencies: variants.map((dependency) => ({ ...dependency })) },
+    };
+    const text = serializeManifest({ ...MANIFEST, pages });
+    const parsed = parseManifest(text);
+    if (!parsed.ok) throw new Error(parsed.problem);
+    const sources = (JSON.parse(text) as { sources: unknown[] }).sources;
+    expect(sources).toHaveLength(variants.length);
+    expect(parsed.manifest.pages).toEqual(pages);
+  });
+
   it('a version 1 manifest (dependencies written in each page) › read as it was, and marked outdated', () => {
     const { pages, files, optionsHash, builtAt } = MANIFEST;
     const parsed = parseManifest(JSON.stringify({ version: 1, optionsHash, builtAt, pages, files }));
