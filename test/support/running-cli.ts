@@ -46,8 +46,6 @@ export async function startCli(argv: string[], readyText: string): Promise<Runni
 export interface CliOutcome {
   code: number;
   stdout: string;
-  /** How many writes made `stdout`. */
-  stdoutWrites: number;
   stderr: string;
 }
 
@@ -69,5 +67,5 @@ export async function runCliOnce(
     stopSignal: new Promise(() => undefined),
   };
   const code = await runCli(argv, io);
-  return { code, stdout: stdout.join(''), stdoutWrites: stdout.length, stderr: stderr.join('') };
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }
