@@ -1,6 +1,6 @@
 // `cdn-include build`: parses its arguments, renders the site to the output folder, and reports what it did.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { buildSite } from '../site-build/build-site';
@@ -223,6 +223,8 @@ async function build(options: BuildOptions, io: CommandIo): Promise<number> {
   // Watch mode's builds keep the manifest in memory, so an edit costs the pages it touches, not a manifest read.
   const session: BuildSession = {};
   const pool = renderPool(options, renderSettings, inputs);
+  // An output without a manifest gets every page rendered: the render threads start now, while the site is listed.
+  if (pool && !existsSync(path.join(options.out, DEFAULT_MANIFEST_NAME))) pool.start();
   // A single build has no more use for its render threads once its last file is written: they stop while this
   // thread writes the manifests and the report (about 40 ms of a cold 10,000-page build).
   const whenFilesDone = watching.watch || !pool ? undefined : () => void pool.close();

@@ -46,8 +46,8 @@ interface PoolThread {
 }
 
 /**
- * A fixed number of render workers, started at the first page (a build with nothing stale starts none) and kept
- * for the builds that follow (--watch), each with its own snapshot of the docroot. A page whose render throws, or
+ * A fixed number of render workers, started at the first page (a build with nothing stale starts none) or before
+ * it by start(), and kept for the builds that follow (--watch), each with its own snapshot of the docroot. A page whose render throws, or
  * whose worker dies, fails with that message; the build goes on.
  *
  * @example
@@ -93,11 +93,24 @@ export class RenderPool {
     await Promise.all(stopping);
   }
 
+  /**
+   * Starts the workers now rather than at the first page: for a build known to render every page, their start-up
+   * (loading the engine) then overlaps the listing of the site. Does nothing once closed or already started.
+   */
+  start(): void {
+    if (!this.closed) this.fill();
+  }
+
+  /** Starts workers up to the pool's size, unless too many have died. */
+  private fill(): void {
+    while (this.threads.length < this.size && this.replacements <= MAX_REPLACEMENTS) {
+      this.threads.push(this.startThread());
+    }
+  }
+
   private send(request: RenderRequest): Promise<PageWriteResult> {
     if (this.closed) return Promise.reject(new Error('the render workers were stopped'));
-    while (this.threads.length < this.size && this.replacements <= MAX_REPLACEMENTS) {
-      this.threads.push(this.start());
-    }
+    this.fill();
     if (this.threads.length === 0) {
       return Promise.reject(new Error('the render workers kept stopping; build with --jobs 1 to see why'));
     }
@@ -109,7 +122,7 @@ export class RenderPool {
     });
   }
 
-  private start(): PoolThread {
+  private startThread(): PoolThread {
     const worker = new Worker(this.script, { workerData: this.settings });
     const thread: PoolThread = { worker, waiting: new Map(), outbox: [] };
     let problem: string | undefined;

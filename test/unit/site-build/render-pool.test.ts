@@ -1,6 +1,6 @@
 // The render pool's answers when its worker fails: a page's error or a dead worker fails that page, never the build.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -77,5 +77,34 @@ describe('RenderPool', () => {
       terminate.mockRestore();
       await pool.close();
     }
+  });
+
+  it('started before the first page › its workers start at once, once, and none after it is closed', async () => {
+    const marks = join(folder, 'started.txt');
+    writeFileSync(marks, '');
+    const script = join(folder, 'marks.js');
+    writeFileSync(
+      script,
+      "const { parentPort } = require('node:worker_threads');\n" +
+        `require('node:fs').appendFileSync(${JSON.stringify(marks)}, 'x');\n` +
+        "parentPort.on('message', (requests) => parentPort.postMessage(requests.map((request) => " +
+        '({ id: request.id, result: { ok: false, message: request.path } }))));\n',
+    );
+    const started = () => readFileSync(marks, 'utf8').length;
+    const pool = new RenderPool(SETTINGS, 2, script);
+    try {
+      pool.start();
+      pool.start();
+      for (let wait = 0; started() < 2 && wait < 200; wait++)
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(started()).toBe(2);
+      await pool.writer(CLOCK)('/a', undefined);
+      expect(started()).toBe(2);
+    } finally {
+      await pool.close();
+    }
+    pool.start();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(started()).toBe(2);
   });
 });
