@@ -1,6 +1,6 @@
 // The Content-Type of a rendered SSI page, the same for `serve` and `build`. Pure: a lookup by name.
 
-import { lookup as mimeLookup } from 'mime-types';
+import { mediaTypeOf } from './media-types';
 
 /**
  * The type a page at `path` is sent with: its own `text/*` type (`.txt`, `.css` pages stay what they are), else
@@ -8,6 +8,6 @@ import { lookup as mimeLookup } from 'mime-types';
  * @example pageContentType('/index.shtml') // 'text/html'
  */
 export function pageContentType(path: string): string {
-  const type = mimeLookup(path);
+  const type = mediaTypeOf(path);
   return type && type.startsWith('text/') ? type : 'text/html';
 }

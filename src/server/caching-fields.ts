@@ -2,7 +2,7 @@
 // Cache-Control, Vary, the CDN fields, Last-Modified and the time from which it is strong, and whether codings are
 // negotiated. Pure: no I/O, no clock of its own; computed once per built response, never per request.
 
-import { lookup as mimeLookup } from 'mime-types';
+import { mediaTypeOf } from '../engine/media-types';
 import type { Diagnostic } from '../engine/diagnostics';
 import { pageContentType } from '../engine/page-type';
 import type { RequestDependence } from '../engine/request-dependence';
@@ -174,7 +174,7 @@ export function unsettledFields(fields: CachingFields): CachingFields {
 /** SSI output is HTML unless the page's own extension says otherwise (e.g. `.css.shtml` is not special: HTML). */
 export function contentTypeOf(kind: ResponseKind, path: string): string | undefined {
   if (kind === 'page') return pageContentType(path);
-  return mimeLookup(path) || undefined;
+  return mediaTypeOf(path) || undefined;
 }
 
 /**

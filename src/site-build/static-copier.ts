@@ -1,6 +1,6 @@
 // Copies one file that is not an SSI page into the output, byte for byte with its mtime, unless already there.
 
-import { lookup } from 'mime-types';
+import { mediaTypeOf } from '../engine/media-types';
 import { type ResolvedAssetHosts } from '../asset-hosts/asset-host-options';
 import { cssFileWithAssetHosts, isCssType } from '../asset-hosts/css-rewriter';
 import { isRacy } from '../engine/racy-stamp';
@@ -40,7 +40,7 @@ export async function copyStaticFile(
   options: ResolvedBuildOptions,
 ): Promise<CopyResult> {
   const { assetHosts } = options;
-  if (assetHosts && isCssType(lookup(path) || undefined))
+  if (assetHosts && isCssType(mediaTypeOf(path) || undefined))
     return writeCss(path, previous.record, assetHosts, options);
   const found = await options.render.source.stat(path);
   if (found.status !== 'found' || found.info.isDirectory)

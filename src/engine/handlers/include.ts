@@ -1,6 +1,6 @@
 // <!--#include file|virtual="…" [file|virtual|onerror="…"] … -->
 
-import { lookup as mimeLookup } from 'mime-types';
+import { mediaTypeOf } from '../media-types';
 import { decodeEntities } from '../../ssi/entities';
 import { unescapeQueryForShell } from '../../ssi/query-string';
 import { createFrame, type DocumentFrame } from '../document-frame';
@@ -86,7 +86,7 @@ async function includeTarget(
   if (found.ok === false && !found.tooLarge)
     return { code: 'include-not-found', message: `cannot include ${label}: ${found.reason}` };
   // IncludesNOEXEC: only text/* may be included, so a page cannot pull in a binary or a script's source.
-  const type = mimeLookup(found.path);
+  const type = mediaTypeOf(found.path);
   if (type && !type.startsWith('text/')) {
     return { code: 'include-not-text', message: `cannot include ${label}: its type ${type} is not text/*` };
   }
