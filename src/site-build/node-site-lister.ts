@@ -53,9 +53,10 @@ export class NodeSiteLister implements SiteLister {
     while (folders.length > 0) {
       const listings = await mapConcurrently(folders, FOLDERS_AT_ONCE, (folder) => this.readFolder(folder));
       folders = [];
+      // One push per path: spreading a folder of some 120,000 files into push() overflows the stack.
       for (const listing of listings) {
-        paths.push(...listing.files);
-        folders.push(...listing.folders);
+        for (const file of listing.files) paths.push(file);
+        for (const folder of listing.folders) folders.push(folder);
       }
     }
     return paths;

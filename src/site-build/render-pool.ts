@@ -47,8 +47,8 @@ interface PoolThread {
 
 /**
  * A fixed number of render workers, started at the first page (a build with nothing stale starts none) or before
- * it by start(), and kept for the builds that follow (--watch), each with its own snapshot of the docroot. A page whose render throws, or
- * whose worker dies, fails with that message; the build goes on.
+ * it by start(), and kept for the builds that follow (--watch), each with its own snapshot of the docroot. A page
+ * whose render throws, or whose worker dies, fails with that message; the build goes on.
  *
  * @example
  * const pool = new RenderPool({ root: 'site', out: 'dist', render: {} }, 2, renderWorkerScript()!);

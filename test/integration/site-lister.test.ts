@@ -2,7 +2,7 @@
 // entries, excluded folders, links to folders, dangling links), and that it reads several folders at once but
 // never more than a few, whatever the number of folders.
 
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { type Dirent, mkdirSync, symlinkSync } from 'node:fs';
 import { NodeFileSource } from '../../src/engine/node-file-source';
 import { NodeSiteLister } from '../../src/site-build/node-site-lister';
 import { TempSite } from '../support/temp-site';
@@ -68,4 +68,21 @@ it('says which root it cannot list', async () => {
   await expect(new NodeSiteLister(site.path('file.html')).list()).rejects.toThrow(
     /cannot list .*file\.html: missing/,
   );
+});
+
+it('a folder of 200,000 entries › listed whole (more than one call can spread)', async () => {
+  site = new TempSite().write('index.shtml', 'home');
+  const count = 200_000;
+  const entries = Array.from({ length: count }, (_, index) => ({
+    name: `page-${index}.html`,
+    isDirectory: () => false,
+    isFile: () => true,
+    isSymbolicLink: () => false,
+  }));
+  jest
+    .spyOn(NodeFileSource.prototype, 'readDirectory')
+    .mockResolvedValue({ status: 'found', entries: entries as unknown as Dirent[] });
+  const paths = await new NodeSiteLister(site.root).list();
+  expect(paths).toHaveLength(count);
+  expect(paths[count - 1]).toBe(`/page-${count - 1}.html`);
 });
