@@ -6,7 +6,7 @@
 //   soon after many were deleted or replaced looks at each of them in turn before it finds a free one.
 // - Mounted with `discard`, every block freed (a file replaced or deleted) is trimmed on the device as it is freed.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 
 /** One line of /proc/mounts that matters here. */
@@ -66,16 +66,33 @@ export function fileSystemFacts(folder: string): FileSystemFacts | undefined {
   return {
     mountPoint: mount.mountPoint,
     type: mount.type,
-    journal: hasJournal(mount),
+    journal: journalOf(mount),
     discard: mount.options.includes('discard'),
   };
 }
 
-/** ext3/ext4 keep their journal's state under /proc/fs/jbd2/<device>-8 when they have one. */
-function hasJournal(mount: MountEntry): boolean | undefined {
+/**
+ * Whether an ext3/ext4 mount has a journal. The kernel lists each such file system under /proc/fs/ext4/<name> and
+ * its journal under /proc/fs/jbd2/<name>-8, by the device's kernel name (`dm-0` for a `/dev/mapper/…` link, found
+ * by resolving the device path). Undefined when that name cannot be told: then nothing is claimed.
+ */
+export function journalOf(
+  mount: MountEntry,
+  exists: (path: string) => boolean = existsSync,
+  kernelNameOf: (device: string) => string | undefined = kernelName,
+): boolean | undefined {
   if (mount.type !== 'ext4' && mount.type !== 'ext3') return undefined;
-  if (!existsSync('/proc/fs/jbd2') || !statSync('/proc/fs/jbd2').isDirectory()) return undefined;
-  return existsSync(`/proc/fs/jbd2/${basename(mount.device)}-8`);
+  const name = kernelNameOf(mount.device);
+  if (name === undefined || !exists(`/proc/fs/ext4/${name}`)) return undefined;
+  return exists(`/proc/fs/jbd2/${name}-8`);
+}
+
+function kernelName(device: string): string | undefined {
+  try {
+    return basename(realpathSync(device));
+  } catch {
+    return undefined;
+  }
 }
 
 /**

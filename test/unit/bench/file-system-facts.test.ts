@@ -1,6 +1,7 @@
 import {
   describeFileSystem,
   fileSystemFacts,
+  journalOf,
   mountOf,
   parseMounts,
 } from '../../../bench/build/file-system-facts';
@@ -46,6 +47,30 @@ describe('mountOf', () => {
   it('takes the later of two mounts on one point (the one on top)', () => {
     const stacked = parseMounts('/dev/a /data ext4 rw 0 0\n/dev/b /data xfs rw 0 0\n/dev/r / ext4 rw 0 0');
     expect(mountOf(stacked, '/data/out')?.device).toBe('/dev/b');
+  });
+});
+
+describe('journalOf', () => {
+  const ext4 = (device: string) => ({ device, mountPoint: '/', type: 'ext4', options: ['rw'] });
+  const proc =
+    (...paths: string[]) =>
+    (path: string) =>
+      paths.includes(path);
+
+  it('reads the journal by the kernel name of the device, a mapper link resolved', () => {
+    const names = (device: string) => ({ '/dev/vda': 'vda', '/dev/mapper/vg-root': 'dm-0' })[device];
+    expect(journalOf(ext4('/dev/vda'), proc('/proc/fs/ext4/vda'), names)).toBe(false);
+    expect(journalOf(ext4('/dev/vda'), proc('/proc/fs/ext4/vda', '/proc/fs/jbd2/vda-8'), names)).toBe(true);
+    expect(
+      journalOf(ext4('/dev/mapper/vg-root'), proc('/proc/fs/ext4/dm-0', '/proc/fs/jbd2/dm-0-8'), names),
+    ).toBe(true);
+  });
+
+  it('claims nothing when the kernel does not list the device under that name, or for another type', () => {
+    const same = (device: string) => device.split('/').pop();
+    expect(journalOf(ext4('/dev/root'), proc('/proc/fs/jbd2/root-8'), () => undefined)).toBeUndefined();
+    expect(journalOf(ext4('/dev/sdb1'), proc(), same)).toBeUndefined();
+    expect(journalOf({ ...ext4('tmpfs'), type: 'tmpfs' }, proc(), same)).toBeUndefined();
   });
 });
 
