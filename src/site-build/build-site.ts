@@ -25,6 +25,7 @@ import {
 import { type ChangedScope, changedScope, DependentsIndex } from './changed-scope';
 import { isReservedPath, RESERVED_FOLDER } from './digest-manifest';
 import { isPublished, publishDigests } from './digest-publisher';
+import { racyStampCount } from './racy-digests';
 import { SnapshotFileSource } from './snapshot-file-source';
 import { pageStaleness, type StalenessContext, StatCache } from './page-staleness';
 import type * as PageWriterModule from './page-writer';
@@ -72,6 +73,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
   if (run.hasChanges() || !(await isPublished(run.options))) {
     // Before the build's own manifest: a build killed in between leaves records that make the next one redo it.
     run.addWarnings(await publishDigests(run.next, run.options));
+    await run.options.output.writeManifest(serializeManifest(run.next));
+  } else if (run.settlesRacyStamps()) {
+    // Git's index refresh: the same records, dated this build's start, spare every later build the bytes of the
+    // stamps that were racy only against the previous start. Without it a site built within a tick of its
+    // checkout would read those files again on every rebuild until something changed.
     await run.options.output.writeManifest(serializeManifest(run.next));
   }
   run.keepManifest();
@@ -175,6 +181,14 @@ class BuildRun {
   /** True unless every record of the next manifest is the previous manifest's (nothing rendered, copied, removed…). */
   hasChanges(): boolean {
     return this.changed || this.failures.length > 0;
+  }
+
+  /** Whether the next manifest, dated this build's start, leaves fewer racy stamps than the previous start did. */
+  settlesRacyStamps(): boolean {
+    const previousStart = this.previousBuildStart();
+    const nextStart = Date.parse(this.next.builtAt);
+    if (previousStart === undefined || !(nextStart > previousStart)) return false;
+    return racyStampCount(this.next, nextStart) < racyStampCount(this.next, previousStart);
   }
 
   addWarnings(warnings: readonly BuildWarning[]): void {

@@ -92,4 +92,21 @@ describe('a same-size rewrite within the tick the previous build read the file i
     const settled = await build(files, output, TICK + TIMESTAMP_GRANULARITY_MS + 5000);
     expect(settled).toMatchObject({ rendered: 0, skipped: 1, copied: 0, unchanged: 2 });
   });
+
+  it('a rebuild that changes nothing a whole tick later › dates the manifest anew, so the build after it reads no bytes to check stamps', async () => {
+    const { files, output } = await builtWithinTheTick();
+    const settledAt = TICK + TIMESTAMP_GRANULARITY_MS + 1000;
+    expect(await build(files, output, settledAt)).toMatchObject({ rendered: 0, copied: 0 });
+    expect(output.manifest).toContain(`"builtAt":"${new Date(settledAt).toUTCString()}"`);
+    const reads = jest.spyOn(files, 'read');
+    expect(await build(files, output, settledAt + 5000)).toMatchObject({ rendered: 0, skipped: 1, unchanged: 2 });
+    expect(reads).not.toHaveBeenCalled();
+  });
+
+  it('a rebuild that changes nothing within the tick › leaves the manifest as it was', async () => {
+    const { files, output } = await builtWithinTheTick();
+    const before = output.manifest;
+    await build(files, output, TICK + 600);
+    expect(output.manifest).toBe(before);
+  });
 });
