@@ -32,6 +32,11 @@ export class StatCache {
     return stamp;
   }
 
+  /** How many files' bytes were read to check their digest. */
+  get digestsTaken(): number {
+    return this.digests.size;
+  }
+
   /** Base64 SHA-256 of the file's bytes now, read at most once per build; undefined when it cannot be read. */
   digest(path: string): Promise<string | undefined> {
     let digest = this.digests.get(path);

@@ -103,6 +103,17 @@ describe('a same-size rewrite within the tick the previous build read the file i
     expect(reads).not.toHaveBeenCalled();
   });
 
+  it('only a copied file racy › dated anew all the same', async () => {
+    const files = new MemorySite({ '/style.css': { content: 'a{}', mtimeMs: TICK } });
+    const output = new MemoryOutputFs();
+    await build(files, output, TICK + 300);
+    const settledAt = TICK + TIMESTAMP_GRANULARITY_MS + 1000;
+    await build(files, output, settledAt);
+    const reads = jest.spyOn(files, 'read');
+    expect(await build(files, output, settledAt + 5000)).toMatchObject({ copied: 0, unchanged: 1 });
+    expect(reads).not.toHaveBeenCalled();
+  });
+
   it('a rebuild that changes nothing within the tick › leaves the manifest as it was', async () => {
     const { files, output } = await builtWithinTheTick();
     const before = output.manifest;
