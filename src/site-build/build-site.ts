@@ -21,12 +21,12 @@ import {
   MANIFEST_VERSION,
   type PageRecord,
   parseManifest,
+  racyStampCount,
   serializeManifest,
 } from './manifest';
 import { type ChangedScope, changedScope, DependentsIndex } from './changed-scope';
 import { isReservedPath, RESERVED_FOLDER } from './digest-manifest';
 import { isPublished, publishDigests } from './digest-publisher';
-import { racyStampCount } from './racy-digests';
 import { SnapshotFileSource } from './snapshot-file-source';
 import { pageStaleness, type StalenessContext, StatCache } from './page-staleness';
 import type * as PageWriterModule from './page-writer';

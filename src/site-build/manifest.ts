@@ -2,6 +2,7 @@
 // and keep every page's Last-Modified moving forward. Pure: (de)serialization and checks, no I/O.
 
 import { type DependencyRole } from '../engine/dependency-set';
+import { isRacy } from '../engine/racy-stamp';
 import { type Diagnostic } from '../engine/diagnostics';
 import { entityTagOfBase64Digest } from '../engine/validators';
 import { type RequestDependence } from '../engine/request-dependence';
@@ -308,4 +309,17 @@ function isOutputFileInfo(value: unknown): value is OutputFileInfo & Record<stri
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * How many stamps of `manifest` a build that starts at `buildStart` cannot trust and must check by their bytes: the
+ * existing dependencies of its pages and the files it copied whose mtime is racy at that start.
+ */
+export function racyStampCount(manifest: Pick<Manifest, 'pages' | 'files'>, buildStart: number): number {
+  let count = 0;
+  for (const page of Object.values(manifest.pages)) {
+    for (const { exists, mtimeMs } of page.dependencies) if (exists && isRacy(mtimeMs, buildStart)) count++;
+  }
+  for (const file of Object.values(manifest.files)) if (isRacy(file.mtimeMs, buildStart)) count++;
+  return count;
 }

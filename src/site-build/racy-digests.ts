@@ -12,7 +12,6 @@ import {
   type LimitedFileContent,
 } from '../engine/file-source';
 import { isRacy } from '../engine/racy-stamp';
-import type { Manifest } from './manifest';
 
 /** A dependency as the build manifest keeps it. */
 export interface RecordedDependency extends Dependency {
@@ -83,20 +82,4 @@ export function base64Sha256(bytes: Buffer): string {
     digests.set(bytes, digest);
   }
   return digest;
-}
-
-/**
- * How many stamps of `manifest` a build that starts at `buildStart` cannot trust and must check by their bytes: the
- * existing dependencies of its pages and the files it copied whose mtime is racy at that start.
- */
-export function racyStampCount(
-  manifest: Pick<Manifest, 'pages' | 'files'>,
-  buildStart: number,
-): number {
-  let count = 0;
-  for (const page of Object.values(manifest.pages)) {
-    for (const { exists, mtimeMs } of page.dependencies) if (exists && isRacy(mtimeMs, buildStart)) count++;
-  }
-  for (const file of Object.values(manifest.files)) if (isRacy(file.mtimeMs, buildStart)) count++;
-  return count;
 }
