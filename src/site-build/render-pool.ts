@@ -24,6 +24,12 @@ export type RenderResponse = { id: number; result: PageWriteResult } | { id: num
 const MAX_REPLACEMENTS = 4;
 
 /**
+ * Pages waiting on every running worker before another one starts. A worker takes longer to start than a page
+ * takes to render, so a few pages wait on the first while it loads; a rebuild with more to do fills the pool at once.
+ */
+const BUSY_THREAD_PAGES = 4;
+
+/**
  * The compiled worker entry beside this module; undefined when running from TypeScript sources (the tests),
  * where no worker can load it, and pages are rendered in the calling thread.
  */
@@ -46,9 +52,10 @@ interface PoolThread {
 }
 
 /**
- * A fixed number of render workers, started at the first page (a build with nothing stale starts none) or before
- * it by start(), and kept for the builds that follow (--watch), each with its own snapshot of the docroot. A page
- * whose render throws, or whose worker dies, fails with that message; the build goes on.
+ * Up to a fixed number of render workers, started as pages come (a build with nothing stale starts none, one with a
+ * page or two starts one) or all at once by start(), and kept for the builds that follow (--watch), each with its
+ * own snapshot of the docroot. A page whose render throws, or whose worker dies, fails with that message; the build
+ * goes on.
  *
  * @example
  * const pool = new RenderPool({ root: 'site', out: 'dist', render: {} }, 2, renderWorkerScript()!);
@@ -108,9 +115,19 @@ export class RenderPool {
     }
   }
 
+  /**
+   * Starts one more worker for a page about to be sent when none runs, or when every running one already has
+   * BUSY_THREAD_PAGES pages waiting: a rebuild of a page or two then loads the engine into one thread, not all.
+   */
+  private grow(): void {
+    if (this.threads.length >= this.size || this.replacements > MAX_REPLACEMENTS) return;
+    if (this.threads.every((thread) => thread.waiting.size >= BUSY_THREAD_PAGES))
+      this.threads.push(this.startThread());
+  }
+
   private send(request: RenderRequest): Promise<PageWriteResult> {
     if (this.closed) return Promise.reject(new Error('the render workers were stopped'));
-    this.fill();
+    this.grow();
     if (this.threads.length === 0) {
       return Promise.reject(new Error('the render workers kept stopping; build with --jobs 1 to see why'));
     }

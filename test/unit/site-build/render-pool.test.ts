@@ -66,6 +66,7 @@ describe('RenderPool', () => {
     const pool = new RenderPool(SETTINGS, 2, script);
     const terminate = jest.spyOn(Worker.prototype, 'terminate');
     try {
+      pool.start();
       await pool.writer(CLOCK)('/a', undefined);
       const early = pool.close();
       const late = pool.close();
@@ -80,17 +81,7 @@ describe('RenderPool', () => {
   });
 
   it('started before the first page › its workers start at once, once, and none after it is closed', async () => {
-    const marks = join(folder, 'started.txt');
-    writeFileSync(marks, '');
-    const script = join(folder, 'marks.js');
-    writeFileSync(
-      script,
-      "const { parentPort } = require('node:worker_threads');\n" +
-        `require('node:fs').appendFileSync(${JSON.stringify(marks)}, 'x');\n` +
-        "parentPort.on('message', (requests) => parentPort.postMessage(requests.map((request) => " +
-        '({ id: request.id, result: { ok: false, message: request.path } }))));\n',
-    );
-    const started = () => readFileSync(marks, 'utf8').length;
+    const { script, started } = countingWorker('marks');
     const pool = new RenderPool(SETTINGS, 2, script);
     try {
       pool.start();
@@ -107,4 +98,45 @@ describe('RenderPool', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(started()).toBe(2);
   });
+
+  it('one page to render › one worker starts, not the whole pool', async () => {
+    expect(await workersStartedFor(['/a'])).toBe(1);
+  });
+
+  it('many pages at once › every worker starts', async () => {
+    expect(await workersStartedFor(Array.from({ length: 16 }, (_, index) => `/p${index}`))).toBe(2);
+  });
 });
+
+/** How many workers a pool of 2 started to render `paths` at once, counted as the workers close() stops. */
+async function workersStartedFor(paths: readonly string[]): Promise<number> {
+  const script = workerScript(
+    'answers',
+    '({ id: request.id, result: { ok: false, message: request.path } })',
+  );
+  const pool = new RenderPool(SETTINGS, 2, script);
+  const terminate = jest.spyOn(Worker.prototype, 'terminate');
+  try {
+    const write = pool.writer(CLOCK);
+    await Promise.all(paths.map((path) => write(path, undefined)));
+    await pool.close();
+    return terminate.mock.calls.length;
+  } finally {
+    terminate.mockRestore();
+  }
+}
+
+/** A worker script that counts its starts in a file and answers every page; `started()` reads the count. */
+function countingWorker(name: string): { script: string; started: () => number } {
+  const marks = join(folder, `${name}-started.txt`);
+  writeFileSync(marks, '');
+  const script = join(folder, `${name}.js`);
+  writeFileSync(
+    script,
+    "const { parentPort } = require('node:worker_threads');\n" +
+      `require('node:fs').appendFileSync(${JSON.stringify(marks)}, 'x');\n` +
+      "parentPort.on('message', (requests) => parentPort.postMessage(requests.map((request) => " +
+      '({ id: request.id, result: { ok: false, message: request.path } }))));\n',
+  );
+  return { script, started: () => readFileSync(marks, 'utf8').length };
+}
