@@ -27,6 +27,7 @@ import { measureWatchEdits } from './build/watch-edits';
 import { type BuildFloors, formatFloors, measureBuildFloors } from './build/build-floors';
 import { judgedTable } from './markdown-table';
 import { writeResultsSection } from './results-sections';
+import { nodeRuntime } from './runtime';
 
 const HELP = `Usage: npm run bench:build -- [--quick] [--pages N] [--runs N] [--scale-pages N] [--watch-edits N]
                              [--write-results] [--keep]
@@ -81,6 +82,7 @@ async function main(): Promise<number> {
   log(
     `build bench: expected duration about ${Math.ceil(plannedBuildSeconds(plan) / 60)} min on this machine`,
   );
+  log(`build bench: Node ${nodeRuntime()}`);
   const folder = mkdtempSync(join(tmpdir(), 'cdn-include-build-bench-'));
   try {
     const report = await runAll(folder, plan);
@@ -273,7 +275,7 @@ function resultsSection(report: string, plan: BuildPlan): string {
   const [tables, targets] = report.split('\n== Targets\n');
   return `## Build benchmark
 
-Written by \`npm run bench:build\` on ${new Date().toISOString()}: ${plan.pages} pages, best of ${plan.runs} cold
+Written by \`npm run bench:build\` on ${new Date().toISOString()} (Node ${nodeRuntime()}): ${plan.pages} pages, best of ${plan.runs} cold
 builds per tool, ${plan.watchEdits} \`build --watch\` edits, a ${plan.scalePages}-page scale site (one cold build
 each). Every ratio divides two figures measured in this same run.
 

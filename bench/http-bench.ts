@@ -25,6 +25,7 @@ import {
 import { memoryLines, randomAccessTable, randomAccessVerdicts } from './random-access-report';
 import { resultsTable } from './table';
 import { judgeTargets, rateTable, sameFieldsRatios } from './targets';
+import { nodeRuntime } from './runtime';
 import { collectVersions } from './versions';
 import { CDN_INCLUDE_MAIN, detectServeFeatures } from './servers/cdn-include';
 import { wrkCommandLine } from './wrk';
@@ -122,6 +123,7 @@ async function run(options: RunOptions, workDir: string, running: RunningServer[
   print(
     `bench: expected duration about ${Math.ceil(expected / 60)} min (${rowCount} rows, then random access)`,
   );
+  print(`bench: Node ${nodeRuntime()}`);
   const siteRoot = prepareSite(workDir);
   const features = detectServeFeatures();
   const servers = await startBenchServers(

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import { nodeRuntime } from './runtime';
 
 function firstLine(command: string, args: string[]): string {
   // nginx -v writes to stderr; wrk -v exits 1: read both streams, whatever the exit code.
@@ -27,7 +28,7 @@ export function collectVersions(loadTool: string): Record<string, string> {
   const cpus = os.cpus();
   return {
     'cdn-include': `git ${commit}${dirty}`,
-    node: process.version,
+    node: nodeRuntime(),
     'load generator': loadTool,
     nginx: firstLine('/usr/sbin/nginx', ['-v']),
     apache: firstLine('/usr/sbin/apache2', ['-v']),
