@@ -10,7 +10,7 @@ import { median } from './median';
 import { RssSampler, processGroupRss } from './process-memory';
 import { randomAccessScript, randomPagePath, writeRandomSite } from './random-site';
 import { freePort, type RunningServer, type ServerCommand } from './server-process';
-import { HEAP_LIMIT_MIB } from './memory-budget';
+import { HEAP_FLAGS } from './memory-budget';
 import { cdnIncludeServer } from './servers/cdn-include';
 import { nginxServer } from './servers/nginx';
 import type { ServerSetup } from './servers/server-setup';
@@ -128,7 +128,7 @@ export async function runRandomAccess(
   // The validator ledger's folder is kept in the run's temp folder instead of the user's state folder.
   const state = ['--state', path.join(folder, 'state')];
   // Run as the README's memory model says to pair the caches with a heap limit, so its RSS bound applies.
-  const heapLimit = [`--max-old-space-size=${HEAP_LIMIT_MIB}`];
+  const heapLimit = HEAP_FLAGS;
   const cdn = await startOne(
     cdnIncludeServer(setup, await freePort(), 1, CDN, state, heapLimit),
     start,

@@ -1,5 +1,5 @@
-// Memory bounded by configuration, whatever the traffic: a real `cdn-include serve` with its default budgets and a
-// 256 MiB heap is flooded with distinct 8 KB query strings, then with distinct header values (Accept-Language and
+// Memory bounded by configuration, whatever the traffic: a real `cdn-include serve` with its default budgets, a
+// 256 MiB heap and the young generation capped (README "Memory model") is flooded with distinct 8 KB query strings, then with distinct header values (Accept-Language and
 // X-Anything read by pages, Host, Accept-Encoding); its RSS is sampled and must stay within the budgets plus a
 // stated constant, and it must still answer a probe.
 // CDN_INCLUDE_HOSTILE_FLOOD_SECONDS=60 runs the long version (20 s per flood by default, to keep CI short).
@@ -7,12 +7,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HEAP_FLAGS } from '../../bench/memory-budget';
 import { findCli, type ServerChild, startServer, stopServer } from '../soak/server-child';
 import { flood, type FloodRequest, type FloodResult, mib, send } from './support/memory-flood';
 
 const FLOOD_SECONDS = Number(process.env.CDN_INCLUDE_HOSTILE_FLOOD_SECONDS ?? 20);
-/** The V8 heap limit the server runs with: the pairing README "Render cache" recommends for the default budgets. */
-const HEAP_MIB = 256;
 const MiB = 1024 * 1024;
 /** serve's default budgets: render cache (--cache-size 64), file cache, validator history, memos (README). */
 const BUDGETS = (64 + 32 + 8 + 5) * MiB;
@@ -44,9 +43,9 @@ afterEach(async () => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** Starts serve with its default budgets, compression on, and a heap of HEAP_MIB. */
+/** Starts serve with its default budgets, compression on, and the heap flags README "Memory model" pairs them with. */
 function startFloodedServer(): Promise<ServerChild> {
-  return startServer(findCli(), root, ['--compress', '--quiet'], [`--max-old-space-size=${HEAP_MIB}`]);
+  return startServer(findCli(), root, ['--compress', '--quiet'], [...HEAP_FLAGS]);
 }
 
 async function floodAndProbe(name: string, request: FloodRequest): Promise<FloodResult> {
