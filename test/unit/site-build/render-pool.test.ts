@@ -21,11 +21,13 @@ function workerScript(name: string, answer: string): string {
 }
 
 const SETTINGS = { root: folder, out: folder, render: {} };
+/** A worker's answer (see workerScript) that fails each page with its own path: every page resolves, in order. */
+const ANSWER_WITH_PATH = '({ id: request.id, result: { ok: false, message: request.path } })';
 const CLOCK = { now: 0, stampTime: 0 };
 
 describe('RenderPool', () => {
   it('a worker that answers › each page resolves with its own result', async () => {
-    const script = workerScript('echo', '({ id: request.id, result: { ok: false, message: request.path } })');
+    const script = workerScript('echo', ANSWER_WITH_PATH);
     const pool = new RenderPool(SETTINGS, 2, script);
     try {
       const write = pool.writer(CLOCK);
@@ -59,10 +61,7 @@ describe('RenderPool', () => {
   });
 
   it('closed twice (early, then when the command ends) › stops each worker once, and both calls share one promise', async () => {
-    const script = workerScript(
-      'close',
-      '({ id: request.id, result: { ok: false, message: request.path } })',
-    );
+    const script = workerScript('close', ANSWER_WITH_PATH);
     const pool = new RenderPool(SETTINGS, 2, script);
     const terminate = jest.spyOn(Worker.prototype, 'terminate');
     try {
@@ -110,10 +109,7 @@ describe('RenderPool', () => {
 
 /** How many workers a pool of 2 started to render `paths` at once, counted as the workers close() stops. */
 async function workersStartedFor(paths: readonly string[]): Promise<number> {
-  const script = workerScript(
-    'answers',
-    '({ id: request.id, result: { ok: false, message: request.path } })',
-  );
+  const script = workerScript('answers', ANSWER_WITH_PATH);
   const pool = new RenderPool(SETTINGS, 2, script);
   const terminate = jest.spyOn(Worker.prototype, 'terminate');
   try {
@@ -136,7 +132,7 @@ function countingWorker(name: string): { script: string; started: () => number }
     "const { parentPort } = require('node:worker_threads');\n" +
       `require('node:fs').appendFileSync(${JSON.stringify(marks)}, 'x');\n` +
       "parentPort.on('message', (requests) => parentPort.postMessage(requests.map((request) => " +
-      '({ id: request.id, result: { ok: false, message: request.path } }))));\n',
+      `${ANSWER_WITH_PATH})));\n`,
   );
   return { script, started: () => readFileSync(marks, 'utf8').length };
 }
