@@ -1,7 +1,6 @@
 // Entry point of the static build: renders every SSI page of a site to a folder and copies the other files,
 // incrementally, through injected ports. Decides what to do with each file; the steps live beside it.
 
-import { isRacy } from '../engine/racy-stamp';
 import { isSsiPath } from '../engine/render-options';
 import { type BuildOptions, type ResolvedBuildOptions, resolveBuildOptions } from './build-options';
 import {
@@ -99,8 +98,8 @@ class BuildRun {
   private readonly stats: StatCache;
   /** Whether the next manifest records anything the previous one does not. */
   private changed = true;
-  /** Whether a copied file's previous record was racy, so its bytes were read to check it. */
-  private copiedRacyFiles = false;
+  /** Whether a file was kept because its bytes, read to check a racy stamp, were the recorded ones. */
+  private checkedRacyCopies = false;
   /** Whether the previous records are the session's own, so a build of known changes may rely on them. */
   private sessionScope = false;
 
@@ -192,7 +191,7 @@ class BuildRun {
     const nextStart = Date.parse(this.next.builtAt);
     if (previousStart === undefined || !(nextStart > previousStart)) return false;
     // Counting walks every record: only worth it when this build had to check racy stamps by their bytes.
-    if (this.stats.digestsTaken === 0 && !this.copiedRacyFiles) return false;
+    if (this.stats.digestsTaken === 0 && !this.checkedRacyCopies) return false;
     return racyStampCount(this.next, nextStart) < racyStampCount(this.next, previousStart);
   }
 
@@ -228,16 +227,18 @@ class BuildRun {
 
   async copyFile(path: string): Promise<void> {
     const previous = ownEntry(this.previous.files, path);
-    const buildStart = this.previousBuildStart();
-    if (previous && buildStart !== undefined && isRacy(previous.mtimeMs, buildStart))
-      this.copiedRacyFiles = true;
     try {
       const result = await copyStaticFile(
         path,
-        { record: previous, wasPage: ownEntry(this.previous.pages, path) !== undefined, buildStart },
+        {
+          record: previous,
+          wasPage: ownEntry(this.previous.pages, path) !== undefined,
+          buildStart: this.previousBuildStart(),
+        },
         this.options,
       );
       if (!result.ok) return this.failFile(path, result.message, previous);
+      if (result.racyBytesChecked) this.checkedRacyCopies = true;
       if (result.copied || !previous || !isSameFileRecord(previous, result.output)) this.changed = true;
       this.next.files[path] = result.output;
       this.counts[result.copied ? 'copied' : 'unchanged']++;

@@ -10,7 +10,15 @@ import { type ResolvedBuildOptions } from './build-options';
 import { type FileRecord } from './manifest';
 
 /** A file copied or found up to date (with the record the next build keeps), or why neither. */
-export type CopyResult = { ok: true; copied: boolean; output: FileRecord } | { ok: false; message: string };
+export type CopyResult =
+  | {
+      ok: true;
+      copied: boolean;
+      output: FileRecord;
+      /** Set when the file was kept because its bytes, read to check a racy stamp, were the recorded ones. */
+      racyBytesChecked?: true;
+    }
+  | { ok: false; message: string };
 
 /** What the previous build knew of the file, and when it started. */
 export interface PreviousCopy {
@@ -60,7 +68,12 @@ export async function copyStaticFile(
   // A racy stamp cannot vouch for the bytes, the digest recorded of the output copied from them can.
   const sameBytes = racy ? ownRecord && record.sha256 === sha256 : true;
   if (sameStamp && sameBytes && isSameFile(content.info, existing))
-    return { ok: true, copied: false, output: { ...existing, sha256, etag } };
+    return {
+      ok: true,
+      copied: false,
+      output: { ...existing, sha256, etag },
+      ...(racy && { racyBytesChecked: true }),
+    };
   const output = await options.output.write(path, content.bytes, content.info.mtimeMs);
   return { ok: true, copied: true, output: { ...output, sha256, etag } };
 }
