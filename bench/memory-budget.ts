@@ -45,10 +45,9 @@ export const SERVE_CACHE_BOUNDS: readonly CacheBound[] = [
 
 /**
  * The heap limit serve runs with in this row: the README's memory model pairs the caches' budgets with a heap limit
- * of about twice their sum plus 64 MiB (`--max-old-space-size=256` for the defaults, with the young generation capped:
- * see SEMI_SPACE_MIB). Without one, V8
- * lets garbage pile up to a limit that follows the machine's memory (a few GiB here), not the traffic, and RSS
- * follows that limit instead of the caches.
+ * of about twice their sum plus 64 MiB (`--max-old-space-size=256` for the defaults, with the young generation
+ * capped: see SEMI_SPACE_MIB). Without one, V8 lets garbage pile up to a limit that follows the machine's memory (a
+ * few GiB here), not the traffic, and RSS follows that limit instead of the caches.
  */
 export const HEAP_LIMIT_MIB = 256;
 
