@@ -195,7 +195,7 @@ class LoggedRequest {
   record(): AccessLogRecord {
     const { req, res } = this.ctx;
     const note = servedNoteOf(req);
-    const etag = res.getHeader('ETag');
+    const etag = note?.etag ?? res.getHeader('ETag');
     return {
       time: this.time,
       client: this.client,

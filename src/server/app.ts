@@ -57,10 +57,12 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
     );
   app.use(faultBarrier(options.onError));
   if (options.liveReload) app.use(options.liveReload.middleware());
-  // A server of its own answers what it cannot serve as Apache does: 405 for a POST to a file.
+  // A server of its own answers what it cannot serve as Apache does: 405 for a POST to a file. Nothing after the
+  // middleware changes what it answered (the 404 step reads the status alone), so it may write answers directly.
   const middleware = ssi({
     ...options,
     methodNotAllowed: options.methodNotAllowed ?? true,
+    respondDirectly: options.respondDirectly ?? true,
     htmlInjection: options.liveReload ? LIVE_RELOAD_MARKUP : options.htmlInjection,
   });
   // Around the middleware, so its 404 error document answers first what nothing else did.

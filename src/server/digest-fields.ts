@@ -3,6 +3,7 @@
 // bytes of its range) and on a 200 when asked. Values are made once per representation (BodyDigests); only a 206's
 // Content-Digest is of its own range's bytes. 304, 412 and 416 carry none: they send no representation.
 
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Context } from 'koa';
 import { type BodyDigests, digestOf } from '../engine/body-digests';
 import { fieldValue } from '../fields/http-fields';
@@ -28,13 +29,8 @@ export function setDigestFields(
   range: ByteRange | undefined,
 ): void {
   const { headers } = ctx.req;
-  const wanted = headers['want-repr-digest'];
-  ctx.set(
-    'Repr-Digest',
-    representation.digests.field(wanted === undefined ? undefined : preferredOf(wanted)),
-  );
-  if (representation.unencodedDigest !== undefined)
-    ctx.set('Unencoded-Digest', representation.unencodedDigest);
+  for (const [name, value] of reprDigestFields(representation, headers['want-repr-digest']))
+    ctx.set(name, value);
   const wantedContent = headers['want-content-digest'];
   if (range === undefined && wantedContent === undefined) return;
   const algorithm = wantedContent === undefined ? undefined : preferredOf(wantedContent);
@@ -42,6 +38,27 @@ export function setDigestFields(
     ? rangeDigest(representation, range, algorithm)
     : representation.digests.field(algorithm);
   if (content !== undefined) ctx.set('Content-Digest', content);
+}
+
+/**
+ * Repr-Digest of `representation` in the algorithm `wanted` (Want-Repr-Digest) prefers, and Unencoded-Digest when
+ * it is compressed: what every 200 and 206 sends.
+ */
+export function reprDigestFields(
+  representation: DigestedRepresentation,
+  wanted: string | string[] | undefined,
+): Array<readonly [string, string]> {
+  const fields: Array<readonly [string, string]> = [
+    ['Repr-Digest', representation.digests.field(wanted === undefined ? undefined : preferredOf(wanted))],
+  ];
+  if (representation.unencodedDigest !== undefined)
+    fields.push(['Unencoded-Digest', representation.unencodedDigest]);
+  return fields;
+}
+
+/** Whether a request chooses its digests (Want-Repr-Digest, Want-Content-Digest): then its fields are its own. */
+export function choosesDigests(headers: IncomingHttpHeaders): boolean {
+  return headers['want-repr-digest'] !== undefined || headers['want-content-digest'] !== undefined;
 }
 
 /** The algorithm a Want- field asks for, read only when a request sends one (the warm path has none). */

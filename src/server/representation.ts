@@ -4,18 +4,19 @@
 import type { Context } from 'koa';
 import type { Readable } from 'node:stream';
 import { type ByteRange, parseRange } from './byte-range';
-import { formatHttpDate } from '../fields/http-date';
-import { formattedPerSecond } from '../fields/per-second';
 import type { CachingFields } from './caching-fields';
 import {
   evaluatePreconditions,
   hasPreconditions,
+  type PreconditionResult,
   type RepresentationValidators,
   type RequestHeaders,
 } from './preconditions';
 import { fieldValue } from '../fields/http-fields';
 import { BodyDigests } from '../engine/body-digests';
 import { setDigestFields } from './digest-fields';
+import { directStatusOf, writeDirectly } from './direct-response';
+import { contentFieldsOf, type Fields, httpDateOf, validatorFieldsOf } from './representation-fields';
 
 /** A body sent from an open file instead of memory (big static files): read only when, and where, it is sent. */
 export interface StreamedBody {
@@ -92,16 +93,41 @@ export function representationOf(content: RepresentationContent, fields: Caching
 /**
  * Answers the request from `representation`: 304, 412, 206, 416 or 200. Date and Last-Modified come from the
  * same clock reading `now`, so Last-Modified is never later than Date (RFC 9110 §8.8.2.1).
+ *
+ * @param direct write a 200 or 304 straight to Node's response (direct-response.ts), past Koa's: only where no
+ *   middleware after the caller changes a response. Other answers go through Koa whatever it says.
+ * @returns whether the answer was written directly (then `ctx.body` stays unset and `ctx.respond` is false).
  */
-export function sendRepresentation(ctx: Context, representation: Representation, now: number): void {
-  const { body } = representation;
-  setValidatorHeaders(ctx, representation, now);
+export function sendRepresentation(
+  ctx: Context,
+  representation: Representation,
+  now: number,
+  direct = false,
+): boolean {
   const headers = ctx.req.headers;
-  const { outcome, rangeAllowed } = isPlainRevalidation(ctx.method, headers, representation)
+  const decision = isPlainRevalidation(ctx.method, headers, representation)
     ? NOT_MODIFIED
     : isConditional(headers)
       ? evaluatePreconditions(ctx.method, headers, validatorsAt(representation, now), now)
       : UNCONDITIONAL;
+  const directStatus = direct ? directStatusOf(ctx, representation, decision) : undefined;
+  if (directStatus !== undefined) {
+    writeDirectly(ctx, representation, directStatus, now);
+    return true;
+  }
+  answerThroughKoa(ctx, representation, decision, now);
+  return false;
+}
+
+/** The answer `decision` calls for, set on Koa's response (`ctx.status`, `ctx.body`) with its fields. */
+function answerThroughKoa(
+  ctx: Context,
+  representation: Representation,
+  { outcome, rangeAllowed }: PreconditionResult,
+  now: number,
+): void {
+  const { body } = representation;
+  setValidatorHeaders(ctx, representation, now);
   if (outcome === 'not-modified') {
     // RFC 9110 §15.4.5: a 304 keeps ETag, Cache-Control, Vary, Date (and we keep Last-Modified); no body, no length.
     ctx.status = 304;
@@ -224,51 +250,6 @@ function setValidatorHeaders(ctx: Context, representation: Representation, now: 
   setFields(ctx, validatorFieldsOf(representation));
 }
 
-/** Fields as [name, value] pairs, made once per representation: the render cache sends one many times. */
-type Fields = ReadonlyArray<readonly [string, string]>;
-
-const validatorFields = new WeakMap<Representation, Fields>();
-const contentFields = new WeakMap<Representation, Fields>();
-
-/** What every status sends of `representation` but Date: validators, Cache-Control, Vary, the CDN fields. */
-function validatorFieldsOf(representation: Representation): Fields {
-  return fieldsOnce(validatorFields, representation, () => {
-    const made: Array<readonly [string, string]> = [];
-    if (representation.etag !== undefined) made.push(['ETag', representation.etag]);
-    if (representation.lastModified !== undefined)
-      made.push(['Last-Modified', formatHttpDate(representation.lastModified)]);
-    made.push(['Cache-Control', representation.cacheControl]);
-    if (representation.vary) made.push(['Vary', representation.vary]);
-    if (representation.cdnHeaders) made.push(...representation.cdnHeaders);
-    return made;
-  });
-}
-
-/** What a response with content (200, 206, 416) sends of `representation` besides its validator fields. */
-function contentFieldsOf(representation: Representation): Fields {
-  return fieldsOnce(contentFields, representation, () => {
-    const made: Array<readonly [string, string]> = [['Accept-Ranges', 'bytes']];
-    if (representation.contentType) made.push(['Content-Type', representation.contentType]);
-    // RFC 9110 §8.4: the coding is part of the representation, so 200, 206 and 416 name it (a 304 does not).
-    if (representation.contentEncoding) made.push(['Content-Encoding', representation.contentEncoding]);
-    return made;
-  });
-}
-
-/** The fields `make` gives for `representation`, made the first time and kept (frozen) in `memo` while it lives. */
-function fieldsOnce(
-  memo: WeakMap<Representation, Fields>,
-  representation: Representation,
-  make: () => Array<readonly [string, string]>,
-): Fields {
-  let fields = memo.get(representation);
-  if (fields === undefined) {
-    fields = Object.freeze(make());
-    memo.set(representation, fields);
-  }
-  return fields;
-}
-
 /**
  * Sets `fields` on the response itself, as Koa's ctx.set would one by one (later middleware reads and changes them
  * through Koa as usual), without its per-field dispatch; like ctx.set, nothing once the head has gone out.
@@ -278,6 +259,3 @@ function setFields(ctx: Context, fields: Fields): void {
   if (res.headersSent) return;
   for (const [name, value] of fields) res.setHeader(name, value);
 }
-
-// Most responses in one second share their Date and many their Last-Modified.
-const httpDateOf = formattedPerSecond(formatHttpDate);

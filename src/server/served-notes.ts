@@ -15,6 +15,11 @@ export interface ServedNote {
   cache: CacheOutcome;
   /** Milliseconds spent building the response (reading and expanding), for a built one. */
   renderMs?: number;
+  /**
+   * The ETag of a response written straight to Node's response (direct-response.ts): its fields are not kept where
+   * `res.getHeader` reads them.
+   */
+  etag?: string;
 }
 
 // A property under a symbol of this module rather than a WeakMap entry: every request gets a note, and a WeakMap
@@ -35,3 +40,9 @@ export function servedNoteOf(req: IncomingMessage): ServedNote | undefined {
 
 /** The note of every render-cache hit: one object, never changed, for every request it describes. */
 export const CACHE_HIT_NOTE: ServedNote = Object.freeze({ cache: 'hit' });
+
+/** Adds to the note of `req` the ETag its response was written with directly, past Koa's response. */
+export function noteDirectEntityTag(req: IncomingMessage, etag: string | undefined): void {
+  const note = servedNoteOf(req);
+  if (note && etag !== undefined) noteServed(req, { cache: note.cache, renderMs: note.renderMs, etag });
+}

@@ -55,7 +55,7 @@ import { isNotModifiedFor, offloadOf, type OffloadOptions } from './offload';
 import { withOwnHosts } from './offload-config';
 import { callSetHeaders, type SetHeaders, validateSetHeaders } from './set-headers';
 import { buildResponse, type BuiltResponse, type ResponseBuilderSettings } from './response-builder';
-import { CACHE_HIT_NOTE, noteServed, type CacheOutcome } from './served-notes';
+import { CACHE_HIT_NOTE, noteDirectEntityTag, noteServed, type CacheOutcome } from './served-notes';
 import {
   DEFAULT_STREAM_THRESHOLD,
   type OpeningFileSource,
@@ -176,6 +176,13 @@ export interface SsiOptions
    */
   setHeaders?: SetHeaders;
   /**
+   * Write 200 and 304 answers of responses held in memory straight to Node's response (`ctx.respond = false`, one
+   * field list per response), past Koa's response handling: about a fifth less CPU per warm response. Only for an
+   * app where no middleware after this one reads or changes a response's body or fields (`createApp` and `serve`
+   * set it); an app's `setHeaders` hook, mirrors and preconnect links turn it off. @default false
+   */
+  respondDirectly?: boolean;
+  /**
    * koa-send's name for `directoryIndex`: one file name or a list, `false` for none. Give one of the two.
    * @default see directoryIndex
    */
@@ -262,6 +269,7 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   const releases = resolveSsiOptions(options);
   const errorDocuments = resolveErrorDocuments(options.errorDocuments, options.cacheRules);
   const setHeaders = validateSetHeaders(options.setHeaders);
+  const respondDirectly = options.respondDirectly === true;
   const mirrorLinks =
     options.mirrorDirectory && new MirrorLinks(options.mirrorDirectory, purgeTagOptions(options));
   const loadSignal = checkLoadSignalOption(options.loadSignal, 'ssi()');
@@ -462,7 +470,10 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     if (redirect && (await redirect.answer(ctx, variant.path, () => variant.representations.identity)))
       return;
     const representation = set.selected(coding) ?? (await set.select(coding));
-    sendRepresentation(ctx, representation, now);
+    // Whatever adds fields after the answer (hook, mirror links, preconnect links) needs Koa's response.
+    const direct = respondDirectly && !setHeaders && !mirrorLinks && !variant.preconnect;
+    if (sendRepresentation(ctx, representation, now, direct))
+      noteDirectEntityTag(ctx.req, representation.etag);
     if (variant.preconnect) for (const link of variant.preconnect) ctx.append('Link', link);
     if (mirrorLinks && variant.path !== undefined)
       mirrorLinks.decorate(

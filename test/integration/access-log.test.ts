@@ -42,12 +42,15 @@ async function nextLine(cli: RunningCli, count: number): Promise<string> {
   return accessLines(cli)[count - 1];
 }
 
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; etag: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers, agent: false }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, etag: res.headers.etag }));
     });
     req.on('error', reject);
     req.end();
@@ -124,6 +127,32 @@ describe('the status logged is the one the client got', () => {
     );
     await get(`${cli.url}/page.shtml`);
     expect(await nextLine(cli, 2)).toMatch(/ render_ms=- cache=hit end=complete$/);
+  });
+});
+
+describe('the ETag logged is the one sent', () => {
+  it('a cache hit, a 304 and a HEAD, written past Koa’s response › each line names the ETag; HEAD counts no bytes', async () => {
+    // A file changed within the last timestamp tick (2 s) is never cached (its stamp is racy).
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const cli = await serve();
+    await get(`${cli.url}/page.shtml`);
+    const hit = await get(`${cli.url}/page.shtml`);
+    const revalidated = await get(`${cli.url}/page.shtml`, { 'If-None-Match': hit.etag ?? '' });
+    expect(revalidated.status).toBe(304);
+    const etag = hit.etag ?? 'no ETag sent';
+    expect(await nextLine(cli, 2)).toMatch(/" 200 13 .* cache=hit end=complete$/);
+    expect(await nextLine(cli, 2)).toContain(` etag=${etag} `);
+    expect(await nextLine(cli, 3)).toMatch(/" 304 - .* cache=hit end=complete$/);
+    expect(await nextLine(cli, 3)).toContain(` etag=${etag} `);
+    // HEAD sends the fields of the 200 alone: no body bytes are counted.
+    await new Promise<void>((resolve, reject) =>
+      request(`${cli.url}/page.shtml`, { method: 'HEAD', agent: false }, (res) => {
+        res.resume().on('end', resolve);
+      })
+        .on('error', reject)
+        .end(),
+    );
+    expect(await nextLine(cli, 4)).toMatch(/"HEAD \/page\.shtml HTTP\/1\.1" 200 - .* end=complete$/);
   });
 });
 
