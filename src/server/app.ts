@@ -42,7 +42,7 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
   // Koa's own error log would print stack traces; failures are answered without one and logged as one line.
   app.silent = true;
   const log = options.accessLog;
-  if (options.operations) for (const step of operationsMiddleware(options.operations)) app.use(step);
+  if (options.operations) app.use(operationsMiddleware(options.operations));
   if (options.trustProxy?.length) {
     app.proxy = true;
     app.use(forwardedClientMiddleware(trustedProxies(options.trustProxy)));
@@ -55,24 +55,15 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
         offload: options.offload !== undefined,
       }),
     );
-  app.use(faultBarrier(options.onError));
+  app.use(lastResort(options.onError));
   if (options.liveReload) app.use(options.liveReload.middleware());
   // A server of its own answers what it cannot serve as Apache does: 405 for a POST to a file. Nothing after the
-  // middleware changes what it answered (the 404 step reads the status alone), so it may write answers directly.
+  // middleware changes what it answered (lastResort reads the status alone), so it may write answers directly.
   const middleware = ssi({
     ...options,
     methodNotAllowed: options.methodNotAllowed ?? true,
     respondDirectly: options.respondDirectly ?? true,
     htmlInjection: options.liveReload ? LIVE_RELOAD_MARKUP : options.htmlInjection,
-  });
-  // Around the middleware, so its 404 error document answers first what nothing else did.
-  app.use(async (ctx, next) => {
-    await next();
-    if (ctx.status !== 404 || ctx.body != null) return;
-    ctx.status = 404;
-    ctx.set('Cache-Control', 'no-store');
-    ctx.type = 'text/plain';
-    ctx.body = '404 Not Found\n';
   });
   app.use(middleware);
   // The middleware's cache hooks, for a watcher that drops what a changed file made stale.
@@ -80,13 +71,16 @@ export function createApp(options: AppOptions): Koa & { ssi: SsiMiddleware } {
 }
 
 /**
- * Answers an error thrown below with a short 500 and hands the error to `onError`: inside the access log, so the
- * line shows the status the client got, and instead of Koa's own handler, which would log nothing here.
+ * The app's own answers where the steps below give none: a plain 404 for what nothing answered (after the
+ * middleware's 404 error document, which answers first), and a short 500 for an error thrown below, handed to
+ * `onError`. Inside the access log, so the line shows the status the client got, and instead of Koa's own error
+ * handler, which would log nothing here. One step for both: each step of Koa's chain costs every response.
  */
-function faultBarrier(onError: AppOptions['onError']): Koa.Middleware {
+function lastResort(onError: AppOptions['onError']): Koa.Middleware {
   return async (ctx, next) => {
     try {
       await next();
+      if (ctx.status === 404 && ctx.body == null) answerNotFound(ctx);
     } catch (err) {
       onError?.(err, ctx);
       if (ctx.headerSent) return void ctx.res.destroy();
@@ -98,4 +92,11 @@ function faultBarrier(onError: AppOptions['onError']): Koa.Middleware {
       ctx.body = '500 Internal Server Error\n';
     }
   };
+}
+
+function answerNotFound(ctx: Context): void {
+  ctx.status = 404;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.type = 'text/plain';
+  ctx.body = '404 Not Found\n';
 }
