@@ -15,6 +15,8 @@ import type { ServerSetup } from './servers/server-setup';
 export interface BenchServersResult {
   /** Scenario.server key → port, for the servers that are running. */
   ports: Map<string, number>;
+  /** Scenario.server key → process group (the spawned process's pid), whose CPU the bench reads. */
+  groups: Map<string, number>;
   /** Each server's command line, for the results file. */
   commands: string[];
   /** Lines for the reader: flags missing, servers that did not start. */
@@ -66,12 +68,14 @@ export async function startBenchServers(
   running: RunningServer[],
   log: (line: string) => void,
 ): Promise<BenchServersResult> {
-  const result: BenchServersResult = { ports: new Map(), commands: [], notes: [] };
+  const result: BenchServersResult = { ports: new Map(), groups: new Map(), commands: [], notes: [] };
   for (const [key, factory] of factories(setup, features, result.notes, result.ports)) {
     const command = factory(await freePort());
     try {
-      running.push(await start(command));
+      const server = await start(command);
+      running.push(server);
       result.ports.set(key, command.port);
+      result.groups.set(key, server.pid);
       result.commands.push([command.command, ...command.args].join(' '));
       log(`started ${command.name} on 127.0.0.1:${command.port}`);
     } catch (err) {

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { findLoadTool, type LoadTool } from './load-tool';
 import { prepareScenario, type PreparedScenario } from './preflight';
 import { writeResults } from './results-file';
+import { groupCpuSeconds } from './process-cpu';
 import { plannedSeconds, runRounds, type RoundPlan } from './rounds';
 import { buildScenarios, type RequestKind, type Scenario } from './scenarios';
 import { signalStopNow, startServer, stopServer, type RunningServer } from './server-process';
@@ -24,7 +25,7 @@ import {
 } from './random-access';
 import { memoryLines, randomAccessTable, randomAccessVerdicts } from './random-access-report';
 import { resultsTable } from './table';
-import { judgeTargets, rateTable, sameFieldsRatios } from './targets';
+import { cpuRateTable, cpuRatios, judgeTargets, rateTable, sameFieldsRatios } from './targets';
 import { nodeRuntime } from './runtime';
 import { collectVersions } from './versions';
 import { CDN_INCLUDE_MAIN, detectServeFeatures } from './servers/cdn-include';
@@ -139,7 +140,10 @@ async function run(options: RunOptions, workDir: string, running: RunningServer[
   });
   const prepared = await prepareRows(scenarios, servers.ports, siteRoot);
   const loadAverage = os.loadavg();
-  const results = await runRounds(prepared, tool, plan, print);
+  const results = await runRounds(prepared, tool, plan, print, (scenario) => {
+    const group = servers.groups.get(scenario.server);
+    return group === undefined ? undefined : groupCpuSeconds(group);
+  });
   // The fixed-page servers are done: stop them so the random-access row has the machine to itself.
   await Promise.all(running.splice(0).map((server) => stopServer(server)));
   const random = await randomAccess(tool.name, workDir, randomPlan, running, print);
@@ -154,6 +158,7 @@ async function run(options: RunOptions, workDir: string, running: RunningServer[
       : [randomAccessTable(random), '', ...memoryLines(random), ...random.notes].join('\n');
   const targets = judgedTable([
     ...judgeTargets(rates, coldRow),
+    ...cpuRatios(cpuRateTable(results), coldRow),
     ...sameFieldsRatios(rates),
     ...(typeof random === 'string' ? [] : randomAccessVerdicts(random)),
   ]);

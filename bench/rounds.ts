@@ -20,6 +20,8 @@ export interface RoundPlan {
 export interface RowResult {
   scenario: PreparedScenario;
   runs: LoadResult[];
+  /** Microseconds of the server's CPU per request served, per run (none where it cannot be read). */
+  cpuMicrosPerRequest: number[];
   /** Why the row has no numbers: unavailable in this run, or the load generator failed. */
   missing?: string;
 }
@@ -34,6 +36,8 @@ export interface RowSummary {
   /** Median p99 latency, ms. */
   p99Ms: number;
   errors: number;
+  /** Median µs of server CPU per request; undefined where it was not read. */
+  cpuMicrosPerRequest: number | undefined;
 }
 
 /** Median req/s and p99, the spread, and the errors of a row; undefined without runs. */
@@ -46,19 +50,29 @@ export function summarize(result: RowResult): RowSummary | undefined {
     highest: Math.max(...rates),
     p99Ms: median(result.runs.map((run) => run.p99Ms)),
     errors: result.runs.reduce((sum, run) => sum + run.errors, 0),
+    cpuMicrosPerRequest:
+      result.cpuMicrosPerRequest.length > 0 ? median(result.cpuMicrosPerRequest) : undefined,
   };
 }
 
-/** Loads every available row `plan.rounds` times; `progress` receives one line per run. */
+/** Seconds of CPU the server of a row has used so far (see process-cpu.ts); undefined when unknown. */
+export type ServerCpu = (scenario: PreparedScenario) => number | undefined;
+
+/**
+ * Loads every available row `plan.rounds` times; `progress` receives one line per run. With `serverCpu`, each run
+ * also measures the server's CPU per request.
+ */
 export async function runRounds(
   rows: readonly PreparedScenario[],
   tool: LoadTool,
   plan: RoundPlan,
   progress: (line: string) => void,
+  serverCpu: ServerCpu = () => undefined,
 ): Promise<RowResult[]> {
   const results: RowResult[] = rows.map((scenario) => ({
     scenario,
     runs: [],
+    cpuMicrosPerRequest: [],
     missing: scenario.unavailable,
   }));
   for (let round = 0; round < plan.rounds; round++) {
@@ -70,15 +84,20 @@ export async function runRounds(
         if (round === 0 && plan.warmupSeconds > 0) {
           await tool.run({ url, headers, seconds: plan.warmupSeconds, connections: plan.connections });
         }
+        const cpuBefore = serverCpu(result.scenario);
         const run = await tool.run({ url, headers, seconds: plan.seconds, connections: plan.connections });
+        const cpu = cpuPerRequest(cpuBefore, serverCpu(result.scenario), run, plan.seconds);
         result.runs.push(run);
+        if (cpu !== undefined) result.cpuMicrosPerRequest.push(cpu);
         progress(
           `round ${round + 1}/${plan.rounds} ${result.scenario.serverLabel} ${result.scenario.kind} ${result.scenario.page.name}: ` +
-            `${Math.round(run.requestsPerSecond)} req/s, p99 ${run.p99Ms.toFixed(2)} ms`,
+            `${Math.round(run.requestsPerSecond)} req/s, p99 ${run.p99Ms.toFixed(2)} ms` +
+            (cpu === undefined ? '' : `, ${cpu.toFixed(1)} µs CPU/request`),
         );
       } catch (err) {
         result.missing = `failed (${(err as Error).message.split('\n')[0]})`;
         result.runs = [];
+        result.cpuMicrosPerRequest = [];
       }
     }
   }
@@ -88,4 +107,16 @@ export async function runRounds(
 /** Seconds `rows` rows take under `plan`: every round's runs and the warm-ups. */
 export function plannedSeconds(rows: number, plan: RoundPlan): number {
   return rows * (plan.rounds * plan.seconds + plan.warmupSeconds);
+}
+
+/** µs of CPU per request of a run from the server's CPU seconds before and after it. */
+export function cpuPerRequest(
+  before: number | undefined,
+  after: number | undefined,
+  run: LoadResult,
+  seconds: number,
+): number | undefined {
+  const requests = run.requestsPerSecond * seconds;
+  if (before === undefined || after === undefined || requests <= 0) return undefined;
+  return ((after - before) * 1e6) / requests;
 }

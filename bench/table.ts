@@ -14,7 +14,7 @@ export function resultsTable(results: readonly RowResult[], rates: RateTable): s
     const { scenario } = result;
     const summary = summarize(result);
     const head = [scenario.serverLabel, scenario.kind, scenario.page.name];
-    if (summary === undefined) return [...head, result.missing ?? 'n/a', '', '', '', '', ''];
+    if (summary === undefined) return [...head, result.missing ?? 'n/a', '', '', '', '', '', ''];
     const key = scenarioKey(scenario);
     const baselines = baselineKeys(scenario);
     const notes = [scenario.note, summary.errors > 0 ? `${summary.errors} errors` : undefined].filter(
@@ -24,6 +24,7 @@ export function resultsTable(results: readonly RowResult[], rates: RateTable): s
       ...head,
       `${Math.round(summary.requestsPerSecond)} (${Math.round(summary.lowest)}–${Math.round(summary.highest)})`,
       summary.p99Ms.toFixed(2),
+      summary.cpuMicrosPerRequest === undefined ? '' : summary.cpuMicrosPerRequest.toFixed(1),
       formatRatio(ratio(rates, key, baselines.nginxSsi)),
       formatRatio(ratio(rates, key, baselines.koaConstant)),
       formatRatio(ratio(rates, key, baselines.apacheStatic304)),
@@ -36,6 +37,7 @@ export function resultsTable(results: readonly RowResult[], rates: RateTable): s
     'page',
     'req/s median (min–max)',
     'p99 ms',
+    'CPU µs/req',
     '× nginx ssi',
     '× koa const',
     '× apache 304',

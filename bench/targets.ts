@@ -20,6 +20,19 @@ export function rateTable(results: readonly RowResult[]): RateTable {
   return rates;
 }
 
+/**
+ * Requests per second of server CPU (10^6 / the median µs of CPU per request) of every row where it was read: what
+ * one core gives when the server is the only thing using it, compared like req/s.
+ */
+export function cpuRateTable(results: readonly RowResult[]): RateTable {
+  const rates = new Map<string, number>();
+  for (const result of results) {
+    const cpu = summarize(result)?.cpuMicrosPerRequest;
+    if (cpu !== undefined && cpu > 0) rates.set(scenarioKey(result.scenario), 1e6 / cpu);
+  }
+  return rates;
+}
+
 const is304 = (kind: RequestKind): boolean => kind === '304 IMS' || kind === '304 INM';
 const PAGE_12K = BENCH_PAGES[0] as BenchPage;
 
@@ -65,6 +78,8 @@ interface TargetSpec {
   baseline: [serverLabel: string, kind: RequestKind, page?: BenchPage];
   /** The lowest ratio that meets the target on `page`. */
   bound: (page: BenchPage) => number;
+  /** Whether both rows are one process against one process, so CPU per request compares them too. */
+  singleProcess: boolean;
 }
 
 const everyPage = (bound: number) => (): number => bound;
@@ -78,30 +93,35 @@ function targetSpecs(coldRow: [string, RequestKind]): TargetSpec[] {
       row: ['cdn-include 1w', '200'],
       baseline: ['koa constant Buffer', '200'],
       bound: everyPage(0.9),
+      singleProcess: true,
     },
     {
       target: '304 IMS, 1 worker vs koa empty 304',
       row: ['cdn-include 1w', '304 IMS'],
       baseline: koa304,
       bound: everyPage(0.85),
+      singleProcess: true,
     },
     {
       target: '304 INM, 1 worker vs koa empty 304',
       row: ['cdn-include 1w', '304 INM'],
       baseline: koa304,
       bound: everyPage(0.85),
+      singleProcess: true,
     },
     {
       target: '304 IMS, 2 workers vs apache static 304',
       row: ['cdn-include 2w', '304 IMS'],
       baseline: apache304,
       bound: everyPage(1.2),
+      singleProcess: false,
     },
     {
       target: '304 INM, 2 workers vs apache static 304',
       row: ['cdn-include 2w', '304 INM'],
       baseline: apache304,
       bound: everyPage(1.2),
+      singleProcess: false,
     },
     {
       target: 'cold render (cache off), 1 worker vs nginx ssi 1w',
@@ -109,6 +129,8 @@ function targetSpecs(coldRow: [string, RequestKind]): TargetSpec[] {
       baseline: ['nginx ssi 1w', '200'],
       // The issue asks more of the 500 KB page, where nginx's per-include cost dominates.
       bound: (page) => (page.name === '500k' ? 1.5 : 1),
+      // nginx's master takes no requests: its one worker does them all.
+      singleProcess: true,
     },
   ];
 }
@@ -121,18 +143,44 @@ export function judgeTargets(rates: RateTable, coldRow: [string, RequestKind] | 
   const verdicts: Judged[] = [];
   for (const spec of targetSpecs(coldRow ?? ['cdn-include 1w cache off', 'cold 200'])) {
     for (const page of BENCH_PAGES) {
-      const rowKey = scenarioKey({ serverLabel: spec.row[0], kind: spec.row[1], page });
-      const baseKey = scenarioKey({
-        serverLabel: spec.baseline[0],
-        kind: spec.baseline[1],
-        page: spec.baseline[2] ?? page,
-      });
+      const [rowKey, baseKey] = comparedKeys(spec, page);
       const goal: Goal = { direction: 'at least', bound: spec.bound(page), unit: '×' };
       const missing = `${rates.has(rowKey) ? spec.baseline[0] : spec.row[0]} not measured`;
       verdicts.push(judge(spec.target, page.name, ratio(rates, rowKey, baseKey), goal, missing));
     }
   }
   return verdicts;
+}
+
+/**
+ * The single-process targets again, by server CPU per request (see cpuRateTable): no verdict of their own, they
+ * show what the req/s ratios above measure, without most of the noise of this machine's rounds.
+ */
+export function cpuRatios(cpuRates: RateTable, coldRow: [string, RequestKind] | undefined): Judged[] {
+  const rows: Judged[] = [];
+  for (const spec of targetSpecs(coldRow ?? ['cdn-include 1w cache off', 'cold 200'])) {
+    if (!spec.singleProcess) continue;
+    for (const page of BENCH_PAGES) {
+      const value = ratio(cpuRates, ...comparedKeys(spec, page));
+      rows.push(
+        reportOnly(
+          `${spec.target}, by CPU per request`,
+          page.name,
+          value === undefined ? '' : formatFigure(value, '×'),
+          value === undefined ? 'CPU not read' : 'the row above by server CPU time, which varies less here',
+        ),
+      );
+    }
+  }
+  return rows;
+}
+
+/** The scenario keys of a target's row and its baseline on `page`. */
+function comparedKeys(spec: TargetSpec, page: BenchPage): [row: string, baseline: string] {
+  return [
+    scenarioKey({ serverLabel: spec.row[0], kind: spec.row[1], page }),
+    scenarioKey({ serverLabel: spec.baseline[0], kind: spec.baseline[1], page: spec.baseline[2] ?? page }),
+  ];
 }
 
 /**

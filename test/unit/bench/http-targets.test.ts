@@ -1,6 +1,9 @@
 import { scenarioKey } from '../../../bench/scenarios';
 import { BENCH_PAGES } from '../../../bench/sites';
-import { judgeTargets } from '../../../bench/targets';
+import type { PreparedScenario } from '../../../bench/preflight';
+import type { RowResult } from '../../../bench/rounds';
+import { resultsTable } from '../../../bench/table';
+import { cpuRateTable, cpuRatios, judgeTargets } from '../../../bench/targets';
 
 const page = (name: string) => BENCH_PAGES.find((candidate) => candidate.name === name)!;
 const key = (serverLabel: string, kind: Parameters<typeof scenarioKey>[0]['kind'], name: string) =>
@@ -78,5 +81,55 @@ describe('judgeTargets (the issue’s HTTP table)', () => {
     const cold = judged.find((row) => row.target.startsWith('cold render') && row.page === 'deep');
     expect(apache?.verdict).toBe('n/a (apache static not measured)');
     expect(cold?.verdict).toBe('n/a (cdn-include 1w cache off not measured)');
+  });
+});
+
+/** A measured row of `serverLabel` on the 12 KB page with the given CPU per request of each run. */
+function rowWithCpu(serverLabel: string, kind: '200' | '304 INM', cpu: number[]): RowResult {
+  const scenario = {
+    server: serverLabel,
+    serverLabel,
+    kind,
+    page: page('12k'),
+    path: '/',
+    workers: 1,
+    url: 'http://127.0.0.1/',
+    headers: {},
+  } satisfies PreparedScenario;
+  const runs = cpu.map(() => ({ requestsPerSecond: 1000, p99Ms: 1, errors: 0 }));
+  return { scenario, runs, cpuMicrosPerRequest: cpu };
+}
+
+describe('CPU per request', () => {
+  const results = [
+    rowWithCpu('cdn-include 1w', '200', [50, 40, 90]),
+    rowWithCpu('koa constant Buffer', '200', [36, 30, 31]),
+    rowWithCpu('cdn-include 1w', '304 INM', [40]),
+    rowWithCpu('koa constant Buffer', '304 INM', [32]),
+  ];
+
+  it('the single-process targets again › baseline CPU ÷ row CPU of the medians, reported without a verdict', () => {
+    const rows = cpuRatios(cpuRateTable(results), COLD);
+    const warm = rows.find((row) => row.target.startsWith('warm 200') && row.page === '12k');
+    const inm = rows.find((row) => row.target.startsWith('304 INM') && row.page === '12k');
+    // Medians 50 and 31 µs: the baseline gives 50/31 as many requests per CPU second.
+    expect(warm).toMatchObject({ figure: `${(31 / 50).toFixed(2)}×`, goal: '' });
+    expect(warm?.verdict).toMatch(/^n\/a \(/);
+    expect(inm?.figure).toBe(`${(32 / 40).toFixed(2)}×`);
+    expect(rows.find((row) => row.target.startsWith('304 IMS') && row.page === '12k')?.verdict).toBe(
+      'n/a (CPU not read)',
+    );
+  });
+
+  it('the two-worker targets › none: two processes against Apache’s many, CPU per request is no throughput', () => {
+    const targets = new Set(cpuRatios(cpuRateTable(results), COLD).map((row) => row.target));
+    expect([...targets].some((target) => target.includes('2 workers'))).toBe(false);
+    expect(targets.has('cold render (cache off), 1 worker vs nginx ssi 1w, by CPU per request')).toBe(true);
+  });
+
+  it('the results table › a column with the median µs of CPU per request', () => {
+    const lines = resultsTable(results, new Map()).split('\n');
+    expect(lines[0]).toContain('CPU µs/req');
+    expect(lines[2]).toMatch(/\| 50\.0 +\|/);
   });
 });
