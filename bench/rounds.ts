@@ -38,20 +38,26 @@ export interface RowSummary {
   errors: number;
   /** Median µs of server CPU per request; undefined where it was not read. */
   cpuMicrosPerRequest: number | undefined;
+  /**
+   * The least µs of server CPU per request of a round: on this VM the host's load only ever adds to it (time the
+   * virtual CPU was held back is counted as the process's), so the least is the round it disturbed least.
+   */
+  leastCpuMicrosPerRequest: number | undefined;
 }
 
 /** Median req/s and p99, the spread, and the errors of a row; undefined without runs. */
 export function summarize(result: RowResult): RowSummary | undefined {
   if (result.runs.length === 0) return undefined;
   const rates = result.runs.map((run) => run.requestsPerSecond);
+  const cpu = result.cpuMicrosPerRequest;
   return {
     requestsPerSecond: median(rates),
     lowest: Math.min(...rates),
     highest: Math.max(...rates),
     p99Ms: median(result.runs.map((run) => run.p99Ms)),
     errors: result.runs.reduce((sum, run) => sum + run.errors, 0),
-    cpuMicrosPerRequest:
-      result.cpuMicrosPerRequest.length > 0 ? median(result.cpuMicrosPerRequest) : undefined,
+    cpuMicrosPerRequest: cpu.length > 0 ? median(cpu) : undefined,
+    leastCpuMicrosPerRequest: cpu.length > 0 ? Math.min(...cpu) : undefined,
   };
 }
 

@@ -8,7 +8,10 @@ import { baselineKeys, ratio, type RateTable } from './targets';
 const formatRatio = (value: number | undefined): string =>
   value === undefined ? '' : `${value.toFixed(2)}×`;
 
-/** One line per row: median req/s (with the spread over rounds), median p99, and the ratios. */
+/**
+ * One line per row: median req/s (with the spread over rounds), median p99, median µs of server CPU per request
+ * (with the least of a round), and the ratios.
+ */
 export function resultsTable(results: readonly RowResult[], rates: RateTable): string {
   const rows = results.map((result) => {
     const { scenario } = result;
@@ -24,7 +27,9 @@ export function resultsTable(results: readonly RowResult[], rates: RateTable): s
       ...head,
       `${Math.round(summary.requestsPerSecond)} (${Math.round(summary.lowest)}–${Math.round(summary.highest)})`,
       summary.p99Ms.toFixed(2),
-      summary.cpuMicrosPerRequest === undefined ? '' : summary.cpuMicrosPerRequest.toFixed(1),
+      summary.cpuMicrosPerRequest === undefined || summary.leastCpuMicrosPerRequest === undefined
+        ? ''
+        : `${summary.cpuMicrosPerRequest.toFixed(1)} (${summary.leastCpuMicrosPerRequest.toFixed(1)})`,
       formatRatio(ratio(rates, key, baselines.nginxSsi)),
       formatRatio(ratio(rates, key, baselines.koaConstant)),
       formatRatio(ratio(rates, key, baselines.apacheStatic304)),
@@ -37,7 +42,7 @@ export function resultsTable(results: readonly RowResult[], rates: RateTable): s
     'page',
     'req/s median (min–max)',
     'p99 ms',
-    'CPU µs/req',
+    'CPU µs/req median (least)',
     '× nginx ssi',
     '× koa const',
     '× apache 304',

@@ -21,13 +21,14 @@ export function rateTable(results: readonly RowResult[]): RateTable {
 }
 
 /**
- * Requests per second of server CPU (10^6 / the median µs of CPU per request) of every row where it was read: what
- * one core gives when the server is the only thing using it, compared like req/s.
+ * Requests per second of server CPU (10^6 / the least µs of CPU per request of a round) of every row where it was
+ * read: what one core gives when the server is the only thing using it, compared like req/s. The least, not the
+ * median: the host's load only adds CPU time here, so the least is the round it disturbed least.
  */
 export function cpuRateTable(results: readonly RowResult[]): RateTable {
   const rates = new Map<string, number>();
   for (const result of results) {
-    const cpu = summarize(result)?.cpuMicrosPerRequest;
+    const cpu = summarize(result)?.leastCpuMicrosPerRequest;
     if (cpu !== undefined && cpu > 0) rates.set(scenarioKey(result.scenario), 1e6 / cpu);
   }
   return rates;
@@ -153,8 +154,8 @@ export function judgeTargets(rates: RateTable, coldRow: [string, RequestKind] | 
 }
 
 /**
- * The single-process targets again, by server CPU per request (see cpuRateTable): no verdict of their own, they
- * show what the req/s ratios above measure, without most of the noise of this machine's rounds.
+ * The single-process targets again, by the least server CPU per request of a round (see cpuRateTable): no verdict
+ * of their own; they show what the req/s ratios above measure in the rounds this machine's host disturbed least.
  */
 export function cpuRatios(cpuRates: RateTable, coldRow: [string, RequestKind] | undefined): Judged[] {
   const rows: Judged[] = [];
@@ -167,7 +168,9 @@ export function cpuRatios(cpuRates: RateTable, coldRow: [string, RequestKind] | 
           `${spec.target}, by CPU per request`,
           page.name,
           value === undefined ? '' : formatFigure(value, '×'),
-          value === undefined ? 'CPU not read' : 'the row above by server CPU time, which varies less here',
+          value === undefined
+            ? 'CPU not read'
+            : 'the row above by the least server CPU per request of a round',
         ),
       );
     }
