@@ -179,7 +179,8 @@ export interface SsiOptions
    * Write 200 and 304 answers of responses held in memory straight to Node's response (`ctx.respond = false`, one
    * field list per response), past Koa's response handling: about a fifth less CPU per warm response. Only for an
    * app where no middleware after this one reads or changes a response's body or fields (`createApp` and `serve`
-   * set it); an app's `setHeaders` hook, mirrors and preconnect links turn it off. @default false
+   * set it); an app's `setHeaders` hook, mirrors, preconnect links and the under-load fields of `offload` turn it
+   * off. @default false
    */
   respondDirectly?: boolean;
   /**
@@ -470,8 +471,9 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     if (redirect && (await redirect.answer(ctx, variant.path, () => variant.representations.identity)))
       return;
     const representation = set.selected(coding) ?? (await set.select(coding));
-    // Whatever adds fields after the answer (hook, mirror links, preconnect links) needs Koa's response.
-    const direct = respondDirectly && !setHeaders && !mirrorLinks && !variant.preconnect;
+    // Whatever changes fields after the answer (the hook, mirror links, preconnect links, the under-load step
+    // around this middleware) needs Koa's response.
+    const direct = respondDirectly && !setHeaders && !mirrorLinks && !underLoad && !variant.preconnect;
     if (sendRepresentation(ctx, representation, now, direct))
       noteDirectEntityTag(ctx.req, representation.etag);
     if (variant.preconnect) for (const link of variant.preconnect) ctx.append('Link', link);

@@ -4,6 +4,7 @@
 import Koa, { type Context } from 'koa';
 import request from 'supertest';
 import { MemoryFileSource, ssi } from '../../src/index';
+import { createApp } from '../../src/server/app';
 import type { SsiOptions } from '../../src/server/ssi-middleware';
 import { TempSite } from '../support/temp-site';
 import { edgeUnderLoadMiddleware } from '../../src/server/edge-under-load';
@@ -60,6 +61,33 @@ describe('edge under load', () => {
     expect(revalidated.headers['cdn-cache-control']).toBe(UNDER_LOAD_CDN);
     expect(revalidated.headers['surrogate-control']).toBe(UNDER_LOAD_CDN);
     expect(revalidated.headers.etag).toBe(first.headers.etag);
+  });
+
+  it('the CLI’s app (which writes warm answers straight to Node’s response) with offload › the longer fields too', async () => {
+    // The under-load step runs around ssi() and changes the fields after it answered: such answers go through Koa.
+    const signal = new FakeLoadSignal();
+    signal.current = 'overloaded';
+    const site = new TempSite().write('index.shtml', 'home');
+    const served = createApp({
+      root: site.root,
+      offload: { to: 'https://cdn.example', edges: { cdnLoop: ['our-edge'] } },
+      loadSignal: signal,
+    });
+    try {
+      const callback = served.callback();
+      const first = await request(callback).get('/index.shtml').set('CDN-Loop', 'our-edge').expect(200);
+      expect(first.headers['cdn-cache-control']).toBe(UNDER_LOAD_CDN);
+      const revalidated = await request(callback)
+        .get('/index.shtml')
+        .set('CDN-Loop', 'our-edge')
+        .set('If-None-Match', first.headers.etag)
+        .expect(304);
+      expect(revalidated.headers['cdn-cache-control']).toBe(UNDER_LOAD_CDN);
+      expect(revalidated.headers['cache-control']).toBe(UNDER_LOAD_CC);
+    } finally {
+      served.ssi.close();
+      site.remove();
+    }
   });
 
   it('while critical › the same fields', async () => {
