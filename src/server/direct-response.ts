@@ -24,14 +24,16 @@ const wholeBodyHeads = new WeakMap<DirectRepresentation, Head>();
 
 /**
  * The status a direct answer gives the request after `decision`, or undefined when the Koa path must answer: a 412,
- * a range, a body read from disk, a request choosing its digests, or no Content-Type (Koa would add its own).
+ * a range, a body read from disk, a request choosing its digests, no Content-Type (Koa would add its own), or a
+ * client gone.
  */
 export function directStatusOf(
   ctx: Context,
   representation: DirectRepresentation,
   decision: PreconditionResult,
 ): 200 | 304 | undefined {
-  if (ctx.res.headersSent) return undefined;
+  // Koa's respond sends nothing to a client already gone (nor counts bytes for its log line): it answers those.
+  if (ctx.res.headersSent || !ctx.writable) return undefined;
   if (decision.outcome === 'not-modified') return 304;
   if (decision.outcome !== 'proceed') return undefined;
   const { headers } = ctx.req;

@@ -29,6 +29,14 @@ const CONTROLLED_STATUSES = new Set([200, 206, 304]);
 /** Distinct normal field sets remembered with their under-load fields; beyond it the memo starts again. */
 const MEMO_SIZE = 256;
 
+/** The under-load step of ssi(), and which requests it changes the answer of now. */
+export interface EdgeUnderLoad {
+  /** The step, put around ssi(). */
+  middleware: Middleware;
+  /** Whether the step will change the fields of ssi()'s 200, 206 or 304 to this request, read now. */
+  actsOn(ctx: Context): boolean;
+}
+
 /**
  * The step ssi() puts around itself for `offload` (with its `underLoad`) and `signal`; undefined without either, or
  * with `underLoad: false`, so a site without them pays nothing per request.
@@ -36,11 +44,17 @@ const MEMO_SIZE = 256;
 export function edgeUnderLoadOf(
   offload: Offload | undefined,
   signal: LoadSignal | undefined,
-): Middleware | undefined {
+): EdgeUnderLoad | undefined {
   const settings = offload?.config.underLoad;
   if (offload === undefined || signal === undefined || settings === undefined) return undefined;
   const edges = offload.config;
-  return edgeUnderLoadMiddleware({ signal, settings, isEdgeRequest: (ctx) => isEdgeRequest(ctx, edges) });
+  const options = { signal, settings, isEdgeRequest: (ctx: Context) => isEdgeRequest(ctx, edges) };
+  return { middleware: edgeUnderLoadMiddleware(options), actsOn: (ctx) => actsNow(options, ctx) };
+}
+
+/** While the load is not normal, our edges' fetches get the longer fields. */
+function actsNow({ signal, isEdgeRequest }: EdgeUnderLoadOptions, ctx: Context): boolean {
+  return signal.level() !== 'normal' && isEdgeRequest(ctx);
 }
 
 /**
@@ -51,7 +65,7 @@ export function edgeUnderLoadOf(
  * app.use(ssi({ root: 'site' }));
  */
 export function edgeUnderLoadMiddleware(options: EdgeUnderLoadOptions): Middleware {
-  const { signal, isEdgeRequest, settings } = options;
+  const { settings } = options;
   // Responses share a few field sets (one per cache rule): each is merged once, not per request.
   const memo = new Map<string, UnderLoadFields | null>();
   const fieldsFor = (cacheControl: string, cdnCacheControl: string, surrogateControl: string) => {
@@ -74,9 +88,9 @@ export function edgeUnderLoadMiddleware(options: EdgeUnderLoadOptions): Middlewa
   };
   return async function edgeUnderLoad(ctx: Context, next: Next): Promise<void> {
     await next();
-    if (!CONTROLLED_STATUSES.has(ctx.status) || signal.level() === 'normal') return;
     // A file or page ssi() answered (not a response of another middleware after it) to one of our edges.
-    if (servedNoteOf(ctx.req) === undefined || !isEdgeRequest(ctx)) return;
+    if (!CONTROLLED_STATUSES.has(ctx.status) || servedNoteOf(ctx.req) === undefined) return;
+    if (!actsNow(options, ctx)) return;
     const fields = fieldsFor(
       ctx.response.get('Cache-Control'),
       ctx.response.get('CDN-Cache-Control'),

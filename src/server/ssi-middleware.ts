@@ -179,8 +179,8 @@ export interface SsiOptions
    * Write 200 and 304 answers of responses held in memory straight to Node's response (`ctx.respond = false`, one
    * field list per response), past Koa's response handling: about a fifth less CPU per warm response. Only for an
    * app where no middleware after this one reads or changes a response's body or fields (`createApp` and `serve`
-   * set it); an app's `setHeaders` hook, mirrors, preconnect links and the under-load fields of `offload` turn it
-   * off. @default false
+   * set it); an app's `setHeaders` hook, mirrors and preconnect links turn it off, and so do the under-load fields
+   * of `offload` for our edges' fetches while loaded. @default false
    */
   respondDirectly?: boolean;
   /**
@@ -270,7 +270,6 @@ export function ssi(given: SsiOptions): SsiMiddleware {
   const releases = resolveSsiOptions(options);
   const errorDocuments = resolveErrorDocuments(options.errorDocuments, options.cacheRules);
   const setHeaders = validateSetHeaders(options.setHeaders);
-  const respondDirectly = options.respondDirectly === true;
   const mirrorLinks =
     options.mirrorDirectory && new MirrorLinks(options.mirrorDirectory, purgeTagOptions(options));
   const loadSignal = checkLoadSignalOption(options.loadSignal, 'ssi()');
@@ -290,6 +289,9 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     loadSignal,
   );
   const underLoad = edgeUnderLoadOf(offload, loadSignal);
+  // Whatever changes fields after the answer (the hook, mirror links) needs Koa's response; so do the per-variant
+  // preconnect links and, per request, the under-load step (see send).
+  const mayRespondDirectly = options.respondDirectly === true && !setHeaders && !mirrorLinks;
 
   async function ssiMiddleware(ctx: Context, next: Next): Promise<void> {
     // Before the request-target is read: the screen may take the bounce-back marker off it.
@@ -471,9 +473,7 @@ export function ssi(given: SsiOptions): SsiMiddleware {
     if (redirect && (await redirect.answer(ctx, variant.path, () => variant.representations.identity)))
       return;
     const representation = set.selected(coding) ?? (await set.select(coding));
-    // Whatever changes fields after the answer (the hook, mirror links, preconnect links, the under-load step
-    // around this middleware) needs Koa's response.
-    const direct = respondDirectly && !setHeaders && !mirrorLinks && !underLoad && !variant.preconnect;
+    const direct = mayRespondDirectly && !variant.preconnect && !underLoad?.actsOn(ctx);
     if (sendRepresentation(ctx, representation, now, direct))
       noteDirectEntityTag(ctx.req, representation.etag);
     if (variant.preconnect) for (const link of variant.preconnect) ctx.append('Link', link);
@@ -658,7 +658,7 @@ export function ssi(given: SsiOptions): SsiMiddleware {
 
   // Around the whole middleware: the under-load fields go on as the response leaves, never into the render cache.
   const served: Middleware = underLoad
-    ? (ctx, next) => underLoad(ctx, () => ssiMiddleware(ctx, next))
+    ? (ctx, next) => underLoad.middleware(ctx, () => ssiMiddleware(ctx, next))
     : ssiMiddleware;
   return Object.assign(served, {
     clearCache(): void {

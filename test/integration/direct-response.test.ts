@@ -3,24 +3,33 @@
 // which answers are written directly at all (a range, a 412 or a request choosing its digests never is).
 
 import type { Server } from 'node:http';
-import Koa from 'koa';
+import Koa, { type Context } from 'koa';
+import type { LoadLevel } from '../../src/server/load-signal';
 import { ssi, type SsiMiddleware, type SsiOptions } from '../../src/server/ssi-middleware';
 import { closeServer, listenOnFreePort } from '../support/listening-server';
 import { rawRequest, type RawResponse } from '../support/raw-request';
 import { TempSite } from '../support/temp-site';
+import { waitFor } from '../support/wait-for';
 
 let site: TempSite;
 const middlewares: SsiMiddleware[] = [];
 const servers: Server[] = [];
 
-/** A server of `ssi(options)` behind an app step that sets a field first; `respondedByKoa` says how each request went. */
-async function serverOf(options: SsiOptions): Promise<{ server: Server; respondedByKoa: boolean[] }> {
+/**
+ * A server of `ssi(options)` behind an app step that sets a field first (and runs `before`); `respondedByKoa` says
+ * how each request went.
+ */
+async function serverOf(
+  options: SsiOptions,
+  before: (ctx: Context) => void = () => undefined,
+): Promise<{ server: Server; respondedByKoa: boolean[] }> {
   const middleware = ssi(options);
   middlewares.push(middleware);
   const respondedByKoa: boolean[] = [];
   const app = new Koa()
     .use(async (ctx, next) => {
       ctx.set('X-Set-Before', 'kept');
+      before(ctx);
       await next();
       respondedByKoa.push(ctx.respond !== false);
     })
@@ -109,6 +118,36 @@ describe('respondDirectly: true against the Koa path', () => {
     const fromDirect = await rawRequest(direct.server, '/page.shtml');
     expect(comparable(fromDirect)).toEqual(comparable(await rawRequest(koa.server, '/page.shtml')));
     expect(direct.respondedByKoa).toEqual([false]);
+  });
+
+  it('a client gone before the answer › Koa’s path, which sends nothing', async () => {
+    const direct = await serverOf({ root: site.root, respondDirectly: true }, (ctx) =>
+      ctx.req.socket.destroy(),
+    );
+    await expect(rawRequest(direct.server, '/page.shtml')).rejects.toThrow();
+    await waitFor(() => direct.respondedByKoa.length === 1, 'the request to end');
+    expect(direct.respondedByKoa).toEqual([true]);
+  });
+
+  it('with offload’s under-load fields › only our edge’s fetch while loaded goes through Koa, with them', async () => {
+    let level: LoadLevel = 'overloaded';
+    const signal = { level: () => level, shed: () => level !== 'normal' };
+    const direct = await serverOf({
+      root: site.root,
+      respondDirectly: true,
+      // Nothing under /offloaded/ here: visitors are served, not redirected.
+      offload: { to: 'https://cdn.example', paths: ['/offloaded/'], edges: { cdnLoop: ['our-edge'] } },
+      loadSignal: signal,
+    });
+    const edge = { 'CDN-Loop': 'our-edge' };
+    const loaded = await rawRequest(direct.server, '/page.shtml', edge);
+    expect(loaded.headers['cdn-cache-control']).toMatch(/^max-age=60/);
+    const visitor = await rawRequest(direct.server, '/page.shtml');
+    expect(visitor.headers['cdn-cache-control']).toBeUndefined();
+    level = 'normal';
+    const normal = await rawRequest(direct.server, '/page.shtml', edge);
+    expect(normal.headers['cdn-cache-control']).toBeUndefined();
+    expect(direct.respondedByKoa).toEqual([true, false, false]);
   });
 
   it('with a setHeaders hook › every answer goes through Koa, the hook’s field sent', async () => {
