@@ -31,6 +31,13 @@ interface CachedFile {
   /** Taken before the answer was read, so the bytes are never older than the stamp (a race only costs a re-read). */
   stamp: FileStamp;
   /**
+   * Stats are numbered in the order they are taken. No stat after this one's number took `stamp` (the entry is
+   * made when its answer arrives, which may be some stats after its stamp was taken: the number then is later).
+   */
+  stampedAt: number;
+  /** The number of the latest stat that showed `stamp` again, 0 for none: the file was as cached until then. */
+  seenAt: number;
+  /**
    * The watch epoch in which the stamp was taken while file notifications covered the path: while the epoch lasts
    * and the entry is not forgotten, no change happened to it, and it is answered without a stat.
    */
@@ -64,6 +71,8 @@ export class CachingFileSource implements StampingFileSource {
   // Moves on every change reported for a path the cache does not hold (a folder renamed, a file created): whatever
   // it means for the entries below, they are stamped again before they are trusted.
   private watchEpoch = 0;
+  // Numbers every stat, so entries can tell which were seen unchanged after which were stamped.
+  private statsTaken = 0;
   /** The clock racy stamps are judged by. */
   readonly clock: () => number;
   /** The timestamp granularity assumed, ms. */
@@ -79,7 +88,11 @@ export class CachingFileSource implements StampingFileSource {
   }
 
   stampSync(path: string): FileStamp {
-    return stampOf(this.inner, path);
+    const stamp = stampOf(this.inner, path);
+    this.statsTaken++;
+    const cached = this.files.peek(path);
+    if (cached !== undefined && isSameStamp(cached.stamp, stamp)) cached.seenAt = this.statsTaken;
+    return stamp;
   }
 
   read(path: string): Promise<FileContent>;
@@ -109,7 +122,8 @@ export class CachingFileSource implements StampingFileSource {
 
   /**
    * Answers from memory without a stat the paths `watched` covers while it is healthy: every change to them is
-   * then reported through forget(), so a cold render stats each file once (its final consistency check), not twice.
+   * then reported through forget(), so a cold render stats each file at most once (its final consistency check),
+   * and not at all once a stat saw its cached files together (see wereOnDiskTogether).
    */
   watchWith(watched: WatchedPaths | undefined): void {
     this.watched = watched;
@@ -131,11 +145,34 @@ export class CachingFileSource implements StampingFileSource {
 
   /** The cached entry of `path` if notifications vouch that it is current: no stat needed. */
   private trusted(path: string): CachedFile | undefined {
-    const watched = this.watched;
-    if (watched === undefined || !watched.healthy) return undefined;
     const cached = this.files.get(path);
-    if (cached === undefined || cached.watchedIn !== this.watchEpoch || cached.racy) return undefined;
-    return watched.covers(path) ? cached : undefined;
+    return cached !== undefined && this.vouchedFor(path, cached) ? cached : undefined;
+  }
+
+  /** Whether notifications vouch that `cached`, the entry of `path`, is current. */
+  private vouchedFor(path: string, cached: CachedFile): boolean {
+    const watched = this.watched;
+    if (watched === undefined || !watched.healthy) return false;
+    return cached.watchedIn === this.watchEpoch && !cached.racy && watched.covers(path);
+  }
+
+  /**
+   * True when every path of `stamps` is answered by an entry notifications still vouch for, holding that very
+   * stamp, and a stat saw each of those entries unchanged after the newest of them was stamped: the files were
+   * then all on disk as cached at one moment, whatever events are still queued, so bytes taken from these entries
+   * never mix versions that never coexisted. One render's consistency check then needs no stat of its own.
+   */
+  wereOnDiskTogether(stamps: ReadonlyMap<string, FileStamp>): boolean {
+    let newestStamped = 0;
+    let oldestSeen = Infinity;
+    for (const [path, stamp] of stamps) {
+      const cached = this.files.peek(path);
+      if (cached === undefined || !this.vouchedFor(path, cached) || !isSameStamp(cached.stamp, stamp))
+        return false;
+      newestStamped = Math.max(newestStamped, cached.stampedAt);
+      oldestSeen = Math.min(oldestSeen, cached.seenAt);
+    }
+    return newestStamped < oldestSeen;
   }
 
   /** The watch epoch a stamp taken now belongs to, if notifications cover `path`. */
@@ -214,6 +251,11 @@ export class CachingFileSource implements StampingFileSource {
     return kept;
   }
 
+  /** The stat numbers of an entry made now: stamped no later than the latest stat, not seen again yet. */
+  private numbered(): Pick<CachedFile, 'stampedAt' | 'seenAt'> {
+    return { stampedAt: this.statsTaken, seenAt: 0 };
+  }
+
   private keep(
     path: string,
     stamp: FileStamp,
@@ -222,7 +264,8 @@ export class CachingFileSource implements StampingFileSource {
     watchedIn: number | undefined,
   ): void {
     const size = entryBytes(path) + (content.status === 'found' ? content.bytes.length : 0);
-    this.files.set(path, { stamp, content, racy: this.isRacy(stamp, readAt), watchedIn }, size);
+    const racy = this.isRacy(stamp, readAt);
+    this.files.set(path, { stamp, ...this.numbered(), content, racy, watchedIn }, size);
   }
 
   /** stat(), telling `record` the stamp the answer rests on. */
@@ -280,7 +323,7 @@ export class CachingFileSource implements StampingFileSource {
     const cached = this.files.peek(path);
     // A cached read of the same state already answers lookups; keep its bytes rather than replace them.
     if (agrees(stamp, lookup) && !(cached && isSameStamp(cached.stamp, stamp))) {
-      this.files.set(path, { stamp, lookup, watchedIn }, entryBytes(path));
+      this.files.set(path, { stamp, ...this.numbered(), lookup, watchedIn }, entryBytes(path));
     }
     return lookup;
   }
@@ -318,12 +361,15 @@ export class RecordingFileSource implements StampingFileSource {
   }
 
   /**
-   * True when every path used still has the stamp taken before it was used, and every racy file it read still has
-   * the bytes it read (a stamp cannot tell a same-size rewrite within its tick): then all the bytes the render read
-   * were on disk together at this moment, so the output never mixes file versions that never coexisted.
+   * True when all the bytes the render read were on disk together at one moment, so the output never mixes file
+   * versions that never coexisted: either every answer came from cache entries a stat saw unchanged after the
+   * newest of them was stamped (no stat needed; see CachingFileSource.wereOnDiskTogether), or every path used still
+   * has the stamp taken before it was used and every racy file it read still has the bytes it read (a stamp cannot
+   * tell a same-size rewrite within its tick): then they were together at this moment.
    */
-  async isUnchangedNow(): Promise<boolean> {
-    // Always by a stat, notifications or not: an event still in the kernel's queue would not show a file that
+  async isConsistent(): Promise<boolean> {
+    if (this.consistent && !this.racy && this.shared.wereOnDiskTogether(this.stamps)) return true;
+    // Else by a stat, notifications or not: an event still in the kernel's queue would not show a file that
     // changed while the render read another one after it, and the two versions never coexisted on disk.
     for (const [path, stamp] of this.stamps)
       if (!isSameStamp(stamp, this.shared.stampSync(path))) return false;

@@ -79,7 +79,7 @@ export async function buildResponse(
       : await buildStatic(located.path, source, settings, now);
     // A file that changed while the page was read could pair its new bytes with older ones of another file:
     // render again from the current state (a few times at most; a page under constant change is not cached).
-    readConsistently = !built || !recording || (await recording.isUnchangedNow());
+    readConsistently = !built || !recording || (await recording.isConsistent());
     if (readConsistently || attempt >= MAX_RENDER_ATTEMPTS) break;
     recording?.renew();
   }

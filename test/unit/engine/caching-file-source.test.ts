@@ -29,6 +29,51 @@ describe('ByteLru', () => {
     expect(lru.size).toBe(0);
     expect(lru.bytes).toBe(0);
   });
+
+  // A hit on the youngest entry skips the move; these pin that the order stays exactly least recently used.
+  it('hits on the youngest entry, then others › the order is exactly the order of use', () => {
+    const lru = new ByteLru<string, string>(100);
+    for (const key of ['a', 'b', 'c']) lru.set(key, key, 10);
+    lru.get('c');
+    lru.get('c');
+    lru.get('a');
+    lru.get('a');
+    lru.get('b');
+    expect(lru.keys()).toEqual(['c', 'a', 'b']);
+  });
+
+  it('the youngest deleted, replaced, evicted or cleared › the next hit still moves its key to the young end', () => {
+    const lru = new ByteLru<string, string>(30);
+    for (const key of ['a', 'b', 'c']) lru.set(key, key, 10);
+    lru.delete('c');
+    lru.get('a');
+    expect(lru.keys()).toEqual(['b', 'a']);
+    lru.set('a', 'a2', 40); // over the budget: the youngest leaves
+    lru.get('b');
+    lru.set('d', 'd', 10);
+    lru.get('b');
+    expect(lru.keys()).toEqual(['d', 'b']);
+    lru.resize('b', 31); // over the budget: dropped
+    lru.set('e', 'e', 10);
+    lru.get('d');
+    expect(lru.keys()).toEqual(['e', 'd']);
+    lru.clear();
+    lru.set('f', 'f', 10);
+    lru.set('g', 'g', 10);
+    lru.get('f');
+    expect(lru.keys()).toEqual(['g', 'f']);
+  });
+
+  it('the youngest entry hit while the budget is full › the oldest, not it, is evicted next; a later hit moves it past the newcomer', () => {
+    const lru = new ByteLru<string, string>(30);
+    for (const key of ['a', 'b', 'c']) lru.set(key, key, 10);
+    lru.get('a');
+    lru.get('a');
+    lru.set('d', 'd', 10);
+    expect(lru.keys()).toEqual(['c', 'a', 'd']);
+    lru.get('a');
+    expect(lru.keys()).toEqual(['c', 'd', 'a']);
+  });
 });
 
 describe('CachingFileSource', () => {

@@ -1,5 +1,6 @@
 // CachingFileSource.watchWith: while a change feed covers a path, its cached bytes and lookups are answered without
-// a stat (a cold render costs no stat per file); a change reported for the path, or for anything the cache does not
+// a stat, and a render's final check needs none once a stat saw its entries together (a cold render of cached
+// files costs no stat at all); a change reported for the path, or for anything the cache does not
 // hold (a folder above it, a file created), sends it back to stamping.
 
 import { CachingFileSource, type WatchedPaths } from '../../../src/engine/caching-file-source';
@@ -43,7 +44,7 @@ describe('CachingFileSource.watchWith', () => {
     expect((await view.stat('/inc/nav.html')).status).toBe('found');
     expect(inner.stats).toBe(after);
     expect([...view.stamps.keys()]).toEqual(['/inc/nav.html']);
-    expect(await view.isUnchangedNow()).toBe(true);
+    expect(await view.isConsistent()).toBe(true);
     expect(inner.stats).toBe(after + 1);
   });
 
@@ -53,7 +54,56 @@ describe('CachingFileSource.watchWith', () => {
     const view = source.recordingView();
     await text(view, '/inc/nav.html');
     inner.write('/inc/nav.html', 'written, its event still queued', 2000);
-    expect(await view.isUnchangedNow()).toBe(false);
+    expect(await view.isConsistent()).toBe(false);
+  });
+
+  it('every file answered from entries a stat saw unchanged after the newest was stamped › the final check needs no stat', async () => {
+    const { inner, source } = setUp();
+    await text(source, '/inc/nav.html');
+    await text(source, '/index.shtml');
+    const first = source.recordingView();
+    await text(first, '/index.shtml');
+    await text(first, '/inc/nav.html');
+    expect(await first.isConsistent()).toBe(true);
+    const before = inner.stats;
+    const view = source.recordingView();
+    expect(await text(view, '/index.shtml')).toBe('page');
+    expect(await text(view, '/inc/nav.html')).toBe('nav');
+    expect(await view.isConsistent()).toBe(true);
+    expect(inner.stats).toBe(before);
+  });
+
+  it('one file changed (its event queued) before another was read and seen › not seen together: the check stats and sees it', async () => {
+    const { inner, source } = setUp();
+    inner.write('/inc/footer.html', 'footer', 1000);
+    await text(source, '/inc/nav.html');
+    const first = source.recordingView();
+    await text(first, '/inc/nav.html');
+    expect(await first.isConsistent()).toBe(true);
+    inner.write('/inc/nav.html', 'new nav, its event still queued', 2000);
+    // The footer is read and then seen unchanged too, but only after nav changed: the two were never seen together.
+    const footerAlone = source.recordingView();
+    await text(footerAlone, '/inc/footer.html');
+    expect(await footerAlone.isConsistent()).toBe(true);
+    const view = source.recordingView();
+    expect(await text(view, '/inc/nav.html')).toBe('nav');
+    expect(await text(view, '/inc/footer.html')).toBe('footer');
+    expect(await view.isConsistent()).toBe(false);
+  });
+
+  it('entries seen together, then a change reported while a render used them › the check stats and sees it', async () => {
+    const { inner, source } = setUp();
+    await text(source, '/inc/nav.html');
+    const first = source.recordingView();
+    await text(first, '/inc/nav.html');
+    expect(await first.isConsistent()).toBe(true);
+    const view = source.recordingView();
+    await text(view, '/inc/nav.html');
+    inner.write('/inc/nav.html', 'new nav', 2000);
+    source.forget(['/inc/nav.html']);
+    const before = inner.stats;
+    expect(await view.isConsistent()).toBe(false);
+    expect(inner.stats).toBeGreaterThan(before);
   });
 
   it('a change reported for the file › stamped and read again', async () => {
